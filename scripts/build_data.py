@@ -1,0 +1,271 @@
+"""Rebuild the tidy tables in data/ from the checked source files in ../shared/data-sources.
+
+Run deliberately (``python scripts/build_data.py [SOURCE_DIR]``) when the sources change; the
+notebooks never run it. Values are copied exactly as the source files state them: this script
+only reshapes (wide to long), splits qualifiers such as "~" or "more than" into their own column,
+and carries every row's source URL, verified flag and note along.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SOURCE = ROOT.parent / "shared" / "data-sources"
+OUT = ROOT / "data"
+
+URL = re.compile(r"https?://[^\s),;']+")
+
+
+def read(src: Path, name: str) -> list[dict[str, str]]:
+    with (src / name).open(newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def write(name: str, fields: list[str], rows: list[dict[str, object]]) -> None:
+    with (OUT / name).open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
+        w.writeheader()
+        for row in rows:
+            w.writerow({k: row.get(k, "") for k in fields})
+
+
+def yes(flag: str) -> str:
+    if flag not in {"yes", "no"}:
+        raise ValueError(f"verified flag must be yes/no, got {flag!r}")
+    return "true" if flag == "yes" else "false"
+
+
+# Where a source file gives the export/import split on a page other than the total's page, the
+# note names that page. These are the years whose split the SOURCES.md calls verified.
+SPLIT_VERIFIED_GACC = {2007, 2010, 2016, 2017, 2018, 2019, 2020, 2022, 2023, 2024, 2025}
+SPLIT_URL_GACC = {
+    2007: "https://en.portnews.ru/news/10642",
+    2023: "https://ua.korrespondent.net/world/4655116-torhovlia-mezhdu-kytaem-s-rossyei-v-proshlom-hodu-dostyhla-rekordnykh-240-mlrd",
+    2025: "https://www.bs178.com/s-1-2404961e15793e7c",
+}
+
+TRADE_FIELDS = ["year", "reporter", "flow", "value_usd_bn", "source_url", "verified", "note"]
+
+
+def trade(src: Path) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    for r in read(src, "trade_annual_gacc.csv"):
+        year = int(r["year"])
+        rows.append(
+            dict(
+                year=year,
+                reporter="china_customs",
+                flow="total",
+                value_usd_bn=r["total_usd_bn"],
+                source_url=r["source_url"],
+                verified=yes(r["verified"]),
+                note=r["note"],
+            )
+        )
+        split_ok = year in SPLIT_VERIFIED_GACC and "exp/imp unverified" not in r["note"]
+        for flow, col in (
+            ("china_to_russia", "china_exports_to_russia_usd_bn"),
+            ("russia_to_china", "china_imports_from_russia_usd_bn"),
+        ):
+            if not r[col]:
+                continue
+            rows.append(
+                dict(
+                    year=year,
+                    reporter="china_customs",
+                    flow=flow,
+                    value_usd_bn=r[col],
+                    source_url=SPLIT_URL_GACC.get(year, r["source_url"]) if split_ok else "",
+                    verified="true" if split_ok else "false",
+                    note=(
+                        "Export/import split as stated on the source page."
+                        if split_ok
+                        else "[exp/imp unverified] Best-known GACC value (or derived, see the "
+                        "total row's note); no source page states it."
+                    ),
+                )
+            )
+    for r in read(src, "trade_annual_russia_fcs.csv"):
+        year = int(r["year"])
+        for flow, col in (
+            ("total", "total_usd_bn"),
+            ("russia_to_china", "russia_exports_to_china_usd_bn"),
+            ("china_to_russia", "russia_imports_from_china_usd_bn"),
+        ):
+            if not r[col]:
+                continue
+            rows.append(
+                dict(
+                    year=year,
+                    reporter="russia",
+                    flow=flow,
+                    value_usd_bn=r[col],
+                    source_url=r["source_url"],
+                    verified=yes(r["verified"]),
+                    note=r["note"],
+                )
+            )
+    return rows
+
+
+TARGET_FIELDS = [
+    "target_id",
+    "target_usd_bn",
+    "target_high_usd_bn",
+    "deadline_year",
+    "deadline_as_stated",
+    "year_set",
+    "set_as_stated",
+    "set_by",
+    "status",
+    "outcome",
+    "context",
+    "source_url",
+    "verified",
+]
+
+
+def targets(src: Path) -> list[dict[str, object]]:
+    rows = []
+    for r in read(src, "targets.csv"):
+        low, _, high = r["target_usd_bn"].partition("-")
+        # "not stated (Moscow Times: 'by 2024')" is not an official deadline: leave it blank.
+        stated = r["deadline_year"]
+        deadline = [] if stated.startswith("not stated") else re.findall(r"\d{4}", stated)
+        set_year = re.match(r"\d{4}", r["year_set"])
+        assert set_year, r
+        outcome = r["outcome_per_gacc"]
+        status = outcome.split(":")[0].strip().lower().split(" (")[0].replace(" ", "_")
+        rows.append(
+            dict(
+                target_id=f"{low}{'-' + high if high else ''}bn-by-{deadline[-1] if deadline else 'unstated'}",
+                target_usd_bn=low,
+                target_high_usd_bn=high,
+                deadline_year=deadline[-1] if deadline else "",
+                deadline_as_stated=r["deadline_year"],
+                year_set=set_year.group(0),
+                set_as_stated=r["year_set"],
+                set_by=r["set_by"],
+                status=status,
+                outcome=outcome,
+                context=r["context"],
+                source_url=r["source_url"],
+                verified=yes(r["verified"]),
+            )
+        )
+    return rows
+
+
+EVENT_FIELDS = [
+    "date",
+    "year",
+    "date_precision",
+    "event",
+    "category",
+    "source_url",
+    "verified",
+    "note",
+]
+
+
+def events(src: Path) -> list[dict[str, object]]:
+    rows = []
+    for r in read(src, "events.csv"):
+        parts = r["date"].split("-")
+        precision = {1: "year", 2: "month", 3: "day"}[len(parts)]
+        rows.append(
+            dict(r, year=parts[0], date_precision=precision, verified=yes(r["verified"]))
+        )
+    return rows
+
+
+SETTLEMENT_FIELDS = [
+    "period",
+    "year",
+    "measure",
+    "scope",
+    "currency",
+    "share_pct",
+    "qualifier",
+    "as_stated",
+    "source_url",
+    "verified",
+    "note",
+]
+CURRENCIES = {
+    "usd_share_pct": "usd",
+    "eur_share_pct": "eur",
+    "rub_share_pct": "rub",
+    "cny_or_other_share_pct": "cny_or_other",
+    "national_currencies_rub_plus_cny_pct": "rub_plus_cny",
+}
+
+
+def measure_of(scope: str) -> str:
+    s = scope.lower()
+    if "export receipts" in s:
+        return "russian_export_receipts_from_china"
+    if "russian exports to china" in s:
+        return "russian_exports_to_china"
+    if "goods and services" in s:
+        return "total_trade_goods_and_services"
+    if "nikkei" in s:
+        return "all_bilateral_settlements"
+    return "official_statement"
+
+
+def settlement(src: Path) -> list[dict[str, object]]:
+    rows = []
+    for r in read(src, "settlement_currency.csv"):
+        for col, cur in CURRENCIES.items():
+            raw = r[col].strip()
+            if not raw:
+                continue
+            if raw.startswith("~"):
+                qualifier, value = "about", raw[1:]
+            elif raw.startswith("more than "):
+                qualifier, value = "more_than", raw[len("more than ") :]
+            else:
+                qualifier, value = "exact", raw
+            float(value)  # fails loudly on anything unexpected
+            rows.append(
+                dict(
+                    period=r["period"],
+                    year=r["period"][:4],
+                    measure=measure_of(r["scope"]),
+                    scope=r["scope"],
+                    currency=cur,
+                    share_pct=value,
+                    qualifier=qualifier,
+                    as_stated=raw,
+                    source_url=r["source_url"],
+                    verified=yes(r["verified"]),
+                    note=r["note"],
+                )
+            )
+    return rows
+
+
+CPI_FIELDS = ["year", "cpi_u_annual_avg", "value_as_shown_on_source", "source_url", "verified", "note"]
+CONTEXT_FIELDS = ["year", "economy", "total_goods_trade_usd_bn", "source_url", "verified", "note"]
+
+
+def main(argv: list[str]) -> None:
+    src = Path(argv[1]) if len(argv) > 1 else DEFAULT_SOURCE
+    write("trade.csv", TRADE_FIELDS, trade(src))
+    write("targets.csv", TARGET_FIELDS, targets(src))
+    write("events.csv", EVENT_FIELDS, events(src))
+    write("settlement_currency.csv", SETTLEMENT_FIELDS, settlement(src))
+    cpi = [dict(r, verified=yes(r["verified"])) for r in read(src, "us_cpi_annual.csv")]
+    write("us_cpi.csv", CPI_FIELDS, cpi)
+    ctx = [dict(r, verified=yes(r["verified"])) for r in read(src, "totals_context.csv")]
+    write("totals_context.csv", CONTEXT_FIELDS, ctx)
+    print(f"wrote tables to {OUT}")
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,203 @@
+"""Load the tables in ``data/``, each validated against ``data/datapackage.json``.
+
+Every loader returns a typed :class:`pandas.DataFrame`. A malformed file raises
+:class:`DataFileError`, which names the file, the row and the column of the first problem.
+Validation uses the Frictionless Data framework, the reference implementation of the
+Data Package standard that ``datapackage.json`` follows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+__all__ = [
+    "DataFileError",
+    "data_dir",
+    "load_events",
+    "load_settlement_currency",
+    "load_targets",
+    "load_totals_context",
+    "load_trade",
+    "load_us_cpi",
+    "trade_series",
+]
+
+REPORTERS = ("china_customs", "russia")
+FLOWS = ("total", "china_to_russia", "russia_to_china")
+REPORTER_LABELS = {"china_customs": "China customs (GACC)", "russia": "Russian side"}
+FLOW_LABELS = {
+    "total": "Total turnover",
+    "china_to_russia": "China → Russia (China's exports)",
+    "russia_to_china": "Russia → China (Russia's exports)",
+}
+
+
+class DataFileError(ValueError):
+    """A data file does not match its schema in ``datapackage.json``."""
+
+    def __init__(self, file: str, message: str, row: int | None = None, column: str | None = None):
+        self.file, self.row, self.column = file, row, column
+        where = [f"file {file}"]
+        if row is not None:
+            where.append(f"row {row}")
+        if column is not None:
+            where.append(f"column '{column}'")
+        super().__init__(f"{', '.join(where)}: {message}")
+
+
+def data_dir() -> Path:
+    """The folder holding ``datapackage.json``: $RAPPROCHEMENT_DATA, else the repository's data/."""
+    env = os.environ.get("RAPPROCHEMENT_DATA")
+    candidates = [Path(env)] if env else []
+    candidates.append(Path(__file__).resolve().parents[2] / "data")
+    for folder in candidates:
+        if (folder / "datapackage.json").is_file():
+            return folder
+    raise FileNotFoundError(
+        "cannot find data/datapackage.json; set RAPPROCHEMENT_DATA to the data folder "
+        f"(looked in: {', '.join(str(c) for c in candidates)})"
+    )
+
+
+@cache
+def _descriptor() -> dict[str, Any]:
+    return json.loads((data_dir() / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def _resource(name: str) -> dict[str, Any]:
+    for res in _descriptor()["resources"]:
+        if res["name"] == name:
+            return res
+    raise KeyError(f"no resource named {name!r} in datapackage.json")
+
+
+def _import_frictionless() -> Any:
+    # jsonschema (imported by frictionless) builds ~40 grammars at import when the optional
+    # rfc3987-syntax package is present, which costs over a second in every notebook. Those
+    # grammars only check the "iri" string format, which no schema here uses, so in a process
+    # that has not imported jsonschema yet we let that optional import fail.
+    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
+        try:
+            import jsonschema  # noqa: F401
+        finally:
+            del sys.modules["rfc3987_syntax"]
+    import frictionless
+
+    return frictionless
+
+
+def _validate(name: str, path: Path) -> None:
+    fl = _import_frictionless()
+    Resource, Schema = fl.Resource, fl.Schema
+
+    spec = _resource(name)
+    if not path.is_file():
+        raise DataFileError(str(path), "file not found")
+    resource = Resource(
+        path=path.name,
+        basepath=str(path.parent),
+        schema=Schema.from_descriptor(spec["schema"], allow_invalid=True),
+        format="csv",
+        encoding="utf-8",
+    )
+    report = resource.validate()
+    if report.valid:
+        return
+    errors = report.flatten(["type", "message", "rowNumber", "fieldName"])
+    kind, message, row, field = errors[0]
+    if kind in {"missing-label", "incorrect-label", "extra-label", "blank-label", "duplicate-label"}:
+        expected = [f["name"] for f in spec["schema"]["fields"]]
+        message = f"{message} (expected columns: {', '.join(expected)})"
+    more = f" ({len(errors) - 1} more problem(s) in this file)" if len(errors) > 1 else ""
+    raise DataFileError(str(path), f"{kind}: {message}{more}", row=row, column=field or None)
+
+
+_DTYPES = {"integer": "Int64", "number": "float64", "boolean": "boolean", "string": "string"}
+
+
+def _load(name: str, path: str | os.PathLike[str] | None) -> pd.DataFrame:
+    spec = _resource(name)
+    file = Path(path) if path is not None else data_dir() / spec["path"]
+    _validate(name, file)
+    fields = spec["schema"]["fields"]
+    frame = pd.read_csv(
+        file,
+        dtype={f["name"]: "string" for f in fields if f["type"] in {"string", "boolean"}},
+        keep_default_na=False,
+        na_values={f["name"]: [""] for f in fields if f["type"] != "string"},
+    )
+    for f in fields:
+        col = f["name"]
+        if f["type"] == "boolean":
+            frame[col] = frame[col].map({"true": True, "false": False}).astype("boolean")
+        else:
+            frame[col] = frame[col].astype(_DTYPES[f["type"]])
+    required_ints = [
+        f["name"]
+        for f in fields
+        if f["type"] == "integer" and f.get("constraints", {}).get("required")
+    ]
+    for col in required_ints:
+        frame[col] = frame[col].astype("int64")
+    return frame
+
+
+def load_trade(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Annual goods trade in USD bn: one row per year, reporter and flow (``trade.csv``)."""
+    frame = _load("trade", path)
+    return frame.sort_values(["reporter", "flow", "year"], ignore_index=True)
+
+
+def load_targets(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Official trade targets with year set, deadline and outcome (``targets.csv``)."""
+    return _load("targets", path)
+
+
+def load_events(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Timeline of events (``events.csv``), with a ``start`` timestamp for plotting."""
+    frame = _load("events", path)
+    frame["start"] = pd.to_datetime(frame["date"].astype(str), format="mixed")
+    return frame
+
+
+def load_settlement_currency(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Reported currency shares in Russia-China settlements, long format."""
+    return _load("settlement_currency", path)
+
+
+def load_us_cpi(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """US CPI-U annual averages (1982-84 = 100)."""
+    return _load("us_cpi", path)
+
+
+def load_totals_context(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """China's total goods trade by year, plus rows of share information for Russia."""
+    return _load("totals_context", path)
+
+
+def trade_series(
+    trade: pd.DataFrame,
+    reporter: str = "china_customs",
+    flow: str = "total",
+    *,
+    verified_only: bool = False,
+) -> pd.Series:
+    """One reporter's values for one flow, indexed by year (USD bn)."""
+    if reporter not in REPORTERS:
+        raise ValueError(f"reporter must be one of {REPORTERS}, got {reporter!r}")
+    if flow not in FLOWS:
+        raise ValueError(f"flow must be one of {FLOWS}, got {flow!r}")
+    rows = trade[(trade["reporter"] == reporter) & (trade["flow"] == flow)]
+    if verified_only:
+        rows = rows[rows["verified"].astype(bool)]
+    series = rows.set_index("year")["value_usd_bn"].astype(float).sort_index()
+    series.name = f"{reporter}:{flow}"
+    return series
