@@ -8,6 +8,7 @@ Data Package standard that ``datapackage.json`` follows.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import sys
@@ -94,6 +95,28 @@ def _import_frictionless() -> Any:
     return frictionless
 
 
+def _check_header(path: Path, expected: list[str]) -> None:
+    try:
+        with path.open(newline="", encoding="utf-8") as f:
+            header = next(csv.reader(f), [])
+    except UnicodeDecodeError as exc:
+        raise DataFileError(str(path), f"not UTF-8 text ({exc.reason})", row=1) from None
+    missing = [c for c in expected if c not in header]
+    extra = [c for c in header if c not in expected]
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append("missing column(s) " + ", ".join(repr(c) for c in missing))
+        if extra:
+            parts.append("unexpected column(s) " + ", ".join(repr(c) for c in extra))
+        message = "; ".join(parts) + f" (expected columns: {', '.join(expected)})"
+        raise DataFileError(str(path), message, row=1, column=(missing or extra)[0])
+    if header != expected:
+        raise DataFileError(
+            str(path), f"columns out of order: expected {', '.join(expected)}", row=1
+        )
+
+
 def _validate(name: str, path: Path) -> None:
     fl = _import_frictionless()
     Resource, Schema = fl.Resource, fl.Schema
@@ -101,6 +124,7 @@ def _validate(name: str, path: Path) -> None:
     spec = _resource(name)
     if not path.is_file():
         raise DataFileError(str(path), "file not found")
+    _check_header(path, [f["name"] for f in spec["schema"]["fields"]])
     resource = Resource(
         path=path.name,
         basepath=str(path.parent),

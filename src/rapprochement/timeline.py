@@ -1,0 +1,355 @@
+"""The events timeline (``data/events.csv``): a static plotly figure and an interactive widget.
+
+Events are grouped into a few *themes* (one lane each, with a colour from the Okabe-Ito
+colour-blind-safe palette and its own marker shape). Unverified rows are drawn hollow and say
+"(unverified)" in their hover text; highlighted events are drawn larger and labelled.
+
+>>> from rapprochement.data import load_events
+>>> fig = timeline_figure(load_events(), start_year=1996, end_year=2022, highlight=["1997-04-23"])
+>>> w = timeline_widget(highlight=["2021-03-23"])   # a year slider + theme selector
+"""
+
+from __future__ import annotations
+
+import difflib
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+__all__ = [
+    "THEMES",
+    "TimelineWidget",
+    "theme_of",
+    "timeline_figure",
+    "timeline_widget",
+]
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    colour: str
+    symbol: str
+    categories: tuple[str, ...]
+
+
+# Okabe & Ito (2008) colour-blind-safe palette; every theme also has its own marker shape.
+THEMES: tuple[Theme, ...] = (
+    Theme(
+        "Partnership and treaties",
+        "#0072B2",
+        "circle",
+        ("partnership upgrade", "partnership", "treaty"),
+    ),
+    Theme("Joint declarations", "#CC79A7", "diamond", ("diplomatic declaration",)),
+    Theme(
+        "Trade and targets",
+        "#E69F00",
+        "square",
+        ("trade target", "trade milestone", "trade data", "border/trade"),
+    ),
+    Theme(
+        "Energy, finance, economy",
+        "#009E73",
+        "triangle-up",
+        ("energy", "finance", "economic cooperation"),
+    ),
+    Theme("China's economic policy", "#56B4E9", "star", ("China economic policy",)),
+    Theme("Sanctions and war", "#D55E00", "hexagon", ("sanctions", "war")),
+    Theme("Security and multilateral", "#000000", "pentagon", ("multilateral/security",)),
+    Theme(
+        "Data and fact-checks",
+        "#7F7F7F",
+        "x",
+        ("check of paper claim", "data availability"),
+    ),
+)
+OTHER = Theme("Other", "#999999", "cross", ())
+_ALL_THEMES = (*THEMES, OTHER)
+_BY_CATEGORY = {c: t for t in THEMES for c in t.categories}
+SOURCE_NOTE = (
+    "Source: data/events.csv (this collection's table; each event's source URL is in its hover "
+    "text). Hollow markers: rows not verified against a source."
+)
+
+
+def theme_of(category: str) -> str:
+    """The theme of an events.csv category; compound ones ('a / b') go by their first part."""
+    category = str(category).strip()
+    if category in _BY_CATEGORY:
+        return _BY_CATEGORY[category].name
+    first = category.split(" / ")[0].strip()
+    return _BY_CATEGORY[first].name if first in _BY_CATEGORY else OTHER.name
+
+
+def _category_parts(category: str) -> set[str]:
+    return {category, *(p.strip() for p in category.split(" / "))}
+
+
+def _resolve_categories(events: pd.DataFrame, categories: Iterable[str] | None) -> list[str]:
+    """Theme names selected by ``categories`` (theme names or raw events.csv categories)."""
+    if categories is None:
+        return [t.name for t in _ALL_THEMES]
+    if isinstance(categories, str):
+        categories = [categories]
+    raw = sorted({p for c in events["category"].astype(str) for p in _category_parts(c)})
+    theme_names = [t.name for t in _ALL_THEMES]
+    chosen: set[str] = set()
+    for name in categories:
+        if name in theme_names:
+            chosen.add(name)
+        elif name in raw:
+            chosen.add(theme_of(name))
+        else:
+            options = theme_names + raw
+            close = difflib.get_close_matches(str(name), options, n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            raise ValueError(
+                f"unknown category {name!r}{hint} (themes: {', '.join(theme_names)})"
+            )
+    return [n for n in theme_names if n in chosen]
+
+
+def _check_years(events: pd.DataFrame, start_year: int | None, end_year: int | None):
+    first, last = int(events["year"].min()), int(events["year"].max())
+    start = first if start_year is None else int(start_year)
+    end = last if end_year is None else int(end_year)
+    if start > end:
+        raise ValueError(f"start year ({start}) is after end year ({end})")
+    return start, end
+
+
+def _check_highlight(events: pd.DataFrame, highlight: Sequence[str] | None) -> set[str]:
+    if highlight is None:
+        return set()
+    if isinstance(highlight, str):
+        highlight = [highlight]
+    dates = list(events["date"].astype(str))
+    wanted = set()
+    for d in highlight:
+        d = str(d)
+        if d not in dates:
+            close = difflib.get_close_matches(d, dates, n=3, cutoff=0.6)
+            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            raise ValueError(f"no event dated {d!r} in events.csv{hint}")
+        wanted.add(d)
+    return wanted
+
+
+def _wrap(text: str, width: int = 70) -> str:
+    return "<br>".join(textwrap.wrap(str(text), width)) or ""
+
+
+def _hover(row: pd.Series) -> str:
+    verified = bool(row["verified"]) if not pd.isna(row["verified"]) else False
+    precision = str(row["date_precision"])
+    when = str(row["date"]) + ("" if precision == "day" else f" ({precision} only)")
+    lines = [f"<b>{when}</b>" + ("" if verified else " <i>(unverified)</i>"), _wrap(row["event"])]
+    lines.append(f"Category: {row['category']}")
+    url = row["source_url"]
+    lines.append(f"Source: {url}" if isinstance(url, str) and url else "Source: none (see note)")
+    if not verified and isinstance(row["note"], str) and row["note"]:
+        lines.append("Note: " + _wrap(row["note"]))
+    return "<br>".join(lines)
+
+
+def _short(text: str, width: int = 38) -> str:
+    return textwrap.shorten(str(text), width=width, placeholder="…")
+
+
+def timeline_figure(
+    events: pd.DataFrame,
+    start_year: int | None = None,
+    end_year: int | None = None,
+    categories: Iterable[str] | None = None,
+    highlight: Sequence[str] | None = None,
+) -> go.Figure:
+    """A timeline of ``events`` (as from :func:`rapprochement.data.load_events`).
+
+    ``categories`` takes theme names (see :data:`THEMES`) or raw events.csv categories;
+    ``highlight`` takes event dates as written in events.csv (``"1997-04-23"``, ``"2020-07"``).
+    The figure always has one trace per theme, in :data:`THEMES` order (then "Other"); themes not
+    selected have no points. Raises ValueError for impossible arguments (start after end, an
+    unknown category or date); a valid selection with no events gives an empty, labelled figure.
+    """
+    start, end = _check_years(events, start_year, end_year)
+    chosen = _resolve_categories(events, categories)
+    marked = _check_highlight(events, highlight)
+
+    frame = events.copy()
+    frame["theme"] = frame["category"].astype(str).map(theme_of)
+    in_range = frame["year"].between(start, end) & frame["theme"].isin(chosen)
+    frame = frame[in_range].sort_values(["start", "date"], kind="stable")
+
+    fig = go.Figure()
+    annotations = []
+    for theme in _ALL_THEMES:
+        rows = frame[frame["theme"] == theme.name]
+        verified = rows["verified"].fillna(False).astype(bool).tolist()
+        is_marked = [d in marked for d in rows["date"].astype(str)]
+        fig.add_trace(
+            go.Scatter(
+                name=theme.name,
+                x=[ts.strftime("%Y-%m-%d") for ts in rows["start"]],
+                y=[theme.name] * len(rows),
+                mode="markers",
+                text=[_hover(r) for _, r in rows.iterrows()],
+                hovertemplate="%{text}<extra></extra>",
+                customdata=rows["date"].astype(str).tolist(),
+                marker={
+                    "color": theme.colour,
+                    "symbol": [theme.symbol + ("" if v else "-open") for v in verified],
+                    "size": [20 if m else 12 for m in is_marked],
+                    "line": {"width": [3 if m else 1 for m in is_marked], "color": theme.colour},
+                    "opacity": 0.9,
+                },
+                showlegend=bool(len(rows)),
+                legendgroup=theme.name,
+            )
+        )
+        for (_, r), m in zip(rows.iterrows(), is_marked, strict=True):
+            if m:
+                annotations.append(
+                    {
+                        "x": r["start"].strftime("%Y-%m-%d"),
+                        "y": theme.name,
+                        "text": f"{r['date']}: {_short(r['event'])}",
+                        "showarrow": True,
+                        "arrowhead": 2,
+                        "ax": 0,
+                        "ay": -34,
+                        "font": {"size": 11},
+                        "bgcolor": "rgba(255,255,255,0.85)",
+                    }
+                )
+    annotations.append(
+        {
+            "text": SOURCE_NOTE,
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0,
+            "y": -0.2,
+            "xanchor": "left",
+            "yanchor": "top",
+            "showarrow": False,
+            "font": {"size": 11, "color": "#444444"},
+        }
+    )
+    if frame.empty:
+        annotations.append(
+            {
+                "text": "No events match this selection: widen the years or add categories.",
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.5,
+                "y": 0.5,
+                "showarrow": False,
+                "font": {"size": 14},
+            }
+        )
+    lanes = [t.name for t in _ALL_THEMES if t.name in chosen and (frame["theme"] == t.name).any()]
+    fig.update_layout(
+        title={"text": f"China-Russia relations: events {start}-{end}"},
+        xaxis={
+            "title": {"text": "Date"},
+            "type": "date",
+            "range": [f"{start - 1}-10-01", f"{end + 1}-03-31"],
+        },
+        yaxis={
+            "title": {"text": "Theme"},
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": list(reversed(lanes)),
+            "automargin": True,
+        },
+        annotations=annotations,
+        legend={"title": {"text": "Theme"}},
+        margin={"l": 10, "r": 10, "t": 50, "b": 110},
+        height=420,
+        template="plotly_white",
+        hoverlabel={"align": "left"},
+    )
+    return fig
+
+
+class TimelineWidget:
+    """Marker base for type hints; the real widget is an ``ipywidgets.VBox`` built below."""
+
+
+def timeline_widget(
+    highlight: list[str] | None = None,
+    start_year: int | None = None,
+    end_year: int | None = None,
+):
+    """An interactive timeline: a year-range slider and a theme multi-select above the figure.
+
+    Returns an ``ipywidgets.VBox`` with attributes ``years`` (IntRangeSlider), ``categories``
+    (SelectMultiple of theme names), ``message`` (HTML: a short note when the settings select
+    nothing) and ``figure`` (plotly ``go.FigureWidget``), so tests and notebooks can drive it.
+    """
+    import ipywidgets as widgets
+
+    from rapprochement.data import load_events
+
+    events = load_events()
+    start, end = _check_years(events, start_year, end_year)
+    marked = sorted(_check_highlight(events, highlight))
+    first, last = int(events["year"].min()), int(events["year"].max())
+    present = set(events["category"].astype(str).map(theme_of))
+    theme_names = [t.name for t in _ALL_THEMES if t.name in present]
+
+    years = widgets.IntRangeSlider(
+        value=(max(first, start), min(last, end)),
+        min=first,
+        max=last,
+        step=1,
+        description="Years",
+        continuous_update=False,
+        layout=widgets.Layout(width="520px"),
+    )
+    categories = widgets.SelectMultiple(
+        options=theme_names,
+        value=tuple(theme_names),
+        description="Themes",
+        rows=min(len(theme_names), 8),
+        layout=widgets.Layout(width="360px"),
+    )
+    hint = widgets.HTML(
+        "<small>Ctrl/Cmd-click to pick several themes. Hover over a marker for the event and "
+        "its source.</small>"
+    )
+    message = widgets.HTML("")
+    figure = go.FigureWidget(
+        timeline_figure(events, years.value[0], years.value[1], None, marked or None)
+    )
+
+    def update(_change=None) -> None:
+        chosen = list(categories.value)
+        if not chosen:
+            message.value = "<b>Choose at least one theme</b> to see events."
+            return
+        lo, hi = years.value
+        try:
+            new = timeline_figure(events, lo, hi, chosen, marked or None)
+        except ValueError as err:  # defensive: the controls cannot produce these
+            message.value = f"<b>Cannot draw this selection:</b> {err}"
+            return
+        message.value = ""
+        with figure.batch_update():
+            for old_trace, new_trace in zip(figure.data, new.data, strict=True):
+                old_trace.update(new_trace.to_plotly_json(), overwrite=True)
+            figure.layout.annotations = new.layout.annotations
+            figure.layout.title = new.layout.title
+            figure.layout.xaxis.range = new.layout.xaxis.range
+            figure.layout.yaxis.categoryarray = new.layout.yaxis.categoryarray
+
+    years.observe(update, names="value")
+    categories.observe(update, names="value")
+
+    box = widgets.VBox([widgets.HBox([years]), widgets.HBox([categories, hint]), message, figure])
+    box.years, box.categories, box.message, box.figure = years, categories, message, figure
+    box.update = update
+    return box
