@@ -8,6 +8,8 @@ VENV := .venv
 GRADING_VENV := .venv-grading
 PIP_FLAGS := --quiet --disable-pip-version-check --no-input
 START := notebooks/00-start-here.ipynb
+# Use the environment's own kernel spec, even if the user has another "python3" kernel.
+export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 # JupyterLab refuses to run as root unless told; containers and CI run as root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
@@ -43,12 +45,13 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 
 unit: $(VENV)/.installed
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest tests notebooks --nbval --nbval-kernel-name python3 \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg
 
 grading-env: $(GRADING_VENV)/.installed
 
 grading-test: $(GRADING_VENV)/.installed
-	$(GRADING_VENV)/bin/python -m pytest tests/grading
+	JUPYTER_PATH="$(CURDIR)/$(GRADING_VENV)/share/jupyter" $(GRADING_VENV)/bin/python -m pytest tests/grading
 
 test: lint unit grading-test
 
@@ -63,6 +66,7 @@ lock:
 	$(PYTHON) -m pip install $(PIP_FLAGS) uv
 	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --python-version 3.11 --no-header -o requirements.lock
 	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --extra grading --python-version 3.11 --no-header -o requirements-grading.lock
+	$(PYTHON) scripts/sync_environment.py
 
 clean:
 	rm -rf $(VENV) $(GRADING_VENV) .pytest_cache .ruff_cache

@@ -22,6 +22,7 @@ __all__ = [
     "DataFileError",
     "data_dir",
     "load_events",
+    "load_partner_shares",
     "load_settlement_currency",
     "load_targets",
     "load_totals_context",
@@ -205,6 +206,11 @@ def load_us_cpi(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
 def load_totals_context(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """China's total goods trade by year, plus rows of share information for Russia."""
     return _load("totals_context", path)
+
+
+def load_partner_shares(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Each partner's share in the other's trade as sources stated it (``partner_shares.csv``)."""
+    return _load("partner_shares", path)
 
 
 def trade_series(

@@ -63,7 +63,9 @@ def _check_choice(quiz_id: str, n: int, q: dict[str, Any]) -> None:
             raise _fail(quiz_id, n, f"answer {i} ({a['answer']!r}) has no 'feedback'")
     n_correct = sum(a["correct"] for a in answers)
     if q["type"] == "multiple_choice" and n_correct != 1:
-        raise _fail(quiz_id, n, f"multiple_choice needs exactly one correct answer, has {n_correct}")
+        raise _fail(
+            quiz_id, n, f"multiple_choice needs exactly one correct answer, has {n_correct}"
+        )
     if q["type"] == "many_choice" and n_correct < 1:
         raise _fail(quiz_id, n, "many_choice needs at least one correct answer, has none")
 

@@ -16,6 +16,7 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -107,9 +108,7 @@ def _resolve_categories(events: pd.DataFrame, categories: Iterable[str] | None) 
             options = theme_names + raw
             close = difflib.get_close_matches(str(name), options, n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-            raise ValueError(
-                f"unknown category {name!r}{hint} (themes: {', '.join(theme_names)})"
-            )
+            raise ValueError(f"unknown category {name!r}{hint} (themes: {', '.join(theme_names)})")
     return [n for n in theme_names if n in chosen]
 
 
@@ -275,81 +274,95 @@ def timeline_figure(
     return fig
 
 
-class TimelineWidget:
-    """Marker base for type hints; the real widget is an ``ipywidgets.VBox`` built below."""
+class TimelineWidget(widgets.VBox):
+    """A year-range slider and a theme multi-select driving a plotly ``go.FigureWidget``.
+
+    Attributes: ``years`` (IntRangeSlider), ``categories`` (SelectMultiple of theme names),
+    ``message`` (HTML: a short note when the settings select nothing) and ``figure``
+    (``go.FigureWidget``). Setting ``years.value`` or ``categories.value`` redraws the figure.
+    """
+
+    def __init__(
+        self,
+        events: pd.DataFrame,
+        highlight: Sequence[str] | None = None,
+        start_year: int | None = None,
+        end_year: int | None = None,
+    ) -> None:
+        start, end = _check_years(events, start_year, end_year)
+        self._events = events
+        self._marked = sorted(_check_highlight(events, highlight)) or None
+        first, last = int(events["year"].min()), int(events["year"].max())
+        present = set(events["category"].astype(str).map(theme_of))
+        theme_names = [t.name for t in _ALL_THEMES if t.name in present]
+
+        self.years = widgets.IntRangeSlider(
+            value=(max(first, start), min(last, end)),
+            min=first,
+            max=last,
+            step=1,
+            description="Years",
+            continuous_update=False,
+            layout=widgets.Layout(width="520px"),
+        )
+        self.categories = widgets.SelectMultiple(
+            options=theme_names,
+            value=tuple(theme_names),
+            description="Themes",
+            rows=min(len(theme_names), 8),
+            layout=widgets.Layout(width="380px"),
+        )
+        hint = widgets.HTML(
+            "<small>Ctrl/Cmd-click to pick several themes.<br>Hover over a marker for the "
+            "event and its source.</small>"
+        )
+        self.message = widgets.HTML("")
+        lo, hi = self.years.value
+        self.figure = go.FigureWidget(timeline_figure(events, lo, hi, None, self._marked))
+        self.years.observe(self.update, names="value")
+        self.categories.observe(self.update, names="value")
+        super().__init__(
+            [self.years, widgets.HBox([self.categories, hint]), self.message, self.figure]
+        )
+
+    def update(self, _change: object = None) -> None:
+        """Redraw the figure from the current control values (called on every change)."""
+        chosen = list(self.categories.value)
+        if not chosen:
+            self.message.value = "<b>Choose at least one theme</b> to see events."
+            return
+        lo, hi = self.years.value
+        try:
+            new = timeline_figure(self._events, lo, hi, chosen, self._marked)
+        except ValueError as err:  # defensive: the controls cannot normally produce these
+            self.message.value = f"<b>Cannot draw this selection:</b> {err}"
+            return
+        empty = not any(len(t.x) for t in new.data)
+        self.message.value = "No events in these years for the chosen themes." if empty else ""
+        fig = self.figure
+        with fig.batch_update():
+            for old_trace, new_trace in zip(fig.data, new.data, strict=True):
+                old_trace.update(new_trace.to_plotly_json(), overwrite=True)
+            fig.layout.annotations = new.layout.annotations
+            fig.layout.title = new.layout.title
+            fig.layout.xaxis.range = new.layout.xaxis.range
+            fig.layout.yaxis.categoryarray = new.layout.yaxis.categoryarray
+
+    def __repr__(self) -> str:
+        lo, hi = self.years.value
+        return f"TimelineWidget(years={lo}-{hi}, themes={len(self.categories.value)})"
 
 
 def timeline_widget(
     highlight: list[str] | None = None,
     start_year: int | None = None,
     end_year: int | None = None,
-):
-    """An interactive timeline: a year-range slider and a theme multi-select above the figure.
+) -> TimelineWidget:
+    """An interactive timeline of data/events.csv (see :class:`TimelineWidget`).
 
-    Returns an ``ipywidgets.VBox`` with attributes ``years`` (IntRangeSlider), ``categories``
-    (SelectMultiple of theme names), ``message`` (HTML: a short note when the settings select
-    nothing) and ``figure`` (plotly ``go.FigureWidget``), so tests and notebooks can drive it.
+    ``highlight`` takes event dates as written in events.csv; ``start_year``/``end_year`` set
+    the slider's starting range. Raises ValueError for an unknown date or start after end.
     """
-    import ipywidgets as widgets
-
     from rapprochement.data import load_events
 
-    events = load_events()
-    start, end = _check_years(events, start_year, end_year)
-    marked = sorted(_check_highlight(events, highlight))
-    first, last = int(events["year"].min()), int(events["year"].max())
-    present = set(events["category"].astype(str).map(theme_of))
-    theme_names = [t.name for t in _ALL_THEMES if t.name in present]
-
-    years = widgets.IntRangeSlider(
-        value=(max(first, start), min(last, end)),
-        min=first,
-        max=last,
-        step=1,
-        description="Years",
-        continuous_update=False,
-        layout=widgets.Layout(width="520px"),
-    )
-    categories = widgets.SelectMultiple(
-        options=theme_names,
-        value=tuple(theme_names),
-        description="Themes",
-        rows=min(len(theme_names), 8),
-        layout=widgets.Layout(width="360px"),
-    )
-    hint = widgets.HTML(
-        "<small>Ctrl/Cmd-click to pick several themes. Hover over a marker for the event and "
-        "its source.</small>"
-    )
-    message = widgets.HTML("")
-    figure = go.FigureWidget(
-        timeline_figure(events, years.value[0], years.value[1], None, marked or None)
-    )
-
-    def update(_change=None) -> None:
-        chosen = list(categories.value)
-        if not chosen:
-            message.value = "<b>Choose at least one theme</b> to see events."
-            return
-        lo, hi = years.value
-        try:
-            new = timeline_figure(events, lo, hi, chosen, marked or None)
-        except ValueError as err:  # defensive: the controls cannot produce these
-            message.value = f"<b>Cannot draw this selection:</b> {err}"
-            return
-        message.value = ""
-        with figure.batch_update():
-            for old_trace, new_trace in zip(figure.data, new.data, strict=True):
-                old_trace.update(new_trace.to_plotly_json(), overwrite=True)
-            figure.layout.annotations = new.layout.annotations
-            figure.layout.title = new.layout.title
-            figure.layout.xaxis.range = new.layout.xaxis.range
-            figure.layout.yaxis.categoryarray = new.layout.yaxis.categoryarray
-
-    years.observe(update, names="value")
-    categories.observe(update, names="value")
-
-    box = widgets.VBox([widgets.HBox([years]), widgets.HBox([categories, hint]), message, figure])
-    box.years, box.categories, box.message, box.figure = years, categories, message, figure
-    box.update = update
-    return box
+    return TimelineWidget(load_events(), highlight, start_year, end_year)

@@ -1,0 +1,41 @@
+"""Committed notebooks stay small: no saved widget state, no embedded plotly.js, under 300 KB."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LIMIT = 300 * 1024
+SKIP = {".venv", ".venv-grading", ".ipynb_checkpoints", "node_modules", ".git"}
+
+
+def committed_notebooks() -> list[Path]:
+    found = []
+    for path in ROOT.rglob("*.ipynb"):
+        rel = path.relative_to(ROOT)
+        if not SKIP.intersection(rel.parts) and not rel.parts[0].startswith("artifacts"):
+            found.append(path)
+    return sorted(found)
+
+
+NOTEBOOKS = committed_notebooks()
+
+
+def test_there_are_notebooks() -> None:
+    assert any(p.parent.name == "notebooks" for p in NOTEBOOKS)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_notebook_is_lean(path: Path) -> None:
+    size = path.stat().st_size
+    assert size < LIMIT, f"{path.name} is {size // 1024} KB (limit 300 KB)"
+    text = path.read_text(encoding="utf-8")
+    nb = json.loads(text)
+    assert "widgets" not in nb.get("metadata", {}), "saved widget state in notebook metadata"
+    assert "application/vnd.jupyter.widget-state+json" not in text
+    # plotly.js itself (its licence banner / bundle global), not the JSON figure spec
+    for marker in ("plotly.js v", "window.PlotlyConfig", "Plotly=function", "define('plotly'"):
+        assert marker not in text, f"embedded plotly.js ({marker!r})"
