@@ -142,7 +142,7 @@ def targets(src: Path) -> list[dict[str, object]]:
         status = outcome.split(":")[0].strip().lower().split(" (")[0].replace(" ", "_")
         rows.append(
             dict(
-                target_id=f"{low}{'-' + high if high else ''}bn-by-{deadline[-1] if deadline else 'unstated'}",
+                target_id=f"{r['target_usd_bn']}bn-by-{deadline[-1] if deadline else 'unstated'}",
                 target_usd_bn=low,
                 target_high_usd_bn=high,
                 deadline_year=deadline[-1] if deadline else "",
@@ -177,9 +177,7 @@ def events(src: Path) -> list[dict[str, object]]:
     for r in read(src, "events.csv"):
         parts = r["date"].split("-")
         precision = {1: "year", 2: "month", 3: "day"}[len(parts)]
-        rows.append(
-            dict(r, year=parts[0], date_precision=precision, verified=yes(r["verified"]))
-        )
+        rows.append(dict(r, year=parts[0], date_precision=precision, verified=yes(r["verified"])))
     return rows
 
 
@@ -250,7 +248,14 @@ def settlement(src: Path) -> list[dict[str, object]]:
     return rows
 
 
-CPI_FIELDS = ["year", "cpi_u_annual_avg", "value_as_shown_on_source", "source_url", "verified", "note"]
+CPI_FIELDS = [
+    "year",
+    "cpi_u_annual_avg",
+    "value_as_shown_on_source",
+    "source_url",
+    "verified",
+    "note",
+]
 CONTEXT_FIELDS = ["year", "economy", "total_goods_trade_usd_bn", "source_url", "verified", "note"]
 
 

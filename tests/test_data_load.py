@@ -32,7 +32,9 @@ def test_trade_types_and_known_rows() -> None:
     trade = data.load_trade()
     assert trade["year"].dtype == "int64"
     assert trade["value_usd_bn"].dtype == "float64"
-    row = trade[(trade.year == 2018) & (trade.reporter == "china_customs") & (trade.flow == "total")]
+    row = trade[
+        (trade.year == 2018) & (trade.reporter == "china_customs") & (trade.flow == "total")
+    ]
     assert row["value_usd_bn"].tolist() == [107.06]
     assert row["verified"].tolist() == [True]
     assert row["source_url"].str.startswith("https://").all()

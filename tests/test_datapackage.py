@@ -62,7 +62,8 @@ needs_shared = pytest.mark.skipif(
 @needs_shared
 def test_trade_values_are_exactly_as_sourced() -> None:
     ours = {
-        (int(r["year"]), r["reporter"], r["flow"]): r["value_usd_bn"] for r in _rows(DATA / "trade.csv")
+        (int(r["year"]), r["reporter"], r["flow"]): r["value_usd_bn"]
+        for r in _rows(DATA / "trade.csv")
     }
     expected: dict[tuple[int, str, str], str] = {}
     for r in _rows(SHARED / "trade_annual_gacc.csv"):
@@ -86,7 +87,12 @@ def test_trade_values_are_exactly_as_sourced() -> None:
 def test_cpi_and_totals_are_exactly_as_sourced() -> None:
     for ours_name, theirs_name, key, col in (
         ("us_cpi.csv", "us_cpi_annual.csv", ("year",), "cpi_u_annual_avg"),
-        ("totals_context.csv", "totals_context.csv", ("year", "economy"), "total_goods_trade_usd_bn"),
+        (
+            "totals_context.csv",
+            "totals_context.csv",
+            ("year", "economy"),
+            "total_goods_trade_usd_bn",
+        ),
     ):
         ours = {tuple(r[k] for k in key): r[col] for r in _rows(DATA / ours_name)}
         theirs = {tuple(r[k] for k in key): r[col] for r in _rows(SHARED / theirs_name)}

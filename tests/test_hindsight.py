@@ -150,17 +150,7 @@ class TestEvidenceRows:
             hindsight.evidence_rows(_series({2021: 1.0}), [], "t.csv")
 
 
-class TestCpiAndEvents:
-    def test_cpi_series(self) -> None:
-        frame = pd.DataFrame({"year": [2021, 2020], "cpi_u_annual_avg": [270.970, 258.811]})
-        cpi = hindsight.cpi_series(frame)
-        assert list(cpi.index) == [2020, 2021]
-        assert cpi[2021] == pytest.approx(270.97)
-
-    def test_cpi_series_wrong_frame(self) -> None:
-        with pytest.raises(ValueError):
-            hindsight.cpi_series(pd.DataFrame({"x": [1]}))
-
+class TestSelectEvents:
     def _events(self) -> pd.DataFrame:
         return pd.DataFrame(
             {

@@ -85,7 +85,9 @@ def required_growth(base_value: float, base_year: int, target: float, deadline_y
     return (target / base_value) ** (1 / (deadline_year - base_year)) - 1
 
 
-def year_growth_reaches(base_value: float, base_year: int, target: float, rate: float) -> int | None:
+def year_growth_reaches(
+    base_value: float, base_year: int, target: float, rate: float
+) -> int | None:
     """First year in which ``base_value`` growing at ``rate`` a year reaches ``target``.
 
     None when it never does (zero or negative growth). Raises ValueError when the target is

@@ -138,7 +138,13 @@ def _validate(name: str, path: Path) -> None:
         return
     errors = report.flatten(["type", "message", "rowNumber", "fieldName"])
     kind, message, row, field = errors[0]
-    if kind in {"missing-label", "incorrect-label", "extra-label", "blank-label", "duplicate-label"}:
+    if kind in {
+        "missing-label",
+        "incorrect-label",
+        "extra-label",
+        "blank-label",
+        "duplicate-label",
+    }:
         expected = [f["name"] for f in spec["schema"]["fields"]]
         message = f"{message} (expected columns: {', '.join(expected)})"
     more = f" ({len(errors) - 1} more problem(s) in this file)" if len(errors) > 1 else ""

@@ -15,7 +15,6 @@ from rapprochement.analysis import first_year_above, value_in
 
 __all__ = [
     "TargetOutcome",
-    "cpi_series",
     "evidence_rows",
     "first_period_below",
     "measure_overview",
@@ -162,16 +161,6 @@ def evidence_rows(
         for y in years
     ]
     return pd.DataFrame(out).set_index("year")
-
-
-def cpi_series(frame: pd.DataFrame) -> pd.Series:
-    """US CPI-U annual averages from :func:`rapprochement.data.load_us_cpi`, indexed by year."""
-    if "year" not in frame.columns or "cpi_u_annual_avg" not in frame.columns:
-        raise ValueError("expected the frame from data.load_us_cpi (year, cpi_u_annual_avg)")
-    series = frame.set_index("year")["cpi_u_annual_avg"].astype(float).sort_index()
-    series.index = series.index.astype(int)
-    series.name = "cpi_u_annual_avg"
-    return series
 
 
 def select_events(
