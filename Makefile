@@ -25,15 +25,15 @@ help:
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11 or similar")'
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/python -m pip install $(PIP_FLAGS) -r requirements.lock 2>&1 | grep -v "^WARNING: Location" || true
-	$(VENV)/bin/python -m pip install $(PIP_FLAGS) --no-deps --no-build-isolation -e . 2>&1 | grep -v "^WARNING: Location" || true
+	$(VENV)/bin/python -m pip install $(PIP_FLAGS) -r requirements.lock
+	$(VENV)/bin/python -m pip install $(PIP_FLAGS) --no-deps -e .
 	$(VENV)/bin/python -c 'import rapprochement, jupyterlab, plotly, anywidget, nbval'
 	touch $@
 
 $(GRADING_VENV)/.installed: requirements-grading.lock pyproject.toml
 	$(PYTHON) -m venv $(GRADING_VENV)
-	$(GRADING_VENV)/bin/python -m pip install $(PIP_FLAGS) -r requirements-grading.lock 2>&1 | grep -v "^WARNING: Location" || true
-	$(GRADING_VENV)/bin/python -m pip install $(PIP_FLAGS) --no-deps --no-build-isolation -e . 2>&1 | grep -v "^WARNING: Location" || true
+	$(GRADING_VENV)/bin/python -m pip install $(PIP_FLAGS) -r requirements-grading.lock
+	$(GRADING_VENV)/bin/python -m pip install $(PIP_FLAGS) --no-deps -e .
 	$(GRADING_VENV)/bin/python -c 'import rapprochement, nbgrader'
 	touch $@
 
