@@ -23,7 +23,6 @@ from typing import Literal
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from . import analysis
 from .data import FLOW_LABELS, FLOWS, REPORTER_LABELS, REPORTERS
@@ -35,7 +34,9 @@ __all__ = [
     "SettingError",
     "cpi_series",
     "currency_frame",
+    "fact_check_table",
     "growth_table",
+    "missing_years",
     "partner_share_frame",
     "partner_shares_figure",
     "period_position",
@@ -45,6 +46,7 @@ __all__ = [
     "target_label",
     "targets_table",
     "trade_frame",
+    "years_text",
 ]
 
 Source = Literal["china_customs", "russia", "both"]
@@ -113,7 +115,57 @@ class SettingError(ValueError):
 # ----------------------------------------------------------------------------- helpers
 
 
-def _source_note(fig: go.Figure, text: str, *, y: float = -0.2) -> None:
+def _trace(kind: str, **props: object) -> dict:
+    """A trace as a plain dict (validated once, when the figure is assembled)."""
+    return {"type": kind, **{k: v for k, v in props.items() if v is not None}}
+
+
+class _Spec:
+    """Collects traces and layout as plain dicts and validates them once in :meth:`figure`.
+
+    Building a figure with ``go.Figure.add_trace``/``update_layout`` validates every property
+    at every call; assembling dicts and validating once is about five times faster, which is
+    what keeps a widget update under the 30 ms budget (docs/performance.md).
+    """
+
+    def __init__(self) -> None:
+        self.data: list[dict] = []
+        self.layout: dict = {"template": _LIGHT_TEMPLATE}
+
+    def add_trace(self, trace: dict) -> None:
+        self.data.append(trace)
+
+    def add_traces(self, traces: Sequence[dict]) -> None:
+        self.data.extend(traces)
+
+    def update_layout(self, **props: object) -> None:
+        for key, value in props.items():
+            if isinstance(value, dict) and isinstance(self.layout.get(key), dict):
+                self.layout[key] = {**self.layout[key], **value}
+            else:
+                self.layout[key] = value
+
+    def _axis(self, name: str, title_text: str | None, props: dict) -> None:
+        axis = dict(self.layout.get(name, {}))
+        if title_text is not None:
+            axis["title"] = {"text": title_text}
+        axis.update(props)
+        self.layout[name] = axis
+
+    def update_xaxes(self, title_text: str | None = None, **props: object) -> None:
+        self._axis("xaxis", title_text, props)
+
+    def update_yaxes(self, title_text: str | None = None, **props: object) -> None:
+        self._axis("yaxis", title_text, props)
+
+    def add_annotation(self, **props: object) -> None:
+        self.layout.setdefault("annotations", []).append(props)
+
+    def figure(self) -> go.Figure:
+        return go.Figure(data=self.data, layout=self.layout)
+
+
+def _source_note(fig: _Spec, text: str, *, y: float = -0.2) -> None:
     fig.add_annotation(
         text=text,
         xref="paper",
@@ -128,10 +180,33 @@ def _source_note(fig: go.Figure, text: str, *, y: float = -0.2) -> None:
     )
 
 
-def _base_layout(fig: go.Figure, *, title: str, height: int = 520, bottom: int = 120) -> None:
+# A small explicit style instead of a named template: applying "plotly_white" deep-copies a
+# large template on every figure, which was two thirds of the time of a widget update.
+_AXIS_STYLE = {
+    "gridcolor": "#E5E5E5",
+    "linecolor": "#888888",
+    "zerolinecolor": "#CCCCCC",
+    "ticks": "outside",
+    "tickcolor": "#888888",
+    "automargin": True,
+}
+_LIGHT_TEMPLATE = {
+    "layout": {
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "xaxis": _AXIS_STYLE,
+        "yaxis": _AXIS_STYLE,
+    }
+}
+
+
+def _new_figure() -> _Spec:
+    return _Spec()
+
+
+def _base_layout(fig: _Spec, *, title: str, height: int = 520, bottom: int = 120) -> None:
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
-        template="plotly_white",
         font=FONT,
         height=height,
         margin={"l": 70, "r": 20, "t": 60, "b": bottom},
@@ -163,8 +238,7 @@ def target_label(row: pd.Series | dict) -> str:
 def _check_years(start: int, end: int) -> None:
     if start > end:
         raise SettingError(
-            f"The start year ({start}) is after the end year ({end}). "
-            "Move one of the year sliders."
+            f"The start year ({start}) is after the end year ({end}). Move one of the year sliders."
         )
 
 
@@ -174,7 +248,7 @@ def _check_choice(name: str, value: str, allowed: Iterable[str]) -> None:
         raise SettingError(f"{name} must be one of {', '.join(allowed)}; got {value!r}.")
 
 
-def _years_text(years: Sequence[int]) -> str:
+def years_text(years: Sequence[int]) -> str:
     """Compress [2007, 2008, 2009, 2024] into "2007-2009, 2024"."""
     years = sorted(int(y) for y in years)
     runs: list[list[int]] = []
@@ -242,7 +316,7 @@ def trade_frame(
             )
         missing = sorted(set(frame["year"]) - set(cpi_s.index))
         if missing:
-            raise SettingError(f"No CPI value for {_years_text(missing)}: cannot convert.")
+            raise SettingError(f"No CPI value for {years_text(missing)}: cannot convert.")
         frame["value"] = frame["nominal"] * cpi_s[base_year] / frame["year"].map(cpi_s)
     return frame.sort_values(["reporter", "year"], ignore_index=True)
 
@@ -288,17 +362,18 @@ def target_explorer_figure(
     panel shows the mirror gap (China customs minus the Russian side) in the years both report.
     """
     frame = trade_frame(
-        trade, cpi, flow=flow, source=source, start=start, end=end,
-        dollars=dollars, base_year=base_year,
+        trade,
+        cpi,
+        flow=flow,
+        source=source,
+        start=start,
+        end=end,
+        dollars=dollars,
+        base_year=base_year,
     )
     both = source == "both"
-    fig = (
-        make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28],
-                      vertical_spacing=0.07)
-        if both
-        else go.Figure()
-    )
-    row_kw: dict = {"row": 1, "col": 1} if both else {}
+    fig = _new_figure()
+    traces: list[dict] = []
     unit = "current US$ bn" if dollars == "nominal" else f"US$ bn at {base_year} prices (CPI-U)"
     years = list(range(start, end + 1))
 
@@ -307,13 +382,19 @@ def target_explorer_figure(
         part = frame[frame["reporter"] == reporter].set_index("year")
         color, label = REPORTER_COLORS[reporter], REPORTER_LABELS[reporter]
         full = part["value"].reindex(years)  # NaN where a year is missing: the line breaks
-        fig.add_trace(
-            go.Scatter(
-                x=years, y=full.tolist(), mode="lines", line={"color": color, "width": 2},
-                name=label, legendgroup=reporter, showlegend=False, hoverinfo="skip",
+        traces.append(
+            _trace(
+                "scatter",
+                x=years,
+                y=full.tolist(),
+                mode="lines",
+                line={"color": color, "width": 2},
+                name=label,
+                legendgroup=reporter,
+                showlegend=False,
+                hoverinfo="skip",
                 connectgaps=False,
-            ),
-            **row_kw,
+            )
         )
         for verified in (True, False):
             pts = part[part["verified"] == verified]
@@ -326,9 +407,12 @@ def target_explorer_figure(
                 + f"<br>{status}"
                 for y, v, n in zip(pts.index, pts["value"], pts["nominal"], strict=True)
             ]
-            fig.add_trace(
-                go.Scatter(
-                    x=pts.index.tolist(), y=pts["value"].tolist(), mode="markers",
+            traces.append(
+                _trace(
+                    "scatter",
+                    x=pts.index.tolist(),
+                    y=pts["value"].tolist(),
+                    mode="markers",
                     name=label if verified else f"{label}: unverified value (hollow)",
                     legendgroup=reporter,
                     marker={
@@ -337,9 +421,9 @@ def target_explorer_figure(
                         "size": 8 if verified else 9,
                         "line": {"color": color, "width": 2},
                     },
-                    text=text, hovertemplate="%{text}<extra></extra>",
-                ),
-                **row_kw,
+                    text=text,
+                    hovertemplate="%{text}<extra></extra>",
+                )
             )
 
     chosen = targets if target_ids is None else targets[targets["target_id"].isin(target_ids)]
@@ -359,17 +443,22 @@ def target_explorer_figure(
             f"<br>status: {str(row['status']).replace('_', ' ')}"
         )
         xs = [x0, x1] if x0 <= x1 else [x1]
-        fig.add_trace(
-            go.Scatter(
-                x=xs, y=[value] * len(xs),
+        traces.append(
+            _trace(
+                "scatter",
+                x=xs,
+                y=[value] * len(xs),
                 mode="lines+markers" if has_deadline else "lines",
                 name=f"Target {label}",
                 line={"color": color, "width": 2, "dash": "dash" if has_deadline else "dot"},
-                marker={"symbol": ["line-ns", "diamond"][-len(xs):], "size": [1, 12][-len(xs):],
-                        "color": color},
-                text=[hover] * len(xs), hovertemplate="%{text}<extra></extra>",
-            ),
-            **row_kw,
+                marker={
+                    "symbol": ["line-ns-open", "diamond"][-len(xs) :],
+                    "size": [10, 12][-len(xs) :],
+                    "color": color,
+                },
+                text=[hover] * len(xs),
+                hovertemplate="%{text}<extra></extra>",
+            )
         )
 
     flow_label = FLOW_LABELS[flow]
@@ -380,33 +469,58 @@ def target_explorer_figure(
             gap = analysis.mirror_gap(china, russia)
         except ValueError:
             gap = pd.DataFrame(columns=["gap", "gap_pct"])
-        fig.add_trace(
-            go.Bar(
-                x=gap.index.tolist(), y=gap["gap"].tolist(), name="Gap: China customs minus "
-                "Russian side", marker={"color": OKABE_ITO["reddish_purple"]},
-                text=[f"{y}: {g:+.1f}bn ({p:+.1f}% of the Russian figure)"
-                      for y, g, p in zip(gap.index, gap["gap"], gap["gap_pct"], strict=True)],
-                textposition="none", hovertemplate="%{text}<extra></extra>",
-            ),
-            row=2, col=1,
+        traces.append(
+            _trace(
+                "bar",
+                x=gap.index.tolist(),
+                y=gap["gap"].tolist(),
+                name="Gap: China customs minus Russian side",
+                marker={"color": OKABE_ITO["reddish_purple"]},
+                text=[
+                    f"{y}: {g:+.1f}bn ({p:+.1f}% of the Russian figure)"
+                    for y, g, p in zip(gap.index, gap["gap"], gap["gap_pct"], strict=True)
+                ],
+                textposition="none",
+                hovertemplate="%{text}<extra></extra>",
+                xaxis="x2",
+                yaxis="y2",
+            )
         )
-        fig.update_yaxes(title_text="gap, US$ bn", row=2, col=1, zeroline=True,
-                         zerolinecolor="#888888")
-        fig.update_yaxes(title_text=f"trade, {unit}", row=1, col=1, rangemode="tozero")
-        fig.update_xaxes(title_text="year", row=2, col=1, range=[start - 0.5, end + 0.5])
-        fig.update_xaxes(range=[start - 0.5, end + 0.5], row=1, col=1)
+    fig.add_traces(traces)
+    # stretch the year axis to show the deadlines of the chosen targets (e.g. 2030)
+    deadlines = [
+        int(d)
+        for d, y in zip(chosen["deadline_year"], chosen["year_set"], strict=True)
+        if not pd.isna(d) and int(y) <= end
+    ]
+    xrange = [start - 0.5, max([end, *deadlines]) + 0.5]
+    if both:
+        # two panels sharing the year axis, laid out by hand (make_subplots costs ~50 ms)
+        fig.update_layout(
+            xaxis={"anchor": "y", "matches": "x2", "showticklabels": False, "range": xrange},
+            xaxis2={"anchor": "y2", "title": {"text": "year"}, "range": xrange},
+            yaxis={"domain": [0.36, 1], "title": {"text": f"trade, {unit}"}, "rangemode": "tozero"},
+            yaxis2={
+                "domain": [0, 0.26],
+                "title": {"text": "gap, US$ bn"},
+                "zeroline": True,
+                "zerolinecolor": "#888888",
+            },
+        )
     else:
         fig.update_yaxes(title_text=f"trade, {unit}", rangemode="tozero")
-        fig.update_xaxes(title_text="year", range=[start - 0.5, end + 0.5])
+        fig.update_xaxes(title_text="year", range=xrange)
 
     title = f"China-Russia goods trade against official targets: {flow_label}"
     _base_layout(fig, title=title, height=600 if both else 520, bottom=130)
     note = TRADE_SOURCE_NOTE + "<br>Targets: data/targets.csv (dashed: deadline at the diamond; "
     note += "dotted: no official deadline). Hollow markers: no source page states the value."
     if dollars == "real":
-        note += f"<br>Real dollars: US CPI-U annual averages (BLS, data/us_cpi.csv), {base_year}=base."
+        note += (
+            f"<br>Real dollars: US CPI-U annual averages (BLS, data/us_cpi.csv), {base_year}=base."
+        )
     _source_note(fig, note, y=-0.14 if both else -0.16)
-    return fig
+    return fig.figure()
 
 
 def targets_table(trade: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
@@ -417,15 +531,14 @@ def targets_table(trade: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     ``targets.csv``. "first year above" uses annual totals, so it cannot show that a mark
     was passed in the course of a year (e.g. January-November 2023).
     """
-    series = analysis_series = trade[
-        (trade["reporter"] == "china_customs") & (trade["flow"] == "total")
-    ].set_index("year")["value_usd_bn"].astype(float).sort_index()
+    series = trade[(trade["reporter"] == "china_customs") & (trade["flow"] == "total")]
+    series = series.set_index("year")["value_usd_bn"].astype(float).sort_index()
     last = int(series.index.max())
     rows = []
     for _, t in targets.iterrows():
         low = float(t["target_usd_bn"])
         deadline = None if pd.isna(t["deadline_year"]) else int(t["deadline_year"])
-        first = analysis.first_year_above(analysis_series, low)
+        first = analysis.first_year_above(series, low)
         at_deadline = (
             analysis.value_in(series, deadline)
             if deadline is not None and deadline in series.index
@@ -454,6 +567,37 @@ def targets_table(trade: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def fact_check_table(trade: pd.DataFrame) -> pd.DataFrame:
+    """The paper's trade statements in ¶9 beside what each reporter's annual totals show.
+
+    Rows: first year above $100bn, first year above $200bn, the latest year-on-year change.
+    Columns: check, China customs (GACC), Russian side. Values are computed from
+    ``trade.csv`` with :mod:`rapprochement.analysis`; a reporter without the needed years says
+    so instead of guessing.
+    """
+    rows: dict[str, dict[str, str]] = {}
+    for reporter in REPORTERS:
+        rows_r = trade[(trade["reporter"] == reporter) & (trade["flow"] == "total")]
+        series = rows_r.set_index("year")["value_usd_bn"].astype(float).sort_index()
+        col = REPORTER_LABELS[reporter]
+        for threshold in (100, 200):
+            year = analysis.first_year_above(series, threshold)
+            key = f"first year above ${threshold}bn"
+            rows.setdefault(key, {})[col] = (
+                "not in the data" if year is None else f"{year} (${series[year]:g}bn)"
+            )
+        last = int(series.index.max())
+        growth = analysis.yoy_growth(series).get(last, math.nan)
+        rows.setdefault("latest year-on-year change", {})[col] = (
+            f"{last}: no figure for {last - 1}"
+            if pd.isna(growth)
+            else f"{last - 1} to {last}: {growth:+.1%}"
+        )
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.index.name = "check"
+    return frame.reset_index()
+
+
 # ----------------------------------------------------------------------- growth projector
 
 
@@ -476,7 +620,7 @@ def growth_table(
     except ValueError as exc:
         raise SettingError(
             f"No trade figure for the base year {base_year} in this series "
-            f"(it has {_years_text(series.dropna().index)}). Choose another base year."
+            f"(it has {years_text(series.dropna().index)}). Choose another base year."
         ) from exc
     if not math.isfinite(rate) or rate <= -1:
         raise SettingError(
@@ -541,22 +685,30 @@ def projection_figure(
     base = float(series.loc[base_year])
     path = analysis.project(base, base_year, rate, end_year)
 
-    fig = go.Figure()
+    fig = _new_figure()
     color = REPORTER_COLORS[reporter]
     label = REPORTER_LABELS[reporter]
     first = int(series.index.min())
     years = list(range(first, int(series.index.max()) + 1))
     fig.add_trace(
-        go.Scatter(
-            x=years, y=series.reindex(years).tolist(), mode="lines+markers",
-            name=f"Actual: {label}", line={"color": color, "width": 2},
-            marker={"size": 6, "color": color}, connectgaps=False,
+        _trace(
+            "scatter",
+            x=years,
+            y=series.reindex(years).tolist(),
+            mode="lines+markers",
+            name=f"Actual: {label}",
+            line={"color": color, "width": 2},
+            marker={"size": 6, "color": color},
+            connectgaps=False,
             hovertemplate="%{x}: $%{y:.1f}bn (actual)<extra></extra>",
         )
     )
     fig.add_trace(
-        go.Scatter(
-            x=path.index.tolist(), y=path.tolist(), mode="lines",
+        _trace(
+            "scatter",
+            x=path.index.tolist(),
+            y=path.tolist(),
+            mode="lines",
             name=f"Projected: {rate:+.1%} a year from {base_year}",
             line={"color": OKABE_ITO["orange"], "width": 3, "dash": "dash"},
             hovertemplate="%{x}: $%{y:.1f}bn (projected)<extra></extra>",
@@ -575,27 +727,45 @@ def projection_figure(
         )
         xs = [first, end_year]
         fig.add_trace(
-            go.Scatter(
-                x=xs, y=[goal, goal], mode="lines", name=f"Target {target_label(t)}",
+            _trace(
+                "scatter",
+                x=xs,
+                y=[goal, goal],
+                mode="lines",
+                name=f"Target {target_label(t)}",
                 line={"color": tcolor, "width": 1.5, "dash": "dot"},
-                text=[text, text], hovertemplate="%{text}<extra></extra>",
+                text=[text, text],
+                hovertemplate="%{text}<extra></extra>",
             )
         )
         if deadline is not None and first <= deadline <= end_year:
             fig.add_trace(
-                go.Scatter(
-                    x=[deadline], y=[goal], mode="markers", showlegend=False,
+                _trace(
+                    "scatter",
+                    x=[deadline],
+                    y=[goal],
+                    mode="markers",
+                    showlegend=False,
                     marker={"symbol": "diamond", "size": 12, "color": tcolor},
-                    text=[text], hovertemplate="%{text}<extra></extra>",
+                    text=[text],
+                    hovertemplate="%{text}<extra></extra>",
                 )
             )
         reached = r["reached at this rate"]
         if reached.isdigit() and int(reached) <= end_year:
             fig.add_trace(
-                go.Scatter(
-                    x=[int(reached)], y=[goal], mode="markers", showlegend=False,
-                    marker={"symbol": "star", "size": 14, "color": OKABE_ITO["orange"],
-                            "line": {"color": "black", "width": 1}},
+                _trace(
+                    "scatter",
+                    x=[int(reached)],
+                    y=[goal],
+                    mode="markers",
+                    showlegend=False,
+                    marker={
+                        "symbol": "star",
+                        "size": 14,
+                        "color": OKABE_ITO["orange"],
+                        "line": {"color": "black", "width": 1},
+                    },
                     text=[f"projection reaches {_fmt_bn(goal)} in {reached}"],
                     hovertemplate="%{text}<extra></extra>",
                 )
@@ -610,7 +780,7 @@ def projection_figure(
         "projection reaches a target.",
         y=-0.16,
     )
-    return fig
+    return fig.figure()
 
 
 # ------------------------------------------------------------- dependence and currencies
@@ -671,16 +841,31 @@ def partner_share_frame(
 
 
 SHARE_SERIES = {
-    "russia_in_china_trade_computed": ("Russia's share of China's trade (computed)",
-                                       OKABE_ITO["blue"], "circle"),
-    "russia_in_china_trade": ("Russia's share of China's trade (reported)",
-                              OKABE_ITO["blue"], "square"),
-    "china_in_russia_trade": ("China's share of Russia's trade (reported)",
-                              OKABE_ITO["vermillion"], "diamond"),
-    "china_in_russia_exports": ("China's share of Russia's exports (reported)",
-                                OKABE_ITO["orange"], "triangle-up"),
-    "china_in_russia_imports": ("China's share of Russia's imports (reported)",
-                                OKABE_ITO["reddish_purple"], "triangle-down"),
+    "russia_in_china_trade_computed": (
+        "Russia's share of China's trade (computed)",
+        OKABE_ITO["blue"],
+        "circle",
+    ),
+    "russia_in_china_trade": (
+        "Russia's share of China's trade (reported)",
+        OKABE_ITO["blue"],
+        "square",
+    ),
+    "china_in_russia_trade": (
+        "China's share of Russia's trade (reported)",
+        OKABE_ITO["vermillion"],
+        "diamond",
+    ),
+    "china_in_russia_exports": (
+        "China's share of Russia's exports (reported)",
+        OKABE_ITO["orange"],
+        "triangle-up",
+    ),
+    "china_in_russia_imports": (
+        "China's share of Russia's imports (reported)",
+        OKABE_ITO["reddish_purple"],
+        "triangle-down",
+    ),
 }
 
 
@@ -698,7 +883,7 @@ def partner_shares_figure(
         view = view[view["series"].isin(series)]
     if view.empty:
         raise SettingError("Nothing to show for these years and series; widen the selection.")
-    fig = go.Figure()
+    fig = _new_figure()
     for key, (label, color, symbol) in SHARE_SERIES.items():
         part = view[view["series"] == key]
         if part.empty:
@@ -715,14 +900,18 @@ def partner_shares_figure(
             hover = [
                 f"{label}<br>{p}: {QUALIFIER_PREFIX.get(q, '')}{v:.1f}%<br>{h}"
                 f"<br>{'verified' if verified else 'unverified'}"
-                for p, v, q, h in zip(pts["period"], pts["share_pct"], pts["qualifier"],
-                                      pts["how"], strict=True)
+                for p, v, q, h in zip(
+                    pts["period"], pts["share_pct"], pts["qualifier"], pts["how"], strict=True
+                )
             ]
             fig.add_trace(
-                go.Scatter(
-                    x=pts["year"].tolist(), y=pts["share_pct"].tolist(),
+                _trace(
+                    "scatter",
+                    x=pts["year"].tolist(),
+                    y=pts["share_pct"].tolist(),
                     mode=("lines+markers" if computed and verified else "markers")
-                    if computed else "markers+text",
+                    if computed
+                    else "markers+text",
                     name=label if verified else f"{label}: unverified (hollow)",
                     legendgroup=key,
                     line={"color": color, "width": 1} if computed else None,
@@ -732,8 +921,11 @@ def partner_shares_figure(
                         "color": color,
                         "line": {"color": color, "width": 2},
                     },
-                    text=texts, textposition="top center", textfont={"color": color},
-                    hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
+                    text=texts,
+                    textposition="top center",
+                    textfont={"color": color},
+                    hovertext=hover,
+                    hovertemplate="%{hovertext}<extra></extra>",
                 )
             )
     fig.update_xaxes(title_text="year", range=[start - 0.5, end + 0.5])
@@ -747,7 +939,7 @@ def partner_shares_figure(
         "(data/partner_shares.csv); ~ = about. Periods differ (some are part-year).",
         y=-0.16,
     )
-    return fig
+    return fig.figure()
 
 
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
@@ -791,14 +983,34 @@ def currency_frame(
         view = view[view["measure"].isin(measures)]
     if view.empty:
         raise SettingError("No reported share for this choice of currencies and measures.")
-    out = view[["period", "year", "measure", "scope", "currency", "share_pct", "qualifier",
-                "as_stated", "source_url", "verified"]].copy()
+    out = view[
+        [
+            "period",
+            "year",
+            "measure",
+            "scope",
+            "currency",
+            "share_pct",
+            "qualifier",
+            "as_stated",
+            "source_url",
+            "verified",
+        ]
+    ].copy()
     out["x"] = [period_position(p, y) for p, y in zip(out["period"], out["year"], strict=True)]
     out["label"] = [
-        f"{QUALIFIER_PREFIX[q]}{v:g}%" for v, q in zip(out["share_pct"], out["qualifier"],
-                                                       strict=True)
+        f"{QUALIFIER_PREFIX[q]}{v:g}%"
+        for v, q in zip(out["share_pct"], out["qualifier"], strict=True)
     ]
-    return out.sort_values(["measure", "currency", "x"], ignore_index=True)
+    out["granularity"] = [
+        "quarter"
+        if _QUARTER.match(p.strip())
+        else "year"
+        if re.fullmatch(r"\d{4}", p.strip())
+        else "other"
+        for p in out["period"]
+    ]
+    return out.sort_values(["measure", "currency", "granularity", "x"], ignore_index=True)
 
 
 def settlement_figure(
@@ -809,40 +1021,65 @@ def settlement_figure(
 ) -> go.Figure:
     """Reported currency shares in Russia-China settlements (claim C14).
 
-    One trace per measure and currency: figures of different measures are never joined by a
-    line, because they are shares of different things. Colour = currency, symbol = measure;
+    One trace per measure, currency and period length (years, quarters, other): figures of
+    different measures are never joined by a line, because they are shares of different
+    things, and annual figures are not joined to quarterly ones. Colour = currency, symbol = measure;
     "~" and ">" in the labels repeat the source's "about" and "more than".
     """
     frame = currency_frame(settlements, currencies=currencies, measures=measures)
-    fig = go.Figure()
-    for (measure, currency), part in frame.groupby(["measure", "currency"], sort=False):
+    fig = _new_figure()
+    groups = frame.groupby(["measure", "currency", "granularity"], sort=False)
+    for (measure, currency, granularity), part in groups:
         color = CURRENCY_COLORS[currency]
-        joined = measure != "official_statement" and len(part) > 1
+        joined = granularity != "other" and len(part) > 1
         hover = [
-            f"{CURRENCY_LABELS[currency]}: {a}% of {MEASURE_LABELS[measure].split(' (')[0]}"
+            f"{CURRENCY_LABELS[currency]}: {a} of {MEASURE_LABELS[measure].split(' (')[0]}"
             f"<br>period: {p}<br>scope: {s}<br>source: {u.split('/')[2] if '//' in u else u}"
             + ("" if v else "<br>unverified")
-            for a, p, s, u, v in zip(part["label"], part["period"], part["scope"],
-                                     part["source_url"], part["verified"], strict=True)
+            for a, p, s, u, v in zip(
+                part["label"],
+                part["period"],
+                part["scope"],
+                part["source_url"],
+                part["verified"],
+                strict=True,
+            )
         ]
         fig.add_trace(
-            go.Scatter(
-                x=part["x"].tolist(), y=part["share_pct"].tolist(),
+            _trace(
+                "scatter",
+                x=part["x"].tolist(),
+                y=part["share_pct"].tolist(),
                 mode="lines+markers+text" if joined else "markers+text",
-                name=f"{CURRENCY_LABELS[currency]}: {MEASURE_LABELS[measure]}",
-                line={"color": color, "width": 1.5},
-                marker={"symbol": MEASURE_SYMBOLS[measure], "size": 11, "color": color,
-                        "line": {"color": "white", "width": 1}},
-                text=part["label"].tolist(), textposition="top center",
+                name=f"{CURRENCY_LABELS[currency]}: {MEASURE_LABELS[measure]}"
+                + {"quarter": ", quarterly", "year": ", annual", "other": ""}[granularity],
+                line={
+                    "color": color,
+                    "width": 1.5,
+                    "dash": "dot" if granularity == "quarter" else "solid",
+                },
+                marker={
+                    "symbol": MEASURE_SYMBOLS[measure],
+                    "size": 11,
+                    "color": color,
+                    "line": {"color": "white", "width": 1},
+                },
+                text=part["label"].tolist(),
+                textposition="top center",
                 textfont={"size": 10, "color": color},
-                hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
+                hovertext=hover,
+                hovertemplate="%{hovertext}<extra></extra>",
             )
         )
-    fig.update_xaxes(title_text="year (quarters and months placed within the year)",
-                     dtick=1, range=[2012.8, 2026.2])
+    fig.update_xaxes(
+        title_text="year (quarters and months placed within the year)",
+        dtick=1,
+        range=[2012.8, 2026.2],
+    )
     fig.update_yaxes(title_text="share of the settlements measured, %", range=[0, 105])
-    _base_layout(fig, title="Reported currency shares in Russia-China settlements", height=560,
-                 bottom=130)
+    _base_layout(
+        fig, title="Reported currency shares in Russia-China settlements", height=560, bottom=130
+    )
     fig.update_layout(legend={"font": {"size": 11}})
     _source_note(
         fig,
@@ -852,4 +1089,4 @@ def settlement_figure(
         "says. Russia has not published these shares by partner since 2022.",
         y=-0.17,
     )
-    return fig
+    return fig.figure()

@@ -143,7 +143,7 @@ def row_ref(file: str, **key: object) -> str:
 
 
 def evidence_rows(
-    series: pd.Series, years: list[int], file: str, *, decimals: int = 2, **key: object
+    series: pd.Series, years: list[int], file: str, *, decimals: int = 3, **key: object
 ) -> pd.DataFrame:
     """The values of ``series`` in ``years``, each with a pointer to its data row.
 

@@ -23,6 +23,7 @@ import plotly.graph_objects as go
 __all__ = [
     "THEMES",
     "TimelineWidget",
+    "events_table",
     "theme_of",
     "timeline_figure",
     "timeline_widget",
@@ -366,3 +367,19 @@ def timeline_widget(
     from rapprochement.data import load_events
 
     return TimelineWidget(load_events(), highlight, start_year, end_year)
+
+
+def events_table(
+    events: pd.DataFrame,
+    dates: Sequence[str],
+    columns: Sequence[str] = ("date", "event", "verified", "source_url"),
+) -> pd.DataFrame:
+    """The events.csv rows with the given dates, in the order given (for date checks).
+
+    Raises ValueError naming close matches for a date that is not in events.csv.
+    """
+    _check_highlight(events, dates)
+    by_date = events.set_index(events["date"].astype(str))
+    table = by_date.loc[list(dates), list(columns)].reset_index(drop=True)
+    table.index = range(1, len(table) + 1)
+    return table

@@ -1,0 +1,23 @@
+"""nbgrader configuration for the instructor (run nbgrader commands from the repository root).
+
+Layout: solutions/source/<assignment>/<assignment>.ipynb is the instructor source (nbgrader
+format); `nbgrader generate_assignment <assignment>` writes the student version to
+exercises/<assignment>/. Grading (`make grade`) works in its own course folder under
+grading-output/, with a config written there by rapprochement.grading; the settings shared by
+both come from rapprochement.grading.settings.
+"""
+
+from pathlib import Path
+
+from rapprochement.grading.settings import apply_common
+
+ROOT = Path(__file__).resolve().parent
+
+c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
+c.CourseDirectory.root = str(ROOT)
+c.CourseDirectory.source_directory = "solutions/source"
+c.CourseDirectory.release_directory = "exercises"
+# Generating the student versions records the assignments in a scratch gradebook, kept out of git.
+c.CourseDirectory.db_url = f"sqlite:///{ROOT / 'grading-output' / 'generate.db'}"
+c.Exchange.root = str(ROOT / "grading-output" / "exchange")
+apply_common(c)

@@ -1,0 +1,146 @@
+"""nbgrader preprocessors used by the grading runs (instructor environment only).
+
+* :class:`ResilientExecute`: nbgrader's ``Execute`` (per-cell timeout kept) that survives a
+  kernel dying: the cell that killed it gets an error output, a fresh kernel re-runs the
+  notebook without that cell, and the rest is graded as usual.
+* :class:`ReplayExecute`: takes outputs from a notebook already executed by a worker process
+  (the parallel step of :mod:`.runner`) instead of running a kernel again.
+* :class:`LimitOutputSize`: caps the characters of every output (nbgrader caps lines only).
+* :class:`HideTestTracebacks`: for feedback; failed test cells show the error message but not
+  the traceback, which would quote hidden tests.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbclient.exceptions import DeadKernelError
+from nbformat.notebooknode import NotebookNode
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from traitlets import Integer, Unicode
+
+KERNEL_DIED = "KernelDied"
+SKIPPED_SOURCE = (
+    "raise RuntimeError('this cell was skipped: it stopped the kernel in an earlier run')"
+)
+
+
+def _is_test_cell(cell: NotebookNode) -> bool:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(meta.get("grade")) and not meta.get("solution") and cell.cell_type == "code"
+
+
+class ResilientExecute(Execute):
+    """nbgrader's Execute, restarted past cells that kill the kernel."""
+
+    max_kernel_deaths = Integer(
+        3, help="How many dead kernels to tolerate per notebook before giving up."
+    ).tag(config=True)
+
+    _current_index: int = -1
+
+    def preprocess_cell(self, cell: Any, resources: Any, index: int) -> Any:
+        self._current_index = index
+        return super().preprocess_cell(cell, resources, index)
+
+    def preprocess(self, nb: NotebookNode, resources: Any = None, km: Any = None) -> Any:
+        skipped: dict[int, str] = {}
+        for _ in range(self.max_kernel_deaths + 1):
+            work = copy.deepcopy(nb)
+            for index in skipped:
+                work.cells[index].source = SKIPPED_SOURCE
+            self._current_index = -1
+            try:
+                out, resources = super().preprocess(work, resources, km)
+            except DeadKernelError:
+                index = self._current_index
+                if index < 0 or index in skipped:
+                    raise
+                skipped[index] = nb.cells[index].source
+                self.log.warning("The kernel died in cell %d; re-running without it", index)
+                continue
+            for index, source in skipped.items():
+                cell = out.cells[index]
+                cell.source = source
+                cell.outputs = [
+                    nbformat.v4.new_output(
+                        "error",
+                        ename=KERNEL_DIED,
+                        evalue="the kernel died while running this cell; the cell was skipped",
+                        traceback=[f"{KERNEL_DIED}: the kernel died while running this cell"],
+                    )
+                ]
+            return out, resources
+        raise DeadKernelError(f"the kernel died more than {self.max_kernel_deaths} times")
+
+
+class ReplayExecute(ResilientExecute):
+    """Copy outputs from ``replay_dir/<student>/<notebook>.ipynb`` when it exists.
+
+    The replayed notebook must have the same cells (same sources) as the one being graded, which
+    holds when both were sanitized by nbgrader from the same submission and the same gradebook.
+    Otherwise the notebook is executed for real.
+    """
+
+    replay_dir = Unicode("", help="Folder of executed notebooks, by student.").tag(config=True)
+
+    def preprocess(self, nb: NotebookNode, resources: Any = None, km: Any = None) -> Any:
+        info = (resources or {}).get("nbgrader", {})
+        path = Path(self.replay_dir) / str(info.get("student")) / f"{info.get('notebook')}.ipynb"
+        if self.replay_dir and path.is_file():
+            done = nbformat.read(path, as_version=nbformat.NO_CONVERT)
+            same = len(done.cells) == len(nb.cells) and all(
+                a.cell_type == b.cell_type and a.source == b.source
+                for a, b in zip(done.cells, nb.cells, strict=True)
+            )
+            if same:
+                for mine, theirs in zip(nb.cells, done.cells, strict=True):
+                    if mine.cell_type == "code":
+                        mine.outputs = theirs.get("outputs", [])
+                        mine.execution_count = theirs.get("execution_count")
+                return nb, resources
+            self.log.warning("Replay notebook %s does not match; executing instead", path)
+        return super().preprocess(nb, resources, km)
+
+
+class LimitOutputSize(NbGraderPreprocessor):
+    """Truncate any output text longer than ``max_chars`` characters."""
+
+    max_chars = Integer(20_000, help="Longest text kept per output.").tag(config=True)
+
+    def _cut(self, text: Any) -> Any:
+        if isinstance(text, list):
+            text = "".join(text)
+        if isinstance(text, str) and len(text) > self.max_chars:
+            dropped = len(text) - self.max_chars
+            return text[: self.max_chars] + f"\n... [{dropped} characters of output removed]\n"
+        return text
+
+    def preprocess_cell(self, cell: Any, resources: Any, index: int) -> Any:
+        if cell.cell_type != "code":
+            return cell, resources
+        for output in cell.get("outputs", []):
+            if "text" in output:
+                output.text = self._cut(output.text)
+            for mime, value in list(output.get("data", {}).items()):
+                if isinstance(value, str | list) and not mime.startswith("image/"):
+                    output.data[mime] = self._cut(value)
+                elif isinstance(value, str) and len(value) > 50 * self.max_chars:
+                    output.data[mime] = ""
+            if "traceback" in output:
+                output.traceback = [self._cut(line) for line in output.traceback]
+        return cell, resources
+
+
+class HideTestTracebacks(NbGraderPreprocessor):
+    """Keep only the error name and message of failed test cells (for student feedback)."""
+
+    def preprocess_cell(self, cell: Any, resources: Any, index: int) -> Any:
+        if _is_test_cell(cell):
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    output.traceback = [f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"]
+        return cell, resources

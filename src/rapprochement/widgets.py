@@ -1,0 +1,484 @@
+"""Interactive explorers for the trade notebook: ipywidgets controls wired to :mod:`.figures`.
+
+Each explorer is a small class with
+
+* ``controls``: a dict of named ipywidgets (set ``explorer.controls["start"].value = 2010``
+  from Python and the chart redraws, which is how the tests drive them);
+* ``message``: an HTML widget that shows a short note or, for impossible settings, a warning
+  (never a traceback; the chart keeps its last valid state);
+* ``figure``: the last :class:`plotly.graph_objects.Figure` built by :mod:`.figures`;
+* ``view``: what draws it, a :class:`plotly.graph_objects.FigureWidget` (default) or an
+  :class:`ipywidgets.Output` holding a plain plotly figure (``backend="output"``, for front
+  ends without anywidget support; see docs/performance.md for the measurements behind the
+  default);
+* ``widget``: the whole box, which is what a notebook displays (the explorer displays itself).
+
+Data flows one way: data -> analysis -> figures -> widgets. Nothing here computes a number
+that a figure function does not compute too.
+"""
+
+from __future__ import annotations
+
+import html
+import sys
+import time
+from typing import Any, Literal
+
+import ipywidgets as W
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import data as D
+from . import figures as F
+
+__all__ = [
+    "DEFAULT_BACKEND",
+    "GrowthProjector",
+    "PartnerShares",
+    "SettlementCurrencies",
+    "TargetExplorer",
+]
+
+Backend = Literal["figurewidget", "output"]
+#: Chosen from the measurements in docs/performance.md.
+DEFAULT_BACKEND: Backend = "figurewidget"
+
+#: Targets shown by default: those the paper's ¶9 and the later record turn on.
+DEFAULT_TARGETS = (
+    "100bn-by-2015",
+    "200bn-by-2020",
+    "200bn-by-2024",
+    "250bn-by-unstated",
+    "300bn-by-2030",
+)
+
+_WIDE = {"description_width": "initial"}
+
+
+def _message_html(text: str, kind: Literal["error", "note"]) -> str:
+    if not text:
+        return ""
+    if kind == "error":
+        style = "border-left:4px solid #D55E00;background:#FFF4EC;padding:4px 8px;color:#222"
+        return (
+            f'<div class="rapprochement-message rapprochement-error" role="alert" '
+            f'style="{style}"><b>Cannot draw this:</b> {html.escape(text)} '
+            "<i>(The chart still shows the last setting that worked.)</i></div>"
+        )
+    style = "border-left:4px solid #0072B2;background:#EEF5FB;padding:4px 8px;color:#222"
+    return (
+        f'<div class="rapprochement-message rapprochement-note" style="{style}">'
+        f"{html.escape(text)}</div>"
+    )
+
+
+def _plotly_renderer() -> str:
+    """Renderer for the ``output`` backend: Colab needs its own, others read the mimetype."""
+    return "colab" if "google.colab" in sys.modules else "plotly_mimetype"
+
+
+class _Explorer:
+    """Shared machinery: build a figure from the controls, show it or show why not."""
+
+    title = ""
+
+    def __init__(self, *, backend: Backend | None = None) -> None:
+        backend = backend or DEFAULT_BACKEND
+        if backend not in ("figurewidget", "output"):
+            raise ValueError(f"backend must be 'figurewidget' or 'output', got {backend!r}")
+        self.backend: Backend = backend
+        self.message = W.HTML(value="")
+        self.error: str = ""
+        self.note: str = ""
+        self.figure: go.Figure | None = None
+        self.last_update_ms: float = 0.0
+        self.view: W.Widget = go.FigureWidget() if backend == "figurewidget" else W.Output()
+        self.controls: dict[str, W.Widget] = self._make_controls()
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        self.extra: list[W.Widget] = []
+        self._setup()
+        self.widget = W.VBox(
+            [
+                W.HTML(f"<b>{html.escape(self.title)}</b>"),
+                self._control_box(),
+                self.message,
+                self.view,
+                *self.extra,
+            ],
+            layout=W.Layout(width="100%"),
+        )
+        self.update()
+
+    # -- to override ---------------------------------------------------------------------
+    def _make_controls(self) -> dict[str, W.Widget]:
+        raise NotImplementedError
+
+    def _control_box(self) -> W.Widget:
+        return W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap"))
+
+    def _setup(self) -> None:
+        """Hook for extra widgets (tables) created after the controls."""
+
+    def build(self) -> tuple[go.Figure, str]:
+        """The figure for the current settings and a note (may be empty); raises ValueError."""
+        raise NotImplementedError
+
+    # -- machinery -----------------------------------------------------------------------
+    def _on_change(self, change: dict[str, Any]) -> None:
+        self.update()
+
+    def values(self) -> dict[str, Any]:
+        """Current control values by name."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def update(self) -> None:
+        """Rebuild the figure from the controls; on a ValueError show its message instead."""
+        started = time.perf_counter()
+        try:
+            fig, note = self.build()
+        except ValueError as exc:
+            self.error = str(exc)
+            self.message.value = _message_html(self.error, "error")
+            self.last_update_ms = (time.perf_counter() - started) * 1000
+            return
+        self.error, self.note = "", note
+        self.message.value = _message_html(note, "note")
+        self.figure = fig
+        self._draw(fig)
+        self.last_update_ms = (time.perf_counter() - started) * 1000
+
+    def _draw(self, fig: go.Figure) -> None:
+        if isinstance(self.view, go.FigureWidget):
+            with self.view.batch_update():
+                self.view.update(data=fig.data, layout=fig.layout, overwrite=True)
+        else:
+            out: W.Output = self.view  # type: ignore[assignment]
+            out.clear_output(wait=True)
+            with out:
+                fig.show(renderer=_plotly_renderer())
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def _target_options(targets: pd.DataFrame) -> list[tuple[str, str]]:
+    return [(F.target_label(row), str(row["target_id"])) for _, row in targets.iterrows()]
+
+
+class TargetExplorer(_Explorer):
+    """Trade against official targets: years, flow, source, nominal or real dollars, targets."""
+
+    title = "Target explorer"
+
+    def __init__(
+        self,
+        trade: pd.DataFrame | None = None,
+        targets: pd.DataFrame | None = None,
+        cpi: pd.DataFrame | None = None,
+        *,
+        backend: Backend | None = None,
+    ) -> None:
+        self.trade = D.load_trade() if trade is None else trade
+        self.targets = D.load_targets() if targets is None else targets
+        self.cpi = D.load_us_cpi() if cpi is None else cpi
+        super().__init__(backend=backend)
+
+    def _make_controls(self) -> dict[str, W.Widget]:
+        first, last = int(self.trade["year"].min()), int(self.trade["year"].max())
+        cpi_years = sorted(int(y) for y in self.cpi["year"])
+        ids = list(self.targets["target_id"])
+        return {
+            "start": W.IntSlider(
+                value=2000, min=first, max=last, description="From", continuous_update=False
+            ),
+            "end": W.IntSlider(
+                value=last, min=first, max=last, description="To", continuous_update=False
+            ),
+            "flow": W.Dropdown(
+                options=[(v, k) for k, v in D.FLOW_LABELS.items()],
+                value="total",
+                description="Flow",
+            ),
+            "source": W.ToggleButtons(
+                options=[
+                    ("China customs", "china_customs"),
+                    ("Russian side", "russia"),
+                    ("Both + gap", "both"),
+                ],
+                value="china_customs",
+                description="Source",
+                style=_WIDE,
+            ),
+            "dollars": W.ToggleButtons(
+                options=[("Nominal", "nominal"), ("Real", "real")],
+                value="nominal",
+                description="Dollars",
+                style=_WIDE,
+            ),
+            "base_year": W.Dropdown(
+                options=cpi_years, value=cpi_years[-1], description="Base year", disabled=True
+            ),
+            "targets": W.SelectMultiple(
+                options=_target_options(self.targets),
+                value=tuple(t for t in DEFAULT_TARGETS if t in ids),
+                rows=len(ids),
+                description="Targets",
+                layout=W.Layout(width="420px"),
+            ),
+        }
+
+    def _control_box(self) -> W.Widget:
+        c = self.controls
+        return W.HBox(
+            [
+                W.VBox(
+                    [c["start"], c["end"], c["flow"], c["source"], c["dollars"], c["base_year"]]
+                ),
+                W.VBox([c["targets"], W.HTML("<small>Ctrl/Cmd-click to pick several.</small>")]),
+            ],
+            layout=W.Layout(flex_flow="row wrap"),
+        )
+
+    def build(self) -> tuple[go.Figure, str]:
+        v = self.values()
+        self.controls["base_year"].disabled = v["dollars"] != "real"
+        fig = F.target_explorer_figure(
+            self.trade,
+            self.targets,
+            self.cpi,
+            start=v["start"],
+            end=v["end"],
+            flow=v["flow"],
+            source=v["source"],
+            dollars=v["dollars"],
+            base_year=v["base_year"],
+            target_ids=list(v["targets"]),
+        )
+        notes = []
+        if v["source"] in ("russia", "both"):
+            frame = F.trade_frame(
+                self.trade,
+                self.cpi,
+                flow=v["flow"],
+                source="russia",
+                start=v["start"],
+                end=v["end"],
+            )
+            gaps = F.missing_years(frame, "russia", v["start"], v["end"])
+            if gaps:
+                notes.append(
+                    f"The Russian side has no figure for {F.years_text(gaps)} in this flow; "
+                    "those years are left blank, not filled in."
+                )
+        if not v["targets"]:
+            notes.append("No target selected: pick one or more in the list.")
+        return fig, " ".join(notes)
+
+
+class GrowthProjector(_Explorer):
+    """A constant-growth path from a base year beside the actual series, with targets."""
+
+    title = "Growth projector"
+
+    def __init__(
+        self,
+        trade: pd.DataFrame | None = None,
+        targets: pd.DataFrame | None = None,
+        *,
+        backend: Backend | None = None,
+    ) -> None:
+        self.trade = D.load_trade() if trade is None else trade
+        self.targets = D.load_targets() if targets is None else targets
+        self.table: pd.DataFrame | None = None
+        super().__init__(backend=backend)
+
+    def _make_controls(self) -> dict[str, W.Widget]:
+        first, last = int(self.trade["year"].min()), int(self.trade["year"].max())
+        ids = list(self.targets["target_id"])
+        return {
+            "source": W.ToggleButtons(
+                options=[("China customs", "china_customs"), ("Russian side", "russia")],
+                value="china_customs",
+                description="Source",
+                style=_WIDE,
+            ),
+            "base_year": W.IntSlider(
+                value=2020, min=first, max=last, description="Base year", continuous_update=False
+            ),
+            "rate_pct": W.FloatSlider(
+                value=5.0,
+                min=-100.0,
+                max=40.0,
+                step=0.5,
+                description="Growth, % a year",
+                readout_format=".1f",
+                continuous_update=False,
+                style=_WIDE,
+                layout=W.Layout(width="420px"),
+            ),
+            "end_year": W.IntSlider(
+                value=2035,
+                min=last + 1,
+                max=2050,
+                description="Project to",
+                continuous_update=False,
+            ),
+            "targets": W.SelectMultiple(
+                options=_target_options(self.targets),
+                value=tuple(t for t in DEFAULT_TARGETS if t in ids and t != "100bn-by-2015"),
+                rows=len(ids),
+                description="Targets",
+                layout=W.Layout(width="420px"),
+            ),
+        }
+
+    def _control_box(self) -> W.Widget:
+        c = self.controls
+        return W.HBox(
+            [W.VBox([c["source"], c["base_year"], c["rate_pct"], c["end_year"]]), c["targets"]],
+            layout=W.Layout(flex_flow="row wrap"),
+        )
+
+    def _setup(self) -> None:
+        self.table_html = W.HTML()
+        self.extra = [self.table_html]
+
+    def build(self) -> tuple[go.Figure, str]:
+        v = self.values()
+        rate = v["rate_pct"] / 100
+        fig = F.projection_figure(
+            self.trade,
+            self.targets,
+            reporter=v["source"],
+            base_year=v["base_year"],
+            rate=rate,
+            end_year=v["end_year"],
+            target_ids=list(v["targets"]),
+        )
+        series = D.trade_series(self.trade, v["source"], "total")
+        table = F.growth_table(
+            series, self.targets, base_year=v["base_year"], rate=rate, target_ids=list(v["targets"])
+        )
+        self.table = table
+        shown = table.assign(
+            **{
+                "growth needed from base year": table["growth needed from base year"].map(
+                    lambda g: "-" if pd.isna(g) else f"{g:+.1%} a year"
+                )
+            }
+        )
+        self.table_html.value = shown.to_html(index=False, border=0, escape=True)
+        met = table[table["reached at this rate"] == "already met"]["target"].tolist()
+        note = ""
+        if met:
+            note = (
+                f"Already met in the base year {v['base_year']}: {'; '.join(met)}. "
+                "There is nothing to project for " + ("it." if len(met) == 1 else "them.")
+            )
+        return fig, note
+
+
+class PartnerShares(_Explorer):
+    """Each partner's weight in the other's trade (claims C06 and C15)."""
+
+    title = "Dependence: each partner's share in the other's trade"
+
+    def __init__(
+        self,
+        trade: pd.DataFrame | None = None,
+        totals: pd.DataFrame | None = None,
+        partner_shares: pd.DataFrame | None = None,
+        *,
+        backend: Backend | None = None,
+    ) -> None:
+        trade = D.load_trade() if trade is None else trade
+        totals = D.load_totals_context() if totals is None else totals
+        shares = D.load_partner_shares() if partner_shares is None else partner_shares
+        self.frame = F.partner_share_frame(trade, totals, shares)
+        super().__init__(backend=backend)
+
+    def _make_controls(self) -> dict[str, W.Widget]:
+        first, last = int(self.frame["year"].min()), int(self.frame["year"].max())
+        present = [k for k in F.SHARE_SERIES if (self.frame["series"] == k).any()]
+        return {
+            "start": W.IntSlider(
+                value=first, min=first, max=last, description="From", continuous_update=False
+            ),
+            "end": W.IntSlider(
+                value=last, min=first, max=last, description="To", continuous_update=False
+            ),
+            "series": W.SelectMultiple(
+                options=[(F.SHARE_SERIES[k][0], k) for k in present],
+                value=tuple(present),
+                rows=len(present),
+                description="Show",
+                layout=W.Layout(width="460px"),
+            ),
+        }
+
+    def _control_box(self) -> W.Widget:
+        c = self.controls
+        return W.HBox(
+            [W.VBox([c["start"], c["end"]]), c["series"]], layout=W.Layout(flex_flow="row wrap")
+        )
+
+    def build(self) -> tuple[go.Figure, str]:
+        v = self.values()
+        if not v["series"]:
+            raise F.SettingError("Pick at least one series in the list.")
+        fig = F.partner_shares_figure(
+            self.frame, start=v["start"], end=v["end"], series=list(v["series"])
+        )
+        return fig, ""
+
+
+class SettlementCurrencies(_Explorer):
+    """Reported currency shares in settlements, one trace per measure (claim C14)."""
+
+    title = "Currencies: what settles Russia-China trade?"
+
+    def __init__(
+        self, settlements: pd.DataFrame | None = None, *, backend: Backend | None = None
+    ) -> None:
+        self.settlements = D.load_settlement_currency() if settlements is None else settlements
+        super().__init__(backend=backend)
+
+    def _make_controls(self) -> dict[str, W.Widget]:
+        currencies = [c for c in F.CURRENCY_LABELS if (self.settlements["currency"] == c).any()]
+        measures = [m for m in F.MEASURE_LABELS if (self.settlements["measure"] == m).any()]
+        return {
+            "currencies": W.SelectMultiple(
+                options=[(F.CURRENCY_LABELS[c], c) for c in currencies],
+                value=("usd", "rub_plus_cny"),
+                rows=len(currencies),
+                description="Currency",
+                layout=W.Layout(width="300px"),
+            ),
+            "measures": W.SelectMultiple(
+                options=[(F.MEASURE_LABELS[m], m) for m in measures],
+                value=tuple(measures),
+                rows=len(measures),
+                description="Measure",
+                layout=W.Layout(width="560px"),
+            ),
+        }
+
+    def build(self) -> tuple[go.Figure, str]:
+        v = self.values()
+        if not v["currencies"] or not v["measures"]:
+            raise F.SettingError("Pick at least one currency and one measure.")
+        fig = F.settlement_figure(
+            self.settlements, currencies=list(v["currencies"]), measures=list(v["measures"])
+        )
+        return fig, ""
+
+
+def explorers(backend: Backend | None = None) -> dict[str, _Explorer]:
+    """All four explorers, keyed by name (used by the benchmark and the static-figure script)."""
+    return {
+        "target_explorer": TargetExplorer(backend=backend),
+        "growth_projector": GrowthProjector(backend=backend),
+        "partner_shares": PartnerShares(backend=backend),
+        "settlement_currencies": SettlementCurrencies(backend=backend),
+    }

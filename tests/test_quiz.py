@@ -1,0 +1,176 @@
+"""Self-check quizzes: validation of the JSON format, data sources, deterministic display."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
+
+from rapprochement import data, quiz
+from rapprochement.quiz import QuizFormatError
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _ipython():
+    """display() only publishes rich outputs inside an IPython shell."""
+    return InteractiveShell.instance()
+
+
+def _choice(correct=(True, False), kind="multiple_choice", feedback=True):
+    answers = []
+    for i, c in enumerate(correct):
+        a = {"answer": f"option {i}", "correct": c}
+        if feedback:
+            a["feedback"] = f"because {i}"
+        answers.append(a)
+    return {"question": "Which?", "type": kind, "answers": answers}
+
+
+def _numeric(**changes):
+    q = {
+        "question": "Which year?",
+        "type": "numeric",
+        "source": {"table": "events", "where": {"date": "2001-07-16"}, "column": "year"},
+        "answers": [
+            {"type": "value", "value": 2001, "correct": True, "feedback": "yes"},
+            {"type": "default", "feedback": "no"},
+        ],
+    }
+    q.update(changes)
+    return q
+
+
+def _write(tmp_path: Path, questions) -> Path:
+    (tmp_path / "t.json").write_text(json.dumps(questions), encoding="utf-8")
+    return tmp_path
+
+
+def test_all_quizzes_load():
+    ids = quiz.available()
+    assert {"00-start-here", "01-context", "02-narratives"} <= set(ids)
+    for quiz_id in ids:
+        questions = quiz.load(quiz_id)
+        assert 3 <= len(questions) <= 6, quiz_id
+
+
+def test_valid_minimal_quiz(tmp_path):
+    qs = [_choice(), _choice((True, True, False), "many_choice"), _numeric()]
+    assert quiz.load("t", _write(tmp_path, qs)) == qs
+
+
+@pytest.mark.parametrize(
+    ("questions", "message"),
+    [
+        ([], "non-empty JSON list"),
+        ({"question": "x"}, "non-empty JSON list"),
+        ([_choice(feedback=False)], r"question 1: answer 1 \('option 0'\) has no 'feedback'"),
+        ([_choice((True, True))], "exactly one correct answer, has 2"),
+        ([_choice((False, False))], "exactly one correct answer, has 0"),
+        ([_choice((False, False), "many_choice")], "at least one correct"),
+        ([_choice(), {**_choice(), "type": "essay"}], "question 2: unknown type 'essay'"),
+        ([{**_choice(), "question": " "}], "no 'question' text"),
+        ([{**_choice(), "answers": [{"answer": "a", "correct": True, "feedback": "f"}]}], "two"),
+        ([_numeric(source=None)], "needs 'source'"),
+        (
+            [_numeric(answers=[{"type": "value", "value": 1, "correct": True, "feedback": "f"}])],
+            "exactly one 'default'",
+        ),
+        ([_numeric(answers=[{"type": "default", "feedback": "f"}])], "at least one correct"),
+        (
+            [
+                _numeric(
+                    answers=[
+                        {"type": "range", "range": [3, 1], "correct": True, "feedback": "f"},
+                        {"type": "default", "feedback": "f"},
+                    ]
+                )
+            ],
+            "low < high",
+        ),
+        (
+            [
+                _numeric(
+                    answers=[
+                        {"type": "value", "value": 1, "correct": True},
+                        {"type": "default", "feedback": "f"},
+                    ]
+                )
+            ],
+            "has no 'feedback'",
+        ),
+    ],
+)
+def test_invalid_quizzes_raise_clear_errors(tmp_path, questions, message):
+    with pytest.raises(QuizFormatError, match=message):
+        quiz.load("t", _write(tmp_path, questions))
+
+
+def test_missing_quiz_lists_available():
+    with pytest.raises(FileNotFoundError, match="available: .*00-start-here"):
+        quiz.load("99-nope")
+
+
+def test_bad_json_is_reported(tmp_path):
+    (tmp_path / "t.json").write_text("[{", encoding="utf-8")
+    with pytest.raises(QuizFormatError, match="not valid JSON"):
+        quiz.load("t", tmp_path)
+
+
+def _source_value(source):
+    frame = getattr(data, f"load_{source['table']}")()
+    mask = True
+    for col, val in source["where"].items():
+        mask = mask & (frame[col].astype(str) == str(val))
+    rows = frame[mask]
+    assert len(rows) == 1, f"{source} matches {len(rows)} rows"
+    return rows.iloc[0][source["column"]]
+
+
+def _accepts(answer, value: float) -> bool:
+    if answer["type"] == "value":
+        return answer["value"] == value
+    low, high = answer["range"]
+    return low <= value < high
+
+
+def test_numeric_answers_come_from_the_cited_data_row():
+    checked = 0
+    for quiz_id in quiz.available():
+        for n, q in enumerate(quiz.load(quiz_id), start=1):
+            if q["type"] != "numeric":
+                continue
+            raw = _source_value(q["source"])
+            correct = [a for a in q["answers"] if a.get("correct")]
+            if isinstance(raw, str):  # a number quoted in a note: some correct answer must be in it
+                numbers = [float(x) for x in re.findall(r"\d+(?:\.\d+)?", raw)]
+                ok = any(_accepts(a, x) for a in correct for x in numbers)
+            else:
+                ok = any(_accepts(a, float(raw)) for a in correct)
+            assert ok, f"{quiz_id} question {n}: no correct answer matches data value {raw!r}"
+            wrong = [a for a in q["answers"] if a["type"] != "default" and not a["correct"]]
+            if not isinstance(raw, str):
+                assert not any(_accepts(a, float(raw)) for a in wrong), f"{quiz_id} q{n}"
+            checked += 1
+    assert checked >= 3
+
+
+def test_show_is_deterministic_and_leaves_random_state_alone():
+    import random
+
+    random.seed(1)
+    expected_next = random.random()
+    random.seed(1)
+    with capture_output() as first:
+        quiz.show("01-context")
+    assert random.random() == expected_next
+    with capture_output() as second:
+        quiz.show("01-context")
+    assert [o.data for o in first.outputs] == [o.data for o in second.outputs]
+    html = first.outputs[0].data["text/html"]
+    js = first.outputs[1].data["application/javascript"]
+    assert re.match(r'<div id="[A-Za-z]{12}"', html)
+    assert "new era" in js and "show_questions" in js

@@ -1,0 +1,133 @@
+"""The events timeline: static figure and widget driven from Python."""
+
+from __future__ import annotations
+
+import pytest
+
+from rapprochement import timeline
+from rapprochement.data import load_events
+
+
+@pytest.fixture(scope="module")
+def events():
+    return load_events()
+
+
+def _points(fig):
+    return {t.name: list(t.customdata) for t in fig.data if len(t.x)}
+
+
+def test_all_events_are_drawn_once(events):
+    fig = timeline.timeline_figure(events)
+    assert len(fig.data) == len(timeline.THEMES) + 1
+    drawn = [d for t in fig.data for d in t.customdata]
+    assert sorted(drawn) == sorted(events["date"].astype(str))
+    assert fig.layout.xaxis.title.text == "Date"
+    assert fig.layout.yaxis.title.text == "Theme"
+    assert any("Source: data/events.csv" in a.text for a in fig.layout.annotations)
+
+
+def test_every_category_has_a_theme(events):
+    themes = {timeline.theme_of(c) for c in events["category"]}
+    assert "Other" not in themes
+    assert timeline.theme_of("partnership upgrade / trade target") == "Partnership and treaties"
+    assert timeline.theme_of("something new") == "Other"
+
+
+def test_unverified_rows_are_hollow_and_labelled(events):
+    fig = timeline.timeline_figure(events)
+    for trace in fig.data:
+        for date, symbol, text in zip(
+            trace.customdata, trace.marker.symbol, trace.text, strict=True
+        ):
+            row = events[events["date"] == date].iloc[0]
+            assert symbol.endswith("-open") == (not row["verified"])
+            assert ("(unverified)" in text) == (not row["verified"])
+            if row["verified"]:
+                assert row["source_url"] in text
+
+
+def test_palette_is_distinct_and_colour_blind_safe():
+    okabe_ito = {
+        "#000000",
+        "#E69F00",
+        "#56B4E9",
+        "#009E73",
+        "#F0E442",
+        "#0072B2",
+        "#D55E00",
+        "#CC79A7",
+        "#7F7F7F",
+        "#999999",
+    }
+    colours = [t.colour for t in timeline.THEMES]
+    symbols = [t.symbol for t in timeline.THEMES]
+    assert len(set(colours)) == len(colours) and set(colours) <= okabe_ito
+    assert len(set(symbols)) == len(symbols)
+
+
+def test_year_range_and_categories_filter(events):
+    fig = timeline.timeline_figure(events, 2014, 2016, categories=["Sanctions and war", "energy"])
+    pts = _points(fig)
+    assert pts == {
+        "Energy, finance, economy": ["2014-05-21", "2015-05-08"],
+        "Sanctions and war": ["2014-03-17"],
+    }
+    assert list(fig.layout.yaxis.categoryarray) == ["Sanctions and war", "Energy, finance, economy"]
+    assert "2014-2016" in fig.layout.title.text
+
+
+def test_highlight_enlarges_and_labels(events):
+    fig = timeline.timeline_figure(events, highlight=["1997-04-23", "2021-03-23"])
+    sizes = {d: s for t in fig.data for d, s in zip(t.customdata, t.marker.size, strict=True)}
+    assert sizes["1997-04-23"] > sizes["2001-07-16"]
+    assert sizes["2021-03-23"] > sizes["2001-07-16"]
+    labels = [a.text for a in fig.layout.annotations if a.showarrow]
+    assert len(labels) == 2 and labels[0].startswith("1997-04-23")
+
+
+def test_empty_selection_gives_a_labelled_empty_figure(events):
+    fig = timeline.timeline_figure(events, 1996, 1999, categories=["Sanctions and war"])
+    assert not _points(fig)
+    assert any("No events match" in a.text for a in fig.layout.annotations)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"start_year": 2020, "end_year": 2010}, "after end year"),
+        ({"categories": ["sanction"]}, "did you mean 'sanctions'"),
+        ({"highlight": ["1997-04-24"]}, "did you mean '1997-04-23'"),
+    ],
+)
+def test_impossible_arguments_raise(events, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        timeline.timeline_figure(events, **kwargs)
+
+
+def test_widget_controls_drive_the_figure():
+    w = timeline.timeline_widget(highlight=["2015", "2019-06-05"], start_year=2010, end_year=2022)
+    assert w.years.value == (2010, 2022)
+    assert "2015" in _points(w.figure)["Data and fact-checks"]
+    w.years.value = (2014, 2016)
+    pts = _points(w.figure)
+    assert pts["Sanctions and war"] == ["2014-03-17"]
+    assert "2019-06-05" not in [d for v in pts.values() for d in v]
+    w.categories.value = ("Sanctions and war",)
+    assert list(_points(w.figure)) == ["Sanctions and war"]
+    assert w.message.value == ""
+    w.years.value = (1996, 1999)
+    assert not _points(w.figure)
+    assert "No events" in w.message.value
+    w.categories.value = ()
+    assert "Choose at least one theme" in w.message.value
+    w.categories.value = ("Joint declarations",)
+    w.years.value = (1996, 2026)
+    assert w.message.value == ""
+    assert len(_points(w.figure)["Joint declarations"]) == 4
+    assert repr(w) == "TimelineWidget(years=1996-2026, themes=1)"
+
+
+def test_widget_rejects_impossible_start():
+    with pytest.raises(ValueError):
+        timeline.timeline_widget(start_year=2022, end_year=2000)
