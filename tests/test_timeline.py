@@ -131,3 +131,12 @@ def test_widget_controls_drive_the_figure():
 def test_widget_rejects_impossible_start():
     with pytest.raises(ValueError):
         timeline.timeline_widget(start_year=2022, end_year=2000)
+
+
+def test_events_table_keeps_the_order_given(events):
+    table = timeline.events_table(events, ["2015", "2019-06-05"], columns=("date", "verified"))
+    assert table["date"].tolist() == ["2015", "2019-06-05"]
+    assert table["verified"].tolist() == [False, True]
+    assert list(table.index) == [1, 2]
+    with pytest.raises(ValueError, match="did you mean"):
+        timeline.events_table(events, ["2019-06-06"])

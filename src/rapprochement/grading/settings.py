@@ -49,6 +49,8 @@ def apply_common(c: Any, *, timeout: int = CELL_TIMEOUT) -> None:
     c.OverwriteCells.add_missing_cells = True
     c.Execute.timeout = timeout
     c.Execute.interrupt_on_timeout = True
+    # nbgrader's default for Python kernels, plus a quieter kernel log
+    c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
     c.LimitOutput.max_lines = 1000
     c.LimitOutput.max_traceback = 100
     # Feedback must never show hidden tests, nor the tracebacks of failed tests that quote them.
@@ -58,3 +60,42 @@ def apply_common(c: Any, *, timeout: int = CELL_TIMEOUT) -> None:
         "rapprochement.grading.preprocessors.HideTestTracebacks",
         "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     ]
+
+
+def course_settings(c: Any, course: Path, *, timeout: int = CELL_TIMEOUT, replay_dir: str = "") -> None:
+    """Settings for a grading course folder (``grading-output/course`` by default).
+
+    Autograding uses :class:`~rapprochement.grading.preprocessors.ReplayExecute`: outputs
+    computed in parallel by worker processes are replayed, anything else is executed with
+    nbgrader's Execute (same per-cell timeout), restarted past cells that kill the kernel.
+    """
+    course = Path(course).resolve()
+    c.CourseDirectory.root = str(course)
+    c.CourseDirectory.db_url = f"sqlite:///{course / 'gradebook.db'}"
+    c.Exchange.root = str(course / "exchange")
+    apply_common(c, timeout=timeout)
+    pre = "rapprochement.grading.preprocessors."
+    c.Autograde.autograde_preprocessors = [
+        pre + "ReplayExecute",
+        "nbgrader.preprocessors.IgnorePattern",
+        "nbconvert.preprocessors.ClearMetadataPreprocessor",
+        "nbgrader.preprocessors.LimitOutput",
+        pre + "LimitOutputSize",
+        "nbgrader.preprocessors.SaveAutoGrades",
+        "nbgrader.preprocessors.AssignLatePenalties",
+        "nbgrader.preprocessors.CheckCellMetadata",
+    ]
+    c.LimitOutputSize.max_chars = MAX_OUTPUT_CHARS
+    c.ReplayExecute.replay_dir = replay_dir
+
+
+COURSE_CONFIG_TEMPLATE = '''"""Written by rapprochement.grading: nbgrader settings for this grading folder.
+
+Run formgrader from here: ../../.venv-grading/bin/jupyter lab (see docs/instructor-grading.md).
+"""
+
+from rapprochement.grading.settings import course_settings
+
+c = get_config()  # noqa: F821
+course_settings(c, {course!r}, timeout={timeout!r})
+'''

@@ -1,0 +1,133 @@
+"""Grade 30 generated submissions two ways and print seconds per submission.
+
+1. plain nbgrader: `nbgrader autograde` (then `nbgrader generate_feedback`) in a course folder,
+   as an instructor would run it; nbgrader grades one submission after another;
+2. `python -m rapprochement.grading` (kernels in parallel worker processes, nbgrader scoring,
+   feedback, CSV).
+
+Both use the same per-cell timeout (30 s) and the same 30 notebooks: a mix of correct, wrong,
+unanswered, erroring and tampered submissions (no infinite loops or dying kernels, which plain
+nbgrader handles differently). It also checks that both give every student the same autograded
+score. Run with the instructor environment:
+
+    .venv-grading/bin/python bench/bench_grading.py [--n 30] [--jobs N]
+
+Prints figures; it is not a timed test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from rapprochement.grading.samples import make_sample, write_sample
+from rapprochement.grading.settings import source_root
+
+MIX = [
+    "solved", "wrong", "blank", "exception", "solved", "deleted_test", "edited_test",
+    "always_equal", "patched_helpers", "huge_output", "solved", "patched_builtins",
+]
+BIN = Path(sys.executable).parent
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def _run(cmd: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=cwd, env=_env(), capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        print(done.stdout[-2000:], done.stderr[-3000:], sep="\n")
+        raise SystemExit(f"failed: {' '.join(cmd)}")
+    return seconds
+
+
+def plain_nbgrader(folder: Path, assignment: str, root: Path) -> tuple[float, float, dict]:
+    course = root / "plain"
+    (course / "source").mkdir(parents=True)
+    shutil.copytree(source_root() / assignment, course / "source" / assignment)
+    (course / "nbgrader_config.py").write_text(
+        "from rapprochement.grading.settings import apply_common\n"
+        "c = get_config()\n"
+        f"c.CourseDirectory.root = {str(course)!r}\n"
+        "apply_common(c)\n"
+    )
+    _run([str(BIN / "nbgrader"), "generate_assignment", assignment], course)
+    for nb in sorted(folder.glob("*.ipynb")):
+        dest = course / "submitted" / nb.stem / assignment
+        dest.mkdir(parents=True)
+        shutil.copy(nb, dest / f"{assignment}.ipynb")
+    autograde = _run([str(BIN / "nbgrader"), "autograde", assignment], course)
+    feedback = _run([str(BIN / "nbgrader"), "generate_feedback", assignment], course)
+    _run([str(BIN / "nbgrader"), "export"], course)
+    with open(course / "grades.csv", encoding="utf-8") as handle:
+        scores = {r["student_id"]: float(r["raw_score"]) for r in csv.DictReader(handle)}
+    return autograde, feedback, scores
+
+
+def ours(folder: Path, assignment: str, root: Path, jobs: int | None, feedback: bool) -> tuple[float, dict]:
+    out = root / ("ours" if feedback else "ours-nofb")
+    cmd = [sys.executable, "-m", "rapprochement.grading", str(folder), "--assignment", assignment,
+           "--out", str(out), "--no-progress"]
+    if jobs:
+        cmd += ["--jobs", str(jobs)]
+    if not feedback:
+        cmd.append("--no-feedback")
+    seconds = _run(cmd, root)
+    with open(out / f"grades-{assignment}.csv", encoding="utf-8") as handle:
+        scores = {
+            r["student_id"]: sum(float(v) for k, v in r.items() if "-test (" in k and v)
+            for r in csv.DictReader(handle)
+        }
+    return seconds, scores
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=30)
+    parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--assignment", default="ps1-trade-statistics")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        folder = root / "submissions"
+        for i in range(args.n):
+            kind = MIX[i % len(MIX)]
+            write_sample(make_sample(args.assignment, kind), folder / f"s{i:02d}-{kind}.ipynb")
+        n = args.n
+        print(f"{n} submissions of {args.assignment}, {os.cpu_count()} CPU core(s), per-cell timeout 30 s")
+        plain_auto, plain_fb, plain_scores = plain_nbgrader(folder, args.assignment, root)
+        ours_auto, ours_auto_scores = ours(folder, args.assignment, root, args.jobs, feedback=False)
+        ours_all, ours_scores = ours(folder, args.assignment, root, args.jobs, feedback=True)
+        same = plain_scores == ours_scores == ours_auto_scores
+        print(f"{'':38s}{'total s':>9s}{'s/submission':>14s}")
+        rows = [
+            ("nbgrader autograde", plain_auto),
+            ("nbgrader autograde + generate_feedback", plain_auto + plain_fb),
+            ("rapprochement.grading --no-feedback", ours_auto),
+            ("rapprochement.grading (with feedback)", ours_all),
+        ]
+        for label, seconds in rows:
+            print(f"{label:38s}{seconds:9.1f}{seconds / n:14.2f}")
+        print(f"speed-up, autograde only:        {plain_auto / ours_auto:.1f}x")
+        print(f"speed-up, autograde + feedback:  {(plain_auto + plain_fb) / ours_all:.1f}x")
+        print(f"same autograded score for every student: {'yes' if same else 'NO'}")
+        if not same:
+            for sid in sorted(plain_scores):
+                if plain_scores.get(sid) != ours_scores.get(sid):
+                    print(f"  {sid}: nbgrader {plain_scores.get(sid)} vs ours {ours_scores.get(sid)}")
+
+
+if __name__ == "__main__":
+    main()

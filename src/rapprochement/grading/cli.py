@@ -1,0 +1,82 @@
+"""Command line: ``python -m rapprochement.grading <submissions> [options]``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from rapprochement.grading.settings import CELL_TIMEOUT, assignments
+
+
+def _quiet_imports() -> None:
+    # nbgrader, nbformat and frictionless import jsonschema, which builds ~40 grammars when the
+    # optional rfc3987-syntax package is present (seconds per process). No schema used here
+    # checks the "iri" format those grammars serve, so skip that optional import (as
+    # rapprochement.data does).
+    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
+        try:
+            import jsonschema  # noqa: F401
+        finally:
+            del sys.modules["rfc3987_syntax"]
+    # nbgrader calls the `alembic` command when it creates a gradebook: it must be on PATH.
+    bindir = str(Path(sys.executable).parent)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m rapprochement.grading",
+        description="Autograde a folder or zip of submitted notebooks with nbgrader; write a "
+        "gradebook CSV, feedback HTML and a summary.",
+    )
+    p.add_argument("submissions", type=Path, help="folder, .zip, or nbgrader submitted/ tree")
+    p.add_argument("--assignment", choices=assignments() or None, help="default: detected")
+    p.add_argument("--out", type=Path, default=Path("grading-output"), help="output folder")
+    p.add_argument("--jobs", type=int, default=None, help="parallel kernels (default: 2 x cores)")
+    p.add_argument("--timeout", type=int, default=CELL_TIMEOUT, help="seconds per cell")
+    p.add_argument("--no-feedback", action="store_true", help="skip the feedback HTML")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    _quiet_imports()
+    import warnings
+
+    from sqlalchemy.exc import SAWarning
+
+    # nbgrader's gradebook triggers harmless SQLAlchemy autoflush warnings on every submission
+    warnings.filterwarnings("ignore", category=SAWarning)
+    # cells that nbgrader re-adds (deleted tests) carry no cell id; nbformat only warns
+    warnings.filterwarnings("ignore", message="Cell is missing an id field")
+    from tqdm import tqdm
+
+    from rapprochement.grading.report import summary, write_csv, write_feedback
+    from rapprochement.grading.runner import grade_submissions
+
+    def progress(stage: str, total: int) -> tqdm:
+        return tqdm(total=total, desc=stage, unit="nb", file=sys.stderr)
+
+    try:
+        result = grade_submissions(
+            args.submissions,
+            assignment=args.assignment,
+            out=args.out,
+            jobs=args.jobs,
+            timeout=args.timeout,
+            feedback=not args.no_feedback,
+            progress=None if args.no_progress else progress,
+        )
+    except (FileNotFoundError, ValueError, RuntimeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.out).resolve()
+    csv_path = write_csv(result, out / f"grades-{result.assignment}.csv")
+    write_feedback(result, out / "feedback" / result.assignment)
+    print(summary(result, csv_path))
+    return 0

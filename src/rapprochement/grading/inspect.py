@@ -1,0 +1,116 @@
+"""Read a submitted notebook before grading: is it a notebook, which cells were changed, and
+does its code try to tamper with the tests? Nothing here runs student code."""
+
+from __future__ import annotations
+
+import ast
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+__all__ = ["Inspection", "inspect_notebook", "suspicious_code", "test_cells"]
+
+SUSPICIOUS_ATTRS = {"__eq__", "__ne__", "__hash__", "__float__", "__int__", "__index__"}
+SUSPICIOUS_NAMES = {"builtins", "__builtins__", "sys.modules", "ctypes", "gc.get_referrers"}
+
+
+@dataclass
+class Inspection:
+    """What a submitted notebook holds, compared with the student version."""
+
+    readable: bool
+    error: str = ""
+    missing_tests: list[str] = field(default_factory=list)
+    edited_tests: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    grade_ids: set[str] = field(default_factory=set)
+
+
+def test_cells(nb: Any) -> dict[str, str]:
+    """{grade_id: source} for the autograder test cells of a notebook."""
+    out = {}
+    for cell in nb.get("cells", []):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("grade") and not meta.get("solution") and meta.get("grade_id"):
+            source = cell.get("source", "")
+            out[meta["grade_id"]] = "".join(source) if isinstance(source, list) else source
+    return out
+
+
+def _strip_magics(source: str) -> str:
+    return "\n".join(
+        "" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()
+    )
+
+
+def suspicious_code(source: str) -> list[str]:
+    """Short descriptions of code that could fool tests run in the same kernel."""
+    try:
+        tree = ast.parse(_strip_magics(source))
+    except SyntaxError:
+        return []
+    found: list[str] = []
+    modules = {"rapprochement", "checks", "sys", "builtins"}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            modules.update((a.asname or a.name).split(".")[0] for a in node.names)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.name in SUSPICIOUS_ATTRS:
+            found.append(f"defines {node.name}")
+        elif isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                text = ast.unparse(target)
+                root = target
+                while isinstance(root, ast.Attribute | ast.Subscript):
+                    root = root.value
+                if isinstance(target, ast.Attribute | ast.Subscript) and (
+                    (isinstance(root, ast.Name) and root.id in modules)
+                    or any(name in text for name in SUSPICIOUS_NAMES)
+                ):
+                    found.append(f"assigns {text}")
+                elif isinstance(target, ast.Name) and target.id in {"checks", "__builtins__"}:
+                    found.append(f"rebinds {target.id}")
+        elif isinstance(node, ast.Call):
+            text = ast.unparse(node.func)
+            if text in {"setattr", "os._exit", "sys.exit", "exit", "quit"}:
+                found.append(f"calls {text}")
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names = [a.name for a in node.names] + [getattr(node, "module", None) or ""]
+            if any(n in {"builtins", "ctypes", "gc"} for n in names):
+                found.append(f"imports {', '.join(n for n in names if n)}")
+    return sorted(set(found))
+
+
+def inspect_notebook(path: Path, release: Any) -> Inspection:
+    """Read ``path`` and compare its test cells with the released student version ``release``."""
+    try:
+        raw = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return Inspection(False, f"not a text file ({exc.reason})")
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        return Inspection(False, f"not valid notebook JSON (line {exc.lineno}, column {exc.colno})")
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+        return Inspection(False, "JSON file without notebook cells")
+    try:
+        nb = nbformat.reads(raw, as_version=4)
+    except Exception as exc:  # nbformat raises several kinds for malformed notebooks
+        return Inspection(False, f"not a readable notebook ({type(exc).__name__})")
+    result = Inspection(True)
+    expected = test_cells(release)
+    got = test_cells(nb)
+    result.missing_tests = [g for g in expected if g not in got]
+    result.edited_tests = [g for g in expected if g in got and got[g].strip() != expected[g].strip()]
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        result.grade_ids.add(meta.get("grade_id", ""))
+        if cell.cell_type == "code" and not meta.get("locked"):
+            result.flags.extend(suspicious_code(cell.source))
+    result.grade_ids.discard("")
+    result.flags = sorted(set(result.flags))
+    return result

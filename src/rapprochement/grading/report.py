@@ -1,0 +1,84 @@
+"""Write what a grading run found: the gradebook CSV, feedback files and a summary."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+from rapprochement.grading.runner import GRADED, NEEDS_MANUAL, GradingResult
+
+__all__ = ["summary", "write_csv", "write_feedback"]
+
+FIXED = ["student_id", "name", "file", "status", "total", "max_total", "reason", "flags"]
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:g}"
+
+
+def write_csv(result: GradingResult, path: Path) -> Path:
+    """One row per student: status, total, a score per question, reasons and flags."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    columns = FIXED + [f"{g} (/{_fmt(result.max_scores[g])})" for g in result.grade_ids]
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        for row in result.rows:
+            writer.writerow(
+                [
+                    row.student_id,
+                    row.name,
+                    row.file,
+                    row.status,
+                    _fmt(row.total),
+                    _fmt(row.max_total),
+                    "; ".join(row.reasons),
+                    "; ".join(row.flags),
+                ]
+                + [_fmt(row.scores.get(g)) if row.scores else "" for g in result.grade_ids]
+            )
+        for name, reason in result.rejected:
+            writer.writerow(["", "", name, "not graded", "", "", reason, ""] + [""] * len(result.grade_ids))
+    return path
+
+
+def write_feedback(result: GradingResult, folder: Path) -> list[Path]:
+    """Copy each student's feedback HTML to ``folder/<student_id>.html``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for row in result.rows:
+        if row.feedback:
+            target = folder / f"{row.student_id}.html"
+            shutil.copy(row.feedback, target)
+            written.append(target)
+    return written
+
+
+def summary(result: GradingResult, csv_path: Path | None = None) -> str:
+    """A plain-text report: counts by status, then every submission that was not graded."""
+    graded = sum(r.status == GRADED for r in result.rows)
+    manual = sum(r.status == NEEDS_MANUAL for r in result.rows)
+    failed = [r for r in result.rows if r.status not in (GRADED, NEEDS_MANUAL)]
+    lines = [
+        f"{result.assignment}: {len(result.rows)} student(s) in {result.seconds:.1f} s "
+        f"({result.seconds / max(1, len(result.rows)):.2f} s each)",
+        f"  autograded, written answers still to grade in formgrader: {manual}",
+        f"  fully graded: {graded}",
+        f"  could not be graded: {len(failed)}; files set aside: {len(result.rejected)}",
+    ]
+    for row in failed:
+        lines.append(f"    - {row.student_id} ({row.file}): {'; '.join(row.reasons)}")
+    for name, reason in result.rejected:
+        lines.append(f"    - {name}: {reason}")
+    flagged = [r for r in result.rows if r.flags]
+    if flagged:
+        lines.append("  code worth a look (possible attempts to fool the tests):")
+        for row in flagged:
+            lines.append(f"    - {row.student_id}: {'; '.join(row.flags)}")
+    if csv_path:
+        lines.append(f"  gradebook CSV: {csv_path}")
+    lines.append(f"  course folder (formgrader, gradebook.db): {result.course}")
+    return "\n".join(lines)

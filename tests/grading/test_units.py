@@ -1,0 +1,185 @@
+"""Unit tests for the pieces of rapprochement.grading that need no kernel."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import pytest
+
+from rapprochement.grading import checks
+from rapprochement.grading.inspect import inspect_notebook, suspicious_code
+from rapprochement.grading.intake import collect, safe_student_id
+from rapprochement.grading.report import summary, write_csv
+from rapprochement.grading.runner import GradingResult, StudentRow
+
+pytestmark = pytest.mark.grading
+
+
+class Always:
+    def __eq__(self, other):
+        return True
+
+    def __ne__(self, other):
+        return False
+
+    __hash__ = object.__hash__
+
+
+class LyingFloat(float):
+    def __eq__(self, other):
+        return True
+
+    def __sub__(self, other):
+        return 0.0
+
+    def __float__(self):
+        return 0.3631
+
+    __hash__ = float.__hash__
+
+
+def test_expect_int_rejects_impostors():
+    checks.expect_int(2018, 2018, "x")
+    for fake in (Always(), True, 2018.0, "2018", LyingFloat(2018)):
+        with pytest.raises(AssertionError):
+            checks.expect_int(fake, 2018, "x")
+    with pytest.raises(AssertionError, match="does not match"):
+        checks.expect_int(2019, 2018, "x")
+
+
+def test_expect_float_reads_the_stored_value():
+    checks.expect_float(0.3631, 0.36309, "g", 1e-3)
+    import numpy as np
+
+    checks.expect_float(np.float64(0.3631), 0.36309, "g", 1e-3)
+    with pytest.raises(AssertionError):
+        checks.expect_float(LyingFloat(0.9), 0.3631, "g", 1e-3)
+    for fake in (Always(), "0.36", None, [0.36]):
+        with pytest.raises(AssertionError):
+            checks.expect_float(fake, 0.36, "g")
+    with pytest.raises(AssertionError):
+        checks.expect_float(float("nan"), 0.36, "g")
+
+
+def test_expect_int_list_and_dict():
+    checks.expect_int_list([2006, 2016], [2006, 2016], "y")
+    for bad in ([2016, 2006], [2006], (2006, 2016), [2006.0, 2016], Always()):
+        with pytest.raises(AssertionError):
+            checks.expect_int_list(bad, [2006, 2016], "y")
+    assert checks.expect_str_dict({"a": " Realism"}, {"a": "realism"}, "d") == 1
+    assert checks.expect_str_dict({"a": "liberalism"}, {"a": "realism"}, "d") == 0
+    with pytest.raises(AssertionError):
+        checks.expect_str_dict({"a": Always()}, {"a": "realism"}, "d")
+
+
+def test_check_builtins_detects_replacements():
+    import builtins
+
+    checks.check_builtins()
+    for name, fake in (("abs", lambda x: 0), ("int", float), ("isinstance", lambda *a: True)):
+        original, message = builtins.__dict__[name], ""
+        builtins.__dict__[name] = fake
+        try:
+            checks.check_builtins()
+        except AssertionError as exc:
+            message = str(exc)
+        finally:
+            builtins.__dict__[name] = original
+        assert f"'{name}'" in message
+    checks.check_builtins()
+
+
+def test_fresh_copy_ignores_patched_modules(monkeypatch):
+    import sys
+    import types
+
+    fake = types.ModuleType("fake")
+    fake.series = lambda *a, **k: {2018: 0.0}
+    monkeypatch.setitem(sys.modules, "rapprochement.grading.checks", fake)
+    monkeypatch.setattr(checks, "series", lambda *a, **k: {})
+    private = checks.fresh()
+    assert private is not checks and private.series("china_customs", "total")[2018] == 107.06
+
+
+def test_reference_data_matches_the_loaders():
+    from rapprochement.data import load_trade, trade_series
+
+    ref = checks.series("russia", "total", verified_only=True)
+    loaded = trade_series(load_trade(), "russia", "total", verified_only=True)
+    assert ref == {int(k): float(v) for k, v in loaded.items()}
+    assert checks.cpi()[2024] == 313.689
+    assert checks.targets()["200bn-by-2024"]["year_set"] == "2019"
+    assert checks.china_totals()[2021] == 6050
+
+
+def _nb(cells):
+    return {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
+
+def test_collect_maps_learning_system_names(tmp_path):
+    archive = tmp_path / "a.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("doejane_12345_67890_ps1.ipynb", "{}")
+        zf.writestr("roe_LATE_222_333_ps1-1.ipynb", "{}")
+        zf.writestr("Jane Q Doe_4444_assignsubmission_file_/ps1.ipynb", "{}")
+        zf.writestr("Max Mu_5555_assignsubmission_file_ps1.ipynb", "{}")
+        zf.writestr("../evil.ipynb", "{}")
+        zf.writestr("notes.pdf", "x")
+    intake = collect(archive, tmp_path / "work")
+    got = {(s.student_id, s.name, s.origin) for s in intake.submissions}
+    assert got == {
+        ("12345", "doejane", "zip:canvas"),
+        ("222", "roe", "zip:canvas"),
+        ("4444", "Jane Q Doe", "zip:moodle"),
+        ("5555", "Max Mu", "zip:moodle"),
+    }
+    assert intake.rejected == [("notes.pdf", "not a notebook (.ipynb); not graded")]
+    assert not (tmp_path / "evil.ipynb").exists()
+
+
+def test_collect_plain_folder_and_ids(tmp_path):
+    (tmp_path / "Zoë Ng.ipynb").write_text("{}")
+    (tmp_path / "team" / "x").mkdir(parents=True)
+    (tmp_path / "lee").mkdir()
+    (tmp_path / "lee" / "whatever.ipynb").write_text("{}")
+    intake = collect(tmp_path, tmp_path / "w")
+    assert sorted(s.student_id for s in intake.submissions) == ["Zo-Ng", "lee"]
+    assert safe_student_id("../a b") == "a-b"
+
+
+def test_inspect_reports_json_errors_and_changed_tests(tmp_path):
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text('{"cells": [')
+    assert not inspect_notebook(bad, _nb([])).readable
+    test = {
+        "cell_type": "code", "source": "assert x == 1", "outputs": [], "execution_count": None,
+        "metadata": {"nbgrader": {"grade": True, "solution": False, "grade_id": "t1", "points": 1}},
+    }
+    release = _nb([test, dict(test, metadata={"nbgrader": dict(test["metadata"]["nbgrader"], grade_id="t2")})])
+    sub = tmp_path / "sub.ipynb"
+    sub.write_text(json.dumps(_nb([dict(test, source="pass")])))
+    ins = inspect_notebook(sub, release)
+    assert ins.readable and ins.missing_tests == ["t2"] and ins.edited_tests == ["t1"]
+
+
+def test_suspicious_code():
+    assert suspicious_code("x = 1\nd = {}\nd['k'] = 2\nprint(x)") == []
+    assert "defines __eq__" in suspicious_code("class A:\n    def __eq__(s, o):\n        return True")
+    assert suspicious_code("%matplotlib inline\nimport builtins\nbuiltins.abs = len") == [
+        "assigns builtins.abs",
+        "imports builtins",
+    ]
+
+
+def test_csv_and_summary(tmp_path):
+    rows = [
+        StudentRow("a", "A", "a.ipynb", "graded", [], [], {"t1": 1.0, "w1": None}, 1.0, 3.0),
+        StudentRow("b", "B", "b.ipynb", "not graded", ["not valid notebook JSON"]),
+    ]
+    result = GradingResult("ps", rows, [("x.pdf", "not a notebook")], ["t1", "w1"], {"t1": 1, "w1": 2}, tmp_path)
+    text = write_csv(result, tmp_path / "g.csv").read_text()
+    assert text.splitlines()[0].endswith("t1 (/1),w1 (/2)")
+    assert "a,A,a.ipynb,graded,1,3,,,1," in text
+    report = summary(result)
+    assert "could not be graded: 1; files set aside: 1" in report and "x.pdf" in report

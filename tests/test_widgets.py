@@ -1,0 +1,210 @@
+"""Widget logic without a browser: set controls from Python, read the figure and the message.
+
+Expected values are read by hand from data/*.csv.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rapprochement import data, widgets
+
+CPI_2018, CPI_2025 = 251.107, 321.943
+GACC_2018 = 107.06
+
+
+@pytest.fixture(scope="module")
+def frames() -> dict[str, pd.DataFrame]:
+    return {
+        "trade": data.load_trade(),
+        "targets": data.load_targets(),
+        "cpi": data.load_us_cpi(),
+        "totals": data.load_totals_context(),
+        "shares": data.load_partner_shares(),
+        "settlements": data.load_settlement_currency(),
+    }
+
+
+@pytest.fixture
+def explorer(frames) -> widgets.TargetExplorer:
+    return widgets.TargetExplorer(frames["trade"], frames["targets"], frames["cpi"])
+
+
+@pytest.fixture
+def projector(frames) -> widgets.GrowthProjector:
+    return widgets.GrowthProjector(frames["trade"], frames["targets"])
+
+
+def _markers(fig: go.Figure, name: str = "China customs (GACC)"):
+    return next(t for t in fig.data if t.name == name and t.mode == "markers")
+
+
+def test_year_range_sets_the_x_values_in_the_live_chart(explorer):
+    explorer.controls["start"].value = 2010
+    explorer.controls["end"].value = 2015
+    assert list(_markers(explorer.figure).x) == list(range(2010, 2016))
+    # the FigureWidget on screen holds the same data as the figure built
+    assert isinstance(explorer.view, go.FigureWidget)
+    assert list(_markers(explorer.view).x) == list(range(2010, 2016))
+    assert explorer.error == ""
+
+
+def test_real_dollars_by_hand(explorer):
+    explorer.controls["dollars"].value = "real"
+    explorer.controls["base_year"].value = 2025
+    pts = _markers(explorer.view)
+    value = dict(zip(pts.x, pts.y, strict=True))[2018]
+    assert value == pytest.approx(GACC_2018 * CPI_2025 / CPI_2018)  # = 137.26
+    assert "2025 prices" in explorer.view.layout.yaxis.title.text
+
+
+def test_base_year_only_active_for_real_dollars(explorer):
+    assert explorer.controls["base_year"].disabled
+    explorer.controls["dollars"].value = "real"
+    assert not explorer.controls["base_year"].disabled
+
+
+def test_start_after_end_shows_a_message_and_keeps_the_chart(explorer):
+    explorer.controls["start"].value = 2010
+    before = list(_markers(explorer.view).x)
+    explorer.controls["end"].value = 2005
+    assert "after the end year" in explorer.error
+    assert 'role="alert"' in explorer.message.value and "Traceback" not in explorer.message.value
+    assert list(_markers(explorer.view).x) == before
+    explorer.controls["end"].value = 2012  # fixing the setting clears the message
+    assert explorer.error == "" and "alert" not in explorer.message.value
+
+
+def test_russian_gaps_are_announced(explorer):
+    explorer.controls["start"].value = 2006
+    explorer.controls["source"].value = "russia"
+    assert "2007-2009, 2024-2025" in explorer.note
+    assert "left blank" in explorer.message.value
+
+
+def test_russian_flow_without_data_shows_a_message(explorer):
+    explorer.controls["start"].value = 2000
+    explorer.controls["end"].value = 2020
+    explorer.controls["flow"].value = "china_to_russia"
+    explorer.controls["source"].value = "russia"
+    assert "Russian side reports no figure" in explorer.error
+
+
+def test_both_sources_draw_the_gap_panel(explorer):
+    explorer.controls["source"].value = "both"
+    names = [t.name for t in explorer.view.data]
+    assert any(n and n.startswith("Gap") for n in names)
+    assert explorer.view.layout.yaxis2.title.text == "gap, US$ bn"
+    explorer.controls["source"].value = "china_customs"  # and the panel goes away again
+    assert not any(t.name and t.name.startswith("Gap") for t in explorer.view.data)
+
+
+def test_target_choice_changes_the_traces(explorer):
+    explorer.controls["targets"].value = ("250bn-by-unstated",)
+    targets = [t for t in explorer.view.data if t.name and t.name.startswith("Target")]
+    assert [t.name for t in targets] == ["Target $250bn no official deadline (set 2022)"]
+    explorer.controls["targets"].value = ()
+    assert "No target selected" in explorer.note
+
+
+def test_growth_of_minus_100_percent_shows_a_message(projector):
+    projector.controls["rate_pct"].value = -100
+    assert "-100%" in projector.error
+    assert "Cannot draw this" in projector.message.value
+
+
+def test_target_met_in_base_year_is_explained(projector):
+    projector.controls["targets"].value = ("200bn-by-2024",)
+    projector.controls["base_year"].value = 2023
+    assert "Already met in the base year 2023" in projector.note
+    assert projector.table.iloc[0]["reached at this rate"] == "already met"
+
+
+def test_missing_base_year_for_russian_side(projector):
+    projector.controls["source"].value = "russia"
+    projector.controls["base_year"].value = 2024
+    assert "No trade figure for the base year 2024" in projector.error
+
+
+def test_projection_follows_the_controls(projector):
+    projector.controls["base_year"].value = 2019
+    projector.controls["rate_pct"].value = 5
+    proj = next(t for t in projector.view.data if t.name.startswith("Projected"))
+    assert proj.x[0] == 2019 and proj.y[0] == 110.75
+    assert proj.y[1] == pytest.approx(110.75 * 1.05)
+    row = projector.table.set_index("target").loc["$200bn by 2024 (set 2019)"]
+    assert row["reached at this rate"] == "2032"  # 110.75 x 1.05^13 = 208.8 >= 200
+    assert "2032" in projector.table_html.value
+
+
+def test_partner_shares_empty_selection(frames):
+    w = widgets.PartnerShares(frames["trade"], frames["totals"], frames["shares"])
+    w.controls["series"].value = ()
+    assert "at least one" in w.error
+    w.controls["series"].value = ("china_in_russia_trade",)
+    assert w.error == ""
+    assert [t.name for t in w.view.data] == ["China's share of Russia's trade (reported)"]
+
+
+def test_settlement_measure_filter(frames):
+    w = widgets.SettlementCurrencies(frames["settlements"])
+    w.controls["measures"].value = ("official_statement",)
+    assert w.view.data and all("Statements" in t.name for t in w.view.data)
+    w.controls["currencies"].value = ()
+    assert "at least one currency" in w.error
+
+
+def test_output_backend_builds_the_same_figure(frames, capsys):
+    w = widgets.TargetExplorer(frames["trade"], frames["targets"], frames["cpi"],
+                               backend="output")
+    assert isinstance(w.view, W.Output)
+    w.controls["start"].value = 2015
+    assert list(_markers(w.figure).x)[0] == 2015
+    capsys.readouterr()  # outside a kernel the figure is printed; nothing to check there
+
+
+def test_unknown_backend_is_refused():
+    with pytest.raises(ValueError, match="backend"):
+        widgets.SettlementCurrencies(backend="matplotlib")  # type: ignore[arg-type]
+
+
+def test_explorer_displays_as_a_widget(explorer):
+    bundle = explorer._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    start=st.integers(1992, 2025),
+    end=st.integers(1992, 2025),
+    flow=st.sampled_from(["total", "china_to_russia", "russia_to_china"]),
+    source=st.sampled_from(["china_customs", "russia", "both"]),
+    dollars=st.sampled_from(["nominal", "real"]),
+)
+def test_no_setting_of_the_explorer_raises(explorer, start, end, flow, source, dollars):
+    c = explorer.controls
+    for name, value in [("start", start), ("end", end), ("flow", flow), ("source", source),
+                        ("dollars", dollars)]:
+        c[name].value = value  # any exception would escape from the observer and fail here
+    assert explorer.error == "" or explorer.message.value.startswith("<div")
+    if start > end:
+        assert explorer.error
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    base=st.integers(1992, 2025),
+    rate=st.floats(-100, 40),
+    source=st.sampled_from(["china_customs", "russia"]),
+)
+def test_no_setting_of_the_projector_raises(projector, base, rate, source):
+    projector.controls["source"].value = source
+    projector.controls["base_year"].value = base
+    projector.controls["rate_pct"].value = rate
+    if projector.controls["rate_pct"].value <= -100:
+        assert "-100%" in projector.error
