@@ -31,8 +31,18 @@ from rapprochement.grading.samples import make_sample, write_sample
 from rapprochement.grading.settings import source_root
 
 MIX = [
-    "solved", "wrong", "blank", "exception", "solved", "deleted_test", "edited_test",
-    "always_equal", "patched_helpers", "huge_output", "solved", "patched_builtins",
+    "solved",
+    "wrong",
+    "blank",
+    "exception",
+    "solved",
+    "deleted_test",
+    "edited_test",
+    "always_equal",
+    "patched_helpers",
+    "huge_output",
+    "solved",
+    "patched_builtins",
 ]
 BIN = Path(sys.executable).parent
 
@@ -76,10 +86,21 @@ def plain_nbgrader(folder: Path, assignment: str, root: Path) -> tuple[float, fl
     return autograde, feedback, scores
 
 
-def ours(folder: Path, assignment: str, root: Path, jobs: int | None, feedback: bool) -> tuple[float, dict]:
+def ours(
+    folder: Path, assignment: str, root: Path, jobs: int | None, feedback: bool
+) -> tuple[float, dict]:
     out = root / ("ours" if feedback else "ours-nofb")
-    cmd = [sys.executable, "-m", "rapprochement.grading", str(folder), "--assignment", assignment,
-           "--out", str(out), "--no-progress"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "rapprochement.grading",
+        str(folder),
+        "--assignment",
+        assignment,
+        "--out",
+        str(out),
+        "--no-progress",
+    ]
     if jobs:
         cmd += ["--jobs", str(jobs)]
     if not feedback:
@@ -106,7 +127,10 @@ def main() -> None:
             kind = MIX[i % len(MIX)]
             write_sample(make_sample(args.assignment, kind), folder / f"s{i:02d}-{kind}.ipynb")
         n = args.n
-        print(f"{n} submissions of {args.assignment}, {os.cpu_count()} CPU core(s), per-cell timeout 30 s")
+        print(
+            f"{n} submissions of {args.assignment}, {os.cpu_count()} CPU core(s), "
+            "per-cell timeout 30 s"
+        )
         plain_auto, plain_fb, plain_scores = plain_nbgrader(folder, args.assignment, root)
         ours_auto, ours_auto_scores = ours(folder, args.assignment, root, args.jobs, feedback=False)
         ours_all, ours_scores = ours(folder, args.assignment, root, args.jobs, feedback=True)
@@ -126,7 +150,9 @@ def main() -> None:
         if not same:
             for sid in sorted(plain_scores):
                 if plain_scores.get(sid) != ours_scores.get(sid):
-                    print(f"  {sid}: nbgrader {plain_scores.get(sid)} vs ours {ours_scores.get(sid)}")
+                    print(
+                        f"  {sid}: nbgrader {plain_scores.get(sid)} vs ours {ours_scores.get(sid)}"
+                    )
 
 
 if __name__ == "__main__":

@@ -73,9 +73,11 @@ OTHER = Theme("Other", "#999999", "cross", ())
 _ALL_THEMES = (*THEMES, OTHER)
 _BY_CATEGORY = {c: t for t in THEMES for c in t.categories}
 SOURCE_NOTE = (
-    "Source: data/events.csv (this collection's table; each event's source URL is in its hover "
-    "text). Hollow markers: rows not verified against a source."
+    "Source: data/events.csv (this collection's table; hover over a marker for the event and its "
+    "source URL).<br>Hollow markers: rows not verified against a source. Large labelled markers: "
+    "highlighted events."
 )
+_LABEL_HEIGHTS = (-30, -52, -74)
 
 
 def theme_of(category: str) -> str:
@@ -156,7 +158,7 @@ def _hover(row: pd.Series) -> str:
     return "<br>".join(lines)
 
 
-def _short(text: str, width: int = 38) -> str:
+def _short(text: str, width: int = 30) -> str:
     return textwrap.shorten(str(text), width=width, placeholder="…")
 
 
@@ -206,8 +208,7 @@ def timeline_figure(
                     "line": {"width": [3 if m else 1 for m in is_marked], "color": theme.colour},
                     "opacity": 0.9,
                 },
-                showlegend=bool(len(rows)),
-                legendgroup=theme.name,
+                showlegend=False,
             )
         )
         for (_, r), m in zip(rows.iterrows(), is_marked, strict=True):
@@ -220,7 +221,7 @@ def timeline_figure(
                         "showarrow": True,
                         "arrowhead": 2,
                         "ax": 0,
-                        "ay": -34,
+                        "ay": _LABEL_HEIGHTS[len(annotations) % len(_LABEL_HEIGHTS)],
                         "font": {"size": 11},
                         "bgcolor": "rgba(255,255,255,0.85)",
                     }
@@ -266,9 +267,9 @@ def timeline_figure(
             "automargin": True,
         },
         annotations=annotations,
-        legend={"title": {"text": "Theme"}},
-        margin={"l": 10, "r": 10, "t": 50, "b": 110},
-        height=420,
+        showlegend=False,
+        margin={"l": 10, "r": 20, "t": 90, "b": 120},
+        height=460,
         template="plotly_white",
         hoverlabel={"align": "left"},
     )

@@ -12,8 +12,6 @@ import os
 import sys
 from pathlib import Path
 
-import pytest
-
 if importlib.util.find_spec("nbgrader") is None:
     collect_ignore_glob = ["test_*.py"]
 else:

@@ -41,9 +41,14 @@ def batch(tmp_path_factory):
     result = grade_submissions(subs, out=out, jobs=4, timeout=TIMEOUT)
     csv_path = write_csv(result, out / f"grades-{PS1}.csv")
     write_feedback(result, out / "feedback" / PS1)
-    rows = {r["student_id"] or r["file"]: r for r in csv.DictReader(open(csv_path, encoding="utf-8"))}
+    with open(csv_path, encoding="utf-8") as handle:
+        rows = {r["student_id"] or r["file"]: r for r in csv.DictReader(handle)}
     return {
-        "samples": samples, "result": result, "rows": rows, "subs": subs, "before": before,
+        "samples": samples,
+        "result": result,
+        "rows": rows,
+        "subs": subs,
+        "before": before,
         "out": out,
     }
 
@@ -109,7 +114,9 @@ def test_feedback_hides_hidden_tests(batch):
         assert not leaked, (path.name, leaked[:3])
         assert "HIDDEN TESTS" not in text
     # the check can fail: the autograded notebook (instructor side) does hold the hidden tests
-    inside = nbformat.read(batch["out"] / "course" / "autograded" / "wrong" / PS1 / f"{PS1}.ipynb", 4)
+    inside = nbformat.read(
+        batch["out"] / "course" / "autograded" / "wrong" / PS1 / f"{PS1}.ipynb", 4
+    )
     assert any(line in cell.source for cell in inside.cells for line in hidden)
     # and the feedback still shows the student's scores and the visible tests
     text = _visible_text(batch["out"] / "feedback" / PS1 / "wrong.html")
@@ -128,7 +135,9 @@ def test_manual_scores_survive_regrading(batch, tmp_path):
         gb.db.commit()
     again = tmp_path / "again"
     write_sample(batch["samples"]["solved"], again / "solved.ipynb")
-    result = grade_submissions(again, assignment=PS1, out=out, jobs=1, timeout=TIMEOUT, feedback=False)
+    result = grade_submissions(
+        again, assignment=PS1, out=out, jobs=1, timeout=TIMEOUT, feedback=False
+    )
     row = next(r for r in result.rows if r.student_id == "solved")
     assert row.scores["ps1-q1-2-written"] == 1.5
     assert row.total == pytest.approx(batch["samples"]["solved"].expected_auto + 1.5)
@@ -143,7 +152,9 @@ def test_zip_from_learning_systems(tmp_path):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr(f"doejane_12345_67890_{PS1}.ipynb", nbformat.writes(solved.notebook))
-        zf.writestr("smithjo_LATE_23456_78901_my homework (1).ipynb", nbformat.writes(wrong.notebook))
+        zf.writestr(
+            "smithjo_LATE_23456_78901_my homework (1).ipynb", nbformat.writes(wrong.notebook)
+        )
         zf.writestr(
             "Ann Lee_34567_assignsubmission_file_/answers.ipynb", nbformat.writes(solved.notebook)
         )
@@ -151,12 +162,20 @@ def test_zip_from_learning_systems(tmp_path):
     archive = tmp_path / "download.zip"
     archive.write_bytes(buf.getvalue())
     before = checksums(tmp_path)
-    result = grade_submissions(archive, out=tmp_path / "out", jobs=3, timeout=TIMEOUT, feedback=False)
+    result = grade_submissions(
+        archive, out=tmp_path / "out", jobs=3, timeout=TIMEOUT, feedback=False
+    )
     rows = {r.student_id: r for r in result.rows}
     assert set(rows) == {"12345", "23456", "34567"}
     assert rows["12345"].name == "doejane" and rows["34567"].name == "Ann Lee"
-    assert sum(v for k, v in rows["12345"].scores.items() if k.endswith("test") and v) == solved.expected_auto
-    assert sum(v for k, v in rows["23456"].scores.items() if k.endswith("test") and v) == wrong.expected_auto
+    assert (
+        sum(v for k, v in rows["12345"].scores.items() if k.endswith("test") and v)
+        == solved.expected_auto
+    )
+    assert (
+        sum(v for k, v in rows["23456"].scores.items() if k.endswith("test") and v)
+        == wrong.expected_auto
+    )
     assert "LATE" in "; ".join(rows["23456"].reasons)
     assert "graded as" in "; ".join(rows["23456"].reasons)
     assert "graded as" in "; ".join(rows["34567"].reasons)
@@ -165,8 +184,13 @@ def test_zip_from_learning_systems(tmp_path):
 
 def test_nbgrader_submitted_layout(tmp_path):
     sample = make_sample("ps2-mirror-statistics", "solved")
-    write_sample(sample, tmp_path / "submitted" / "s01" / "ps2-mirror-statistics" / "ps2-mirror-statistics.ipynb")
-    result = grade_submissions(tmp_path, out=tmp_path / "out", jobs=1, timeout=TIMEOUT, feedback=False)
+    write_sample(
+        sample,
+        tmp_path / "submitted" / "s01" / "ps2-mirror-statistics" / "ps2-mirror-statistics.ipynb",
+    )
+    result = grade_submissions(
+        tmp_path, out=tmp_path / "out", jobs=1, timeout=TIMEOUT, feedback=False
+    )
     assert result.assignment == "ps2-mirror-statistics"
     assert [r.student_id for r in result.rows] == ["s01"]
     assert result.rows[0].reasons == []

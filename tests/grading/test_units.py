@@ -153,10 +153,15 @@ def test_inspect_reports_json_errors_and_changed_tests(tmp_path):
     bad.write_text('{"cells": [')
     assert not inspect_notebook(bad, _nb([])).readable
     test = {
-        "cell_type": "code", "source": "assert x == 1", "outputs": [], "execution_count": None,
+        "cell_type": "code",
+        "source": "assert x == 1",
+        "outputs": [],
+        "execution_count": None,
         "metadata": {"nbgrader": {"grade": True, "solution": False, "grade_id": "t1", "points": 1}},
     }
-    release = _nb([test, dict(test, metadata={"nbgrader": dict(test["metadata"]["nbgrader"], grade_id="t2")})])
+    release = _nb(
+        [test, dict(test, metadata={"nbgrader": dict(test["metadata"]["nbgrader"], grade_id="t2")})]
+    )
     sub = tmp_path / "sub.ipynb"
     sub.write_text(json.dumps(_nb([dict(test, source="pass")])))
     ins = inspect_notebook(sub, release)
@@ -165,7 +170,9 @@ def test_inspect_reports_json_errors_and_changed_tests(tmp_path):
 
 def test_suspicious_code():
     assert suspicious_code("x = 1\nd = {}\nd['k'] = 2\nprint(x)") == []
-    assert "defines __eq__" in suspicious_code("class A:\n    def __eq__(s, o):\n        return True")
+    assert "defines __eq__" in suspicious_code(
+        "class A:\n    def __eq__(s, o):\n        return True"
+    )
     assert suspicious_code("%matplotlib inline\nimport builtins\nbuiltins.abs = len") == [
         "assigns builtins.abs",
         "imports builtins",
@@ -177,7 +184,9 @@ def test_csv_and_summary(tmp_path):
         StudentRow("a", "A", "a.ipynb", "graded", [], [], {"t1": 1.0, "w1": None}, 1.0, 3.0),
         StudentRow("b", "B", "b.ipynb", "not graded", ["not valid notebook JSON"]),
     ]
-    result = GradingResult("ps", rows, [("x.pdf", "not a notebook")], ["t1", "w1"], {"t1": 1, "w1": 2}, tmp_path)
+    result = GradingResult(
+        "ps", rows, [("x.pdf", "not a notebook")], ["t1", "w1"], {"t1": 1, "w1": 2}, tmp_path
+    )
     text = write_csv(result, tmp_path / "g.csv").read_text()
     assert text.splitlines()[0].endswith("t1 (/1),w1 (/2)")
     assert "a,A,a.ipynb,graded,1,3,,,1," in text

@@ -122,9 +122,7 @@ def as_float(value: object, name: str) -> float:
         return _FLOAT(_INT.__repr__(value))
     if _FLOAT in kind.__mro__:
         return _FLOAT(_FLOAT.__repr__(value))
-    raise AssertionError(
-        f"{name} should be a number (a float such as 0.25), not {kind.__name__}"
-    )
+    raise AssertionError(f"{name} should be a number (a float such as 0.25), not {kind.__name__}")
 
 
 def expect_int(value: object, expected: int, name: str) -> None:

@@ -3,28 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-from rapprochement.grading.settings import CELL_TIMEOUT, assignments
-
-
-def _quiet_imports() -> None:
-    # nbgrader, nbformat and frictionless import jsonschema, which builds ~40 grammars when the
-    # optional rfc3987-syntax package is present (seconds per process). No schema used here
-    # checks the "iri" format those grammars serve, so skip that optional import (as
-    # rapprochement.data does).
-    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
-        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
-        try:
-            import jsonschema  # noqa: F401
-        finally:
-            del sys.modules["rfc3987_syntax"]
-    # nbgrader calls the `alembic` command when it creates a gradebook: it must be on PATH.
-    bindir = str(Path(sys.executable).parent)
-    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+from rapprochement.grading.settings import CELL_TIMEOUT, assignments, prepare_environment
 
 
 def parser() -> argparse.ArgumentParser:
@@ -45,7 +27,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    _quiet_imports()
+    prepare_environment()
     import warnings
 
     from sqlalchemy.exc import SAWarning

@@ -19,8 +19,8 @@ from nbgrader.utils import capture_log
 from traitlets.config import Config
 
 from rapprochement.grading.settings import (
-    COURSE_CONFIG_TEMPLATE,
     CELL_TIMEOUT,
+    COURSE_CONFIG_TEMPLATE,
     course_settings,
     source_root,
 )

@@ -105,7 +105,9 @@ def inspect_notebook(path: Path, release: Any) -> Inspection:
     expected = test_cells(release)
     got = test_cells(nb)
     result.missing_tests = [g for g in expected if g not in got]
-    result.edited_tests = [g for g in expected if g in got and got[g].strip() != expected[g].strip()]
+    result.edited_tests = [
+        g for g in expected if g in got and got[g].strip() != expected[g].strip()
+    ]
     for cell in nb.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         result.grade_ids.add(meta.get("grade_id", ""))

@@ -24,7 +24,9 @@ from pathlib import Path, PurePosixPath
 __all__ = ["Intake", "Submission", "collect", "safe_student_id"]
 
 CANVAS = re.compile(r"^(?P<name>[^_/]+)_(?:LATE_)?(?P<id>\d+)_(?P<sub>\d+)_(?P<file>.+)$")
-MOODLE = re.compile(r"^(?P<name>[^/]+?)_(?P<id>\d+)_assignsubmission_(?:file|onlinetext)_/?(?P<file>.*)$")
+MOODLE = re.compile(
+    r"^(?P<name>[^/]+?)_(?P<id>\d+)_assignsubmission_(?:file|onlinetext)_/?(?P<file>.*)$"
+)
 IGNORED_PARTS = {"__MACOSX", ".ipynb_checkpoints", ".DS_Store"}
 
 

@@ -78,11 +78,11 @@ class ResilientExecute(Execute):
 
 
 class ReplayExecute(ResilientExecute):
-    """Copy outputs from ``replay_dir/<student>/<notebook>.ipynb`` when it exists.
+    """Take the notebook executed by a worker, ``replay_dir/<student>/<notebook>.ipynb``.
 
-    The replayed notebook must have the same cells (same sources) as the one being graded, which
-    holds when both were sanitized by nbgrader from the same submission and the same gradebook.
-    Otherwise the notebook is executed for real.
+    The worker ran nbgrader's sanitize step (restoring test cells from the same gradebook) and
+    this class's parent on the submission, so its notebook is the one to score. Without a
+    replay folder, or when no worker notebook exists, the notebook is executed here.
     """
 
     replay_dir = Unicode("", help="Folder of executed notebooks, by student.").tag(config=True)
@@ -91,18 +91,10 @@ class ReplayExecute(ResilientExecute):
         info = (resources or {}).get("nbgrader", {})
         path = Path(self.replay_dir) / str(info.get("student")) / f"{info.get('notebook')}.ipynb"
         if self.replay_dir and path.is_file():
-            done = nbformat.read(path, as_version=nbformat.NO_CONVERT)
-            same = len(done.cells) == len(nb.cells) and all(
-                a.cell_type == b.cell_type and a.source == b.source
-                for a, b in zip(done.cells, nb.cells, strict=True)
-            )
-            if same:
-                for mine, theirs in zip(nb.cells, done.cells, strict=True):
-                    if mine.cell_type == "code":
-                        mine.outputs = theirs.get("outputs", [])
-                        mine.execution_count = theirs.get("execution_count")
-                return nb, resources
-            self.log.warning("Replay notebook %s does not match; executing instead", path)
+            done = nbformat.read(path, as_version=4)
+            return done, resources
+        if self.replay_dir:
+            raise FileNotFoundError(f"no executed notebook to replay: {path}")
         return super().preprocess(nb, resources, km)
 
 
@@ -142,5 +134,7 @@ class HideTestTracebacks(NbGraderPreprocessor):
         if _is_test_cell(cell):
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error":
-                    output.traceback = [f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"]
+                    output.traceback = [
+                        f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"
+                    ]
         return cell, resources

@@ -41,7 +41,9 @@ def write_csv(result: GradingResult, path: Path) -> Path:
                 + [_fmt(row.scores.get(g)) if row.scores else "" for g in result.grade_ids]
             )
         for name, reason in result.rejected:
-            writer.writerow(["", "", name, "not graded", "", "", reason, ""] + [""] * len(result.grade_ids))
+            writer.writerow(
+                ["", "", name, "not graded", "", "", reason, ""] + [""] * len(result.grade_ids)
+            )
     return path
 
 

@@ -27,10 +27,10 @@ from nbgrader.converters import Autograde, GenerateFeedback
 from nbgrader.utils import capture_log
 
 from rapprochement.grading.course import coursedir, make_config, prepare_course
-from rapprochement.grading.inspect import Inspection, inspect_notebook, test_cells
+from rapprochement.grading.inspect import Inspection, inspect_notebook
 from rapprochement.grading.intake import Submission, collect
 from rapprochement.grading.preprocessors import KERNEL_DIED
-from rapprochement.grading.settings import CELL_TIMEOUT, assignments
+from rapprochement.grading.settings import CELL_TIMEOUT, assignments, prepare_environment
 
 __all__ = ["GradingResult", "StudentRow", "detect_assignment", "grade_submissions"]
 
@@ -66,6 +66,8 @@ class GradingResult:
     max_scores: dict[str, float]
     course: Path
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds spent per stage: setup, workers (sum over workers), replay, feedback."""
 
 
 # --- worker side --------------------------------------------------------------------------
@@ -94,13 +96,16 @@ def _worker_init(course: str, work: str, assignment: str, timeout: int) -> None:
 
 
 def _worker_execute(assignment: str, student: str, notebook: str, executed: str) -> dict[str, Any]:
+    started = time.perf_counter()
     wdir: Path = _WORKER["dir"]
     dest = wdir / "submitted" / student / assignment
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
     shutil.copy(notebook, dest / f"{assignment}.ipynb")
-    app = Autograde(coursedir=coursedir(_WORKER["config"], assignment, student), config=_WORKER["config"])
+    app = Autograde(
+        coursedir=coursedir(_WORKER["config"], assignment, student), config=_WORKER["config"]
+    )
     app.force = True
     app.create_student = True
     result = capture_log(app)
@@ -113,6 +118,7 @@ def _worker_execute(assignment: str, student: str, notebook: str, executed: str)
         "student": student,
         "success": bool(result["success"] and out.is_file()),
         "log": (result.get("log") or "") + (result.get("error") or ""),
+        "seconds": time.perf_counter() - started,
     }
 
 
@@ -196,7 +202,9 @@ def _failure_reason(log: str) -> str:
     if "unresponsivekernel" in lowered or "became unresponsive" in lowered:
         return "the kernel became unresponsive (infinite loop that ignores interrupts?)"
     errors = [line for line in log.splitlines() if line.strip()]
-    last = next((line for line in reversed(errors) if "Error" in line), errors[-1] if errors else "")
+    last = next(
+        (line for line in reversed(errors) if "Error" in line), errors[-1] if errors else ""
+    )
     return f"nbgrader could not grade it: {last.strip()[:200]}"
 
 
@@ -215,6 +223,7 @@ def grade_submissions(
     ``progress(stage, total)`` is called once per stage and must return an object with
     ``update(n)`` and ``close()`` (a tqdm bar fits); None disables progress reporting.
     """
+    prepare_environment()
     start = time.perf_counter()
     out = Path(out).resolve()
     work = out / "work"
@@ -273,6 +282,8 @@ def grade_submissions(
         shutil.copy(chosen.path, dest / f"{assignment}.ipynb")
         todo.append((student, dest / f"{assignment}.ipynb"))
 
+    timings = {"setup": time.perf_counter() - start, "execute (sum over workers)": 0.0}
+    timings["replay in main process"] = 0.0
     executed = work / "executed"
     main_config = make_config(course, timeout=timeout, replay_dir=str(executed))
     jobs = max(1, jobs or min(len(todo), 2 * (os.cpu_count() or 1)) or 1)
@@ -286,8 +297,7 @@ def grade_submissions(
         initargs=(str(course), str(work), assignment, timeout),
     ) as pool:
         pending = [
-            (s, pool.submit(_worker_execute, assignment, s, str(p), str(executed)))
-            for s, p in todo
+            (s, pool.submit(_worker_execute, assignment, s, str(p), str(executed))) for s, p in todo
         ]
         # Replay in submission order as results arrive; the kernels keep running meanwhile.
         for student, future in pending:
@@ -299,9 +309,11 @@ def grade_submissions(
                 if bar:
                     bar.update(1)
                 continue
+            timings["execute (sum over workers)"] += res["seconds"]
             if not res["success"]:
                 row.reasons.append(_failure_reason(res["log"]))
             else:
+                replay_start = time.perf_counter()
                 app = Autograde(
                     coursedir=coursedir(main_config, assignment, student), config=main_config
                 )
@@ -309,7 +321,9 @@ def grade_submissions(
                 app.create_student = True
                 replay = capture_log(app)
                 if not replay["success"]:
-                    row.reasons.append(_failure_reason(replay.get("log", "") + replay.get("error", "")))
+                    row.reasons.append(
+                        _failure_reason(replay.get("log", "") + replay.get("error", ""))
+                    )
                 else:
                     row.status = GRADED
                     graded_nb = nbformat.read(
@@ -319,10 +333,12 @@ def grade_submissions(
                     row.reasons.extend(_execution_notes(graded_nb))
                     if feedback:
                         feedback_futures.append(pool.submit(_worker_feedback, assignment, student))
+                timings["replay in main process"] += time.perf_counter() - replay_start
             if bar:
                 bar.update(1)
         if bar:
             bar.close()
+        timings["until last replay"] = time.perf_counter() - start
         fbar = progress("feedback", len(feedback_futures)) if progress and feedback else None
         for future in feedback_futures:
             res = future.result()
@@ -336,6 +352,7 @@ def grade_submissions(
         if fbar:
             fbar.close()
 
+    timings["until feedback done"] = time.perf_counter() - start
     max_scores = _fill_scores(course, assignment, rows, grade_ids)
     return GradingResult(
         assignment,
@@ -345,6 +362,7 @@ def grade_submissions(
         max_scores,
         course,
         time.perf_counter() - start,
+        timings,
     )
 
 

@@ -136,21 +136,32 @@ def _k_exception(a: str) -> Sample:
     nb = _solved(a)
     cell, test = _answer_cell(nb, 1), _test_after(nb, 1)
     cell.source = "1 / 0\n" + cell.source
-    return Sample("exception", nb, _total(nb) - test[2], "needs manual grading", "ZeroDivisionError", [test[1]])
+    return Sample(
+        "exception",
+        nb,
+        _total(nb) - test[2],
+        "needs manual grading",
+        "ZeroDivisionError",
+        [test[1]],
+    )
 
 
 def _k_infinite_loop(a: str) -> Sample:
     nb = _solved(a)
     cell, test = _answer_cell(nb, 1), _test_after(nb, 1)
     cell.source = "while True:\n    pass\n" + cell.source
-    return Sample("infinite_loop", nb, _total(nb) - test[2], "needs manual grading", "time limit", [test[1]])
+    return Sample(
+        "infinite_loop", nb, _total(nb) - test[2], "needs manual grading", "time limit", [test[1]]
+    )
 
 
 def _k_kernel_death(a: str) -> Sample:
     nb = _solved(a)
     cell, test = _answer_cell(nb, 2), _test_after(nb, 2)
     cell.source = "import os\nos._exit(1)\n" + cell.source
-    return Sample("kernel_death", nb, _total(nb) - test[2], "needs manual grading", "kernel died", [test[1]])
+    return Sample(
+        "kernel_death", nb, _total(nb) - test[2], "needs manual grading", "kernel died", [test[1]]
+    )
 
 
 def _k_huge_output(a: str) -> Sample:
@@ -164,7 +175,14 @@ def _k_deleted_test(a: str) -> Sample:
     nb = _k_wrong(a).notebook
     test = _test_after(nb, 0)
     del nb.cells[test[0]]
-    return Sample("deleted_test", nb, _total(_release(a)) - test[2], "needs manual grading", "deleted test cells restored", [test[1]])
+    return Sample(
+        "deleted_test",
+        nb,
+        _total(_release(a)) - test[2],
+        "needs manual grading",
+        "deleted test cells restored",
+        [test[1]],
+    )
 
 
 def _k_edited_test(a: str) -> Sample:
@@ -172,7 +190,14 @@ def _k_edited_test(a: str) -> Sample:
     nb = _k_wrong(a).notebook
     test = _test_after(nb, 0)
     nb.cells[test[0]].source = "pass  # nothing to see here"
-    return Sample("edited_test", nb, _total(nb) - test[2], "needs manual grading", "edited test cells restored", [test[1]])
+    return Sample(
+        "edited_test",
+        nb,
+        _total(nb) - test[2],
+        "needs manual grading",
+        "edited test cells restored",
+        [test[1]],
+    )
 
 
 def _k_always_equal(a: str) -> Sample:
@@ -195,7 +220,9 @@ def _k_always_equal(a: str) -> Sample:
         f"{name1} = Liar(-0.5)\n"
     )
     lost = _lost(nb, test0[1], test1[1])
-    return Sample("always_equal", nb, _total(nb) - lost, "needs manual grading", "", [test0[1], test1[1]])
+    return Sample(
+        "always_equal", nb, _total(nb) - lost, "needs manual grading", "", [test0[1], test1[1]]
+    )
 
 
 def _k_patched_helpers(a: str) -> Sample:
@@ -211,7 +238,9 @@ def _k_patched_helpers(a: str) -> Sample:
         "_rd.trade_series = lambda *args, **kwargs: None\n"
         f"{name0} = 1999\n{name0}"
     )
-    return Sample("patched_helpers", nb, _total(nb) - test0[2], "needs manual grading", "", [test0[1]])
+    return Sample(
+        "patched_helpers", nb, _total(nb) - test0[2], "needs manual grading", "", [test0[1]]
+    )
 
 
 def _k_patched_builtins(a: str) -> Sample:
@@ -226,11 +255,18 @@ def _k_patched_builtins(a: str) -> Sample:
         f"{name1} = -0.99\n"
     )
     failing = [gid for i, gid, _ in _tests(nb) if i > idx]
-    return Sample("patched_builtins", nb, _total(nb) - _lost(nb, *failing), "needs manual grading", "", failing)
+    return Sample(
+        "patched_builtins",
+        nb,
+        _total(nb) - _lost(nb, *failing),
+        "needs manual grading",
+        "",
+        failing,
+    )
 
 
 def _k_invalid_json(a: str) -> Sample:
-    text = json.dumps(nbformat.writes(_solved(a)))[: 500]  # a truncated upload
+    text = json.dumps(nbformat.writes(_solved(a)))[:500]  # a truncated upload
     return Sample("invalid_json", None, None, "not graded", "not valid notebook JSON", raw=text[1:])
 
 

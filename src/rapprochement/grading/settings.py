@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +14,31 @@ MAX_OUTPUT_CHARS = 20_000
 """Longest text kept per output when grading (after nbgrader's line limit)."""
 CODE_STUB = (
     "# YOUR CODE HERE\n"
-    'raise NotImplementedError("Not answered yet: replace this line with your code, then run the cell.")'
+    'raise NotImplementedError("Not answered yet: replace this line with your code, '
+    'then run the cell.")'
 )
 TEXT_STUB = "YOUR ANSWER HERE"
+
+
+def prepare_environment() -> None:
+    """Process settings for grading runs; call before importing nbgrader (idempotent)."""
+    # nbgrader, nbformat and frictionless import jsonschema, which builds ~40 grammars when the
+    # optional rfc3987-syntax package is present (seconds per process). No schema used here
+    # checks the "iri" format those grammars serve, so skip that optional import (as
+    # rapprochement.data does).
+    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
+        try:
+            import jsonschema  # noqa: F401
+        finally:
+            del sys.modules["rfc3987_syntax"]
+    # nbformat validates every notebook it reads or writes; fastjsonschema (installed with
+    # nbformat) does it several times faster than jsonschema. Kernels and workers inherit this.
+    os.environ.setdefault("NBFORMAT_VALIDATOR", "fastjsonschema")
+    # nbgrader calls the `alembic` command when it creates a gradebook: it must be on PATH.
+    bindir = str(Path(sys.executable).parent)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
 
 
 def repo_root() -> Path:
@@ -50,7 +74,10 @@ def apply_common(c: Any, *, timeout: int = CELL_TIMEOUT) -> None:
     c.Execute.timeout = timeout
     c.Execute.interrupt_on_timeout = True
     # nbgrader's default for Python kernels, plus a quieter kernel log
-    c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
+    c.Execute.extra_arguments = [
+        "--HistoryManager.hist_file=:memory:",
+        "--IPKernelApp.log_level=ERROR",
+    ]
     c.LimitOutput.max_lines = 1000
     c.LimitOutput.max_traceback = 100
     # Feedback must never show hidden tests, nor the tracebacks of failed tests that quote them.
@@ -62,7 +89,9 @@ def apply_common(c: Any, *, timeout: int = CELL_TIMEOUT) -> None:
     ]
 
 
-def course_settings(c: Any, course: Path, *, timeout: int = CELL_TIMEOUT, replay_dir: str = "") -> None:
+def course_settings(
+    c: Any, course: Path, *, timeout: int = CELL_TIMEOUT, replay_dir: str = ""
+) -> None:
     """Settings for a grading course folder (``grading-output/course`` by default).
 
     Autograding uses :class:`~rapprochement.grading.preprocessors.ReplayExecute`: outputs
@@ -87,11 +116,20 @@ def course_settings(c: Any, course: Path, *, timeout: int = CELL_TIMEOUT, replay
     ]
     c.LimitOutputSize.max_chars = MAX_OUTPUT_CHARS
     c.ReplayExecute.replay_dir = replay_dir
+    if replay_dir:
+        # Replaying (the runner's main process): the worker already sanitized the notebook with
+        # nbgrader's own preprocessors and an identical gradebook, and ReplayExecute takes that
+        # notebook whole; sanitizing again and re-checking the metadata would only cost time.
+        c.Autograde.sanitize_preprocessors = []
+        c.Autograde.autograde_preprocessors = [
+            p for p in c.Autograde.autograde_preprocessors if not p.endswith("CheckCellMetadata")
+        ]
 
 
-COURSE_CONFIG_TEMPLATE = '''"""Written by rapprochement.grading: nbgrader settings for this grading folder.
+COURSE_CONFIG_TEMPLATE = '''"""nbgrader settings for this grading folder.
 
-Run formgrader from here: ../../.venv-grading/bin/jupyter lab (see docs/instructor-grading.md).
+Written by rapprochement.grading (docs/instructor-grading.md). Run formgrader from here with
+../../.venv-grading/bin/jupyter lab
 """
 
 from rapprochement.grading.settings import course_settings
