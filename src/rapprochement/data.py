@@ -12,7 +12,7 @@ import csv
 import json
 import os
 import sys
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -157,6 +157,18 @@ _DTYPES = {"integer": "Int64", "number": "float64", "boolean": "boolean", "strin
 def _load(name: str, path: str | os.PathLike[str] | None) -> pd.DataFrame:
     spec = _resource(name)
     file = Path(path) if path is not None else data_dir() / spec["path"]
+    if not file.is_file():
+        raise DataFileError(str(file), "file not found")
+    stat = file.stat()
+    # Validated frames are kept per file version (path, size, modification time): a notebook
+    # that loads the same table in several cells validates it once; an edited file is re-read.
+    return _load_version(name, str(file.resolve()), stat.st_size, stat.st_mtime_ns).copy()
+
+
+@lru_cache(maxsize=32)
+def _load_version(name: str, file_name: str, size: int, mtime_ns: int) -> pd.DataFrame:
+    spec = _resource(name)
+    file = Path(file_name)
     _validate(name, file)
     fields = spec["schema"]["fields"]
     frame = pd.read_csv(

@@ -117,5 +117,8 @@ def test_code_stub_is_explicit():
 
 
 def test_exercises_folder_has_only_generated_assignments():
-    assert sorted(p.name for p in release_root().iterdir() if p.is_dir()) == ASSIGNMENTS
+    folders = [
+        p.name for p in release_root().iterdir() if p.is_dir() and not p.name.startswith(".")
+    ]
+    assert sorted(folders) == ASSIGNMENTS
     assert all(Path(release_root() / a / f"{a}.ipynb").is_file() for a in ASSIGNMENTS)
