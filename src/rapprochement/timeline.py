@@ -213,6 +213,10 @@ def timeline_figure(
         )
         for (_, r), m in zip(rows.iterrows(), is_marked, strict=True):
             if m:
+                position = (r["start"].year + r["start"].day_of_year / 366 - start) / (
+                    end + 1 - start
+                )
+                anchor = "right" if position > 0.7 else "left" if position < 0.15 else "center"
                 annotations.append(
                     {
                         "x": r["start"].strftime("%Y-%m-%d"),
@@ -224,6 +228,7 @@ def timeline_figure(
                         "ay": _LABEL_HEIGHTS[len(annotations) % len(_LABEL_HEIGHTS)],
                         "font": {"size": 11},
                         "bgcolor": "rgba(255,255,255,0.85)",
+                        "xanchor": anchor,
                     }
                 )
     annotations.append(
@@ -321,6 +326,7 @@ class TimelineWidget(widgets.VBox):
         self.message = widgets.HTML("")
         lo, hi = self.years.value
         self.figure = go.FigureWidget(timeline_figure(events, lo, hi, None, self._marked))
+        self.figure.layout.width = 900
         self.years.observe(self.update, names="value")
         self.categories.observe(self.update, names="value")
         super().__init__(

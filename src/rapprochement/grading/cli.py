@@ -21,6 +21,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=None, help="parallel kernels (default: 2 x cores)")
     p.add_argument("--timeout", type=int, default=CELL_TIMEOUT, help="seconds per cell")
     p.add_argument("--no-feedback", action="store_true", help="skip the feedback HTML")
+    p.add_argument(
+        "--no-fork",
+        action="store_true",
+        help="start every kernel from scratch instead of forking a preloaded process",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     return p
 
@@ -52,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
             jobs=args.jobs,
             timeout=args.timeout,
             feedback=not args.no_feedback,
+            fork_kernels=not args.no_fork,
             progress=None if args.no_progress else progress,
         )
     except (FileNotFoundError, ValueError, RuntimeError) as exc:

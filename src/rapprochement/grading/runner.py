@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing.util import Finalize
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from nbgrader.converters import Autograde, GenerateFeedback
 from nbgrader.utils import capture_log
 
 from rapprochement.grading.course import coursedir, make_config, prepare_course
+from rapprochement.grading.forkkernel import KERNEL_NAME, ForkServer
 from rapprochement.grading.inspect import Inspection, inspect_notebook
 from rapprochement.grading.intake import Submission, collect
 from rapprochement.grading.preprocessors import KERNEL_DIED
@@ -75,7 +77,7 @@ class GradingResult:
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_init(course: str, work: str, assignment: str, timeout: int) -> None:
+def _worker_init(course: str, work: str, assignment: str, timeout: int, fork: bool) -> None:
     wdir = Path(work) / "workers" / f"w{os.getpid()}"
     if wdir.exists():
         shutil.rmtree(wdir)
@@ -92,6 +94,16 @@ def _worker_init(course: str, work: str, assignment: str, timeout: int) -> None:
         "nbgrader.preprocessors.LimitOutput",
         pre + "LimitOutputSize",
     ]
+    if fork:
+        try:
+            server = ForkServer(wdir / "fork")
+        except (OSError, RuntimeError):
+            server = None  # fall back to kernels started from scratch
+        if server is not None:
+            Finalize(server, server.close, exitpriority=10)
+            paths = os.environ.get("JUPYTER_PATH", "")
+            os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (server.data_path, paths) if p)
+            config.Execute.kernel_name = KERNEL_NAME
     _WORKER.update(dir=wdir, config=config, main=make_config(Path(course), timeout=timeout))
 
 
@@ -216,10 +228,13 @@ def grade_submissions(
     jobs: int | None = None,
     timeout: int = CELL_TIMEOUT,
     feedback: bool = True,
+    fork_kernels: bool = True,
     progress: Callable[[str, int], Any] | None = None,
 ) -> GradingResult:
     """Grade every submission under ``submissions`` (folder, zip or nbgrader tree).
 
+    ``fork_kernels`` starts each kernel as a fork of a preloaded process
+    (:mod:`.forkkernel`) instead of from scratch; every submission still gets its own kernel.
     ``progress(stage, total)`` is called once per stage and must return an object with
     ``update(n)`` and ``close()`` (a tqdm bar fits); None disables progress reporting.
     """
@@ -294,7 +309,7 @@ def grade_submissions(
         max_workers=jobs,
         mp_context=context,
         initializer=_worker_init,
-        initargs=(str(course), str(work), assignment, timeout),
+        initargs=(str(course), str(work), assignment, timeout, fork_kernels),
     ) as pool:
         pending = [
             (s, pool.submit(_worker_execute, assignment, s, str(p), str(executed))) for s, p in todo
