@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -53,10 +54,20 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _run(cmd: list[str], cwd: Path) -> float:
-    start = time.perf_counter()
+CPU: dict[str, float] = {}
+"""CPU seconds (user + system, the command and every process it waited for) by command."""
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _run(cmd: list[str], cwd: Path, key: str = "") -> float:
+    start, cpu = time.perf_counter(), _children_cpu()
     done = subprocess.run(cmd, cwd=cwd, env=_env(), capture_output=True, text=True)
     seconds = time.perf_counter() - start
+    CPU[key or " ".join(cmd[1:3])] = _children_cpu() - cpu
     if done.returncode != 0:
         print(done.stdout[-2000:], done.stderr[-3000:], sep="\n")
         raise SystemExit(f"failed: {' '.join(cmd)}")
@@ -105,7 +116,7 @@ def ours(
         cmd += ["--jobs", str(jobs)]
     if not feedback:
         cmd.append("--no-feedback")
-    seconds = _run(cmd, root)
+    seconds = _run(cmd, root, "ours" if feedback else "ours-nofb")
     with open(out / f"grades-{assignment}.csv", encoding="utf-8") as handle:
         scores = {
             r["student_id"]: sum(float(v) for k, v in r.items() if "-test (" in k and v)
@@ -135,15 +146,19 @@ def main() -> None:
         ours_auto, ours_auto_scores = ours(folder, args.assignment, root, args.jobs, feedback=False)
         ours_all, ours_scores = ours(folder, args.assignment, root, args.jobs, feedback=True)
         same = plain_scores == ours_scores == ours_auto_scores
-        print(f"{'':38s}{'total s':>9s}{'s/submission':>14s}")
+        cpu_auto = CPU[f"autograde {args.assignment}"]
+        cpu_fb = CPU[f"generate_feedback {args.assignment}"]
+        cpu_ours_auto, cpu_ours_all = CPU["ours-nofb"], CPU["ours"]
+        print(f"{'':40s}{'wall s':>8s}{'s/submission':>14s}{'CPU s/submission':>18s}")
         rows = [
-            ("nbgrader autograde", plain_auto),
-            ("nbgrader autograde + generate_feedback", plain_auto + plain_fb),
-            ("rapprochement.grading --no-feedback", ours_auto),
-            ("rapprochement.grading (with feedback)", ours_all),
+            ("nbgrader autograde", plain_auto, cpu_auto),
+            ("nbgrader autograde + generate_feedback", plain_auto + plain_fb, cpu_auto + cpu_fb),
+            ("rapprochement.grading --no-feedback", ours_auto, cpu_ours_auto),
+            ("rapprochement.grading (with feedback)", ours_all, cpu_ours_all),
         ]
-        for label, seconds in rows:
-            print(f"{label:38s}{seconds:9.1f}{seconds / n:14.2f}")
+        for label, seconds, cpu in rows:
+            print(f"{label:40s}{seconds:8.1f}{seconds / n:14.2f}{cpu / n:18.2f}")
+        print(f"load average (1, 5, 15 min) at the end: {os.getloadavg()}")
         print(f"speed-up, autograde only:        {plain_auto / ours_auto:.1f}x")
         print(f"speed-up, autograde + feedback:  {(plain_auto + plain_fb) / ours_all:.1f}x")
         print(f"same autograded score for every student: {'yes' if same else 'NO'}")

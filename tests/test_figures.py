@@ -12,8 +12,15 @@ from rapprochement import data
 from rapprochement import figures as F
 
 # Values copied by hand from the CSV files (not computed by the code under test).
-GACC_TOTAL = {2010: 55.45, 2015: 68.0, 2018: 107.06, 2022: 190.27, 2023: 240.11, 2024: 244.81,
-              2025: 228.105}
+GACC_TOTAL = {
+    2010: 55.45,
+    2015: 68.0,
+    2018: 107.06,
+    2022: 190.27,
+    2023: 240.11,
+    2024: 244.81,
+    2025: 228.105,
+}
 RUSSIA_TOTAL = {2010: 59.34, 2018: 108.3}
 CPI = {2018: 251.107, 2025: 321.943, 2020: 258.811}
 CHINA_TOTAL_2022 = 6300  # totals_context.csv, verified
@@ -38,9 +45,7 @@ def _explorer(frames, **kw) -> go.Figure:
 
 def _trace(fig: go.Figure, name_part: str, mode: str | None = None):
     found = [
-        t
-        for t in fig.data
-        if t.name and name_part in t.name and (mode is None or t.mode == mode)
+        t for t in fig.data if t.name and name_part in t.name and (mode is None or t.mode == mode)
     ]
     assert found, f"no trace named like {name_part!r}: {[t.name for t in fig.data]}"
     return found[0]
@@ -84,8 +89,7 @@ def test_unverified_values_are_hollow_and_say_so(frames):
 
 
 def test_targets_with_and_without_deadline(frames):
-    fig = _explorer(frames, start=2000, end=2025, target_ids=["100bn-by-2015",
-                                                             "250bn-by-unstated"])
+    fig = _explorer(frames, start=2000, end=2025, target_ids=["100bn-by-2015", "250bn-by-unstated"])
     hundred = _trace(fig, "$100bn by 2015")
     assert list(hundred.x) == [2011, 2015] and list(hundred.y) == [100, 100]
     assert hundred.marker.symbol[-1] == "diamond" and hundred.line.dash == "dash"
@@ -129,8 +133,10 @@ def test_russian_gaps_are_left_blank(frames):
     ("kwargs", "fragment"),
     [
         ({"start": 2020, "end": 2010}, "after the end year"),
-        ({"source": "russia", "flow": "china_to_russia", "start": 2000, "end": 2020},
-         "reports no figure"),
+        (
+            {"source": "russia", "flow": "china_to_russia", "start": 2000, "end": 2020},
+            "reports no figure",
+        ),
         ({"dollars": "real", "base_year": 1980}, "No CPI value for the base year 1980"),
         ({"flow": "imports"}, "flow must be one of"),
     ],
@@ -155,19 +161,25 @@ def test_targets_table_against_the_csv(frames):
     assert row["outcome (from the data)"] == "missed"
     row = table.loc["$200bn by 2024 (set 2019)"]
     assert row["GACC total in deadline year (US$ bn)"] == GACC_TOTAL[2024]
-    assert (row["first year above target"], row["outcome (from the data)"]) == ("2023",
-                                                                               "met early")
+    assert (row["first year above target"], row["outcome (from the data)"]) == ("2023", "met early")
     row = table.loc["$250bn no official deadline (set 2022)"]
     assert row["deadline"] == "none stated" and row["outcome (from the data)"] == (
-        "not reached by 2025")
+        "not reached by 2025"
+    )
 
 
 def test_recomputed_outcomes_agree_with_recorded_status(frames):
     table = F.targets_table(frames["trade"], frames["targets"])
-    expected = {"missed": "missed", "reached early": "met early", "reached": "met",
-                "not reached": "not reached", "pending": "pending"}
-    for outcome, status in zip(table["outcome (from the data)"],
-                               table["status in targets.csv"], strict=True):
+    expected = {
+        "missed": "missed",
+        "reached early": "met early",
+        "reached": "met",
+        "not reached": "not reached",
+        "pending": "pending",
+    }
+    for outcome, status in zip(
+        table["outcome (from the data)"], table["status in targets.csv"], strict=True
+    ):
         assert outcome.startswith(expected[status]), (outcome, status)
 
 
@@ -186,8 +198,9 @@ def test_fact_check_table(frames):
 
 def test_growth_table_by_hand(frames):
     series = data.trade_series(frames["trade"])
-    table = F.growth_table(series, frames["targets"], base_year=2019, rate=0.05,
-                           target_ids=["200bn-by-2024"]).iloc[0]
+    table = F.growth_table(
+        series, frames["targets"], base_year=2019, rate=0.05, target_ids=["200bn-by-2024"]
+    ).iloc[0]
     # 110.75 x 1.05^12 = 198.9 < 200 <= 110.75 x 1.05^13 = 208.8
     assert table["reached at this rate"] == "2032"
     assert table["growth needed from base year"] == pytest.approx((200 / 110.75) ** 0.2 - 1)
@@ -195,8 +208,9 @@ def test_growth_table_by_hand(frames):
 
 def test_growth_table_target_already_met(frames):
     series = data.trade_series(frames["trade"])
-    row = F.growth_table(series, frames["targets"], base_year=2023, rate=0.05,
-                         target_ids=["200bn-by-2024"]).iloc[0]
+    row = F.growth_table(
+        series, frames["targets"], base_year=2023, rate=0.05, target_ids=["200bn-by-2024"]
+    ).iloc[0]
     assert row["reached at this rate"] == "already met"
     assert "already met in the base year 2023" in row["note"]
 
@@ -215,8 +229,9 @@ def test_missing_base_year_is_refused(frames):
 
 
 def test_projection_starts_at_the_actual_base_value(frames):
-    fig = F.projection_figure(frames["trade"], frames["targets"], base_year=2019, rate=0.05,
-                              end_year=2030)
+    fig = F.projection_figure(
+        frames["trade"], frames["targets"], base_year=2019, rate=0.05, end_year=2030
+    )
     proj = _trace(fig, "Projected")
     assert proj.x[0] == 2019 and proj.y[0] == 110.75
     assert proj.y[5] == pytest.approx(110.75 * 1.05**5)
@@ -229,8 +244,9 @@ def test_projection_starts_at_the_actual_base_value(frames):
 def test_russia_share_of_china_trade(frames):
     frame = F.partner_share_frame(frames["trade"], frames["totals"], frames["shares"])
     computed = frame[frame["series"] == "russia_in_china_trade_computed"].set_index("year")
-    assert computed.loc[2022, "share_pct"] == pytest.approx(100 * GACC_TOTAL[2022]
-                                                            / CHINA_TOTAL_2022)
+    assert computed.loc[2022, "share_pct"] == pytest.approx(
+        100 * GACC_TOTAL[2022] / CHINA_TOTAL_2022
+    )
     assert bool(computed.loc[2022, "verified"]) is True
     assert bool(computed.loc[2024, "verified"]) is False  # China's 2024 total is unverified
     reported = frame[frame["series"] == "russia_in_china_trade"]
@@ -248,8 +264,12 @@ def test_partner_shares_figure_marks_qualifiers_and_unverified(frames):
 
 @pytest.mark.parametrize(
     ("period", "year", "x"),
-    [("2018-Q3", 2018, 2018.625), ("2019", 2019, 2019.5),
-     ("2022 (beginning of year)", 2022, 2022.05), ("2023 (early; ~March-April)", 2023, 2023.25)],
+    [
+        ("2018-Q3", 2018, 2018.625),
+        ("2019", 2019, 2019.5),
+        ("2022 (beginning of year)", 2022, 2022.05),
+        ("2023 (early; ~March-April)", 2023, 2023.25),
+    ],
 )
 def test_period_position(period, year, x):
     assert F.period_position(period, year) == pytest.approx(x)

@@ -106,7 +106,9 @@ def test_impossible_arguments_raise(events, kwargs, message):
 
 
 def test_widget_controls_drive_the_figure():
-    w = timeline.timeline_widget(highlight=["2015", "2019-06-05"], start_year=2010, end_year=2022)
+    w = timeline.timeline_widget(
+        highlight=["2015", "2019-06-05"], start_year=2010, end_year=2022, events=load_events()
+    )
     assert w.years.value == (2010, 2022)
     assert "2015" in _points(w.figure)["Data and fact-checks"]
     w.years.value = (2014, 2016)

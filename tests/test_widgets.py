@@ -160,8 +160,7 @@ def test_settlement_measure_filter(frames):
 
 
 def test_output_backend_builds_the_same_figure(frames, capsys):
-    w = widgets.TargetExplorer(frames["trade"], frames["targets"], frames["cpi"],
-                               backend="output")
+    w = widgets.TargetExplorer(frames["trade"], frames["targets"], frames["cpi"], backend="output")
     assert isinstance(w.view, W.Output)
     w.controls["start"].value = 2015
     assert list(_markers(w.figure).x)[0] == 2015
@@ -178,7 +177,9 @@ def test_explorer_displays_as_a_widget(explorer):
     assert "application/vnd.jupyter.widget-view+json" in bundle
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     start=st.integers(1992, 2025),
     end=st.integers(1992, 2025),
@@ -188,15 +189,22 @@ def test_explorer_displays_as_a_widget(explorer):
 )
 def test_no_setting_of_the_explorer_raises(explorer, start, end, flow, source, dollars):
     c = explorer.controls
-    for name, value in [("start", start), ("end", end), ("flow", flow), ("source", source),
-                        ("dollars", dollars)]:
+    for name, value in [
+        ("start", start),
+        ("end", end),
+        ("flow", flow),
+        ("source", source),
+        ("dollars", dollars),
+    ]:
         c[name].value = value  # any exception would escape from the observer and fail here
     assert explorer.error == "" or explorer.message.value.startswith("<div")
     if start > end:
         assert explorer.error
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     base=st.integers(1992, 2025),
     rate=st.floats(-100, 40),

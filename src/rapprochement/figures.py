@@ -601,6 +601,9 @@ def fact_check_table(trade: pd.DataFrame) -> pd.DataFrame:
 # ----------------------------------------------------------------------- growth projector
 
 
+_HORIZON = 500  # years; beyond this "reached in year N" means nothing
+
+
 def growth_table(
     series: pd.Series,
     targets: pd.DataFrame,
@@ -636,6 +639,9 @@ def growth_table(
         if base >= goal:
             reached = "already met"
             note = f"already met in the base year {base_year} ({_fmt_bn(base)})"
+        elif 0 < rate and math.log(goal / base) / math.log1p(rate) > _HORIZON:
+            # a tiny positive rate: analysis.year_growth_reaches would count for ever
+            reached = f"not within {_HORIZON} years"
         else:
             year = analysis.year_growth_reaches(base, base_year, goal, rate)
             reached = "never at this rate" if year is None else str(year)

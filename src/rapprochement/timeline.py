@@ -365,15 +365,20 @@ def timeline_widget(
     highlight: list[str] | None = None,
     start_year: int | None = None,
     end_year: int | None = None,
+    *,
+    events: pd.DataFrame | None = None,
 ) -> TimelineWidget:
     """An interactive timeline of data/events.csv (see :class:`TimelineWidget`).
 
     ``highlight`` takes event dates as written in events.csv; ``start_year``/``end_year`` set
-    the slider's starting range. Raises ValueError for an unknown date or start after end.
+    the slider's starting range. Pass ``events`` (from :func:`rapprochement.data.load_events`)
+    to reuse a table already loaded. Raises ValueError for an unknown date or start after end.
     """
-    from rapprochement.data import load_events
+    if events is None:
+        from rapprochement.data import load_events
 
-    return TimelineWidget(load_events(), highlight, start_year, end_year)
+        events = load_events()
+    return TimelineWidget(events, highlight, start_year, end_year)
 
 
 def events_table(

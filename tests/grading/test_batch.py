@@ -162,8 +162,9 @@ def test_zip_from_learning_systems(tmp_path):
     archive = tmp_path / "download.zip"
     archive.write_bytes(buf.getvalue())
     before = checksums(tmp_path)
+    # kernels started from scratch here (fork_kernels=False); the other tests fork them
     result = grade_submissions(
-        archive, out=tmp_path / "out", jobs=3, timeout=TIMEOUT, feedback=False
+        archive, out=tmp_path / "out", jobs=3, timeout=TIMEOUT, feedback=False, fork_kernels=False
     )
     rows = {r.student_id: r for r in result.rows}
     assert set(rows) == {"12345", "23456", "34567"}

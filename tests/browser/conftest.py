@@ -1,0 +1,89 @@
+"""Fixtures for browser tests: a JupyterLab server, a Chromium page, "open and run all".
+
+Reuse them for a smoke test of any notebook::
+
+    @pytest.mark.browser
+    def test_notebook_03_renders(lab_page, run_notebook):
+        run_notebook("notebooks/03-trust-and-pragmatism.ipynb")
+        assert not lab.page_problems(lab_page)
+
+Without /usr/bin/chromium (or the playwright package) these tests are skipped with the reason,
+unless RAPPROCHEMENT_REQUIRE_BROWSER=1, in which case they fail (for CI, where a skipped
+browser test would hide a broken setup).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from . import lab
+
+
+@pytest.fixture(scope="session")
+def browser_available() -> None:
+    reason = lab.browser_missing_reason()
+    if reason is None:
+        return
+    if os.environ.get("RAPPROCHEMENT_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser tests required (RAPPROCHEMENT_REQUIRE_BROWSER=1) but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def lab_server(browser_available: None) -> Iterator[str]:
+    """Base URL of a JupyterLab server rooted at the repository (one per test session)."""
+    with lab.jupyter_lab(lab.REPO) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def chromium(browser_available: None) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = lab.launch_chromium(pw)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def lab_page(chromium: Any) -> Iterator[Any]:
+    """A fresh browser page (1400 x 1000); console errors are kept in ``page.console_errors``."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.console_errors = []  # type: ignore[attr-defined]
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.set_default_timeout(60_000)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def run_notebook(lab_server: str, lab_page: Any) -> Callable[[str], float]:
+    """Open a notebook (path relative to the repository) in JupyterLab and run all cells.
+
+    Returns the seconds Run All took. The kernel is shut down afterwards so that tests do not
+    leave kernels running.
+    """
+    opened: list[str] = []
+
+    def run(notebook: str) -> float:
+        opened.append(notebook)
+        return lab.open_and_run_all(lab_page, lab_server, notebook)
+
+    yield run  # type: ignore[misc]
+    if opened:
+        lab_page.evaluate(
+            """async () => {
+                const r = await fetch('/api/kernels'); const ks = await r.json();
+                await Promise.all(ks.map(k => fetch('/api/kernels/' + k.id, {method: 'DELETE'})));
+            }"""
+        )

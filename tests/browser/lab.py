@@ -1,0 +1,262 @@
+"""Drive JupyterLab in headless Chromium: start a server, open a notebook, run it, inspect it.
+
+Plain functions and context managers, so that both the pytest fixtures in ``conftest.py`` and
+``bench/bench_widgets.py`` can use them. Nothing here touches the network: the server listens
+on 127.0.0.1, JupyterLab's news and update checks are switched off, and Chromium is started
+with background networking disabled.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "artifacts"
+CHROMIUM = Path(os.environ.get("RAPPROCHEMENT_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# User settings for the test server: render every cell (no virtual scrolling, so that all
+# outputs exist in the DOM), and no news or update checks (no network).
+LAB_SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+}
+
+
+def free_port() -> int:
+    """A TCP port on localhost that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def browser_missing_reason() -> str | None:
+    """Why the browser tests cannot run here, or None when they can."""
+    if not CHROMIUM.exists():
+        return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright Python package is not installed (pip install -e .[dev])"
+    return None
+
+
+@contextlib.contextmanager
+def jupyter_lab(root: Path = REPO, *, startup_timeout: float = 90) -> Iterator[str]:
+    """Run ``jupyter lab`` on a free localhost port with throw-away config; yield its URL.
+
+    The server is a child process of this one and is terminated (by its pid) on exit.
+    """
+    tmp = Path(tempfile.mkdtemp(prefix="rapprochement-lab-"))
+    settings = tmp / "settings"
+    for rel, content in LAB_SETTINGS.items():
+        path = settings / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(content), encoding="utf-8")
+    env = os.environ.copy()
+    env.update(
+        JUPYTER_CONFIG_DIR=str(tmp / "config"),
+        JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
+        JUPYTERLAB_SETTINGS_DIR=str(settings),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
+        PYTHONUNBUFFERED="1",
+    )
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = (tmp / "server.log").open("w", encoding="utf-8")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            "--allow-root",
+            f"--port={port}",
+            "--ServerApp.ip=127.0.0.1",
+            "--ServerApp.token=",
+            "--ServerApp.password=",
+            "--ServerApp.disable_check_xsrf=True",
+            f"--ServerApp.root_dir={root}",
+            "--LabApp.news_url=",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=root,
+    )
+    try:
+        deadline = time.monotonic() + startup_timeout
+        while True:
+            if proc.poll() is not None:
+                log.flush()
+                raise RuntimeError(
+                    "jupyter lab exited early:\n" + (tmp / "server.log").read_text()[-3000:]
+                )
+            try:
+                with urllib.request.urlopen(f"{url}/api/status", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"jupyter lab did not answer on {url} in {startup_timeout} s")
+            time.sleep(0.25)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+        log.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def launch_chromium(playwright: Any) -> Any:
+    """Debian's chromium through Playwright (Playwright cannot download browsers here)."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+def open_notebook(page: Any, base_url: str, notebook: str, *, timeout: float = 60_000) -> None:
+    """Open ``notebook`` (a path relative to the server root) and wait for an idle kernel."""
+    page.goto(f"{base_url}/lab/tree/{notebook}", wait_until="domcontentloaded")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=timeout)
+    page.wait_for_selector(
+        ".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout
+    )
+
+
+def run_all(page: Any, *, timeout: float = 90_000) -> float:
+    """Run > Run All Cells, wait until every code cell has an execution count; return seconds."""
+    started = time.perf_counter()
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    page.wait_for_function(
+        """() => {
+            const prompts = [...document.querySelectorAll(
+                '.jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt')];
+            const done = prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+            const idle = document.querySelector(
+                ".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']");
+            return done && idle !== null;
+        }""",
+        timeout=timeout,
+    )
+    return time.perf_counter() - started
+
+
+def open_and_run_all(page: Any, base_url: str, notebook: str, *, timeout: float = 90_000) -> float:
+    """Open a notebook, run all cells, and wait for the widgets' plots; return run seconds."""
+    open_notebook(page, base_url, notebook, timeout=timeout)
+    seconds = run_all(page, timeout=timeout)
+    page.wait_for_load_state("networkidle")
+    return seconds
+
+
+def page_problems(page: Any) -> list[str]:
+    """Widget errors and tracebacks visible on the page."""
+    problems = []
+    body = page.locator("body").inner_text()
+    if "Error displaying widget" in body:
+        problems.append("a widget shows 'Error displaying widget'")
+    if "Failed to load model class" in body or "Failed to load view class" in body:
+        problems.append("a widget model or view class failed to load")
+    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    for i in range(errors.count()):
+        text = errors.nth(i).inner_text()
+        if "Traceback" in text or "Error" in text:
+            problems.append(f"stderr output: {text[:300]}")
+    if page.locator(
+        ".jp-OutputArea-output .ansi-red-fg, .jp-RenderedText[data-mime-type="
+        "'application/vnd.jupyter.error']"
+    ).count():
+        problems.append("an error output is shown")
+    return problems
+
+
+def plot_count(page: Any) -> int:
+    """Number of drawn plotly charts (a .js-plotly-plot holding an SVG)."""
+    return int(
+        page.evaluate(
+            "() => [...document.querySelectorAll('.js-plotly-plot')]"
+            ".filter(gd => gd.querySelector('.main-svg')).length"
+        )
+    )
+
+
+def plot_traces(page: Any, index: int) -> list[dict[str, Any]]:
+    """Name, type and x values of each trace of the ``index``-th chart on the page."""
+    return page.evaluate(
+        """(i) => {
+            const gd = document.querySelectorAll('.js-plotly-plot')[i];
+            return (gd.data || []).map(t => ({name: t.name || '', type: t.type || 'scatter',
+                                              x: Array.from(t.x || [])}));
+        }""",
+        index,
+    )
+
+
+def click_and_time_redraw(
+    page: Any, plot_index: int, button_text: str, *, timeout_ms: int = 10_000
+) -> float:
+    """Click the widget button labelled ``button_text`` and return milliseconds until the
+    ``plot_index``-th chart has redrawn (a FigureWidget fires ``plotly_afterplot``; an Output
+    widget replaces the chart with a new, drawn one)."""
+    return page.evaluate(
+        """async ([i, label, timeout]) => {
+            const old = document.querySelectorAll('.js-plotly-plot')[i];
+            const button = [...document.querySelectorAll('.widget-toggle-button, button')]
+                .find(b => b.textContent.trim() === label);
+            if (!button) throw new Error('no button labelled ' + label);
+            const t0 = performance.now();
+            const done = new Promise((resolve, reject) => {
+                const stop = setTimeout(() => reject(new Error('no redraw')), timeout);
+                const finish = () => { clearTimeout(stop);
+                    requestAnimationFrame(() => resolve(performance.now() - t0)); };
+                if (old && old.on) old.on('plotly_afterplot', finish);
+                const poll = () => {
+                    const now = document.querySelectorAll('.js-plotly-plot')[i];
+                    if (now && now !== old && now._fullLayout && now.querySelector('.main-svg')) {
+                        finish(); return;
+                    }
+                    requestAnimationFrame(poll);
+                };
+                requestAnimationFrame(poll);
+            });
+            button.click();
+            return await done;
+        }""",
+        [plot_index, button_text, timeout_ms],
+    )
+
+
+def screenshot(page: Any, name: str) -> Path:
+    """Full-page screenshot into artifacts/ (gitignored)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path), full_page=True)
+    return path
