@@ -257,7 +257,7 @@ def test_partner_shares_figure_marks_qualifiers_and_unverified(frames):
     frame = F.partner_share_frame(frames["trade"], frames["totals"], frames["shares"])
     fig = F.partner_shares_figure(frame)
     exports = _trace(fig, "China's share of Russia's exports")
-    assert "~27.0%" in exports.text  # Gaidar Institute, 'about 27%'
+    assert "~27%" in exports.text  # Gaidar Institute, 'about 27%'
     hollow = _trace(fig, "unverified (hollow)")
     assert hollow.marker.symbol.endswith("-open") and 2024 in hollow.x
 
@@ -279,14 +279,14 @@ def test_settlement_traces_never_mix_measures(frames):
     fig = F.settlement_figure(frames["settlements"], currencies=None)
     frame = F.currency_frame(frames["settlements"])
     for trace in fig.data:
-        measure = next(m for m, label in F.MEASURE_LABELS.items() if label in trace.name)
+        measure = next(m for m, label in F.MEASURE_SHORT.items() if label in trace.name)
         rows = frame[frame["measure"] == measure]
         assert set(trace.y) <= set(rows["share_pct"])
         if measure == "official_statement":
             assert "lines" not in trace.mode  # statements are never joined into a line
-    usd = _trace(fig, "US dollar: All bilateral settlements (Nikkei), annual")
+    usd = _trace(fig, "US dollar: all settlements (Nikkei), annual")
     assert usd.text[0] == "~90%"  # 2015: 'about 90%'
-    euro = _trace(fig, "euro: Russia's exports to China")
+    euro = _trace(fig, "euro: exports to China (CBR)")
     assert euro.text[0] == ">75%"  # 2020-Q4: 'more than 75%'
 
 

@@ -154,7 +154,7 @@ def test_partner_shares_empty_selection(frames):
 def test_settlement_measure_filter(frames):
     w = widgets.SettlementCurrencies(frames["settlements"])
     w.controls["measures"].value = ("official_statement",)
-    assert w.view.data and all("Statements" in t.name for t in w.view.data)
+    assert w.view.data and all("officials' statements" in t.name for t in w.view.data)
     w.controls["currencies"].value = ()
     assert "at least one currency" in w.error
 

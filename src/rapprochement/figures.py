@@ -92,6 +92,13 @@ MEASURE_LABELS = {
     "all_bilateral_settlements": "All bilateral settlements (Nikkei)",
     "official_statement": "Statements by Russian officials (scope varies)",
 }
+MEASURE_SHORT = {
+    "russian_export_receipts_from_china": "export receipts from China (CBR)",
+    "russian_exports_to_china": "exports to China (CBR)",
+    "total_trade_goods_and_services": "all trade incl. services (CBR)",
+    "all_bilateral_settlements": "all settlements (Nikkei)",
+    "official_statement": "officials' statements",
+}
 MEASURE_SYMBOLS = {
     "russian_export_receipts_from_china": "circle",
     "russian_exports_to_china": "triangle-up",
@@ -209,7 +216,7 @@ def _base_layout(fig: _Spec, *, title: str, height: int = 520, bottom: int = 120
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
         font=FONT,
         height=height,
-        margin={"l": 70, "r": 20, "t": 60, "b": bottom},
+        margin={"l": 70, "r": 20, "t": 60, "b": bottom + 20},
         legend={"orientation": "v", "x": 1.02, "y": 1, "xanchor": "left"},
         hovermode="closest",
     )
@@ -519,7 +526,7 @@ def target_explorer_figure(
         note += (
             f"<br>Real dollars: US CPI-U annual averages (BLS, data/us_cpi.csv), {base_year}=base."
         )
-    _source_note(fig, note, y=-0.14 if both else -0.16)
+    _source_note(fig, note, y=-0.16 if both else -0.2)
     return fig.figure()
 
 
@@ -639,7 +646,7 @@ def growth_table(
         if base >= goal:
             reached = "already met"
             note = f"already met in the base year {base_year} ({_fmt_bn(base)})"
-        elif 0 < rate and math.log(goal / base) / math.log1p(rate) > _HORIZON:
+        elif rate > 0 and math.log(goal / base) / math.log1p(rate) > _HORIZON:
             # a tiny positive rate: analysis.year_growth_reaches would count for ever
             reached = f"not within {_HORIZON} years"
         else:
@@ -782,9 +789,9 @@ def projection_figure(
     _source_note(
         fig,
         TRADE_SOURCE_NOTE + "<br>Projection: constant annual growth from the base year "
-        "(an illustration, not a forecast). Diamonds: deadlines; stars: the year the "
+        "(an illustration, not a forecast).<br>Diamonds: deadlines; stars: the year the "
         "projection reaches a target.",
-        y=-0.16,
+        y=-0.2,
     )
     return fig.figure()
 
@@ -900,7 +907,7 @@ def partner_shares_figure(
             if pts.empty:
                 continue
             texts = [
-                f"{QUALIFIER_PREFIX.get(q, '')}{v:.1f}%" if not computed else ""
+                f"{QUALIFIER_PREFIX.get(q, '')}{v:g}%" if not computed else ""
                 for v, q in zip(pts["share_pct"], pts["qualifier"], strict=True)
             ]
             hover = [
@@ -934,7 +941,7 @@ def partner_shares_figure(
                     hovertemplate="%{hovertext}<extra></extra>",
                 )
             )
-    fig.update_xaxes(title_text="year", range=[start - 0.5, end + 0.5])
+    fig.update_xaxes(title_text="year", range=[start - 0.5, end + 1])
     fig.update_yaxes(title_text="share of the partner's total goods trade, %", rangemode="tozero")
     _base_layout(fig, title="How much does each partner weigh in the other's trade?")
     _source_note(
@@ -942,8 +949,8 @@ def partner_shares_figure(
         "Computed: GACC China-Russia total (data/trade.csv) / China's total goods trade "
         "(data/totals_context.csv); hollow = an input is unverified.<br>Reported: shares as "
         "stated by FCS, GACC, the Russian Export Center and the Gaidar Institute "
-        "(data/partner_shares.csv); ~ = about. Periods differ (some are part-year).",
-        y=-0.16,
+        "(data/partner_shares.csv);<br>~ = about. Periods differ (some are part-year).",
+        y=-0.2,
     )
     return fig.figure()
 
@@ -1029,8 +1036,8 @@ def settlement_figure(
 
     One trace per measure, currency and period length (years, quarters, other): figures of
     different measures are never joined by a line, because they are shares of different
-    things, and annual figures are not joined to quarterly ones. Colour = currency, symbol = measure;
-    "~" and ">" in the labels repeat the source's "about" and "more than".
+    things, and annual figures are not joined to quarterly ones. Colour = currency, symbol =
+    measure; "~" and ">" in the labels repeat the source's "about" and "more than".
     """
     frame = currency_frame(settlements, currencies=currencies, measures=measures)
     fig = _new_figure()
@@ -1057,7 +1064,7 @@ def settlement_figure(
                 x=part["x"].tolist(),
                 y=part["share_pct"].tolist(),
                 mode="lines+markers+text" if joined else "markers+text",
-                name=f"{CURRENCY_LABELS[currency]}: {MEASURE_LABELS[measure]}"
+                name=f"{CURRENCY_LABELS[currency]}: {MEASURE_SHORT[measure]}"
                 + {"quarter": ", quarterly", "year": ", annual", "other": ""}[granularity],
                 line={
                     "color": color,
@@ -1070,7 +1077,11 @@ def settlement_figure(
                     "color": color,
                     "line": {"color": "white", "width": 1},
                 },
-                text=part["label"].tolist(),
+                # exact values are in the hover; "about" and "more than" are written out
+                text=[
+                    lab if q != "exact" else ""
+                    for lab, q in zip(part["label"], part["qualifier"], strict=True)
+                ],
                 textposition="top center",
                 textfont={"size": 10, "color": color},
                 hovertext=hover,
@@ -1091,8 +1102,8 @@ def settlement_figure(
         fig,
         "Source: data/settlement_currency.csv (Bank of Russia data as reported by Interfax, RBC "
         "and Bloomberg; Nikkei; statements by Russian officials). Symbols = what is measured;<br>"
-        "different measures are not one series. ~ = 'about', > = 'more than', as the source "
-        "says. Russia has not published these shares by partner since 2022.",
-        y=-0.17,
+        "different measures are not one series. Labels: ~ = 'about', > = 'more than', as the "
+        "source says (exact values on hover). Russia has not published these shares by partner since 2022.",
+        y=-0.2,
     )
     return fig.figure()

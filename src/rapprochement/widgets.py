@@ -81,6 +81,7 @@ class _Explorer:
     """Shared machinery: build a figure from the controls, show it or show why not."""
 
     title = ""
+    chart_width = 1000
 
     def __init__(self, *, backend: Backend | None = None) -> None:
         backend = backend or DEFAULT_BACKEND
@@ -149,6 +150,9 @@ class _Explorer:
         self.last_update_ms = (time.perf_counter() - started) * 1000
 
     def _draw(self, fig: go.Figure) -> None:
+        # a FigureWidget has no container width to fit to and falls back to 700 px, which
+        # leaves little room beside the legend; notebooks are about 1000 px wide
+        fig.layout.width = self.chart_width
         if isinstance(self.view, go.FigureWidget):
             with self.view.batch_update():
                 self.view.update(data=fig.data, layout=fig.layout, overwrite=True)
@@ -368,7 +372,11 @@ class GrowthProjector(_Explorer):
                 )
             }
         )
-        self.table_html.value = shown.to_html(index=False, border=0, escape=True)
+        self.table_html.value = (
+            "<style>.rapprochement-growth td, .rapprochement-growth th {text-align: left;"
+            " padding: 2px 10px;}</style>"
+            + shown.to_html(index=False, border=0, escape=True, classes="rapprochement-growth")
+        )
         met = table[table["reached at this rate"] == "already met"]["target"].tolist()
         note = ""
         if met:

@@ -145,36 +145,56 @@ def open_notebook(page: Any, base_url: str, notebook: str, *, timeout: float = 6
     """Open ``notebook`` (a path relative to the server root) and wait for an idle kernel."""
     page.goto(f"{base_url}/lab/tree/{notebook}", wait_until="domcontentloaded")
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=timeout)
-    page.wait_for_selector(
-        ".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout
-    )
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout)
 
 
-def run_all(page: Any, *, timeout: float = 90_000) -> float:
-    """Run > Run All Cells, wait until every code cell has an execution count; return seconds."""
-    started = time.perf_counter()
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-    page.wait_for_function(
-        """() => {
-            const prompts = [...document.querySelectorAll(
-                '.jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt')];
-            const done = prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-            const idle = document.querySelector(
-                ".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']");
-            return done && idle !== null;
-        }""",
-        timeout=timeout,
-    )
+_PROMPTS = "[...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt')]"
+_ALL_DONE = f"""() => {{
+    const prompts = {_PROMPTS};
+    const done = prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+    const idle = document.querySelector(".jp-Notebook-ExecutionIndicator[data-status='idle']");
+    return done && idle !== null;
+}}"""
+_STARTED = f"() => {_PROMPTS}.some(p => p.textContent.includes('*'))"
+
+
+def _menu(page: Any, menu: str, item: str) -> None:
+    page.locator(".lm-MenuBar-itemLabel").get_by_text(menu, exact=True).click()
+    page.locator(".lm-Menu .lm-Menu-itemLabel").get_by_text(item, exact=True).click()
+
+
+def run_all(page: Any, *, timeout: float = 90_000, attempts: int = 3) -> float:
+    """Kernel > Restart Kernel and Run All Cells, then wait until every code cell has an
+    execution count and the kernel is idle; return seconds.
+
+    A fresh kernel every time (as nbval and students' "Restart and Run All" do). The run
+    must be seen to start (a queued cell shows [*]) before we wait for it to end, since a
+    saved notebook already shows execution counts; a menu click that did not take is retried.
+    """
+    for attempt in range(1, attempts + 1):
+        started = time.perf_counter()
+        page.keyboard.press("Escape")
+        _menu(page, "Kernel", "Restart Kernel and Run All Cells…")
+        page.locator(".jp-Dialog-button.jp-mod-accept").click()
+        try:
+            page.wait_for_function(_STARTED, timeout=10_000)
+            break
+        except Exception:
+            if attempt == attempts:
+                screenshot(page, "browser-run-all-not-started.png")
+                raise
+    try:
+        page.wait_for_function(_ALL_DONE, timeout=timeout)
+    except Exception:
+        screenshot(page, "browser-run-all-timeout.png")
+        raise
     return time.perf_counter() - started
 
 
 def open_and_run_all(page: Any, base_url: str, notebook: str, *, timeout: float = 90_000) -> float:
     """Open a notebook, run all cells, and wait for the widgets' plots; return run seconds."""
     open_notebook(page, base_url, notebook, timeout=timeout)
-    seconds = run_all(page, timeout=timeout)
-    page.wait_for_load_state("networkidle")
-    return seconds
+    return run_all(page, timeout=timeout)
 
 
 def page_problems(page: Any) -> list[str]:
@@ -223,13 +243,16 @@ def plot_traces(page: Any, index: int) -> list[dict[str, Any]]:
 def click_and_time_redraw(
     page: Any, plot_index: int, button_text: str, *, timeout_ms: int = 10_000
 ) -> float:
-    """Click the widget button labelled ``button_text`` and return milliseconds until the
+    """Click the button labelled ``button_text`` in the same output as the chart (the same
+    explorer) and return milliseconds until the
     ``plot_index``-th chart has redrawn (a FigureWidget fires ``plotly_afterplot``; an Output
     widget replaces the chart with a new, drawn one)."""
     return page.evaluate(
         """async ([i, label, timeout]) => {
             const old = document.querySelectorAll('.js-plotly-plot')[i];
-            const button = [...document.querySelectorAll('.widget-toggle-button, button')]
+            // the button of the same explorer: search the output area that holds the chart
+            const box = old.closest('.jp-OutputArea-output') || document;
+            const button = [...box.querySelectorAll('.widget-toggle-button, button')]
                 .find(b => b.textContent.trim() === label);
             if (!button) throw new Error('no button labelled ' + label);
             const t0 = performance.now();

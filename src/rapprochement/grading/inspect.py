@@ -116,3 +116,39 @@ def inspect_notebook(path: Path, release: Any) -> Inspection:
     result.grade_ids.discard("")
     result.flags = sorted(set(result.flags))
     return result
+
+
+def restore_missing_cells(nb: Any, release: Any) -> list[str]:
+    """Put back, in place, answer and locked cells of ``release`` that ``nb`` lacks.
+
+    nbgrader re-adds deleted *test* cells (``OverwriteCells.add_missing_cells``) after the
+    source cell that precedes them; when that preceding answer cell was deleted as well, it
+    fails with a KeyError, and a deleted setup cell is never re-added. Re-inserting those cells
+    from the student version (unanswered answer stubs, the original setup code) lets nbgrader
+    grade the rest. Returns the grade ids put back.
+    """
+    present = {
+        cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") for cell in nb.cells
+    } - {None}
+    restored: list[str] = []
+    last_index = -1
+    for cell in release.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        gid = meta.get("grade_id")
+        if not gid:
+            continue
+        if gid in present:
+            last_index = next(
+                i
+                for i, c in enumerate(nb.cells)
+                if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == gid
+            )
+            continue
+        if meta.get("grade") and not meta.get("solution"):
+            continue  # test cells: nbgrader restores them itself
+        copy_ = nbformat.from_dict(json.loads(json.dumps(cell)))
+        copy_.pop("id", None)
+        nb.cells.insert(last_index + 1, copy_)
+        last_index += 1
+        restored.append(gid)
+    return restored

@@ -29,7 +29,7 @@ from nbgrader.utils import capture_log
 
 from rapprochement.grading.course import coursedir, make_config, prepare_course
 from rapprochement.grading.forkkernel import KERNEL_NAME, ForkServer
-from rapprochement.grading.inspect import Inspection, inspect_notebook
+from rapprochement.grading.inspect import Inspection, inspect_notebook, restore_missing_cells
 from rapprochement.grading.intake import Submission, collect
 from rapprochement.grading.preprocessors import KERNEL_DIED
 from rapprochement.grading.settings import CELL_TIMEOUT, assignments, prepare_environment
@@ -294,7 +294,13 @@ def grade_submissions(
         if dest.exists():
             shutil.rmtree(dest)
         dest.mkdir(parents=True)
-        shutil.copy(chosen.path, dest / f"{assignment}.ipynb")
+        submitted = nbformat.read(chosen.path, as_version=4)
+        restored = restore_missing_cells(submitted, release)
+        if restored:
+            row.reasons.append("deleted cells put back unanswered: " + ", ".join(restored))
+            nbformat.write(submitted, dest / f"{assignment}.ipynb")
+        else:
+            shutil.copy(chosen.path, dest / f"{assignment}.ipynb")
         todo.append((student, dest / f"{assignment}.ipynb"))
 
     timings = {"setup": time.perf_counter() - start, "execute (sum over workers)": 0.0}
@@ -403,7 +409,7 @@ def _fill_scores(
                 for grade in nb.grades:
                     waiting = grade.needs_manual_grade and grade.manual_score is None
                     row.scores[grade.name] = None if waiting else float(grade.score)
-                    if grade.needs_manual_grade:
+                    if waiting:  # a regraded cell that already has a manual score is not pending
                         pending = True
             row.total = float(sub.score)
             row.max_total = float(sub.max_score)

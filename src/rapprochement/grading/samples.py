@@ -185,6 +185,23 @@ def _k_deleted_test(a: str) -> Sample:
     )
 
 
+def _k_deleted_answer_and_test(a: str) -> Sample:
+    """Deletes an answer cell together with its test cell: both must come back."""
+    nb = _solved(a)
+    index, _ = _answers(nb)[1]
+    test = _test_after(nb, 1)
+    del nb.cells[test[0]]
+    del nb.cells[index]
+    return Sample(
+        "deleted_answer_and_test",
+        nb,
+        _total(_release(a)) - test[2],
+        "needs manual grading",
+        "deleted cells put back unanswered",
+        [test[1]],
+    )
+
+
 def _k_edited_test(a: str) -> Sample:
     """Empties the test cell of a wrong answer: the original must come back and fail."""
     nb = _k_wrong(a).notebook
@@ -279,6 +296,7 @@ KINDS: dict[str, Builder] = {
     "kernel_death": _k_kernel_death,
     "huge_output": _k_huge_output,
     "deleted_test": _k_deleted_test,
+    "deleted_answer_and_test": _k_deleted_answer_and_test,
     "edited_test": _k_edited_test,
     "always_equal": _k_always_equal,
     "patched_helpers": _k_patched_helpers,

@@ -1,0 +1,198 @@
+"""Performance figures for the trade notebook's widgets (prints figures; not a test).
+
+Usage: .venv/bin/python bench/bench_widgets.py [--no-browser] [--repeat N]
+
+1. Python side: median time of one widget update (control change -> figure rebuilt and handed
+   to the view) for each explorer, with the FigureWidget backend (batch_update) and with the
+   Output backend (a new plain plotly figure rendered into an ipywidgets.Output).
+2. Browser side (needs /usr/bin/chromium): median time from a click on a control to the
+   redrawn chart in JupyterLab in headless Chromium, for both backends.
+3. Run All of notebooks/06-trade-and-targets.ipynb in a fresh kernel (nbclient), with and
+   without kernel start-up.
+
+Goals: < 30 ms Python side, < 300 ms to the redrawn chart, < 8 s Run All.
+Record the output in docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # for tests.browser.lab
+
+from rapprochement import data, widgets  # noqa: E402
+
+NOTEBOOK = ROOT / "notebooks" / "06-trade-and-targets.ipynb"
+
+# control name -> values to cycle through, per explorer
+INTERACTIONS = {
+    "TargetExplorer": [
+        ("start", [2005, 2010, 2000]),
+        ("source", ["both", "china_customs"]),
+        ("dollars", ["real", "nominal"]),
+        ("flow", ["china_to_russia", "total"]),
+    ],
+    "GrowthProjector": [("base_year", [2011, 2019, 2020]), ("rate_pct", [3.0, 10.0, 5.0])],
+    "PartnerShares": [("start", [2010, 2000]), ("end", [2020, 2025])],
+    "SettlementCurrencies": [("currencies", [("usd",), ("usd", "eur"), ("usd", "rub_plus_cny")])],
+}
+
+
+def _make(name: str, backend: str, frames: dict) -> widgets._Explorer:
+    if name == "TargetExplorer":
+        return widgets.TargetExplorer(
+            frames["trade"], frames["targets"], frames["cpi"], backend=backend
+        )
+    if name == "GrowthProjector":
+        return widgets.GrowthProjector(frames["trade"], frames["targets"], backend=backend)
+    if name == "PartnerShares":
+        return widgets.PartnerShares(
+            frames["trade"], frames["totals"], frames["shares"], backend=backend
+        )
+    return widgets.SettlementCurrencies(frames["settlements"], backend=backend)
+
+
+def python_side(repeat: int) -> dict[str, dict[str, float]]:
+    frames = {
+        "trade": data.load_trade(),
+        "targets": data.load_targets(),
+        "cpi": data.load_us_cpi(),
+        "totals": data.load_totals_context(),
+        "shares": data.load_partner_shares(),
+        "settlements": data.load_settlement_currency(),
+    }
+    results: dict[str, dict[str, float]] = {}
+    for backend in ("figurewidget", "output"):
+        for name, steps in INTERACTIONS.items():
+            # outside a kernel the Output backend prints the figure's JSON: that is the same
+            # serialisation a kernel does, so it is timed, and the text is discarded
+            with contextlib.redirect_stdout(io.StringIO()):
+                w = _make(name, backend, frames)
+                times = []
+                for _ in range(repeat):
+                    for control, values in steps:
+                        for value in values:
+                            t0 = time.perf_counter()
+                            w.controls[control].value = value
+                            times.append((time.perf_counter() - t0) * 1000)
+                assert not w.error, w.error
+            results.setdefault(name, {})[backend] = statistics.median(times)
+    return results
+
+
+BENCH_NB = {
+    "cells": [
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "outputs": [],
+            "execution_count": None,
+            "id": "a",
+            "source": "from rapprochement import widgets\n"
+            "fw = widgets.TargetExplorer(backend='figurewidget')\nfw",
+        },
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "outputs": [],
+            "execution_count": None,
+            "id": "b",
+            "source": "out = widgets.TargetExplorer(backend='output')\nout",
+        },
+    ],
+    "metadata": {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+    },
+    "nbformat": 4,
+    "nbformat_minor": 5,
+}
+
+
+def browser_side(repeat: int) -> dict[str, float] | str:
+    from tests.browser import lab
+
+    reason = lab.browser_missing_reason()
+    if reason:
+        return f"skipped: {reason}"
+    from playwright.sync_api import sync_playwright
+
+    folder = ROOT / "artifacts" / "bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "bench_widgets.ipynb").write_text(json.dumps(BENCH_NB), encoding="utf-8")
+    results: dict[str, list[float]] = {"figurewidget": [], "output": []}
+    with lab.jupyter_lab(ROOT) as url, sync_playwright() as pw:
+        browser = lab.launch_chromium(pw)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        lab.open_notebook(page, url, "artifacts/bench/bench_widgets.ipynb")
+        lab.run_all(page)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.js-plotly-plot')]"
+            ".filter(g => g.querySelector('.main-svg')).length >= 2"
+        )
+        for _ in range(repeat):
+            for index, backend in ((0, "figurewidget"), (1, "output")):
+                for label in ("Both + gap", "China customs"):
+                    results[backend].append(lab.click_and_time_redraw(page, index, label))
+                    page.wait_for_timeout(100)
+        browser.close()
+    return {k: statistics.median(v) for k, v in results.items()}
+
+
+def run_all_seconds(repeat: int) -> dict[str, float]:
+    import nbformat
+    from nbclient import NotebookClient
+
+    totals, runs = [], []
+    for _ in range(repeat):
+        nb = nbformat.read(NOTEBOOK, as_version=4)
+        client = NotebookClient(
+            nb,
+            timeout=120,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(NOTEBOOK.parent)}},
+        )
+        t0 = time.perf_counter()
+        with client.setup_kernel():
+            t1 = time.perf_counter()
+            for index, cell in enumerate(nb.cells):
+                client.execute_cell(cell, index)
+            t2 = time.perf_counter()
+        totals.append(t2 - t0)
+        runs.append(t2 - t1)
+    return {"with kernel start": statistics.median(totals), "cells only": statistics.median(runs)}
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args(argv)
+
+    print("1. Python-side update, median ms per interaction (goal < 30 ms)")
+    print(f"   {'explorer':<22}{'FigureWidget':>14}{'Output':>10}")
+    for name, by in python_side(args.repeat).items():
+        print(f"   {name:<22}{by['figurewidget']:>14.1f}{by['output']:>10.1f}")
+    if not args.no_browser:
+        print("2. Click to redrawn chart in JupyterLab/Chromium, median ms (goal < 300 ms)")
+        result = browser_side(args.repeat)
+        if isinstance(result, str):
+            print(f"   {result}")
+        else:
+            for backend, ms in result.items():
+                print(f"   {backend:<22}{ms:>8.0f}")
+    print("3. Run All of notebook 06 in a fresh kernel, median s (goal < 8 s)")
+    for key, seconds in run_all_seconds(max(1, min(args.repeat, 3))).items():
+        print(f"   {key:<22}{seconds:>8.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
