@@ -250,8 +250,8 @@ def click_and_time_redraw(
     return page.evaluate(
         """async ([i, label, timeout]) => {
             const old = document.querySelectorAll('.js-plotly-plot')[i];
-            // the button of the same explorer: search the output area that holds the chart
-            const box = old.closest('.jp-OutputArea-output') || document;
+            // the button of the same explorer: search the cell that holds the chart
+            const box = old.closest('.jp-Cell') || document;
             const button = [...box.querySelectorAll('.widget-toggle-button, button')]
                 .find(b => b.textContent.trim() === label);
             if (!button) throw new Error('no button labelled ' + label);
