@@ -13,13 +13,14 @@ export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 # JupyterLab refuses to run as root unless told; containers and CI run as root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test lint unit grading-test grading-env grade notebooks lock clean help
+.PHONY: lab test lint unit grading-test grading-env grade exercises notebooks lock clean help
 
 help:
 	@echo "make lab          open the collection in JupyterLab (student environment)"
 	@echo "make test         run every check: lint, unit tests, notebooks, browser, grading"
 	@echo "make grading-env  create the instructor environment (.venv-grading, with nbgrader)"
-	@echo "make grade SUBMISSIONS=path/to/folder-or-zip [ASSIGNMENT=ps1-trade-statistics]"
+	@echo "make grade SUBMISSIONS=path/to/folder-or-zip [ASSIGNMENT=ps1-trade-statistics] [JOBS=2] [TIMEOUT=30]"
+	@echo "make exercises    regenerate exercises/ from solutions/source (instructors)"
 	@echo "make notebooks    re-run every notebook in place (maintainers)"
 
 $(VENV)/.installed: requirements.lock pyproject.toml
@@ -57,7 +58,15 @@ test: lint unit grading-test
 
 grade: $(GRADING_VENV)/.installed
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=path/to/folder-or-zip"; exit 2; }
-	$(GRADING_VENV)/bin/python -m rapprochement.grading "$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)",)
+	PATH="$(CURDIR)/$(GRADING_VENV)/bin:$$PATH" $(GRADING_VENV)/bin/python -m rapprochement.grading \
+		"$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)",) \
+		$(if $(JOBS),--jobs $(JOBS),) $(if $(TIMEOUT),--timeout $(TIMEOUT),)
+
+# Regenerate the student versions in exercises/ from the instructor source in solutions/source/.
+exercises: $(GRADING_VENV)/.installed
+	for ps in $$(ls solutions/source); do \
+		PATH="$(CURDIR)/$(GRADING_VENV)/bin:$$PATH" $(GRADING_VENV)/bin/nbgrader generate_assignment --force "$$ps" || exit 1; \
+	done
 
 notebooks: $(VENV)/.installed
 	$(VENV)/bin/python scripts/execute_notebooks.py notebooks/*.ipynb
