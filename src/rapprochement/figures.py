@@ -219,6 +219,7 @@ def _base_layout(fig: _Spec, *, title: str, height: int = 520, bottom: int = 120
         margin={"l": 70, "r": 20, "t": 60, "b": bottom + 20},
         legend={"orientation": "v", "x": 1.02, "y": 1, "xanchor": "left"},
         hovermode="closest",
+        showlegend=True,
     )
 
 
@@ -1103,7 +1104,8 @@ def settlement_figure(
         "Source: data/settlement_currency.csv (Bank of Russia data as reported by Interfax, RBC "
         "and Bloomberg; Nikkei; statements by Russian officials). Symbols = what is measured;<br>"
         "different measures are not one series. Labels: ~ = 'about', > = 'more than', as the "
-        "source says (exact values on hover). Russia has not published these shares by partner since 2022.",
+        "source says (exact values on hover).<br>Russia has not published these shares by "
+        "partner since 2022.",
         y=-0.2,
     )
     return fig.figure()
