@@ -163,3 +163,9 @@ def test_cagr_recovers_the_growth_rate(base, rate, year, span):
 def test_real_equals_nominal_in_the_base_year(gacc: pd.Series, cpi: pd.Series) -> None:
     for year in gacc.index:
         assert a.to_real(gacc, cpi, year).loc[year] == pytest.approx(gacc.loc[year])
+
+
+def test_tiny_growth_rate_returns_instead_of_looping() -> None:
+    # 1 + 1e-17 == 1.0 in floating point; the answer is still a (very distant) year
+    year = a.year_growth_reaches(100, 2020, 200, 1e-17)
+    assert year is not None and year > 10**15

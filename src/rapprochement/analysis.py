@@ -102,12 +102,17 @@ def year_growth_reaches(
         )
     if rate <= 0:
         return None
-    years = math.log(target / base_value) / math.log1p(rate)
-    n = math.ceil(years - 1e-12)
-    # guard against floating-point error at the boundary
-    while base_value * (1 + rate) ** (n - 1) >= target and n > 1:
+    # Work in logs: (1 + rate) ** n loses all precision when rate is tiny (1 + 1e-17 == 1.0).
+    step = math.log1p(rate)
+    needed = math.log(target / base_value)
+
+    def reached(n: int) -> bool:
+        return n * step >= needed - 1e-12 * abs(needed)
+
+    n = max(1, math.ceil(needed / step))
+    while n > 1 and reached(n - 1):
         n -= 1
-    while base_value * (1 + rate) ** n < target:
+    while not reached(n):
         n += 1
     return base_year + n
 

@@ -37,6 +37,8 @@ CHROMIUM_ARGS = [
 # User settings for the test server: render every cell (no virtual scrolling, so that all
 # outputs exist in the DOM), and no news or update checks (no network).
 LAB_SETTINGS = {
+    # never write the notebooks under test back to the repository
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
         "fetchNews": "false",
