@@ -145,7 +145,9 @@ def launch_chromium(playwright: Any) -> Any:
 
 def open_notebook(page: Any, base_url: str, notebook: str, *, timeout: float = 60_000) -> None:
     """Open ``notebook`` (a path relative to the server root) and wait for an idle kernel."""
-    page.goto(f"{base_url}/lab/tree/{notebook}", wait_until="domcontentloaded")
+    # ?reset: start from an empty workspace, or JupyterLab reopens the notebooks of earlier
+    # tests in hidden tabs and the selectors below would match their cells
+    page.goto(f"{base_url}/lab/tree/{notebook}?reset", wait_until="domcontentloaded")
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=timeout)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout)
 
