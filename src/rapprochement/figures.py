@@ -566,7 +566,10 @@ def targets_table(trade: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
                 "set in": int(t["year_set"]),
                 "set by": str(t["set_by"]),
                 "deadline": "none stated" if deadline is None else str(deadline),
-                "GACC total in deadline year (US$ bn)": at_deadline,
+                # "-" where there is no deadline or no figure yet (rather than a bare NaN)
+                "GACC total in deadline year (US$ bn)": "-"
+                if math.isnan(at_deadline)
+                else at_deadline,
                 "first year above target": "-" if first is None else str(first),
                 "outcome (from the data)": outcome,
                 "status in targets.csv": str(t["status"]).replace("_", " "),
