@@ -120,3 +120,16 @@ def test_settlement_shares_keep_their_qualifiers() -> None:
     for r in ours:
         prefix = {"about": "~", "more_than": "more than ", "exact": ""}[r["qualifier"]]
         assert r["as_stated"] == prefix + r["share_pct"]
+
+
+@needs_shared
+def test_partner_shares_are_quoted_in_the_source_notes() -> None:
+    notes = []
+    for name in ("totals_context.csv", "trade_annual_russia_fcs.csv", "trade_annual_gacc.csv"):
+        notes += [r["note"] + " " + r["source_url"] for r in _rows(SHARED / name)]
+    for row in _rows(DATA / "partner_shares.csv"):
+        figure = row["share_pct"] + "%"
+        assert any(figure in n and row["source_url"] in n for n in notes), (
+            f"{row['period']} {row['share_of']}: {figure} with {row['source_url']} "
+            "is not quoted in the source files"
+        )
