@@ -61,14 +61,7 @@ def _make(name: str, backend: str, frames: dict) -> widgets._Explorer:
 
 
 def python_side(repeat: int) -> dict[str, dict[str, float]]:
-    frames = {
-        "trade": data.load_trade(),
-        "targets": data.load_targets(),
-        "cpi": data.load_us_cpi(),
-        "totals": data.load_totals_context(),
-        "shares": data.load_partner_shares(),
-        "settlements": data.load_settlement_currency(),
-    }
+    frames = data.load_all()
     results: dict[str, dict[str, float]] = {}
     for backend in ("figurewidget", "output"):
         for name, steps in INTERACTIONS.items():

@@ -29,14 +29,7 @@ PALETTE = set(F.OKABE_ITO.values()) | {"white", "black"}
 
 @pytest.fixture(scope="module")
 def frames() -> dict[str, pd.DataFrame]:
-    return {
-        "trade": data.load_trade(),
-        "targets": data.load_targets(),
-        "cpi": data.load_us_cpi(),
-        "totals": data.load_totals_context(),
-        "shares": data.load_partner_shares(),
-        "settlements": data.load_settlement_currency(),
-    }
+    return data.load_all()
 
 
 def _explorer(frames, **kw) -> go.Figure:

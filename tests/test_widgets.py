@@ -20,14 +20,7 @@ GACC_2018 = 107.06
 
 @pytest.fixture(scope="module")
 def frames() -> dict[str, pd.DataFrame]:
-    return {
-        "trade": data.load_trade(),
-        "targets": data.load_targets(),
-        "cpi": data.load_us_cpi(),
-        "totals": data.load_totals_context(),
-        "shares": data.load_partner_shares(),
-        "settlements": data.load_settlement_currency(),
-    }
+    return data.load_all()
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ import pandas as pd
 __all__ = [
     "DataFileError",
     "data_dir",
+    "load_all",
     "load_events",
     "load_partner_shares",
     "load_settlement_currency",
@@ -229,6 +230,18 @@ def load_totals_context(path: str | os.PathLike[str] | None = None) -> pd.DataFr
 def load_partner_shares(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """Each partner's share in the other's trade as sources stated it (``partner_shares.csv``)."""
     return _load("partner_shares", path)
+
+
+def load_all() -> dict[str, pd.DataFrame]:
+    """Every table the widgets use, by short name (one validated load each)."""
+    return {
+        "trade": load_trade(),
+        "targets": load_targets(),
+        "cpi": load_us_cpi(),
+        "totals": load_totals_context(),
+        "shares": load_partner_shares(),
+        "settlements": load_settlement_currency(),
+    }
 
 
 def trade_series(
