@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -196,9 +197,22 @@ def run_all(page: Any, *, timeout: float = 90_000, attempts: int = 3) -> float:
 
 
 def open_and_run_all(page: Any, base_url: str, notebook: str, *, timeout: float = 90_000) -> float:
-    """Open a notebook, run all cells, and wait for the widgets' plots; return run seconds."""
-    open_notebook(page, base_url, notebook, timeout=timeout)
-    return run_all(page, timeout=timeout)
+    """Open a notebook, run all cells, and wait for the widgets' plots; return run seconds.
+
+    On this shared 2-core machine the kernel's connection has been seen to drop mid-run under
+    heavy load (status "Unknown", the run never finishes). That is the test environment, not
+    the notebook: reload the page and run once more before failing. A notebook that errors
+    still fails, since the checks after Run All look at the outputs.
+    """
+    for attempt in (1, 2):
+        open_notebook(page, base_url, notebook, timeout=timeout)
+        try:
+            return run_all(page, timeout=timeout)
+        except Exception:
+            if attempt == 2:
+                raise
+            warnings.warn(f"Run All of {notebook} did not finish; reloading once", stacklevel=2)
+    raise AssertionError("unreachable")
 
 
 def page_problems(page: Any) -> list[str]:
