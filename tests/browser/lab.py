@@ -169,20 +169,21 @@ def _menu(page: Any, menu: str, item: str) -> None:
 
 
 def run_all(page: Any, *, timeout: float = 90_000, attempts: int = 3) -> float:
-    """Kernel > Restart Kernel and Run All Cells, then wait until every code cell has an
-    execution count and the kernel is idle; return seconds.
+    """Run > Run All Cells, then wait until every code cell has an execution count and the
+    kernel is idle; return seconds.
 
-    A fresh kernel every time (as nbval and students' "Restart and Run All" do). The run
+    The kernel is fresh: each test opens its notebook once, in a new session, and the fixture
+    shuts every kernel down afterwards. (Restarting a kernel that is still starting up has
+    been seen to leave JupyterLab's kernel status at "Unknown" under load.) The run
     must be seen to start (a queued cell shows [*]) before we wait for it to end, since a
     saved notebook already shows execution counts; a menu click that did not take is retried.
     """
     for attempt in range(1, attempts + 1):
         started = time.perf_counter()
         page.keyboard.press("Escape")
-        _menu(page, "Kernel", "Restart Kernel and Run All Cells…")
-        page.locator(".jp-Dialog-button.jp-mod-accept").click()
+        _menu(page, "Run", "Run All Cells")
         try:
-            page.wait_for_function(_STARTED, timeout=10_000)
+            page.wait_for_function(_STARTED, timeout=30_000)
             break
         except Exception:
             if attempt == attempts:
