@@ -81,17 +81,24 @@ def _resource(name: str) -> dict[str, Any]:
     raise KeyError(f"no resource named {name!r} in datapackage.json")
 
 
-def _import_frictionless() -> Any:
-    # jsonschema (imported by frictionless) builds ~40 grammars at import when the optional
-    # rfc3987-syntax package is present, which costs over a second in every notebook. Those
-    # grammars only check the "iri" string format, which no schema here uses, so in a process
-    # that has not imported jsonschema yet we let that optional import fail.
+def import_jsonschema_quickly() -> None:
+    """Import jsonschema without its optional rfc3987-syntax grammars (idempotent).
+
+    jsonschema (imported by frictionless, nbformat and nbgrader) builds ~40 grammars at import
+    when the optional rfc3987-syntax package is present, which costs over a second per process.
+    Those grammars only check the "iri" string format, which no schema here uses, so in a
+    process that has not imported jsonschema yet we let that optional import fail.
+    """
     if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
         sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
         try:
             import jsonschema  # noqa: F401
         finally:
             del sys.modules["rfc3987_syntax"]
+
+
+def _import_frictionless() -> Any:
+    import_jsonschema_quickly()
     import frictionless
 
     return frictionless

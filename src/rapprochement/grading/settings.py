@@ -22,16 +22,10 @@ TEXT_STUB = "YOUR ANSWER HERE"
 
 def prepare_environment() -> None:
     """Process settings for grading runs; call before importing nbgrader (idempotent)."""
-    # nbgrader, nbformat and frictionless import jsonschema, which builds ~40 grammars when the
-    # optional rfc3987-syntax package is present (seconds per process). No schema used here
-    # checks the "iri" format those grammars serve, so skip that optional import (as
-    # rapprochement.data does).
-    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
-        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
-        try:
-            import jsonschema  # noqa: F401
-        finally:
-            del sys.modules["rfc3987_syntax"]
+    # skip jsonschema's slow optional grammars, as the notebooks do (see rapprochement.data)
+    from rapprochement.data import import_jsonschema_quickly
+
+    import_jsonschema_quickly()
     # nbformat validates every notebook it reads or writes; fastjsonschema (installed with
     # nbformat) does it several times faster than jsonschema. Kernels and workers inherit this.
     os.environ.setdefault("NBFORMAT_VALIDATOR", "fastjsonschema")
