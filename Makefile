@@ -7,11 +7,32 @@ PYTHON ?= python3
 VENV := .venv
 GRADING_VENV := .venv-grading
 PIP_FLAGS := --quiet --disable-pip-version-check --no-input
+# uv creates the environments in seconds when it is on PATH (or importable by $(PYTHON));
+# otherwise the standard library's venv and pip do it (slower, same pinned versions).
+# Set UV= (empty) to force pip.
+UV ?= $(shell command -v uv 2>/dev/null || ($(PYTHON) -m uv --version >/dev/null 2>&1 && echo "$(PYTHON) -m uv"))
 START := notebooks/00-start-here.ipynb
 # Use the environment's own kernel spec, even if the user has another "python3" kernel.
 export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 # JupyterLab refuses to run as root unless told; containers and CI run as root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+# $(call make_env,folder,lockfile): a fresh environment with the pinned packages and this
+# package (editable). Each step stops the build with its own message if it fails.
+define make_env
+set -e; rm -rf $(1); \
+if [ -n "$(UV)" ]; then \
+  echo "creating $(1) with uv from $(2)"; \
+  $(UV) venv --quiet --seed --python "$$(command -v $(PYTHON))" $(1) || { echo "could not create $(1) with uv"; exit 1; }; \
+  $(UV) pip install --quiet --python $(1)/bin/python -r $(2) || { echo "installing $(2) into $(1) failed (network? see above)"; exit 1; }; \
+  $(UV) pip install --quiet --python $(1)/bin/python --no-deps -e . || { echo "installing this package into $(1) failed"; exit 1; }; \
+else \
+  echo "creating $(1) with venv + pip from $(2) (install uv to make this faster)"; \
+  $(PYTHON) -m venv $(1) || { echo "could not create $(1): is the venv module installed (Debian: python3-venv)?"; exit 1; }; \
+  $(1)/bin/python -m pip install $(PIP_FLAGS) -r $(2) || { echo "installing $(2) into $(1) failed (network? see above)"; exit 1; }; \
+  $(1)/bin/python -m pip install $(PIP_FLAGS) --no-deps -e . || { echo "installing this package into $(1) failed"; exit 1; }; \
+fi
+endef
 
 .PHONY: lab test lint unit grading-test grading-env grade exercises notebooks lock clean help
 
@@ -25,21 +46,19 @@ help:
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11 or similar")'
-	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/python -m pip install $(PIP_FLAGS) -r requirements.lock
-	$(VENV)/bin/python -m pip install $(PIP_FLAGS) --no-deps -e .
+	@$(call make_env,$(VENV),requirements.lock)
 	$(VENV)/bin/python -c 'import rapprochement, jupyterlab, plotly, anywidget, nbval'
 	touch $@
 
 $(GRADING_VENV)/.installed: requirements-grading.lock pyproject.toml
-	$(PYTHON) -m venv $(GRADING_VENV)
-	$(GRADING_VENV)/bin/python -m pip install $(PIP_FLAGS) -r requirements-grading.lock
-	$(GRADING_VENV)/bin/python -m pip install $(PIP_FLAGS) --no-deps -e .
+	@$(call make_env,$(GRADING_VENV),requirements-grading.lock)
 	$(GRADING_VENV)/bin/python -c 'import rapprochement, nbgrader'
 	touch $@
 
 lab: $(VENV)/.installed
-	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" "$(START)"
+	@echo "Opening JupyterLab at the start page, $(START). If no browser opens, use the"
+	@echo "http://localhost:.../lab/tree/$(START)?token=... link printed below."
+	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url="/lab/tree/$(START)"
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
