@@ -225,3 +225,28 @@ def test_half_given_forms_are_rejected(tmp_path):
     )
     with pytest.raises(ValueError, match="needs both Chinese and Russian forms"):
         glossary._entries(bad)
+
+
+def test_a_font_covers_every_chinese_character_in_the_glossary():
+    """The Chinese forms render in JupyterLab and exported HTML only if a system font has them.
+
+    CI (.ci/run) installs fonts-noto-cjk; elsewhere a missing font is reported as a skip.
+    """
+    import os
+    import shutil
+    import subprocess
+
+    if not shutil.which("fc-list"):
+        pytest.skip("fontconfig (fc-list) not installed")
+    raw = json.loads(glossary.GLOSSARY_FILE.read_text(encoding="utf-8"))
+    chars = sorted({c for e in raw for c in e.get("zh", "") if HAN.match(c)})
+    charset = " ".join(f"{ord(c):x}" for c in chars)
+    found = subprocess.run(
+        ["fc-list", f":charset={charset}", "family"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    if not found:
+        message = "no installed font covers the glossary's Chinese characters (fonts-noto-cjk)"
+        if os.environ.get("RAPPROCHEMENT_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    assert len(chars) > 30
