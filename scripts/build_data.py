@@ -129,6 +129,15 @@ TARGET_FIELDS = [
 ]
 
 
+# Deliberate corrections (content review D6): the cited page names no leaders, only "Moscow and
+# Beijing", through the Chinese ambassador. Keyed by the source's set_by and source_url.
+SET_BY_CORRECTIONS = {
+    "Presidents Xi Jinping and Putin|https://tass.com/economy/1073344": (
+        "Moscow and Beijing (per Chinese ambassador Zhang Hanhui, Aug 2019)"
+    ),
+}
+
+
 def targets(src: Path) -> list[dict[str, object]]:
     rows = []
     for r in read(src, "targets.csv"):
@@ -149,7 +158,7 @@ def targets(src: Path) -> list[dict[str, object]]:
                 deadline_as_stated=r["deadline_year"],
                 year_set=set_year.group(0),
                 set_as_stated=r["year_set"],
-                set_by=r["set_by"],
+                set_by=SET_BY_CORRECTIONS.get(r["set_by"] + "|" + r["source_url"], r["set_by"]),
                 status=status,
                 outcome=outcome,
                 context=r["context"],
@@ -230,6 +239,9 @@ def settlement(src: Path) -> list[dict[str, object]]:
             else:
                 qualifier, value = "exact", raw
             float(value)  # fails loudly on anything unexpected
+            # A sum the note calls "derived ... not stated on page" is not a stated figure
+            # (content review D4): unverified, and no words of the source to keep.
+            derived = cur == "rub_plus_cny" and "derived sum" in r["note"]
             rows.append(
                 dict(
                     period=r["period"],
@@ -239,9 +251,9 @@ def settlement(src: Path) -> list[dict[str, object]]:
                     currency=cur,
                     share_pct=value,
                     qualifier=qualifier,
-                    as_stated=raw,
+                    as_stated="" if derived else raw,
                     source_url=r["source_url"],
-                    verified=yes(r["verified"]),
+                    verified="false" if derived else yes(r["verified"]),
                     note=r["note"],
                 )
             )

@@ -99,3 +99,20 @@ def test_relative_notebook_links_resolve(path):
         if "://" not in target and not (path.parent / target).is_file()
     ]
     assert not broken, f"{path.name} links to missing notebooks: {', '.join(sorted(set(broken)))}"
+
+
+def test_start_page_gives_the_venue_context_with_sources():
+    """The author's institution, its Valdai partnership and the journal's ties are stated with
+    citations, and students get a prompt on what the venue allows (content review, section 3)."""
+    nb = nbformat.read(NOTEBOOKS / "00-start-here.ipynb", as_version=4)
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    for key in ("valdai2021driving", "valdai2024backtoback", "rgalukyanov", "igcufeng"):
+        assert f"@{key}" in text, key
+    prompts = [
+        c
+        for c in nb.cells
+        if c.cell_type == "markdown"
+        and "discussion" in c.metadata.get("tags", [])
+        and "Russian venue" in c.source
+    ]
+    assert len(prompts) == 1

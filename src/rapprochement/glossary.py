@@ -1,8 +1,16 @@
 """A shared glossary of the collection's key terms (``glossary.json`` beside this module).
 
-Each entry has a ``term``, a one- or two-sentence ``definition`` in the project's own words,
+Each entry has a ``term``, a one- to three-sentence ``definition`` in the project's own words,
 the paper's ``paragraphs`` where the term appears (empty when it is not the paper's term) and
 optional ``aliases``. Lookups ignore case and accept aliases.
+
+Key terms of the paper and of official usage also carry their Chinese and Russian forms:
+``zh`` (characters) with ``pinyin`` (tone marks), and ``ru`` (Cyrillic) with ``ru_latin``, a
+transliteration in a simplified BGN/PCGN style without diacritics (ё yo, ж zh, х kh, ц ts, ч ch,
+ш sh, щ shch, ы y, й y, ю yu, я ya, ъ and ь dropped, е written ye at the start of a word and
+after a vowel, ъ or ь). ``forms_note`` says where a form comes from or that it is a descriptive
+rendering rather than an official formula. Works cited in definitions carry their bibliography
+key, ``[@key]`` (``data/bibliography.json``).
 
 >>> from rapprochement import glossary
 >>> glossary.show("axis of convenience", "Three Noes")   # in a notebook: a definition list
@@ -16,7 +24,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-__all__ = ["Entry", "definition", "entry", "markdown", "show", "terms"]
+__all__ = ["Entry", "definition", "entry", "forms", "markdown", "show", "terms"]
 
 GLOSSARY_FILE = Path(__file__).with_name("glossary.json")
 
@@ -29,6 +37,21 @@ class Entry:
     definition: str
     paragraphs: tuple[int, ...] = ()
     aliases: tuple[str, ...] = ()
+    zh: str = ""
+    pinyin: str = ""
+    ru: str = ""
+    ru_latin: str = ""
+    forms_note: str = ""
+
+    def has_forms(self) -> bool:
+        """True when the entry gives its Chinese and Russian forms."""
+        return bool(self.zh and self.ru)
+
+    def forms_line(self) -> str:
+        """The Chinese and Russian forms as one line of markdown, or an empty string."""
+        if not self.has_forms():
+            return ""
+        return f"Chinese: {self.zh} (*{self.pinyin}*) · Russian: {self.ru} (*{self.ru_latin}*)"
 
     def citation(self) -> str:
         """The paper's paragraphs as ``(¶3, ¶12)``, or an empty string."""
@@ -55,12 +78,25 @@ def _entries(path: Path = GLOSSARY_FILE) -> tuple[Entry, ...]:
         bad = [p for p in paragraphs if not 1 <= p <= 12]
         if bad:
             raise ValueError(f"{path.name}: entry {item['term']!r} cites ¶{bad[0]} (only ¶1-¶12)")
+        pairs = (("zh", "pinyin"), ("ru", "ru_latin"))
+        for a, b in pairs:
+            if bool(item.get(a)) != bool(item.get(b)):
+                name = item["term"]
+                raise ValueError(f"{path.name}: entry {name!r} has {a} or {b} without the other")
+        if bool(item.get("zh")) != bool(item.get("ru")):
+            name = item["term"]
+            raise ValueError(f"{path.name}: entry {name!r} needs both Chinese and Russian forms")
         entries.append(
             Entry(
                 term=item["term"],
                 definition=item["definition"],
                 paragraphs=paragraphs,
                 aliases=tuple(item.get("aliases", [])),
+                zh=item.get("zh", ""),
+                pinyin=item.get("pinyin", ""),
+                ru=item.get("ru", ""),
+                ru_latin=item.get("ru_latin", ""),
+                forms_note=item.get("forms_note", ""),
             )
         )
     return tuple(entries)
@@ -97,6 +133,23 @@ def entry(term: str) -> Entry:
     raise KeyError(f"no glossary entry for {term!r}{hint} (see glossary.terms())")
 
 
+def forms(term: str) -> dict[str, str]:
+    """The Chinese and Russian forms of ``term``: keys zh, pinyin, ru, ru_latin, note.
+
+    Raises KeyError for an unknown term, and LookupError when the entry has no such forms.
+    """
+    e = entry(term)
+    if not e.has_forms():
+        raise LookupError(f"{e.term!r} has no Chinese and Russian forms in the glossary")
+    return {
+        "zh": e.zh,
+        "pinyin": e.pinyin,
+        "ru": e.ru,
+        "ru_latin": e.ru_latin,
+        "note": e.forms_note,
+    }
+
+
 def definition(term: str) -> str:
     """The definition of ``term``, without the paragraph citation."""
     return entry(term).definition
@@ -109,6 +162,8 @@ def markdown(*terms_: str) -> str:
     for e in chosen:
         cite = f" {e.citation()}" if e.paragraphs else ""
         lines.append(f"- **{e.term}**{cite}: {e.definition}")
+        if e.has_forms():
+            lines.append(f"  <br>{e.forms_line()}")
     return "\n".join(lines)
 
 
