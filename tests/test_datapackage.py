@@ -24,11 +24,13 @@ def test_package_validates_with_frictionless() -> None:
 def test_every_csv_is_described_and_documented() -> None:
     descriptor = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
     paths = {r["path"] for r in descriptor["resources"]}
-    assert paths == {p.name for p in DATA.glob("*.csv")}
+    assert {p for p in paths if p.endswith(".csv")} == {p.name for p in DATA.glob("*.csv")}
+    geo = {p.relative_to(DATA).as_posix() for p in DATA.glob("geo/*")}
+    assert geo <= paths, f"undeclared geographic data: {sorted(geo - paths)}"
     readme = (DATA / "README.md").read_text(encoding="utf-8")
     for resource in descriptor["resources"]:
         assert resource["path"] in readme, f"{resource['path']} not explained in data/README.md"
-        for field in resource["schema"]["fields"]:
+        for field in resource.get("schema", {}).get("fields", []):
             assert field.get("description") or field["name"] in {
                 "year",
                 "source_url",
