@@ -26,7 +26,7 @@ const BOX = { west: 45, east: 195, south: 15, north: 83 };
 // ... but not the Middle East and North Africa (parts wholly west of 60°E and south of 37°N).
 const SOUTHWEST = { east: 60, north: 37 };
 // Keep this share of the arc points (by spherical triangle area, largest first).
-const KEEP = 0.04;
+const KEEP = 0.03;
 const RUSSIA = "643";
 const CHINA = "156";
 const CENTRAL_ASIA = new Set(["398", "417", "762", "795", "860"]); // KAZ KGZ TJK TKM UZB
@@ -34,6 +34,22 @@ const SKIP = new Set(["010"]); // Antarctica never reaches the box; listed for c
 
 const pre = simplify.presimplify(world, simplify.sphericalTriangleArea);
 const minWeight = simplify.quantile(pre, KEEP);
+
+// The China-Russia border is what the map is about: give the arcs the two countries share a
+// higher weight, so that more of their points survive the simplification.
+const BORDER_BOOST = 10;
+function arcIds(geometry) {
+  const ids = new Set();
+  const walk = (a) => (Array.isArray(a) ? a.forEach(walk) : ids.add(a < 0 ? ~a : a));
+  walk(geometry.arcs);
+  return ids;
+}
+const byId = Object.fromEntries(pre.objects.countries.geometries.map((g) => [g.id, g]));
+const chinaArcs = arcIds(byId[CHINA]);
+for (const i of arcIds(byId[RUSSIA])) {
+  if (!chinaArcs.has(i)) continue;
+  for (const point of pre.arcs[i]) if (point[2] !== Infinity) point[2] *= BORDER_BOOST;
+}
 const topo = simplify.simplify(pre, minWeight);
 
 const round = (v) => Math.round(v * 100) / 100;
@@ -107,7 +123,7 @@ const collection = {
     source: "Natural Earth 1:50m Admin 0 countries, version 4.1.0 (public domain), via the npm package world-atlas 2.0.2 (ISC licence)",
     source_url: "https://www.naturalearthdata.com/downloads/50m-cultural-vectors/",
     package_url: "https://www.npmjs.com/package/world-atlas/v/2.0.2",
-    processing: `topojson-simplify (spherical triangle area, ${KEEP * 100}% of points kept), box ${JSON.stringify(BOX)}, coordinates rounded to 0.01 degree; built by scripts/build_map_geometry.js`,
+    processing: `topojson-simplify (spherical triangle area, ${KEEP * 100}% of points kept; China-Russia border arcs weighted x${BORDER_BOOST}), box ${JSON.stringify(BOX)}, coordinates rounded to 0.01 degree; built by scripts/build_map_geometry.js`,
     boundaries: "Natural Earth draws de facto boundaries; the map takes no position on disputed territory.",
   },
   features,
