@@ -232,6 +232,17 @@ def route_table(places: pd.DataFrame | None = None) -> pd.DataFrame:
     )
 
 
+def _wrap(text: str, width: int = 40) -> str:
+    """Break a legend label into lines of about ``width`` characters."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
 def _country_traces(region: dict[str, Any], layers: list[str]) -> list[go.Scatter]:
     rings: dict[str, list[list[list[float]]]] = {g: [] for g in FILLS}
     names: dict[str, list[str]] = {g: [] for g in FILLS}
@@ -248,7 +259,9 @@ def _country_traces(region: dict[str, Any], layers: list[str]) -> list[go.Scatte
     legend = {
         "russia": "Russia",
         "china": "China",
-        "central_asia": f"{LAYERS['central_asia']} ({', '.join(sorted(names['central_asia']))})",
+        "central_asia": _wrap(
+            f"{LAYERS['central_asia']} ({', '.join(sorted(names['central_asia']))})"
+        ),
         "other": "Other countries",
     }
     for group in ("other", "central_asia", "russia", "china"):
@@ -432,11 +445,12 @@ def region_map(
         margin={"l": 10, "r": 10, "t": 50, "b": 70},
         xaxis={**axis, "range": xr},
         yaxis={**axis, "range": yr, "scaleanchor": "x", "scaleratio": 1},
+        # top right: open sea east of Chukotka whatever the width of the page
         legend={
             "x": 1,
-            "y": 0,
+            "y": 1,
             "xanchor": "right",
-            "yanchor": "bottom",
+            "yanchor": "top",
             "bgcolor": "rgba(255,255,255,0.85)",
             "font": {"size": 11},
         },
