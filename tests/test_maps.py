@@ -243,3 +243,15 @@ def test_unverified_places_are_hollow_and_labelled(places) -> None:
 
 def test_figure_stays_small_for_notebooks() -> None:
     assert len(pio.to_json(maps.region_map())) < 40_000
+
+
+def test_html_export_needs_no_network(tmp_path) -> None:
+    # A standalone HTML file with plotly.js inline opens offline (checked in headless
+    # Chromium without a network): it loads no script from elsewhere, and the figure has no
+    # geo subplot, the one part of plotly.js that would fetch outlines (from cdn.plot.ly).
+    path = tmp_path / "map.html"
+    fig = maps.region_map()
+    fig.write_html(path, include_plotlyjs=True)
+    html = path.read_text(encoding="utf-8")
+    assert "<script src=" not in html.replace('<script src="data:', "")
+    assert not any(k.startswith("geo") for k in fig.layout.to_plotly_json())
