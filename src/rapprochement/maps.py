@@ -13,6 +13,9 @@ fetch their outlines from the internet at run time.
 Coordinates are projected with a Lambert azimuthal equal-area projection centred on the region
 (:func:`project`), so that areas compare fairly even near the Arctic.
 
+For a file to hand out, ``region_map().write_html("map.html", include_plotlyjs=True)`` writes
+a standalone page that opens without a network (plotly.js inline, about 5 MB).
+
 >>> fig = region_map()                                     # every layer
 >>> fig = region_map(layers=["border", "power_of_siberia"])  # a selection
 """
