@@ -45,7 +45,12 @@ def test_every_csv_is_described_and_documented() -> None:
 
 
 def test_verified_rows_cite_a_source() -> None:
-    for loader in (data.load_trade, data.load_targets, data.load_settlement_currency):
+    for loader in (
+        data.load_trade,
+        data.load_targets,
+        data.load_settlement_currency,
+        data.load_events,
+    ):
         frame = loader()
         verified = frame[frame["verified"].astype(bool)]
         assert (verified["source_url"].str.startswith("http")).all(), loader.__name__
