@@ -171,10 +171,12 @@ def test_places_form_the_routes_in_order(places) -> None:
     assert places["route_source_url"].str.startswith("http").all()
 
 
-def test_pipeline_meets_the_border_at_blagoveshchensk(region, places) -> None:
-    # Two independent sources (the city's coordinates, Natural Earth's border) must agree:
-    # the city stands on the Amur, which is the border there.
-    row = places[places["place"] == "Blagoveshchensk"].iloc[0]
+@pytest.mark.parametrize("place", ["Blagoveshchensk", "Bolshoy Ussuriysky Island"])
+def test_border_places_lie_on_the_border(region, places, place: str) -> None:
+    # Two independent sources (a page's coordinates, Natural Earth's border) must agree: the
+    # city stands on the Amur, and the island at the Amur-Ussuri confluence, which is the
+    # border there.
+    row = places[places["place"] == place].iloc[0]
     px, py = maps.project([row["lon"]], [row["lat"]])
     border = next(f for f in region["features"] if f["properties"]["kind"] == "border")
     nearest = math.inf

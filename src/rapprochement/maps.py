@@ -62,7 +62,13 @@ LAYERS: dict[str, str] = {
 ROUTE_STYLE = {
     "power_of_siberia": {"color": OKABE_ITO["orange"], "dash": "solid", "symbol": "circle"},
     "northern_sea_route": {"color": OKABE_ITO["blue"], "dash": "dash", "symbol": "diamond"},
-    "place": {"color": OKABE_ITO["reddish_purple"], "dash": "solid", "symbol": "star"},
+    "arctic_place": {"color": OKABE_ITO["reddish_purple"], "dash": "solid", "symbol": "star"},
+    "border_place": {"color": OKABE_ITO["vermillion"], "dash": "solid", "symbol": "square"},
+}
+#: Legend names of the single places (points on no line).
+PLACE_NAMES = {
+    "arctic_place": "Arctic port",
+    "border_place": "Border island divided 2004-2008",
 }
 # Fills: Russia and China in light tints of the colours the trade charts use for each side
 # (figures.REPORTER_COLORS: China blue, Russia vermillion).
@@ -80,11 +86,12 @@ TEXT_POSITION = {
     "Sabetta": "bottom center",
     "Dikson": "bottom right",
     "Kara Gates": "top left",
-    "Blagoveshchensk": "top right",
+    "Blagoveshchensk": "bottom left",
     "Zhigalovo": "middle left",
     "Lensk": "middle right",
     "Bering Strait": "middle left",
     "Pevek": "top left",
+    "Bolshoy Ussuriysky Island": "middle right",
 }
 # Countries labelled on the map (largest part of each), by Natural Earth name.
 LABELS = {
@@ -356,9 +363,10 @@ def _route_traces(places: pd.DataFrame, route: str) -> list[go.Scatter]:
         + f"<br>{r.role}"
         for r, ok in zip(rows.itertuples(), verified, strict=True)
     ]
-    name = LAYERS.get(route, "Arctic port")
+    single = route in PLACE_NAMES
+    name = PLACE_NAMES[route] if single else LAYERS[route]
     traces = []
-    if route != "place":
+    if not single:
         traces.append(
             go.Scatter(
                 x=np.round(x),
@@ -377,7 +385,7 @@ def _route_traces(places: pd.DataFrame, route: str) -> list[go.Scatter]:
             mode="markers+text",
             marker={
                 "symbol": [style["symbol"] + ("" if ok else "-open") for ok in verified],
-                "size": 11 if route != "place" else 15,
+                "size": 15 if single else 11,
                 "color": style["color"],
                 "line": {"color": "white", "width": 1},
             },
@@ -386,9 +394,9 @@ def _route_traces(places: pd.DataFrame, route: str) -> list[go.Scatter]:
             textfont={"size": 11, "color": "#333333"},
             hovertext=hover,
             hovertemplate="%{hovertext}<extra></extra>",
-            name=name if route == "place" else name + " (places)",
+            name=name if single else name + " (places)",
             legendgroup=route,
-            showlegend=route == "place",
+            showlegend=single,
         )
     )
     return traces
@@ -425,11 +433,12 @@ def region_map(
     traces: list[go.Scatter] = [_graticule(), *_country_traces(region, chosen)]
     if "border" in chosen:
         traces.append(_border_trace(region))
+        traces.extend(_route_traces(places, "border_place"))
     for route in ("power_of_siberia", "northern_sea_route"):
         if route in chosen:
             traces.extend(_route_traces(places, route))
     if "northern_sea_route" in chosen:
-        traces.extend(_route_traces(places, "place"))
+        traces.extend(_route_traces(places, "arctic_place"))
     traces.append(_label_trace(region))
     xr, yr = _view_ranges()
     # constrain="domain": keep both ranges whole and shrink the plot area to the map's shape
