@@ -181,12 +181,54 @@ EVENT_FIELDS = [
 ]
 
 
-def events(src: Path) -> list[dict[str, object]]:
+# The events' dates, categories, source URLs and flags come from the shared source file; the
+# descriptions and notes there are research notes, so the project writes its own wording of
+# each (data/sources/events-wording.csv, one row per shared date). Events the project added
+# itself live in data/sources/events-extra.csv, in the shared file's format, so that a rebuild
+# keeps them.
+OWN_SOURCES = ROOT / "data" / "sources"
+
+
+def urls(text: str) -> set[str]:
+    """The URLs in a note (a full stop right after a URL ends the sentence, not the URL)."""
+    return {u.rstrip(".") for u in URL.findall(text)}
+
+
+def _date_key(date: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in date.split("-"))
+
+
+def _event_row(r: dict[str, str]) -> dict[str, object]:
+    parts = r["date"].split("-")
+    precision = {1: "year", 2: "month", 3: "day"}[len(parts)]
+    return dict(r, year=parts[0], date_precision=precision, verified=yes(r["verified"]))
+
+
+def events(src: Path, own: Path = OWN_SOURCES) -> list[dict[str, object]]:
+    shared = read(src, "events.csv")
+    dates = [r["date"] for r in shared]
+    if len(set(dates)) != len(dates):
+        raise ValueError("events.csv: two shared events have the same date")
+    wording = {r["date"]: r for r in read(own, "events-wording.csv")}
+    if set(wording) != set(dates):
+        raise ValueError(
+            "events-wording.csv must have one row per shared event: missing "
+            f"{sorted(set(dates) - set(wording))}, unknown {sorted(set(wording) - set(dates))}"
+        )
     rows = []
-    for r in read(src, "events.csv"):
-        parts = r["date"].split("-")
-        precision = {1: "year", 2: "month", 3: "day"}[len(parts)]
-        rows.append(dict(r, year=parts[0], date_precision=precision, verified=yes(r["verified"])))
+    for r in shared:
+        mine = wording[r["date"]]
+        lost = urls(r["note"]) - urls(mine["note"]) - {r["source_url"]}
+        if lost:
+            raise ValueError(f"events-wording.csv {r['date']}: the note drops {sorted(lost)}")
+        rows.append(_event_row(dict(r, event=mine["event"], note=mine["note"])))
+    for r in sorted(read(own, "events-extra.csv"), key=lambda r: _date_key(r["date"])):
+        if r["date"] in dates:
+            raise ValueError(f"events-extra.csv {r['date']}: date already in the shared file")
+        dates.append(r["date"])
+        key = _date_key(r["date"])
+        at = next((i for i, row in enumerate(rows) if _date_key(str(row["date"])) > key), len(rows))
+        rows.insert(at, _event_row(r))
     return rows
 
 

@@ -17,6 +17,8 @@ LOADERS = {
     "settlement_currency.csv": data.load_settlement_currency,
     "us_cpi.csv": data.load_us_cpi,
     "totals_context.csv": data.load_totals_context,
+    "primary_sources.csv": data.load_primary_sources,
+    "map_places.csv": data.load_map_places,
 }
 
 

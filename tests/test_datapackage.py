@@ -24,14 +24,16 @@ def test_package_validates_with_frictionless() -> None:
 def test_every_csv_is_described_and_documented() -> None:
     descriptor = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
     paths = {r["path"] for r in descriptor["resources"]}
-    # every table, plus the bibliography (CSL-JSON, described by its own format, not a schema)
-    assert paths == {p.name for p in DATA.glob("*.csv")} | {"bibliography.json"}
+    csv_paths = {p for p in paths if p.endswith(".csv")}
+    assert csv_paths == {p.name for p in DATA.glob("*.csv")}
+    # besides the tables: the bibliography (CSL-JSON) and the map geometry, each declared
+    others = {p.name for p in DATA.glob("*.json")} - {"datapackage.json"}
+    others |= {p.relative_to(DATA).as_posix() for p in DATA.glob("geo/*")}
+    assert others <= paths, f"undeclared data files: {sorted(others - paths)}"
     readme = (DATA / "README.md").read_text(encoding="utf-8")
     for resource in descriptor["resources"]:
         assert resource["path"] in readme, f"{resource['path']} not explained in data/README.md"
-        if resource["format"] == "json":
-            continue
-        for field in resource["schema"]["fields"]:
+        for field in resource.get("schema", {}).get("fields", []):
             assert field.get("description") or field["name"] in {
                 "year",
                 "source_url",
@@ -46,7 +48,12 @@ def test_every_csv_is_described_and_documented() -> None:
 
 
 def test_verified_rows_cite_a_source() -> None:
-    for loader in (data.load_trade, data.load_targets, data.load_settlement_currency):
+    for loader in (
+        data.load_trade,
+        data.load_targets,
+        data.load_settlement_currency,
+        data.load_events,
+    ):
         frame = loader()
         verified = frame[frame["verified"].astype(bool)]
         assert (verified["source_url"].str.startswith("http")).all(), loader.__name__

@@ -23,7 +23,9 @@ __all__ = [
     "data_dir",
     "load_all",
     "load_events",
+    "load_map_places",
     "load_partner_shares",
+    "load_primary_sources",
     "load_settlement_currency",
     "load_targets",
     "load_totals_context",
@@ -237,6 +239,17 @@ def load_totals_context(path: str | os.PathLike[str] | None = None) -> pd.DataFr
 def load_partner_shares(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """Each partner's share in the other's trade as sources stated it (``partner_shares.csv``)."""
     return _load("partner_shares", path)
+
+
+def load_primary_sources(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Links to the texts of the main treaty and joint statements (``primary_sources.csv``)."""
+    return _load("primary_sources", path)
+
+
+def load_map_places(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Named places with coordinates for the maps, in route order (``map_places.csv``)."""
+    frame = _load("map_places", path)
+    return frame.sort_values(["route", "seq"], ignore_index=True)
 
 
 def load_all() -> dict[str, pd.DataFrame]:

@@ -8,6 +8,7 @@ from . import lab
 
 NOTEBOOK = "notebooks/06-trade-and-targets.ipynb"
 N_EXPLORERS = 4
+N_PLOTS = N_EXPLORERS + 1  # and the region map of section 6 (maps.region_map)
 
 
 @pytest.mark.browser
@@ -20,9 +21,9 @@ def test_notebook_06_renders_and_reacts(lab_page, run_notebook):
     page.wait_for_function(
         "(n) => [...document.querySelectorAll('.js-plotly-plot')]"
         ".filter(gd => gd.querySelector('.main-svg')).length >= n",
-        arg=N_EXPLORERS,
+        arg=N_PLOTS,
     )
-    assert lab.plot_count(page) == N_EXPLORERS
+    assert lab.plot_count(page) == N_PLOTS
     assert not lab.page_problems(page), lab.page_problems(page)
     assert page.locator(".widget-toggle-button").count() >= 5
     lab.screenshot(page, "browser-06-after-run-all.png")

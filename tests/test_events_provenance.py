@@ -1,0 +1,152 @@
+"""data/events.csv: the shared rows keep their facts in the project's own words, and the rows
+the project added (data/sources/events-extra.csv) survive a rebuild."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+
+from rapprochement import data
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = data.data_dir()
+OWN = ROOT / "data" / "sources"
+SHARED = ROOT.parent / "shared" / "data-sources"
+
+needs_shared = pytest.mark.skipif(
+    not (SHARED / "events.csv").is_file(), reason="../shared/data-sources not beside the repository"
+)
+
+URL = re.compile(r"https?://[^\s),;']+")
+# Quoted words are quotations (titles of documents, phrases from a source) and stay verbatim.
+QUOTED = re.compile(r"“[^”]*”|'[^']*'|\"[^\"]*\"")
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+#: The longest run of words (quotations, URLs and figures left out) that a description or note
+#: may share with the source file's text before it counts as copied.
+MAX_SHARED_RUN = 6
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def _urls(text: str) -> set[str]:
+    return {u.rstrip(".") for u in URL.findall(text)}
+
+
+def _words(text: str) -> list[str]:
+    """Lower-case words with URLs, quotations and figures removed (a removed span breaks a run)."""
+    text = QUOTED.sub(" | ", URL.sub(" | ", text))
+    text = re.sub(r"\S*\d\S*", " | ", text)  # figures, dates, "$100bn", "7-10"
+    tokens = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\|", text.lower())
+    return tokens
+
+
+def longest_shared_run(ours: str, theirs: str) -> int:
+    a, b = _words(ours), _words(theirs)
+    best = 0
+    # dynamic programming over common suffixes; "|" never matches
+    prev = [0] * (len(b) + 1)
+    for i in range(1, len(a) + 1):
+        cur = [0] * (len(b) + 1)
+        for j in range(1, len(b) + 1):
+            if a[i - 1] == b[j - 1] and a[i - 1] != "|":
+                cur[j] = prev[j - 1] + 1
+                best = max(best, cur[j])
+        prev = cur
+    return best
+
+
+def test_longest_shared_run_detects_a_copy_and_ignores_quotes() -> None:
+    source = "Xi and Putin sign a joint statement on the new stage of the partnership"
+    assert longest_shared_run(source, source) == len(_words(source))
+    assert longest_shared_run("The two leaders issue a declaration about it", source) <= 1
+    quoted = "The text speaks of “a joint statement on the new stage of the partnership”"
+    assert longest_shared_run(quoted, source) <= 1
+    assert longest_shared_run("Trade of $100bn by 2015 and $200bn by 2020", "$100bn by 2015") == 1
+
+
+def _build_module():
+    spec = importlib.util.spec_from_file_location("build_data", ROOT / "scripts" / "build_data.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@needs_shared
+def test_events_csv_is_what_the_build_makes() -> None:
+    build = _build_module()
+    built = build.events(SHARED, OWN)
+    ours = _rows(DATA / "events.csv")
+    assert [{k: str(r.get(k, "")) for k in build.EVENT_FIELDS} for r in built] == ours
+
+
+@needs_shared
+def test_shared_facts_are_kept_exactly() -> None:
+    ours = {r["date"]: r for r in _rows(DATA / "events.csv")}
+    for src in _rows(SHARED / "events.csv"):
+        row = ours[src["date"]]
+        assert row["category"] == src["category"], src["date"]
+        assert row["source_url"] == src["source_url"], src["date"]
+        assert row["verified"] == {"yes": "true", "no": "false"}[src["verified"]], src["date"]
+        text = row["event"] + " " + row["note"]
+        missing_urls = _urls(src["note"]) - _urls(row["note"]) - {src["source_url"]}
+        assert not missing_urls, f"{src['date']}: note lost {missing_urls}"
+        for figure in NUMBER.findall(src["event"] + " " + src["note"]):
+            if any(figure in u for u in _urls(src["note"]) | {src["source_url"]}):
+                continue  # a number that is part of a URL
+            assert figure in text, f"{src['date']}: figure {figure} lost"
+
+
+@needs_shared
+def test_descriptions_and_notes_are_not_copied() -> None:
+    ours = {r["date"]: r for r in _rows(DATA / "events.csv")}
+    for src in _rows(SHARED / "events.csv"):
+        row = ours[src["date"]]
+        for col in ("event", "note"):
+            run = longest_shared_run(row[col], src[col])
+            assert run <= MAX_SHARED_RUN, (
+                f"{src['date']} {col}: {run} words in a row as in the source file"
+            )
+
+
+def test_project_rows_are_kept_with_sources() -> None:
+    extra = _rows(OWN / "events-extra.csv")
+    ours = {r["date"]: r for r in _rows(DATA / "events.csv")}
+    assert len({r["date"] for r in extra}) == len(extra)
+    for r in extra:
+        row = ours[r["date"]]
+        assert row["event"] == r["event"] and row["note"] == r["note"]
+        assert row["source_url"] == r["source_url"]
+        assert row["verified"] == {"yes": "true", "no": "false"}[r["verified"]]
+        assert r["source_url"].startswith("https://"), r["date"]
+        assert r["category"] == row["category"]
+
+
+def test_post_2022_events_are_on_the_timeline() -> None:
+    events = data.load_events()
+    expected = {
+        "2022-02-26": "SWIFT",
+        "2022-03-02": "ES-11/1",
+        "2022-06-29": "Strategic Concept",
+        "2022-12-05": "price cap",
+        "2023-02-24": "Political Settlement of the Ukraine Crisis",
+        "2023-12-22": "14114",
+        "2024-07-10": "decisive enabler",
+    }
+    by_date = events.set_index(events["date"].astype(str))
+    for date, words in expected.items():
+        assert words in by_date.loc[date, "event"], date
+    assert events["date"].is_unique
+    # each added row sits between the rows dated before and after it
+    starts = list(events["start"])
+    for date in expected:
+        i = list(events["date"].astype(str)).index(date)
+        assert all(s <= starts[i] for s in starts[:i]), date
+        assert all(s > starts[i] for s in starts[i + 1 :]), date
