@@ -358,7 +358,7 @@ class Visible:
     def fraction(self, name: str, low: float = -1.0, high: float = 1.0) -> float:
         """``name`` is a rate given as a fraction (0.10 for 10%), between ``low`` and ``high``."""
         x = self.number(name)
-        if not low < x < high and -100 < x < 1000 and x != 0:
+        if not low < x < high and not -2 < x < 2 and -100 < x < 1000:
             self.require(
                 not (low < x / 100 < high),
                 f"{name} = {x:g} looks like a percentage: give a fraction "
