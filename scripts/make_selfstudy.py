@@ -23,11 +23,15 @@ import nbformat
 from rapprochement.grading.settings import CODE_STUB, TEXT_STUB, assignments, source_root
 
 REPO = Path(__file__).resolve().parents[1]
-_SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION[^\n]*\n(.*?)^[ \t]*### END SOLUTION[^\n]*\n?", re.S | re.M)
-_HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*\n?", re.S | re.M)
+_SOLUTION = re.compile(
+    r"^[ \t]*### BEGIN SOLUTION[^\n]*\n(.*?)^[ \t]*### END SOLUTION[^\n]*\n?", re.S | re.M
+)
+_HIDDEN = re.compile(
+    r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*\n?", re.S | re.M
+)
 
-HEADER = """> **Self-study copy.** This is problem set {number} for working alone: the same questions as
-> `exercises/{ps}/{ps}.ipynb`, with a closed *Model answer* block after each question.
+HEADER = """> **Self-study copy.** Problem set {number} for working alone: the same questions
+> as `exercises/{ps}/{ps}.ipynb`, with a closed *Model answer* block after each question.
 > Answer first, run the visible tests, then open the block (click it) and compare. For
 > written answers the block also holds the grading rubric; grade your own answer with it
 > before reading the model answer closely. There are no hidden tests in this copy: to check
