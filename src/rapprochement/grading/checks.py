@@ -50,6 +50,7 @@ __all__ = [
     "is_exact_int",
     "series",
     "summary",
+    "summary_states",
     "targets",
     "visible",
     "word_count",
@@ -507,8 +508,8 @@ def _written_answers(path: Path) -> list[tuple[str, str, int, tuple[int, int] | 
     return out
 
 
-def summary(title: str = "this problem set") -> dict[str, str]:
-    """Print what is answered, not answered and failing; return {question: state}.
+def summary(title: str = "this problem set") -> None:
+    """Print what is answered, not answered and failing (see :func:`summary_states`).
 
     Code answers: the last visible test run for each question in this kernel. Written answers:
     read from the notebook file as last saved (JupyterLab tells the kernel which file it is).
@@ -552,4 +553,13 @@ def summary(title: str = "this problem set") -> dict[str, str]:
         f"{counts[_UNANSWERED]} not answered yet.",
     ]
     print("\n".join(lines))
-    return states
+    _LAST_SUMMARY.clear()
+    _LAST_SUMMARY.update(states)
+
+
+_LAST_SUMMARY: dict[str, str] = {}
+
+
+def summary_states() -> dict[str, str]:
+    """{question: state} as of the last :func:`summary` ("ok", "failing", "not answered")."""
+    return dict(_LAST_SUMMARY)
