@@ -107,6 +107,8 @@ def test_problem_set_as_a_student(lab_page, lab_server, assignment) -> None:
     )
 
     # the answer box is visible before anything is typed: a blockquote with its hint
+    # (JupyterLab renders Markdown cells when they scroll into view)
+    cells.nth(written).scroll_into_view_if_needed()
     box = cells.nth(written).locator(".jp-RenderedMarkdown blockquote")
     assert "Double-click this box" in box.inner_text()
 
@@ -144,6 +146,7 @@ def test_problem_set_as_a_student(lab_page, lab_server, assignment) -> None:
     assert expected in text, text
     assert "words (asked:" in text and f": {count} words" in text, text
     # written answer rendered inside its box, and no dollar sign turned into math anywhere
+    cells.nth(written).scroll_into_view_if_needed()
     assert (
         WRITTEN[:40] in cells.nth(written).locator(".jp-RenderedMarkdown blockquote").inner_text()
     )
