@@ -150,6 +150,12 @@ def test_problem_set_as_a_student(lab_page, lab_server, assignment) -> None:
     assert (
         WRITTEN[:40] in cells.nth(written).locator(".jp-RenderedMarkdown blockquote").inner_text()
     )
+    for i in range(len(release.cells)):  # render every Markdown cell, then look for math
+        cells.nth(i).scroll_into_view_if_needed()
+    assert page.locator(".jp-Cell .jp-RenderedMarkdown").count() >= len(
+        [c for c in release.cells if c.cell_type == "markdown"]
+    )
+    page.wait_for_timeout(2000)  # MathJax typesets asynchronously (seen in notebook 09)
     assert page.locator(".MathJax, mjx-container, .MathJax_Display").count() == 0
     cells.nth(written).scroll_into_view_if_needed()
     lab.screenshot(page, f"browser-{assignment}-answers.png")
