@@ -198,3 +198,29 @@ def test_q3_5_setup_prints_the_events_whole():
     assert events
     for row in events:
         assert f"{row['date']} | {row['event']}" in printed.getvalue()
+
+
+def _cpi():
+    return {int(r["year"]): float(r["cpi_u_annual_avg"]) for r in _rows("us_cpi.csv")}
+
+
+def test_figures_typed_in_the_keys_match_the_data():
+    g, c = _gacc(), _cpi()
+    rate = lambda a, b, n: (b / a) ** (1 / n) - 1  # noqa: E731
+    ps1_q8 = _key("ps1-trade-statistics", "ps1-q1-8-written")
+    assert f"about {100 * rate(g[2019], 200, 5):.1f}% a" in ps1_q8
+    assert f"about {100 * rate(g[2011], 200, 9):.1f}% a year from 2011" in ps1_q8
+    assert f"about {100 * rate(g[2011], g[2020], 9):.1f}% a year from 2011 to 2020" in ps1_q8
+    assert f"about USD {g[2014] * c[2024] / c[2014]:.0f}bn in 2024 dollars" in ps1_q8
+    first_50 = min(y for y, v in g.items() if v > 50)
+    first_100 = min(y for y, v in g.items() if v > 100)
+    assert first_100 - first_50 == 10 and "took ten years" in ps1_q8
+    real_first = min(y for y, v in g.items() if v * c[2018] / c[y] > 100)
+    assert f"exceeded USD 100bn in {real_first}" in ps1_q8
+    ps3_q5 = _key("ps3-argument-analysis", "ps3-q3-5-written")
+    assert f"about {100 * rate(g[2020], 200, 4):.1f}% a year" in ps3_q5
+    assert f"about {100 * rate(g[2020], g[2023], 3):.1f}% a" in ps3_q5
+    assert 200 < g[2023] * c[2019] / c[2023] < 205 and "only just above the" in ps3_q5
+    for year, value in [(2018, 107.06), (2019, 110.75), (2020, 107.76)]:
+        assert g[year] == value
+    assert f"USD {g[2023]:.2f}bn" in ps3_q5
