@@ -137,11 +137,14 @@ def test_every_notebook_ends_with_a_working_problem_set_link():
 
 
 def test_questions_do_not_repeat_what_notebook_06_prints():
-    """Notebook 06 prints the first years above USD 100bn and 200bn: ask the next step."""
+    """Notebook 06 prints the first years above USD 100bn and 200bn and the 2018 gap in USD bn
+    and against Russia's figure: ask the next step."""
     ps1 = "\n".join(c.source for c in _release("ps1-trade-statistics").cells)
     ps3 = "\n".join(c.source for c in _release("ps3-argument-analysis").cells)
     assert "first_100 =" not in ps1 and "first_50 = None" in ps1
     assert "first_200" not in ps3 and "real_2023_in_2019 = None" in ps3
+    ps2 = "\n".join(c.source for c in _release("ps2-mirror-statistics").cells)
+    assert "gap_2018 = None" not in ps2 and "gap_pct_of_china_2018 = None" in ps2
 
 
 def test_d1_share_of_the_rise_before_the_war_is_computed_not_typed():

@@ -40,6 +40,10 @@ MORE_WRONG = {
         "ps1-q1-6-answer": ("real_2014_in_2024 = 80.0", "wrong way"),
     },
     "ps2-mirror-statistics": {
+        "ps2-q2-1-answer": (
+            'gap_pct_of_china_2018 = float(mirror_gap(china, russia).loc[2018, "gap_pct"])',
+            "percentage of Russia's figure",
+        ),
         "ps2-q2-6-answer": ("asymmetry_2018 = 680.0", "fraction"),
     },
     "ps3-argument-analysis": {

@@ -386,7 +386,7 @@ class Visible:
         self.require(
             low < x < high,
             f"{name} should be a percentage between {low:g} and {high:g}; you have {x:g}",
-            f"a percentage between {low:g} and {high:g} (not a fraction)",
+            f"a percentage between {low:g} and {high:g}" + (" (not a fraction)" if low > 0 else ""),
         )
         return x
 
