@@ -34,7 +34,7 @@ else \
 fi
 endef
 
-.PHONY: lab test lint unit grading-test grading-env grade exercises notebooks lock clean help
+.PHONY: lab test lint unit grading-test grading-env grade exercises selfstudy notebooks lock clean help
 
 help:
 	@echo "make lab          open the collection in JupyterLab (student environment)"
@@ -42,6 +42,7 @@ help:
 	@echo "make grading-env  create the instructor environment (.venv-grading, with nbgrader)"
 	@echo "make grade SUBMISSIONS=path/to/folder-or-zip [ASSIGNMENT=ps1-trade-statistics] [JOBS=2] [TIMEOUT=30]"
 	@echo "make exercises    regenerate exercises/ from solutions/source (instructors)"
+	@echo "make selfstudy    write selfstudy/: problem sets with model answers, for studying alone"
 	@echo "make notebooks    re-run every notebook in place (maintainers)"
 
 $(VENV)/.installed: requirements.lock pyproject.toml
@@ -83,9 +84,14 @@ grade: $(GRADING_VENV)/.installed
 
 # Regenerate the student versions in exercises/ from the instructor source in solutions/source/.
 exercises: $(GRADING_VENV)/.installed
+	mkdir -p grading-output
 	for ps in $$(ls solutions/source); do \
 		PATH="$(CURDIR)/$(GRADING_VENV)/bin:$$PATH" $(GRADING_VENV)/bin/nbgrader generate_assignment --force "$$ps" || exit 1; \
 	done
+
+# Self-study copies (model answers and rubrics after each question, no nbgrader markers).
+selfstudy: $(VENV)/.installed
+	$(VENV)/bin/python scripts/make_selfstudy.py --out selfstudy
 
 notebooks: $(VENV)/.installed
 	$(VENV)/bin/python scripts/execute_notebooks.py notebooks/*.ipynb

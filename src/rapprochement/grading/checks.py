@@ -14,6 +14,12 @@ may have changed. The functions here are written to resist the usual ways of foo
 
 Hidden tests start with ``_ck = checks.fresh()`` and use ``_ck`` only. This module must not
 import nbgrader: students' visible tests import it in the student environment.
+
+Visible tests (what students see) use :func:`visible` instead. They never raise: they print
+what they checked and what they did not, so that *Run All* goes through a partly answered
+notebook, and they record each question's state for :func:`summary`, the last cell of every
+problem set. An unanswered question holds ``None`` (the answer stub sets it), which the
+visible tests report as "not answered yet" and the hidden tests fail with that message.
 """
 
 from __future__ import annotations
@@ -22,12 +28,15 @@ import csv
 import importlib.machinery
 import importlib.util
 import os
+import re
 import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 __all__ = [
+    "NOT_ANSWERED",
+    "Visible",
     "as_float",
     "check_builtins",
     "china_totals",
@@ -40,7 +49,11 @@ __all__ = [
     "fresh",
     "is_exact_int",
     "series",
+    "summary",
+    "summary_states",
     "targets",
+    "visible",
+    "word_count",
 ]
 
 _TYPE: Any = ().__class__.__class__
@@ -106,6 +119,15 @@ def check_builtins() -> None:
             )
 
 
+NOT_ANSWERED: None = None
+"""What an answer stub sets a name to: ``None`` means "not answered yet"."""
+
+
+def _answered(value: object, name: str) -> None:
+    if value is None:
+        raise AssertionError(f"{name} is not answered yet (it is still None)")
+
+
 def is_exact_int(value: object) -> bool:
     """True only for a genuine ``int`` (not a bool, not a subclass, not a numpy integer)."""
     return _TYPE(value) is _INT
@@ -117,6 +139,7 @@ def as_float(value: object, name: str) -> float:
     Accepts a genuine int, a genuine float or a float subclass such as ``numpy.float64``;
     anything else raises AssertionError naming the variable.
     """
+    _answered(value, name)
     kind = _TYPE(value)
     if kind is _INT:
         return _FLOAT(_INT.__repr__(value))
@@ -127,6 +150,7 @@ def as_float(value: object, name: str) -> float:
 
 def expect_int(value: object, expected: int, name: str) -> None:
     """Assert that ``value`` is a genuine int equal to ``expected``."""
+    _answered(value, name)
     if not is_exact_int(value):
         raise AssertionError(f"{name} should be an int, not {_TYPE(value).__name__}")
     if _INT.__ne__(value, _INT(expected)):
@@ -145,6 +169,7 @@ def expect_float(value: object, expected: float, name: str, tolerance: float = 5
 
 def expect_int_list(value: object, expected: list[int], name: str) -> None:
     """Assert that ``value`` is a genuine list of genuine ints equal to ``expected``, in order."""
+    _answered(value, name)
     if _TYPE(value) is not _LIST:
         raise AssertionError(f"{name} should be a list, not {_TYPE(value).__name__}")
     items = _LIST.copy(value)
@@ -164,6 +189,7 @@ def expect_str_dict(value: object, expected: dict[str, str], name: str) -> int:
 
     Raises AssertionError when ``value`` is not a genuine dict of genuine strings or lacks a key.
     """
+    _answered(value, name)
     if _TYPE(value) is not _DICT:
         raise AssertionError(f"{name} should be a dict, not {_TYPE(value).__name__}")
     got = _DICT.copy(value)
@@ -230,3 +256,310 @@ def china_totals() -> dict[int, float]:
         for r in _rows("totals_context.csv")
         if r["economy"].startswith("China") and r["total_goods_trade_usd_bn"] != ""
     }
+
+
+# --- visible tests: feedback for students that never stops Run All ----------------------
+
+_OK, _FAILING, _UNANSWERED = "ok", "failing", "not answered"
+_MARK = {_OK: "✓", _FAILING: "✗", _UNANSWERED: "…"}
+_STATE: dict[str, tuple[str, str]] = {}
+"""Question label -> (state, short message) of the last visible test run in this kernel."""
+
+
+class _NotAnswered(Exception):
+    """A name still holds None (or is not defined): the question is not answered yet."""
+
+
+class Visible:
+    """The visible test of one question; use it through :func:`visible` in a ``with`` block.
+
+    Each method checks one thing and remembers a short description of it. Inside the block a
+    failed check stops the block; on leaving, one line is printed: ``✓`` with what was checked
+    (and that the value itself is checked at grading), ``✗`` with what to fix, or ``…`` when the
+    question is not answered yet. Nothing is raised, so *Run All* carries on.
+    """
+
+    def __init__(self, question: str, names: tuple[str, ...], namespace: dict[str, Any]) -> None:
+        self.question = question
+        self.names = names
+        self.namespace = namespace
+        self.checked: list[str] = []
+        self.answered: list[str] = []
+        self.not_checked = (
+            "the value itself, which hidden tests check when your work is graded"
+            if len(names) == 1
+            else "the values themselves, which hidden tests check when your work is graded"
+        )
+
+    # -- reading the answers -------------------------------------------------------------
+
+    def value(self, name: str) -> Any:
+        """The student's value of ``name``; stops the block if it is not answered yet."""
+        if name not in self.namespace:
+            raise _NotAnswered(
+                f"{name} is not defined yet: run the answer cell of Question {self.question}"
+            )
+        value = self.namespace[name]
+        if value is None:
+            raise _NotAnswered(f"{name} is still None")
+        if name not in self.answered:
+            self.answered.append(name)
+        return value
+
+    def values(self) -> list[Any]:
+        """Every name of the question, in order (each must be answered)."""
+        return [self.value(name) for name in self.names]
+
+    # -- checks ----------------------------------------------------------------------------
+
+    def require(self, condition: object, problem: str, checked: str) -> None:
+        """Fail with ``problem`` unless ``condition`` holds; else note ``checked``."""
+        if not condition:
+            raise AssertionError(problem)
+        if checked and checked not in self.checked:
+            self.checked.append(checked)
+
+    def year(self, name: str, first: int = 1992, last: int = 2025) -> int:
+        """``name`` is an ``int`` year from ``first`` to ``last``."""
+        value = self.value(name)
+        self.require(
+            is_exact_int(value),
+            f"{name} should be an int (a year such as 2010), not {_TYPE(value).__name__}",
+            f"{name} is an int",
+        )
+        self.require(
+            first <= value <= last,
+            f"{name} should be a year covered by the data ({first}-{last}), not {value}",
+            f"a year from {first} to {last}",
+        )
+        return int(value)
+
+    def integer(self, name: str, low: int, high: int, what: str) -> int:
+        """``name`` is an ``int`` from ``low`` to ``high`` (``what`` says what it counts)."""
+        value = self.value(name)
+        self.require(is_exact_int(value), f"{name} should be an int ({what})", f"{name} is an int")
+        self.require(
+            low <= value <= high,
+            f"{name} should be {what}, from {low} to {high}; you have {value}",
+            f"from {low} to {high}",
+        )
+        return int(value)
+
+    def number(self, name: str) -> float:
+        """``name`` is a number (an int or a float)."""
+        value = self.value(name)
+        kind = _TYPE(value)
+        self.require(
+            kind is _INT or _FLOAT in kind.__mro__,
+            f"{name} should be a number (a float such as 0.25), not {kind.__name__}",
+            f"{name} is a number",
+        )
+        return as_float(value, name)
+
+    def fraction(self, name: str, low: float = -1.0, high: float = 1.0) -> float:
+        """``name`` is a rate given as a fraction (0.10 for 10%), between ``low`` and ``high``."""
+        x = self.number(name)
+        if not low < x < high and not -2 < x < 2 and -100 < x < 1000:
+            self.require(
+                not (low < x / 100 < high),
+                f"{name} = {x:g} looks like a percentage: give a fraction "
+                f"({x / 100:g} rather than {x:g})",
+                "",
+            )
+        self.require(
+            low < x < high,
+            f"{name} should be a fraction between {low:g} and {high:g} (0.10 for 10% a year); "
+            f"you have {x:g}",
+            f"a fraction between {low:g} and {high:g} (not a percentage)",
+        )
+        return x
+
+    def percentage(self, name: str, low: float, high: float) -> float:
+        """``name`` is a percentage (12.5 for 12.5%) between ``low`` and ``high``."""
+        x = self.number(name)
+        self.require(
+            not (-1 < x < 1 and not low < x < high and low < 100 * x < high),
+            f"{name} = {x:g} looks like a fraction: give a percentage ({100 * x:g} for "
+            f"{100 * x:g}%)",
+            "",
+        )
+        self.require(
+            low < x < high,
+            f"{name} should be a percentage between {low:g} and {high:g}; you have {x:g}",
+            f"a percentage between {low:g} and {high:g}" + (" (not a fraction)" if low > 0 else ""),
+        )
+        return x
+
+    def differs(
+        self, value: float, wrong: float, problem: str, checked: str, tolerance: float = 5e-4
+    ) -> None:
+        """Catch a common wrong route: fail when ``value`` is within ``tolerance`` of ``wrong``."""
+        diff = _FLOAT(value) - _FLOAT(wrong)
+        self.require(not (-tolerance <= diff <= tolerance), problem, checked)
+
+    def int_list(self, name: str) -> list[int]:
+        """``name`` is a sorted list of ``int`` years."""
+        value = self.value(name)
+        self.require(
+            _TYPE(value) is _LIST,
+            f"{name} should be a list, e.g. [2001, 2002], not {_TYPE(value).__name__}",
+            f"{name} is a list",
+        )
+        self.require(
+            all(is_exact_int(item) for item in value),
+            f"every item of {name} should be an int (a year)",
+            "of int years",
+        )
+        self.require(value == sorted(value), f"sort {name} in increasing order", "sorted")
+        return _LIST(value)
+
+    # -- reporting -----------------------------------------------------------------------
+
+    def __enter__(self) -> Visible:
+        return self
+
+    def __exit__(self, kind: Any, error: BaseException | None, _tb: Any) -> bool:
+        label = f"Question {self.question}"
+        if error is None:
+            state, short = _OK, "format ok"
+            message = "format ok: " + "; ".join(self.checked) + "."
+            message += f" Not checked here: {self.not_checked}."
+        elif isinstance(error, _NotAnswered):
+            partly = " (partly answered)" if self.answered else ""
+            state, short = _UNANSWERED, f"not answered yet{partly}"
+            message = f"{short}: {error}. Replace None in the answer cell."
+        elif isinstance(error, Exception):
+            detail = (
+                str(error) if isinstance(error, AssertionError) else f"{kind.__name__}: {error}"
+            )
+            state, short = _FAILING, detail
+            message = f"{detail}. Fix the answer cell, run it, then run this cell again."
+        else:
+            return False  # KeyboardInterrupt and the like
+        _STATE[self.question] = (state, short)
+        print(f"{_MARK[state]} {label}: {message}")
+        return True
+
+
+def visible(question: str, *names: str) -> Visible:
+    """The visible test of ``question`` for the answer ``names`` (a ``with`` block).
+
+    The names are looked up in the notebook's namespace when the block runs, so a name that
+    is not defined yet is reported instead of raising NameError.
+    """
+    frame = sys._getframe(1)
+    return Visible(question, names, frame.f_globals)
+
+
+# --- the summary at the end of each problem set -----------------------------------------
+
+_WORDS = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+_LIMIT = re.compile(r"(\d+)\s*[-–]\s*(\d+) words")
+ANSWER_BOX = "**Your answer"
+"""How each written answer box starts (a blockquote line), in the problem sets."""
+
+
+def word_count(text: str) -> int:
+    """Words in a written answer, leaving out the answer box's heading and the placeholder."""
+    lines = [
+        line
+        for line in text.splitlines()
+        if ANSWER_BOX not in line and "YOUR ANSWER HERE" not in line
+    ]
+    return len(_WORDS.findall("\n".join(lines)))
+
+
+def _notebook_path() -> Path | None:
+    """The notebook this kernel runs, when the front end says (JupyterLab does)."""
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:  # pragma: no cover - IPython is always there in a kernel
+        shell = None
+    session = shell.user_ns.get("__session__") if shell is not None else None
+    session = session or os.environ.get("JPY_SESSION_NAME")
+    if not session or not str(session).endswith(".ipynb"):
+        return None
+    path = Path(str(session))
+    return path if path.is_file() else None
+
+
+def _written_answers(path: Path) -> list[tuple[str, str, int, tuple[int, int] | None]]:
+    """(question, state, words, limits) for each written answer cell of the saved notebook."""
+    import json
+
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    out = []
+    for cell in notebook.get("cells", []):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.get("cell_type") != "markdown" or not meta.get("solution"):
+            continue
+        source = "".join(cell.get("source", ""))
+        match = re.search(r"q(\d+)-(\d+)", meta.get("grade_id", ""))
+        question = f"{match.group(1)}.{match.group(2)}" if match else meta.get("grade_id", "?")
+        limit = _LIMIT.search(source)
+        limits = (int(limit.group(1)), int(limit.group(2))) if limit else None
+        words = word_count(source)
+        state = _UNANSWERED if words == 0 else _OK
+        if limits and words and not limits[0] <= words <= limits[1]:
+            state = _FAILING
+        out.append((question, state, words, limits))
+    return out
+
+
+def summary(title: str = "this problem set") -> None:
+    """Print what is answered, not answered and failing (see :func:`summary_states`).
+
+    Code answers: the last visible test run for each question in this kernel. Written answers:
+    read from the notebook file as last saved (JupyterLab tells the kernel which file it is).
+    """
+    import datetime
+
+    states: dict[str, str] = {}
+    lines = [
+        f"Summary of {title}",
+        "",
+        "Code answers (visible tests; the points come from hidden tests at grading):",
+    ]
+    if not _STATE:
+        lines.append("  no visible test has run yet: use Kernel > Restart Kernel and Run All Cells")
+    for question, (state, short) in _STATE.items():
+        states[question] = state
+        lines.append(f"  {_MARK[state]} Question {question}: {short}")
+    path = _notebook_path()
+    if path is None:
+        lines += ["", "Written answers: open this notebook in JupyterLab to see their word counts."]
+    else:
+        saved = datetime.datetime.fromtimestamp(path.stat().st_mtime).strftime("%H:%M:%S")
+        lines += [
+            "",
+            f"Written answers (as last saved at {saved}; save with Ctrl+S, then run this cell):",
+        ]
+        for question, state, words, limits in _written_answers(path):
+            states[question] = state
+            span = f" (asked: {limits[0]}-{limits[1]})" if limits else ""
+            if state == _UNANSWERED:
+                note = "not answered yet"
+            else:
+                note = f"{words} words{span}"
+                if state == _FAILING:
+                    note += ": outside the word limit"
+            lines.append(f"  {_MARK[state]} Question {question}: {note}")
+    counts = {s: sum(1 for v in states.values() if v == s) for s in (_OK, _FAILING, _UNANSWERED)}
+    lines += [
+        "",
+        f"{counts[_OK]} answered and passing their checks, {counts[_FAILING]} failing, "
+        f"{counts[_UNANSWERED]} not answered yet.",
+    ]
+    print("\n".join(lines))
+    _LAST_SUMMARY.clear()
+    _LAST_SUMMARY.update(states)
+
+
+_LAST_SUMMARY: dict[str, str] = {}
+
+
+def summary_states() -> dict[str, str]:
+    """{question: state} as of the last :func:`summary` ("ok", "failing", "not answered")."""
+    return dict(_LAST_SUMMARY)

@@ -202,6 +202,8 @@ def _execution_notes(nb: Any) -> list[str]:
                 notes.append(f"the kernel died in {where}; that cell was skipped")
             elif ename == "NotImplementedError" and not is_test:
                 notes.append(f"{where} not answered")
+            elif is_test and "is not answered yet" in str(output.get("evalue", "")):
+                notes.append(f"{where}: not answered")
             elif not is_test and ename != "KeyboardInterrupt":  # interrupts follow timeouts
                 notes.append(f"error in {where}: {ename}")
     return notes

@@ -13,10 +13,12 @@ CELL_TIMEOUT = 30
 MAX_OUTPUT_CHARS = 20_000
 """Longest text kept per output when grading (after nbgrader's line limit)."""
 CODE_STUB = (
-    "# YOUR CODE HERE\n"
-    'raise NotImplementedError("Not answered yet: replace this line with your code, '
-    'then run the cell.")'
+    "# YOUR CODE HERE: replace None above with code that computes the answer\n"
+    "# (add lines here if you need them), then run this cell."
 )
+"""The stub does not raise: each answer cell sets its names to None above the solution region,
+so Run All goes through a partly answered notebook, the visible tests report "not answered
+yet" and the hidden tests fail with that message (rapprochement.grading.checks)."""
 TEXT_STUB = "YOUR ANSWER HERE"
 
 

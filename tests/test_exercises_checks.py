@@ -1,0 +1,138 @@
+"""rapprochement.grading.checks, the part students meet: visible tests, summary, word count."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rapprochement.grading import checks
+
+
+@pytest.fixture(autouse=True)
+def _clean_state():
+    checks._STATE.clear()
+    yield
+    checks._STATE.clear()
+
+
+def test_visible_reports_ok_with_what_was_checked(capsys):
+    namespace = {"rate": 0.05}
+    with checks.Visible("9.1", ("rate",), namespace) as v:
+        v.fraction("rate", -1, 1)
+    out = capsys.readouterr().out
+    assert out.startswith("✓ Question 9.1: format ok: rate is a number; a fraction between -1")
+    assert "Not checked here: the value itself" in out
+
+
+@pytest.mark.parametrize(
+    ("namespace", "state", "words"),
+    [
+        ({}, "not answered", "is not defined yet"),
+        ({"rate": None}, "not answered", "still None"),
+        ({"rate": 12.5}, "failing", "looks like a percentage"),
+        ({"rate": "0.1"}, "failing", "should be a number"),
+        ({"rate": 1.5}, "failing", "between -1 and 1"),
+    ],
+)
+def test_visible_never_raises_and_says_what_is_wrong(capsys, namespace, state, words):
+    with checks.Visible("9.2", ("rate",), namespace) as v:
+        v.fraction("rate", -1, 1)
+    out = capsys.readouterr().out
+    assert words in out
+    assert checks._STATE["9.2"][0] == state
+
+
+def test_other_errors_in_a_check_are_reported_not_raised(capsys):
+    with checks.Visible("9.3", ("x",), {"x": 1}) as v:
+        v.value("x")
+        raise ZeroDivisionError("boom")
+    assert "✗ Question 9.3: ZeroDivisionError: boom" in capsys.readouterr().out
+
+
+def test_keyboard_interrupt_is_not_swallowed():
+    with pytest.raises(KeyboardInterrupt), checks.Visible("9.4", ("x",), {"x": 1}):
+        raise KeyboardInterrupt
+
+
+def test_partly_answered_and_visible_reads_the_callers_globals(capsys):
+    globals()["_q_a"], globals()["_q_b"] = 3, None
+    try:
+        with checks.visible("9.5", "_q_a", "_q_b") as v:
+            v.values()
+    finally:
+        del globals()["_q_a"], globals()["_q_b"]
+    assert "not answered yet (partly answered): _q_b is still None" in capsys.readouterr().out
+
+
+def test_differs_catches_a_wrong_route(capsys):
+    with checks.Visible("9.6", ("x",), {"x": 0.1234}) as v:
+        v.differs(v.number("x"), 0.12341, "that is the other route", "not the other route")
+    assert "✗ Question 9.6: that is the other route" in capsys.readouterr().out
+
+
+def test_percentage_check_names_a_fraction(capsys):
+    with checks.Visible("9.7", ("share",), {"share": 0.024}) as v:
+        v.percentage("share", 0.5, 50)
+    assert "looks like a fraction" in capsys.readouterr().out
+
+
+def test_hidden_expectations_say_not_answered_for_none():
+    for call in (
+        lambda: checks.expect_int(None, 1, "y"),
+        lambda: checks.expect_float(None, 1.0, "y"),
+        lambda: checks.expect_int_list(None, [1], "y"),
+        lambda: checks.expect_str_dict(None, {"a": "b"}, "y"),
+    ):
+        with pytest.raises(AssertionError, match="y is not answered yet"):
+            call()
+
+
+def test_word_count_leaves_out_the_box_heading_and_placeholder():
+    box = "> ✎ **Your answer to Question 1.2** (50-120 words). Double-click this box.\\\n"
+    assert checks.word_count(box + "YOUR ANSWER HERE") == 0
+    assert checks.word_count(box + "Trade passed USD 100bn in 2018, not 2019 (¶9).") == 9
+
+
+def test_summary_counts_code_and_written_answers(tmp_path, monkeypatch, capsys):
+    box = "> ✎ **Your answer to Question 1.2** (3-5 words). Double-click this box.\\\n"
+    cells = [
+        {
+            "cell_type": "markdown",
+            "metadata": {"nbgrader": {"solution": True, "grade_id": g}},
+            "source": box + text,
+        }
+        for g, text in [
+            ("ps1-q1-2-written", "four words are here"),
+            ("ps1-q1-8-written", "YOUR ANSWER HERE"),
+            ("ps1-q1-9-written", "far too many words for this small box"),
+        ]
+    ]
+    path = tmp_path / "ps.ipynb"
+    path.write_text(json.dumps({"cells": cells}), encoding="utf-8")
+    monkeypatch.setenv("JPY_SESSION_NAME", str(path))
+    with checks.Visible("1.1", ("x",), {"x": 2018}) as v:
+        v.year("x")
+    with checks.Visible("1.3", ("y",), {}) as v:
+        v.value("y")
+    capsys.readouterr()
+    checks.summary("problem set 1")
+    out = capsys.readouterr().out
+    assert "✓ Question 1.2: 4 words (asked: 3-5)" in out
+    assert "… Question 1.8: not answered yet" in out
+    assert "✗ Question 1.9: 8 words (asked: 3-5): outside the word limit" in out
+    assert "2 answered and passing their checks, 1 failing, 2 not answered yet." in out
+    assert checks.summary_states() == {
+        "1.1": "ok",
+        "1.3": "not answered",
+        "1.2": "ok",
+        "1.8": "not answered",
+        "1.9": "failing",
+    }
+
+
+def test_summary_without_a_notebook_path(monkeypatch, capsys):
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    checks.summary()
+    out = capsys.readouterr().out
+    assert "no visible test has run yet" in out and "open this notebook in JupyterLab" in out
