@@ -100,7 +100,7 @@ def test_both_sources_draw_the_gap_panel(explorer):
 def test_target_choice_changes_the_traces(explorer):
     explorer.controls["targets"].value = ("250bn-by-unstated",)
     targets = [t for t in explorer.view.data if t.name and t.name.startswith("Target")]
-    assert [t.name for t in targets] == ["Target $250bn no official deadline (set 2022)"]
+    assert [t.name for t in targets] == ["Target USD 250bn no official deadline (set 2022)"]
     explorer.controls["targets"].value = ()
     assert "No target selected" in explorer.note
 
@@ -130,7 +130,7 @@ def test_projection_follows_the_controls(projector):
     proj = next(t for t in projector.view.data if t.name.startswith("Projected"))
     assert proj.x[0] == 2019 and proj.y[0] == 110.75
     assert proj.y[1] == pytest.approx(110.75 * 1.05)
-    row = projector.table.set_index("target").loc["$200bn by 2024 (set 2019)"]
+    row = projector.table.set_index("target").loc["USD 200bn by 2024 (set 2019)"]
     assert row["reached at this rate"] == "2032"  # 110.75 x 1.05^13 = 208.8 >= 200
     assert "2032" in projector.table_html.value
 

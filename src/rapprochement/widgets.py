@@ -24,9 +24,11 @@ import sys
 import time
 from typing import Any, Literal
 
+import anywidget
 import ipywidgets as W
 import pandas as pd
 import plotly.graph_objects as go
+import traitlets
 
 from . import data as D
 from . import figures as F
@@ -55,6 +57,72 @@ DEFAULT_TARGETS = (
 _WIDE = {"description_width": "initial"}
 
 
+PLOTLY_CONFIG = F.PLOTLY_CONFIG
+
+_A11Y_ESM = """
+function patch(root) {
+  root.querySelectorAll(".widget-inline-hbox").forEach(function (box) {
+    var label = box.querySelector(":scope > .widget-label");
+    var text = label ? label.textContent.trim() : "";
+    if (!text) return;
+    box.querySelectorAll(".noUi-handle").forEach(function (h) {
+      if (h.getAttribute("aria-label") !== text) h.setAttribute("aria-label", text);
+      h.setAttribute("data-lm-suppress-shortcuts", "true");
+    });
+    box.querySelectorAll(".widget-readout").forEach(function (r) {
+      if (r.getAttribute("aria-label") !== text + ", value") {
+        r.setAttribute("aria-label", text + ", value");
+      }
+      r.setAttribute("data-lm-suppress-shortcuts", "true");
+    });
+    box.querySelectorAll("select").forEach(function (sel) {
+      if (!sel.id) sel.id = "rapprochement-" + Math.random().toString(36).slice(2);
+      if (label.tagName === "LABEL" && label.htmlFor !== sel.id) label.htmlFor = sel.id;
+      if (!sel.getAttribute("aria-label")) sel.setAttribute("aria-label", text);
+      sel.setAttribute("data-lm-suppress-shortcuts", "true");
+    });
+    var group = box.querySelector(".widget-toggle-buttons");
+    if (group) {
+      group.setAttribute("role", "group");
+      if (group.getAttribute("aria-label") !== text) group.setAttribute("aria-label", text);
+      group.querySelectorAll("button").forEach(function (b) {
+        var on = b.classList.contains("mod-active") ? "true" : "false";
+        if (b.getAttribute("aria-pressed") !== on) b.setAttribute("aria-pressed", on);
+      });
+    }
+  });
+}
+export default {
+  render({ model, el }) {
+    var observer = null, tries = 0;
+    function start() {
+      var root = el.closest(".rapprochement-explorer");
+      if (!root) { if (tries++ < 400) setTimeout(start, 50); return; }
+      patch(root);
+      observer = new MutationObserver(function () { patch(root); });
+      observer.observe(root, {subtree: true, childList: true, attributes: true,
+                              attributeFilter: ["class", "disabled"]});
+    }
+    start();
+    return function () { if (observer) observer.disconnect(); };
+  }
+};
+"""
+
+
+class AccessibleControls(anywidget.AnyWidget):
+    """Fills what ipywidgets 8 leaves out for screen readers and keyboards, in the browser.
+
+    Placed inside a box with the class ``rapprochement-explorer``, it gives every slider
+    handle and value box the name of its visible label, ties each label to its ``<select>``,
+    marks toggle buttons with ``aria-pressed`` (and their row as a named group), and marks
+    these controls with ``data-lm-suppress-shortcuts`` so that arrow keys move the selection
+    instead of JupyterLab's notebook cursor. It repeats this whenever the box changes.
+    """
+
+    _esm = traitlets.Unicode(_A11Y_ESM).tag(sync=True)
+
+
 def _message_html(text: str, kind: Literal["error", "note"]) -> str:
     if not text:
         return ""
@@ -72,6 +140,14 @@ def _message_html(text: str, kind: Literal["error", "note"]) -> str:
     )
 
 
+def _summary_html(text: str) -> str:
+    """The chart's text alternative, read out by screen readers when it changes."""
+    return (
+        '<p class="rapprochement-summary" role="status" aria-live="polite" '
+        f'style="margin:2px 0;color:#333">{html.escape(text)}</p>'
+    )
+
+
 def _plotly_renderer() -> str:
     """Renderer for the ``output`` backend: Colab needs its own, others read the mimetype."""
     return "colab" if "google.colab" in sys.modules else "plotly_mimetype"
@@ -81,7 +157,6 @@ class _Explorer:
     """Shared machinery: build a figure from the controls, show it or show why not."""
 
     title = ""
-    chart_width = 1000
 
     def __init__(self, *, backend: Backend | None = None) -> None:
         backend = backend or DEFAULT_BACKEND
@@ -89,11 +164,17 @@ class _Explorer:
             raise ValueError(f"backend must be 'figurewidget' or 'output', got {backend!r}")
         self.backend: Backend = backend
         self.message = W.HTML(value="")
+        self.summary = W.HTML(value="")
         self.error: str = ""
         self.note: str = ""
         self.figure: go.Figure | None = None
         self.last_update_ms: float = 0.0
-        self.view: W.Widget = go.FigureWidget() if backend == "figurewidget" else W.Output()
+        if backend == "figurewidget":
+            view = go.FigureWidget()
+            view._config = dict(PLOTLY_CONFIG)
+            self.view: W.Widget = view
+        else:
+            self.view = W.Output(layout=W.Layout(width="100%"))
         self.controls: dict[str, W.Widget] = self._make_controls()
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
@@ -101,14 +182,20 @@ class _Explorer:
         self._setup()
         self.widget = W.VBox(
             [
-                W.HTML(f"<b>{html.escape(self.title)}</b>"),
+                W.HTML(
+                    f'<h3 class="rapprochement-title" style="margin:4px 0;font-size:1.1em">'
+                    f"{html.escape(self.title)}</h3>"
+                ),
                 self._control_box(),
                 self.message,
                 self.view,
+                self.summary,
                 *self.extra,
+                AccessibleControls(),
             ],
-            layout=W.Layout(width="100%"),
+            layout=W.Layout(width="100%", max_width="100%"),
         )
+        self.widget.add_class("rapprochement-explorer")
         self.update()
 
     # -- to override ---------------------------------------------------------------------
@@ -134,25 +221,37 @@ class _Explorer:
         return {name: control.value for name, control in self.controls.items()}
 
     def update(self) -> None:
-        """Rebuild the figure from the controls; on a ValueError show its message instead."""
+        """Rebuild the figure from the controls; on any error show its message instead.
+
+        A :class:`ValueError` (an impossible setting) shows its message as it is; any other
+        exception is a bug, shown with its type so that a student can report it. Either way
+        the chart keeps its last valid state and every control keeps working.
+        """
         started = time.perf_counter()
         try:
             fig, note = self.build()
         except ValueError as exc:
-            self.error = str(exc)
-            self.message.value = _message_html(self.error, "error")
-            self.last_update_ms = (time.perf_counter() - started) * 1000
-            return
-        self.error, self.note = "", note
-        self.message.value = _message_html(note, "note")
-        self.figure = fig
-        self._draw(fig)
+            self._show_error(str(exc))
+        except Exception as exc:  # a bug: never leave the explorer frozen without a word
+            self._show_error(
+                f"unexpected {type(exc).__name__}: {exc}. Please report this setting to your "
+                "instructor; the other controls still work."
+            )
+        else:
+            self.error, self.note = "", note
+            self.message.value = _message_html(note, "note")
+            self.figure = fig
+            self._draw(fig)
+            self.summary.value = _summary_html(F.figure_summary(fig))
         self.last_update_ms = (time.perf_counter() - started) * 1000
 
+    def _show_error(self, text: str) -> None:
+        self.error = text
+        self.message.value = _message_html(text, "error")
+
     def _draw(self, fig: go.Figure) -> None:
-        # a FigureWidget has no container width to fit to and falls back to 700 px, which
-        # leaves little room beside the legend; notebooks are about 1000 px wide
-        fig.layout.width = self.chart_width
+        # no fixed width: the chart fills its output area and follows it when it resizes
+        fig.layout.width = None
         if isinstance(self.view, go.FigureWidget):
             with self.view.batch_update():
                 self.view.update(data=fig.data, layout=fig.layout, overwrite=True)
@@ -160,10 +259,19 @@ class _Explorer:
             out: W.Output = self.view  # type: ignore[assignment]
             out.clear_output(wait=True)
             with out:
-                fig.show(renderer=_plotly_renderer())
+                fig.show(renderer=_plotly_renderer(), config=PLOTLY_CONFIG)
+
+    def __repr__(self) -> str:
+        return (
+            f"<{self.title}: an interactive chart. Run the notebook's cells (Run > Run All "
+            "Cells) to use its controls.>"
+        )
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        # what a reader sees where the widget cannot be drawn (not run yet, GitHub, export)
+        bundle["text/plain"] = repr(self)
+        return bundle
 
 
 def _target_options(targets: pd.DataFrame) -> list[tuple[str, str]]:
@@ -378,7 +486,7 @@ class GrowthProjector(_Explorer):
             + shown.to_html(index=False, border=0, escape=True, classes="rapprochement-growth")
         )
         met = table[table["reached at this rate"] == "already met"]["target"].tolist()
-        note = ""
+        note = "" if v["targets"] else "No target selected: pick one or more in the list."
         if met:
             note = (
                 f"Already met in the base year {v['base_year']}: {'; '.join(met)}. "
