@@ -37,6 +37,7 @@ __all__ = [
     "cpi_series",
     "currency_frame",
     "fact_check_table",
+    "figure_series",
     "figure_summary",
     "growth_table",
     "missing_years",
@@ -1194,6 +1195,28 @@ def _finite(values: Iterable[object]) -> list[float]:
     return out
 
 
+def _shown_series(fig: go.Figure) -> list[tuple[str, list[float], list[float]]]:
+    """(name, xs, ys) of each trace that has a legend entry and at least one finite point."""
+    out = []
+    for trace in fig.data:
+        if trace.showlegend is False or not trace.name or trace.y is None or trace.x is None:
+            continue
+        pairs = [
+            (float(x), float(y))
+            for x, y in zip(trace.x, trace.y, strict=False)
+            if _finite([y]) and _finite([x])
+        ]
+        if pairs:
+            name = re.sub(r"<[^>]+>", "", str(trace.name))
+            out.append((name, [p[0] for p in pairs], [p[1] for p in pairs]))
+    return out
+
+
+def figure_series(fig: go.Figure) -> list[str]:
+    """Names of the series a chart shows (legend entries with at least one point)."""
+    return [name for name, _, _ in _shown_series(fig)]
+
+
 def figure_summary(fig: go.Figure) -> str:
     """A one-sentence text alternative for a chart: its title, its series and their ranges.
 
@@ -1203,17 +1226,7 @@ def figure_summary(fig: go.Figure) -> str:
     meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
     title = str(meta.get("title") or fig.layout.title.text or "Chart")
     parts = []
-    for trace in fig.data:
-        if trace.showlegend is False or not trace.name or trace.y is None or trace.x is None:
-            continue
-        pairs = [
-            (x, y) for x, y in zip(trace.x, trace.y, strict=False) if _finite([y]) and _finite([x])
-        ]
-        if not pairs:
-            continue
-        name = re.sub(r"<[^>]+>", "", str(trace.name))
-        xs = [p[0] for p in pairs]
-        ys = [p[1] for p in pairs]
+    for name, xs, ys in _shown_series(fig):
         lo, hi = min(ys), max(ys)
         span = f"{min(xs):g}-{max(xs):g}" if min(xs) != max(xs) else f"{min(xs):g}"
         values = f"{lo:,.1f}" if lo == hi else f"{lo:,.1f} to {hi:,.1f}"

@@ -320,11 +320,8 @@ def timeline_summary(fig: go.Figure) -> str:
     return f"{title}: {total} events by theme ({per_theme}). Hover over a marker for details."
 
 
-def _summary_html(text: str) -> str:
-    return (
-        '<p class="rapprochement-summary" role="status" aria-live="polite" '
-        f'style="margin:2px 0;color:#333">{html.escape(text)}</p>'
-    )
+def _timeline_series(fig: go.Figure) -> list[str]:
+    return [t.name for t in fig.data if t.x is not None and len(t.x)]
 
 
 class TimelineWidget(widgets.VBox):
@@ -376,7 +373,8 @@ class TimelineWidget(widgets.VBox):
         self.summary = widgets.HTML("")
         self.years.observe(self.update, names="value")
         self.categories.observe(self.update, names="value")
-        self.summary.value = _summary_html(timeline_summary(self.figure))
+        self._updates = 0
+        self._show_summary(self.figure)
         from .widgets import AccessibleControls
 
         super().__init__(
@@ -392,17 +390,27 @@ class TimelineWidget(widgets.VBox):
         )
         self.add_class("rapprochement-explorer")
 
+    def _show_summary(self, fig: go.Figure) -> None:
+        from .widgets import _summary_html
+
+        self._updates += 1
+        self.summary.value = _summary_html(
+            timeline_summary(fig), _timeline_series(fig), self._updates
+        )
+
     def update(self, _change: object = None) -> None:
         """Redraw the figure from the current control values (called on every change)."""
         chosen = list(self.categories.value)
         if not chosen:
             self.message.value = "<b>Choose at least one theme</b> to see events."
+            self._show_summary(self.figure)
             return
         lo, hi = self.years.value
         try:
             new = timeline_figure(self._events, lo, hi, chosen, self._marked)
         except Exception as err:  # defensive: the controls cannot normally produce these
             self.message.value = f"<b>Cannot draw this selection:</b> {html.escape(str(err))}"
+            self._show_summary(self.figure)
             return
         empty = not any(len(t.x) for t in new.data)
         self.message.value = "No events in these years for the chosen themes." if empty else ""
@@ -416,7 +424,7 @@ class TimelineWidget(widgets.VBox):
             fig.layout.yaxis.categoryarray = new.layout.yaxis.categoryarray
             fig.layout.yaxis.range = new.layout.yaxis.range
             fig.layout.height = new.layout.height
-        self.summary.value = _summary_html(timeline_summary(new))
+        self._show_summary(new)
 
     def __repr__(self) -> str:
         lo, hi = self.years.value

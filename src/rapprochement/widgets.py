@@ -81,7 +81,8 @@ function patch(root) {
       if (!sel.getAttribute("aria-label")) sel.setAttribute("aria-label", text);
       sel.setAttribute("data-lm-suppress-shortcuts", "true");
     });
-    var group = box.querySelector(".widget-toggle-buttons");
+    var group = box.matches(".widget-toggle-buttons") ? box
+      : box.querySelector(".widget-toggle-buttons");
     if (group) {
       group.setAttribute("role", "group");
       if (group.getAttribute("aria-label") !== text) group.setAttribute("aria-label", text);
@@ -121,6 +122,14 @@ class AccessibleControls(anywidget.AnyWidget):
     """
 
     _esm = traitlets.Unicode(_A11Y_ESM).tag(sync=True)
+    # Let the chart shrink with its output area: the boxes are flex containers, whose items
+    # keep at least their content's width unless told otherwise (so a chart drawn at 1366 px
+    # stayed that wide after the window narrowed).
+    _css = traitlets.Unicode(
+        ".rapprochement-explorer, .rapprochement-explorer .widget-box,"
+        " .rapprochement-explorer .widget-box > *, .rapprochement-explorer > * "
+        "{min-width: 0; max-width: 100%;}"
+    ).tag(sync=True)
 
 
 def _message_html(text: str, kind: Literal["error", "note"]) -> str:
@@ -140,10 +149,16 @@ def _message_html(text: str, kind: Literal["error", "note"]) -> str:
     )
 
 
-def _summary_html(text: str) -> str:
-    """The chart's text alternative, read out by screen readers when it changes."""
+def _summary_html(text: str, series: list[str], count: int) -> str:
+    """The chart's text alternative, read out by screen readers when it changes.
+
+    ``data-series`` (the names of the series drawn) and ``data-update`` (a count of updates,
+    errors included) let the browser tests wait for a redraw instead of sleeping.
+    """
+    names = html.escape("|".join(series))
     return (
-        '<p class="rapprochement-summary" role="status" aria-live="polite" '
+        f'<p class="rapprochement-summary" role="status" aria-live="polite" '
+        f'data-update="{count}" data-series="{names}" '
         f'style="margin:2px 0;color:#333">{html.escape(text)}</p>'
     )
 
@@ -169,6 +184,7 @@ class _Explorer:
         self.note: str = ""
         self.figure: go.Figure | None = None
         self.last_update_ms: float = 0.0
+        self._updates = 0
         if backend == "figurewidget":
             view = go.FigureWidget()
             view._config = dict(PLOTLY_CONFIG)
@@ -242,8 +258,16 @@ class _Explorer:
             self.message.value = _message_html(note, "note")
             self.figure = fig
             self._draw(fig)
-            self.summary.value = _summary_html(F.figure_summary(fig))
+        self._updates += 1
+        self._show_summary()
         self.last_update_ms = (time.perf_counter() - started) * 1000
+
+    def _show_summary(self) -> None:
+        if self.figure is None:
+            text, series = "No chart yet: " + (self.error or "nothing to draw."), []
+        else:
+            text, series = F.figure_summary(self.figure), F.figure_series(self.figure)
+        self.summary.value = _summary_html(text, series, self._updates)
 
     def _show_error(self, text: str) -> None:
         self.error = text
