@@ -61,7 +61,7 @@ PLOTLY_CONFIG = F.PLOTLY_CONFIG
 
 _A11Y_ESM = """
 function patch(root) {
-  root.querySelectorAll(".widget-inline-hbox").forEach(function (box) {
+  root.querySelectorAll(".widget-inline-hbox, .widget-toggle-buttons").forEach(function (box) {
     var label = box.querySelector(":scope > .widget-label");
     var text = label ? label.textContent.trim() : "";
     if (!text) return;

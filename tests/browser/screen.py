@@ -12,7 +12,8 @@ from rapprochement import quiz
 
 # -- layout -------------------------------------------------------------------------------
 
-OVERFLOWING_CHARTS = """() => [...document.querySelectorAll('.jp-OutputArea-output .js-plotly-plot')]
+OVERFLOWING_CHARTS = """() => [...document.querySelectorAll(
+    '.jp-OutputArea-output .js-plotly-plot')]
     .map((gd, i) => {
         const svg = gd.querySelector('.main-svg');
         const out = gd.closest('.jp-OutputArea-output');
