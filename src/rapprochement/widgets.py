@@ -22,6 +22,7 @@ from __future__ import annotations
 import html
 import sys
 import time
+from pathlib import Path
 from typing import Any, Literal
 
 import anywidget
@@ -55,6 +56,8 @@ DEFAULT_TARGETS = (
 )
 
 _WIDE = {"description_width": "initial"}
+#: Folder, relative to the notebooks, of the pictures shown before an explorer has run.
+STATIC_DIR = "figures"
 
 
 PLOTLY_CONFIG = F.PLOTLY_CONFIG
@@ -95,17 +98,31 @@ function patch(root) {
 }
 export default {
   render({ model, el }) {
-    var observer = null, tries = 0;
+    var observer = null, sizer = null, tries = 0;
     function start() {
       var root = el.closest(".rapprochement-explorer");
       if (!root) { if (tries++ < 400) setTimeout(start, 50); return; }
       patch(root);
+      // The FigureWidget redraws to its box's width on a window "resize" event, which can come
+      // before JupyterLab has narrowed the notebook; tell it again once the box has changed.
+      var lastWidth = root.getBoundingClientRect().width, timer = null;
+      sizer = new ResizeObserver(function () {
+        var w = root.getBoundingClientRect().width;
+        if (Math.abs(w - lastWidth) < 1) return;
+        lastWidth = w;
+        clearTimeout(timer);
+        timer = setTimeout(function () { window.dispatchEvent(new Event("resize")); }, 100);
+      });
+      sizer.observe(root);
       observer = new MutationObserver(function () { patch(root); });
       observer.observe(root, {subtree: true, childList: true, attributes: true,
                               attributeFilter: ["class", "disabled"]});
     }
     start();
-    return function () { if (observer) observer.disconnect(); };
+    return function () {
+      if (observer) observer.disconnect();
+      if (sizer) sizer.disconnect();
+    };
   }
 };
 """
@@ -172,6 +189,8 @@ class _Explorer:
     """Shared machinery: build a figure from the controls, show it or show why not."""
 
     title = ""
+    #: file stem of the picture of the default state in ``notebooks/figures/``
+    static_name = ""
 
     def __init__(self, *, backend: Backend | None = None) -> None:
         backend = backend or DEFAULT_BACKEND
@@ -293,8 +312,22 @@ class _Explorer:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         bundle = self.widget._repr_mimebundle_(**kwargs)
-        # what a reader sees where the widget cannot be drawn (not run yet, GitHub, export)
+        # What a reader sees where the widget cannot be drawn (before Run All, on GitHub, in
+        # an HTML export): a short text and, next to the notebooks, a picture of the default
+        # state made by scripts/make_static_figures.py (linked, not embedded, so that the
+        # notebook stays small and an export next to the notebooks needs no network).
         bundle["text/plain"] = repr(self)
+        picture = Path(STATIC_DIR) / f"{self.static_name}.png"
+        if self.static_name and Path.cwd().joinpath(picture).is_file():
+            alt = "Picture of the default setting. " + (
+                F.figure_summary(self.figure) if self.figure is not None else ""
+            )
+            bundle["text/html"] = (
+                f'<figure class="rapprochement-static" style="margin:0">'
+                f'<img src="{picture.as_posix()}" alt="{html.escape(alt)}" '
+                'style="max-width:100%;height:auto">'
+                f"<figcaption>{html.escape(repr(self))}</figcaption></figure>"
+            )
         return bundle
 
 
@@ -306,6 +339,7 @@ class TargetExplorer(_Explorer):
     """Trade against official targets: years, flow, source, nominal or real dollars, targets."""
 
     title = "Target explorer"
+    static_name = "target-explorer"
 
     def __init__(
         self,
@@ -416,6 +450,7 @@ class GrowthProjector(_Explorer):
     """A constant-growth path from a base year beside the actual series, with targets."""
 
     title = "Growth projector"
+    static_name = "growth-projector"
 
     def __init__(
         self,
@@ -523,6 +558,7 @@ class PartnerShares(_Explorer):
     """Each partner's weight in the other's trade (claims C06 and C15)."""
 
     title = "Dependence: each partner's share in the other's trade"
+    static_name = "partner-shares"
 
     def __init__(
         self,
@@ -577,6 +613,7 @@ class SettlementCurrencies(_Explorer):
     """Reported currency shares in settlements, one trace per measure (claim C14)."""
 
     title = "Currencies: what settles Russia-China trade?"
+    static_name = "settlement-currencies"
 
     def __init__(
         self, settlements: pd.DataFrame | None = None, *, backend: Backend | None = None

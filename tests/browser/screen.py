@@ -118,6 +118,9 @@ def answer_every_question(page: Any, quiz_id: str) -> list[str]:
 # -- widgets -------------------------------------------------------------------------------
 
 ROOTS = ".rapprochement-explorer"
+#: Upper bound for one redraw. The wait ends as soon as the redraw condition holds; the bound
+#: is long because a shared 2-core machine under full load has been seen to take 20 s.
+STEP_TIMEOUT = 60_000
 
 _STATE = """(i) => {
     const root = document.querySelectorAll('.rapprochement-explorer')[i];
@@ -159,7 +162,7 @@ def _step(page: Any, i: int, action: Any, what: str, log: list[str]) -> None:
     before = state(page, i)["update"]
     action()
     try:
-        page.wait_for_function(_REDRAWN, arg=[i, before], timeout=20_000)
+        page.wait_for_function(_REDRAWN, arg=[i, before], timeout=STEP_TIMEOUT)
     except Exception as exc:
         raise AssertionError(f"{what}: no redraw; state {state(page, i)}; steps {log}") from exc
     after = state(page, i)
@@ -197,7 +200,12 @@ def move_every_control(page: Any, i: int) -> list[str]:
             press()
             if _value_now(handle) == old:
                 continue
-            page.wait_for_function(_REDRAWN, arg=[i, before], timeout=20_000)
+            try:
+                page.wait_for_function(_REDRAWN, arg=[i, before], timeout=STEP_TIMEOUT)
+            except Exception as exc:
+                raise AssertionError(
+                    f"{name} {key}: no redraw; state {state(page, i)}; steps {log}"
+                ) from exc
             log.append(f"{name} {key} -> {_value_now(handle)}")
     selects = root.locator("select:not([multiple])")
     for s in range(selects.count()):
