@@ -178,21 +178,15 @@ QUIZ_COLORS = {
 # ``typeset`` (JupyterLab 4, or an HTML export without MathJax) it loads MathJax 3 from a CDN,
 # and it calls ``MathJax.typeset`` after every answer, which throws. Our quizzes contain no
 # mathematics (currency is written "USD 100bn"), so its script runs in a scope where
-# ``MathJax`` is undefined. The suffix makes answers reachable by keyboard and names the
-# number inputs for screen readers.
+# ``MathJax`` is undefined. The suffix keeps JupyterLab's shortcuts away from the answer
+# controls (arrow keys) and names the number inputs for screen readers.
 _SCRIPT_PREFIX = "(function () {\nvar MathJax = undefined;\n"
 _SCRIPT_SUFFIX = """
 function rapprochementQuizA11y(root) {
-  root.querySelectorAll(".MCButton").forEach(function (b) {
-    if (b.dataset.a11y) return;
-    b.dataset.a11y = "1";
-    b.setAttribute("role", "button");
-    b.setAttribute("tabindex", "0");
-    b.addEventListener("keydown", function (e) {
-      if (e.key === "Enter" || e.key === " ") {
-        e.preventDefault(); e.stopPropagation(); b.click();
-      }
-    });
+  // each answer is a label around a visually hidden radio button: keyboard users reach it
+  // with Tab and choose with Space; arrow keys must move between answers, not notebook cells
+  root.querySelectorAll(".MCButton input").forEach(function (inp) {
+    inp.setAttribute("data-lm-suppress-shortcuts", "true");
   });
   root.querySelectorAll("input.Input-text").forEach(function (inp) {
     if (!inp.getAttribute("aria-label")) {

@@ -108,9 +108,10 @@ def answer_every_question(page: Any, quiz_id: str) -> list[str]:
             right = wrap.locator(".MCButton[data-correct='true']").first
             wrong.click()
             seen.append(_wait_feedback(page, i, "incorrect"))
-            # and by keyboard: the right answer is a focusable button
-            right.focus()
-            right.press("Enter")
+            # and by keyboard: each answer holds a radio button, chosen with Space
+            radio = right.locator("input")
+            radio.focus()
+            radio.press("Space")
             seen.append(_wait_feedback(page, i, "correct"))
     return seen
 
@@ -265,6 +266,6 @@ def axe_violations(page: Any) -> list[str]:
     found = []
     for v in results.response["violations"]:
         if v["impact"] in ("serious", "critical"):
-            targets = [", ".join(map(str, n["target"])) for n in v["nodes"][:3]]
+            targets = [n["html"][:160] for n in v["nodes"][:3]]
             found.append(f"{v['id']} ({v['impact']}, {len(v['nodes'])} nodes): {targets}")
     return found
