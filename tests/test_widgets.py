@@ -264,8 +264,19 @@ def test_before_the_kernel_runs_a_reader_sees_text_and_a_picture(explorer, tmp_p
     bundle = explorer._repr_mimebundle_()
     assert "VBox(" not in bundle["text/plain"] and "Run All" in bundle["text/plain"]
     monkeypatch.chdir(tmp_path)
-    assert "text/html" not in explorer._repr_mimebundle_()  # no picture to link to here
+    assert explorer.static_html() is None  # no picture to link to here
     (tmp_path / "figures").mkdir()
     (tmp_path / "figures" / "target-explorer.png").write_bytes(b"\x89PNG")
-    page = explorer._repr_mimebundle_()["text/html"]
+    page = explorer.static_html()
     assert 'src="figures/target-explorer.png"' in page and 'alt="Picture of the default' in page
+    # displayed as two outputs: the widget, then the picture (exports prefer the widget's
+    # format within one output, which draws nothing without a kernel)
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    InteractiveShell.instance()
+    with capture_output() as shown:
+        explorer._ipython_display_()
+    kinds = [sorted(o.data) for o in shown.outputs]
+    assert "application/vnd.jupyter.widget-view+json" in kinds[0]
+    assert "text/html" in kinds[1] and "rapprochement-static" in shown.outputs[1].data["text/html"]

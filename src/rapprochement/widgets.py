@@ -103,6 +103,11 @@ export default {
       var root = el.closest(".rapprochement-explorer");
       if (!root) { if (tries++ < 400) setTimeout(start, 50); return; }
       patch(root);
+      // the picture shown to readers without a kernel is not needed once the widget is live
+      var cell = root.closest(".jp-Cell, .jp-OutputArea");
+      if (cell) cell.querySelectorAll(".rapprochement-static").forEach(function (f) {
+        f.style.display = "none";
+      });
       // The FigureWidget redraws to its box's width on a window "resize" event, which can come
       // before JupyterLab has narrowed the notebook; tell it again once the box has changed.
       var lastWidth = root.getBoundingClientRect().width, timer = null;
@@ -312,23 +317,43 @@ class _Explorer:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         bundle = self.widget._repr_mimebundle_(**kwargs)
-        # What a reader sees where the widget cannot be drawn (before Run All, on GitHub, in
-        # an HTML export): a short text and, next to the notebooks, a picture of the default
-        # state made by scripts/make_static_figures.py (linked, not embedded, so that the
-        # notebook stays small and an export next to the notebooks needs no network).
+        # what a reader sees where the widget cannot be drawn (before Run All, GitHub, export)
         bundle["text/plain"] = repr(self)
-        picture = Path(STATIC_DIR) / f"{self.static_name}.png"
-        if self.static_name and Path.cwd().joinpath(picture).is_file():
-            alt = "Picture of the default setting. " + (
-                F.figure_summary(self.figure) if self.figure is not None else ""
-            )
-            bundle["text/html"] = (
-                f'<figure class="rapprochement-static" style="margin:0">'
-                f'<img src="{picture.as_posix()}" alt="{html.escape(alt)}" '
-                'style="max-width:100%;height:auto">'
-                f"<figcaption>{html.escape(repr(self))}</figcaption></figure>"
-            )
         return bundle
+
+    def static_html(self) -> str | None:
+        """A picture of the default state for readers without a live kernel, or None.
+
+        The picture (made by scripts/make_static_figures.py) sits next to the notebooks and
+        is linked, not embedded, so that the notebook stays small and an HTML export saved
+        next to the notebooks shows it with no network.
+        """
+        picture = Path(STATIC_DIR) / f"{self.static_name}.png"
+        if not self.static_name or not Path.cwd().joinpath(picture).is_file():
+            return None
+        alt = "Picture of the default setting. " + (
+            F.figure_summary(self.figure) if self.figure is not None else ""
+        )
+        return (
+            '<figure class="rapprochement-static" style="margin:0">'
+            f'<img src="{picture.as_posix()}" alt="{html.escape(alt)}" '
+            'style="max-width:100%;height:auto">'
+            f"<figcaption>{html.escape(repr(self))}</figcaption></figure>"
+        )
+
+    def _ipython_display_(self) -> None:
+        """The live widget, then (as its own output) the static picture.
+
+        Front ends pick one format per output, and both JupyterLab and nbconvert prefer the
+        widget's; a separate output keeps the picture for readers without a kernel. Once the
+        widget is live, :class:`AccessibleControls` hides the picture in the same cell.
+        """
+        from IPython.display import HTML, display
+
+        display(self._repr_mimebundle_(), raw=True)
+        picture = self.static_html()
+        if picture is not None:
+            display(HTML(picture))
 
 
 def _target_options(targets: pd.DataFrame) -> list[tuple[str, str]]:

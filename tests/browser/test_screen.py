@@ -69,6 +69,15 @@ def student_page(chromium: Any, lab_server: str) -> Iterator[Any]:
             context.close()
 
 
+def _chart_screenshots(page: Any, stem: str) -> None:
+    """Each output holding a chart, as a picture in artifacts/ (for a person to look at)."""
+    outputs = page.locator(".jp-OutputArea-output:has(.js-plotly-plot)")
+    for k in range(outputs.count()):
+        outputs.nth(k).scroll_into_view_if_needed()
+        lab.ARTIFACTS.mkdir(exist_ok=True)
+        outputs.nth(k).screenshot(path=str(lab.ARTIFACTS / f"{stem}-chart{k}.png"))
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_what_a_student_sees(student_page: Any, lab_server: str, notebook: str) -> None:
@@ -93,7 +102,7 @@ def test_what_a_student_sees(student_page: Any, lab_server: str, notebook: str) 
         )
     problems = lab.page_problems(page)
     assert not problems, problems
-    lab.screenshot(page, f"screen-{name}-1366.png")
+    _chart_screenshots(page, f"screen-{name}-1366")
 
     # tables are never typeset as formulas
     assert screen.mathjax_in_tables(page) == 0, "MathJax typeset text inside an output table"
@@ -102,7 +111,7 @@ def test_what_a_student_sees(student_page: Any, lab_server: str, notebook: str) 
     assert not screen.overflowing_charts(page), screen.overflowing_charts(page)
     page.set_viewport_size({"width": 1024, "height": 900})
     screen.wait_for_charts_to_fit(page)
-    lab.screenshot(page, f"screen-{name}-1024.png")
+    _chart_screenshots(page, f"screen-{name}-1024")
 
     # every quiz question: once wrong, once right, each with its feedback
     if "quiz.show(" in code:
