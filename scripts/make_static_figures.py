@@ -22,7 +22,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from rapprochement import data, figures
+from rapprochement import data, figures, widgets
 from rapprochement.widgets import DEFAULT_TARGETS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,11 +35,12 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-WIDTH, HEIGHT = 1100, 600
+WIDTH, HEIGHT = 900, 700
 
 
 def static_figures() -> dict[str, go.Figure]:
-    """The figures to render, by file stem."""
+    """The figures to render, by file stem: the notebook 06 picture and each explorer's
+    default state (shown in place of the explorer before the notebook has run)."""
     trade, targets, cpi = data.load_trade(), data.load_targets(), data.load_us_cpi()
     fig = figures.target_explorer_figure(
         trade,
@@ -49,7 +50,11 @@ def static_figures() -> dict[str, go.Figure]:
         end=int(trade["year"].max()),
         target_ids=list(DEFAULT_TARGETS),
     )
-    return {"trade-vs-targets": fig}
+    figs = {"trade-vs-targets": fig}
+    for explorer in widgets.explorers().values():
+        assert explorer.figure is not None, explorer.error
+        figs[explorer.static_name] = explorer.figure
+    return figs
 
 
 def render(figs: dict[str, go.Figure], out: Path) -> list[Path]:
@@ -65,7 +70,7 @@ def render(figs: dict[str, go.Figure], out: Path) -> list[Path]:
         page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
         for stem, fig in figs.items():
             fig = go.Figure(fig)
-            fig.update_layout(width=WIDTH, height=HEIGHT, margin={"r": 20})
+            fig.update_layout(width=WIDTH)
             html = Path(tmp) / f"{stem}.html"
             fig.write_html(
                 html,

@@ -83,10 +83,10 @@ def test_unverified_values_are_hollow_and_say_so(frames):
 
 def test_targets_with_and_without_deadline(frames):
     fig = _explorer(frames, start=2000, end=2025, target_ids=["100bn-by-2015", "250bn-by-unstated"])
-    hundred = _trace(fig, "$100bn by 2015")
+    hundred = _trace(fig, "USD 100bn by 2015")
     assert list(hundred.x) == [2011, 2015] and list(hundred.y) == [100, 100]
     assert hundred.marker.symbol[-1] == "diamond" and hundred.line.dash == "dash"
-    open_ended = _trace(fig, "$250bn no official deadline")
+    open_ended = _trace(fig, "USD 250bn no official deadline")
     assert open_ended.line.dash == "dot" and open_ended.mode == "lines"
     assert list(open_ended.x) == [2022, 2025]
 
@@ -98,7 +98,7 @@ def test_axis_stretches_to_a_later_deadline(frames):
 
 def test_real_dollar_targets_are_converted_at_their_deadline(frames):
     fig = _explorer(frames, dollars="real", base_year=2025, target_ids=["200bn-by-2020"])
-    target = _trace(fig, "$200bn by 2020")
+    target = _trace(fig, "USD 200bn by 2020")
     assert target.y[0] == pytest.approx(200 * CPI[2025] / CPI[2020])
 
 
@@ -148,14 +148,14 @@ def test_years_text_compresses_runs():
 
 def test_targets_table_against_the_csv(frames):
     table = F.targets_table(frames["trade"], frames["targets"]).set_index("target")
-    row = table.loc["$100bn by 2015 (set 2011)"]
+    row = table.loc["USD 100bn by 2015 (set 2011)"]
     assert row["GACC total in deadline year (US$ bn)"] == GACC_TOTAL[2015]
     assert row["first year above target"] == "2018"
     assert row["outcome (from the data)"] == "missed"
-    row = table.loc["$200bn by 2024 (set 2019)"]
+    row = table.loc["USD 200bn by 2024 (set 2019)"]
     assert row["GACC total in deadline year (US$ bn)"] == GACC_TOTAL[2024]
     assert (row["first year above target"], row["outcome (from the data)"]) == ("2023", "met early")
-    row = table.loc["$250bn no official deadline (set 2022)"]
+    row = table.loc["USD 250bn no official deadline (set 2022)"]
     assert row["deadline"] == "none stated" and row["outcome (from the data)"] == (
         "not reached by 2025"
     )
@@ -179,11 +179,11 @@ def test_recomputed_outcomes_agree_with_recorded_status(frames):
 def test_fact_check_table(frames):
     table = F.fact_check_table(frames["trade"]).set_index("check")
     gacc = table["China customs (GACC)"]
-    assert gacc["first year above $100bn"] == "2018 ($107.06bn)"
-    assert gacc["first year above $200bn"] == "2023 ($240.11bn)"
+    assert gacc["first year above USD 100bn"] == "2018 (USD 107.06bn)"
+    assert gacc["first year above USD 200bn"] == "2023 (USD 240.11bn)"
     # 228.105 / 244.81 - 1 = -6.82% (GACC announced -6.9% against its revised 2024 base)
     assert gacc["latest year-on-year change"] == "2024 to 2025: -6.8%"
-    assert table.loc["first year above $100bn", "Russian side"] == "2018 ($108.3bn)"
+    assert table.loc["first year above USD 100bn", "Russian side"] == "2018 (USD 108.3bn)"
 
 
 # --- growth projector -----------------------------------------------------------------------
@@ -306,7 +306,7 @@ def test_every_chart_has_units_a_source_line_and_safe_colours(frames):
     for fig in _all_figures(frames):
         assert fig.layout.yaxis.title.text
         assert fig.layout.xaxis.title.text or fig.layout.xaxis2.title.text
-        notes = [a.text for a in fig.layout.annotations if a.y < 0]
+        notes = [a.text for a in fig.layout.annotations if a.y <= 0 and a.yanchor == "top"]
         assert notes and any("data/" in n for n in notes), "no source line under the chart"
         colours = set()
         for t in fig.data:

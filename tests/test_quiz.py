@@ -174,3 +174,35 @@ def test_show_is_deterministic_and_leaves_random_state_alone():
     js = first.outputs[1].data["application/javascript"]
     assert re.match(r'<div id="[A-Za-z]{12}"', html)
     assert "new era" in js and "show_questions" in js
+
+
+def test_precision_zero_is_refused(tmp_path):
+    # jupyterquiz calls toPrecision(0), a RangeError: the question then gave no feedback
+    question = {
+        "type": "numeric",
+        "question": "Year?",
+        "precision": 0,
+        "answers": [
+            {"type": "value", "value": 2018, "correct": True, "feedback": "Right."},
+            {"type": "default", "feedback": "No."},
+        ],
+        "source": {"table": "trade", "where": {"year": 2018}, "column": "year"},
+    }
+    (tmp_path / "p.json").write_text(json.dumps([question]))
+    with pytest.raises(quiz.QuizFormatError, match="precision"):
+        quiz.load("p", tmp_path)
+
+
+def test_quiz_text_never_triggers_mathjax():
+    # "$100bn ... $200bn" was typeset as a formula (a raw "\(" offline): write "USD 100bn"
+    for quiz_id in quiz.available():
+        text = json.dumps(quiz.load(quiz_id), ensure_ascii=False)
+        assert "$" not in text, f"{quiz_id}: a dollar sign"
+
+
+def test_quiz_script_leaves_mathjax_alone():
+    html, js = quiz.render("06-trade-and-targets")
+    # jupyterquiz's code runs where MathJax is undefined: no CDN load, no typeset() error
+    assert js.startswith("(function () {\nvar MathJax = undefined;")
+    assert js.rstrip().endswith("})();")
+    assert "--jq-numeric-input-bg: #FFFFFF" in html

@@ -142,3 +142,18 @@ def test_events_table_keeps_the_order_given(events):
     assert list(table.index) == [1, 2]
     with pytest.raises(ValueError, match="did you mean"):
         timeline.events_table(events, ["2019-06-06"])
+
+
+def test_labels_sit_above_the_lanes_and_hide_no_marker(events):
+    # 07 cell 9: the label of the 1997 declaration used to cover the 2001 treaty's marker
+    fig = timeline.timeline_figure(events, 1996, 2022, highlight=["1997-04-23", "2021-03-23"])
+    lanes = list(fig.layout.yaxis.categoryarray)
+    labels = [a for a in fig.layout.annotations if a.showarrow]
+    assert labels
+    for a in labels:
+        assert a.ayref == "y" and a.yanchor == "bottom"
+        assert a.ay > len(lanes) - 0.5, "label box inside the lanes"
+        assert a.ay < fig.layout.yaxis.range[1]
+    close = timeline.timeline_figure(events, 1996, 2022, highlight=["2021-03-23", "2021-06-28"])
+    rows = [a.ay for a in close.layout.annotations if a.showarrow]
+    assert len(set(rows)) == 2, "labels of events three months apart share a row"

@@ -100,7 +100,7 @@ def test_both_sources_draw_the_gap_panel(explorer):
 def test_target_choice_changes_the_traces(explorer):
     explorer.controls["targets"].value = ("250bn-by-unstated",)
     targets = [t for t in explorer.view.data if t.name and t.name.startswith("Target")]
-    assert [t.name for t in targets] == ["Target $250bn no official deadline (set 2022)"]
+    assert [t.name for t in targets] == ["Target USD 250bn no official deadline (set 2022)"]
     explorer.controls["targets"].value = ()
     assert "No target selected" in explorer.note
 
@@ -130,7 +130,7 @@ def test_projection_follows_the_controls(projector):
     proj = next(t for t in projector.view.data if t.name.startswith("Projected"))
     assert proj.x[0] == 2019 and proj.y[0] == 110.75
     assert proj.y[1] == pytest.approx(110.75 * 1.05)
-    row = projector.table.set_index("target").loc["$200bn by 2024 (set 2019)"]
+    row = projector.table.set_index("target").loc["USD 200bn by 2024 (set 2019)"]
     assert row["reached at this rate"] == "2032"  # 110.75 x 1.05^13 = 208.8 >= 200
     assert "2032" in projector.table_html.value
 
@@ -211,3 +211,72 @@ def test_no_setting_of_the_projector_raises(projector, base, rate, source):
         assert projector.error  # the base year may be refused first (Russian-side gaps)
         if source == "china_customs":  # complete series: the rate is the only problem
             assert "-100%" in projector.error
+
+
+def test_deselecting_every_target_keeps_the_projector_working(projector):
+    # this used to raise a KeyError inside build() that update() did not catch: the explorer
+    # froze and every later control change did nothing
+    projector.controls["targets"].value = ()
+    assert projector.error == ""
+    assert "No target selected" in projector.message.value
+    assert not any(t.name.startswith("Target") for t in projector.view.data)
+    projector.controls["rate_pct"].value = 12.0
+    projector.controls["base_year"].value = 2015
+    projected = next(t for t in projector.view.data if t.name.startswith("Projected"))
+    assert "+12.0% a year from 2015" in projected.name
+
+
+def test_an_unexpected_error_is_shown_and_the_controls_keep_working(projector, monkeypatch):
+    def broken():
+        raise KeyError("boom")
+
+    before = list(projector.view.data[0].y)
+    monkeypatch.setattr(projector, "build", broken)
+    projector.controls["rate_pct"].value = 7.0  # must not raise out of the observer
+    assert "KeyError" in projector.error and 'role="alert"' in projector.message.value
+    assert list(projector.view.data[0].y) == before  # the chart keeps its last state
+    monkeypatch.undo()
+    projector.controls["rate_pct"].value = 8.0
+    assert projector.error == ""
+
+
+def test_summary_follows_the_chart(explorer):
+    assert 'data-update="1"' in explorer.summary.value
+    explorer.controls["source"].value = "both"
+    summary = explorer.summary.value
+    assert 'data-update="2"' in summary
+    assert "Gap: China customs minus Russian side" in summary
+    assert "China-Russia goods trade against official targets" in summary
+    explorer.controls["end"].value = 1995  # before the start year (2000): refused
+    assert explorer.error and 'data-update="3"' in explorer.summary.value  # still counted
+
+
+def test_controls_are_labelled_and_charts_fit_their_box(explorer):
+    for name, control in explorer.controls.items():
+        assert control.description, f"{name} has no visible label"
+    assert explorer.view.layout.width is None and explorer.view.layout.autosize
+    assert explorer.view._config["displaylogo"] is False
+    assert "rapprochement-explorer" in explorer.widget._dom_classes
+    assert any(isinstance(c, widgets.AccessibleControls) for c in explorer.widget.children)
+
+
+def test_before_the_kernel_runs_a_reader_sees_text_and_a_picture(explorer, tmp_path, monkeypatch):
+    bundle = explorer._repr_mimebundle_()
+    assert "VBox(" not in bundle["text/plain"] and "Run All" in bundle["text/plain"]
+    monkeypatch.chdir(tmp_path)
+    assert explorer.static_html() is None  # no picture to link to here
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "target-explorer.png").write_bytes(b"\x89PNG")
+    page = explorer.static_html()
+    assert 'src="figures/target-explorer.png"' in page and 'alt="Picture of the default' in page
+    # displayed as two outputs: the widget, then the picture (exports prefer the widget's
+    # format within one output, which draws nothing without a kernel)
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    InteractiveShell.instance()
+    with capture_output() as shown:
+        explorer._ipython_display_()
+    kinds = [sorted(o.data) for o in shown.outputs]
+    assert "application/vnd.jupyter.widget-view+json" in kinds[0]
+    assert "text/html" in kinds[1] and "rapprochement-static" in shown.outputs[1].data["text/html"]

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import math
 import re
+import textwrap
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from . import analysis
 from .data import FLOW_LABELS, FLOWS, REPORTER_LABELS, REPORTERS
@@ -35,6 +37,9 @@ __all__ = [
     "cpi_series",
     "currency_frame",
     "fact_check_table",
+    "figure_series",
+    "figure_summary",
+    "plain_tables",
     "growth_table",
     "missing_years",
     "partner_share_frame",
@@ -112,7 +117,28 @@ TRADE_SOURCE_NOTE = (
     "Source: China customs (GACC) and Russian-side figures as reported by the pages cited in "
     "data/trade.csv; goods only, US dollars, first release."
 )
-FONT = {"family": "Arial, Helvetica, sans-serif", "size": 13}
+FONT = {"family": "Arial, Helvetica, sans-serif", "size": 13, "color": "#222222"}
+#: Grey for secondary text (captions, axis lines) with 4.5:1 contrast or more on white.
+MUTED_TEXT = "#4D4D4D"
+#: Caption lines are wrapped to this many characters (fits a chart about 480 px wide).
+NOTE_WIDTH = 68
+#: Pixels between the bottom of the plot area and the caption (tick labels and axis title).
+NOTE_OFFSET = 62
+
+
+#: plotly's mode bar without what needs the internet (the plotly logo links to plotly.com;
+#: "send to cloud" uploads the chart); downloading a PNG stays. Used by the explorers and, for
+#: figures displayed as they are, set on plotly's notebook renderer when this module loads.
+PLOTLY_CONFIG: dict[str, object] = {
+    "displaylogo": False,
+    "showSendToCloud": False,
+    "modeBarButtonsToRemove": ["sendDataToCloud", "select2d", "lasso2d"],
+    "responsive": True,
+}
+pio.renderers["plotly_mimetype"].config = {
+    **pio.renderers["plotly_mimetype"].config,
+    **PLOTLY_CONFIG,
+}
 
 
 class SettingError(ValueError):
@@ -173,18 +199,34 @@ class _Spec:
 
 
 def _source_note(fig: _Spec, text: str, *, y: float = -0.2) -> None:
+    """Sources and reading notes under the chart (a caption; ``y`` is kept for callers).
+
+    The text is placed just under the plot area, below the x-axis title, with a pixel offset
+    (not a fraction of the plot height), and wrapped to short lines so that it fits the chart
+    from a narrow laptop screen up; the bottom margin grows with the number of lines.
+    """
+    del y
+    lines = [
+        line
+        for part in text.split("<br>")
+        for line in (textwrap.wrap(part, NOTE_WIDTH, break_long_words=False) or [""])
+    ]
     fig.add_annotation(
-        text=text,
+        text="<br>".join(lines),
         xref="paper",
         yref="paper",
         x=0,
-        y=y,
+        y=0,
+        yshift=-NOTE_OFFSET,
         xanchor="left",
         yanchor="top",
         showarrow=False,
         align="left",
-        font={"size": 11, "color": "#444444"},
+        font={"size": 11, "color": MUTED_TEXT},
     )
+    margin = dict(fig.layout.get("margin", {}))
+    margin["b"] = NOTE_OFFSET + 16 * len(lines) + 10
+    fig.update_layout(margin=margin)
 
 
 # A small explicit style instead of a named template: applying "plotly_white" deep-copies a
@@ -212,19 +254,41 @@ def _new_figure() -> _Spec:
 
 
 def _base_layout(fig: _Spec, *, title: str, height: int = 520, bottom: int = 120) -> None:
+    """Title, font, size and legend shared by every chart.
+
+    No fixed width: the chart takes the width of its output area (plotly's autosize), and the
+    legend sits in one or more rows between the title and the plot, where it is never cut
+    off at the right edge of a narrow screen.
+    """
+    del bottom
+    margin = {"l": 70, "r": 20, "t": 20, "b": NOTE_OFFSET + 40}
+    margin.update(fig.layout.get("margin", {}))
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        # The title is not drawn in the chart: a title and a legend above the plot both push
+        # the top margin and overlap (plotly sizes the margin for each alone), and a legend at
+        # the side is cut off on narrow screens. Explorers show the title as a heading above
+        # the chart; it is kept in layout.meta for the text alternative.
+        title={"text": ""},
+        meta={"title": title},
         font=FONT,
         height=height,
-        margin={"l": 70, "r": 20, "t": 60, "b": bottom + 20},
-        legend={"orientation": "v", "x": 1.02, "y": 1, "xanchor": "left"},
+        autosize=True,
+        margin=margin,
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": 1.02,
+            "yanchor": "bottom",
+            "font": {"size": 12},
+        },
         hovermode="closest",
         showlegend=True,
     )
 
 
 def _fmt_bn(value: float) -> str:
-    return f"${value:,.1f}bn" if value < 100 else f"${value:,.0f}bn"
+    return f"USD {value:,.1f}bn" if value < 100 else f"USD {value:,.0f}bn"
 
 
 def cpi_series(cpi: pd.DataFrame) -> pd.Series:
@@ -235,9 +299,13 @@ def cpi_series(cpi: pd.DataFrame) -> pd.Series:
 
 
 def target_label(row: pd.Series | dict) -> str:
-    """Short label of a target row from ``targets.csv``: "$100bn by 2015 (set 2011)"."""
+    """Short label of a target row from ``targets.csv``: "USD 100bn by 2015 (set 2011)".
+
+    Currency is written "USD", never "$": two dollar signs in one table cell or HTML widget
+    are read by MathJax as the start and end of a formula.
+    """
     low, high = float(row["target_usd_bn"]), row.get("target_high_usd_bn")
-    amount = f"${low:g}bn" if pd.isna(high) else f"${low:g}-{float(high):g}bn"
+    amount = f"USD {low:g}bn" if pd.isna(high) else f"USD {low:g}-{float(high):g}bn"
     deadline = row.get("deadline_year")
     when = "no official deadline" if pd.isna(deadline) else f"by {int(deadline)}"
     return f"{amount} {when} (set {int(row['year_set'])})"
@@ -581,7 +649,7 @@ def targets_table(trade: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
 def fact_check_table(trade: pd.DataFrame) -> pd.DataFrame:
     """The paper's trade statements in ¶9 beside what each reporter's annual totals show.
 
-    Rows: first year above $100bn, first year above $200bn, the latest year-on-year change.
+    Rows: first year above USD 100bn, first year above USD 200bn, the latest year-on-year change.
     Columns: check, China customs (GACC), Russian side. Values are computed from
     ``trade.csv`` with :mod:`rapprochement.analysis`; a reporter without the needed years says
     so instead of guessing.
@@ -593,9 +661,9 @@ def fact_check_table(trade: pd.DataFrame) -> pd.DataFrame:
         col = REPORTER_LABELS[reporter]
         for threshold in (100, 200):
             year = analysis.first_year_above(series, threshold)
-            key = f"first year above ${threshold}bn"
+            key = f"first year above USD {threshold}bn"
             rows.setdefault(key, {})[col] = (
-                "not in the data" if year is None else f"{year} (${series[year]:g}bn)"
+                "not in the data" if year is None else f"{year} (USD {series[year]:g}bn)"
             )
         last = int(series.index.max())
         growth = analysis.yoy_growth(series).get(last, math.nan)
@@ -673,7 +741,9 @@ def growth_table(
                 "note": note,
             }
         )
-    return pd.DataFrame(rows)
+    columns = ["target", "deadline", "reached at this rate", "growth needed from base year", "note"]
+    # the same columns when no target is chosen, so that callers can always index them
+    return pd.DataFrame(rows, columns=columns)
 
 
 def projection_figure(
@@ -717,7 +787,7 @@ def projection_figure(
             line={"color": color, "width": 2},
             marker={"size": 6, "color": color},
             connectgaps=False,
-            hovertemplate="%{x}: $%{y:.1f}bn (actual)<extra></extra>",
+            hovertemplate="%{x}: USD %{y:.1f}bn (actual)<extra></extra>",
         )
     )
     fig.add_trace(
@@ -728,7 +798,7 @@ def projection_figure(
             mode="lines",
             name=f"Projected: {rate:+.1%} a year from {base_year}",
             line={"color": OKABE_ITO["orange"], "width": 3, "dash": "dash"},
-            hovertemplate="%{x}: $%{y:.1f}bn (projected)<extra></extra>",
+            hovertemplate="%{x}: USD %{y:.1f}bn (projected)<extra></extra>",
         )
     )
     chosen = targets if target_ids is None else targets[targets["target_id"].isin(target_ids)]
@@ -940,7 +1010,8 @@ def partner_shares_figure(
                     },
                     text=texts,
                     textposition="top center",
-                    textfont={"color": color},
+                    # labels in dark text (4.5:1 and more); the marker carries the colour
+                    textfont={"color": FONT["color"]},
                     hovertext=hover,
                     hovertemplate="%{hovertext}<extra></extra>",
                 )
@@ -1087,7 +1158,7 @@ def settlement_figure(
                     for lab, q in zip(part["label"], part["qualifier"], strict=True)
                 ],
                 textposition="top center",
-                textfont={"size": 10, "color": color},
+                textfont={"size": 11, "color": FONT["color"]},
                 hovertext=hover,
                 hovertemplate="%{hovertext}<extra></extra>",
             )
@@ -1112,3 +1183,93 @@ def settlement_figure(
         y=-0.2,
     )
     return fig.figure()
+
+
+# ---------------------------------------------------------------------- text alternative
+
+
+def _finite(values: Iterable[object]) -> list[float]:
+    out = []
+    for v in values:
+        if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v):
+            out.append(float(v))
+    return out
+
+
+def _shown_series(fig: go.Figure) -> list[tuple[str, list[float], list[float]]]:
+    """(name, xs, ys) of each trace that has a legend entry and at least one finite point."""
+    out = []
+    for trace in fig.data:
+        if trace.showlegend is False or not trace.name or trace.y is None or trace.x is None:
+            continue
+        pairs = [
+            (float(x), float(y))
+            for x, y in zip(trace.x, trace.y, strict=False)
+            if _finite([y]) and _finite([x])
+        ]
+        if pairs:
+            name = re.sub(r"<[^>]+>", "", str(trace.name))
+            out.append((name, [p[0] for p in pairs], [p[1] for p in pairs]))
+    return out
+
+
+def figure_series(fig: go.Figure) -> list[str]:
+    """Names of the series a chart shows (legend entries with at least one point)."""
+    return [name for name, _, _ in _shown_series(fig)]
+
+
+def figure_summary(fig: go.Figure) -> str:
+    """A one-sentence text alternative for a chart: its title, its series and their ranges.
+
+    Built from the figure itself (the title kept in ``layout.meta`` and the traces shown in
+    the legend), so that it always says what the chart draws; empty series are left out.
+    """
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    title = str(meta.get("title") or fig.layout.title.text or "Chart")
+    parts = []
+    for name, xs, ys in _shown_series(fig):
+        lo, hi = min(ys), max(ys)
+        span = f"{min(xs):g}-{max(xs):g}" if min(xs) != max(xs) else f"{min(xs):g}"
+        values = f"{lo:,.1f}" if lo == hi else f"{lo:,.1f} to {hi:,.1f}"
+        parts.append(f"{name} ({span}: {values})")
+    if not parts:
+        return f"{title}: nothing to draw for this setting."
+    shown = "; ".join(parts[:6])
+    more = f"; and {len(parts) - 6} more series" if len(parts) > 6 else ""
+    sep = " " if title.endswith(("?", ".", "!")) else ". "
+    return f"{title}{sep}Series shown, with years and value range: {shown}{more}."
+
+
+# ----------------------------------------------------------------------------------- tables
+
+
+def _table_html(frame: pd.DataFrame) -> str | None:
+    inner = frame._repr_html_()
+    if inner is None:
+        return None
+    return (
+        '<div class="rapprochement-table" role="region" tabindex="0" '
+        'aria-label="Table (scroll sideways with the arrow keys if it is wider than the page)" '
+        'style="overflow-x:auto;max-width:100%">' + inner + "</div>"
+    )
+
+
+def plain_tables() -> None:
+    """Show data frames in this notebook as plain, keyboard-scrollable tables.
+
+    * ``display.html.use_mathjax`` off: pandas marks its tables ``tex2jax_ignore`` /
+      ``mathjax_ignore``, so a cell with two "$" (a source note quoting dollar amounts) is
+      never typeset as a formula;
+    * each table sits in a box that scrolls sideways and can take the keyboard focus (a wide
+      table on a narrow screen is otherwise out of reach for keyboard users; WCAG 2.1.1).
+
+    Call it once at the top of a notebook; outside IPython only the pandas option is set.
+    """
+    pd.set_option("display.html.use_mathjax", False)
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with Jupyter
+        return
+    shell = get_ipython()
+    if shell is not None:
+        shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, _table_html)

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import json
 import random
+import string
 from pathlib import Path
 from typing import Any
 
-__all__ = ["QUIZ_DIR", "QuizFormatError", "available", "load", "show"]
+__all__ = ["QUIZ_DIR", "QuizFormatError", "available", "load", "render", "show"]
 
 QUIZ_DIR = Path(__file__).with_name("quizzes")
 _CHOICE_TYPES = ("multiple_choice", "many_choice")
@@ -95,6 +96,18 @@ def _check_numeric(quiz_id: str, n: int, q: dict[str, Any]) -> None:
                 raise _fail(quiz_id, n, f"answer {i} needs 'range': [low, high] with low < high")
         if kind != "default" and not isinstance(a.get("correct"), bool):
             raise _fail(quiz_id, n, f"answer {i} needs 'correct': true or false")
+    precision = q.get("precision")
+    if precision is not None and (
+        isinstance(precision, bool) or not isinstance(precision, int) or not 1 <= precision <= 21
+    ):
+        # jupyterquiz rounds to `precision` significant digits with JavaScript's toPrecision,
+        # which throws a RangeError for 0 (and the question then gives no feedback at all)
+        raise _fail(
+            quiz_id,
+            n,
+            f"'precision' must be a whole number of significant digits from 1 to 21, "
+            f"got {precision!r}; leave it out to compare the number as typed",
+        )
     if not any(a.get("correct") is True for a in answers):
         raise _fail(quiz_id, n, "numeric question needs at least one correct value or range")
     if sum(a["type"] == "default" for a in answers) != 1:
@@ -150,19 +163,108 @@ def load(quiz_id: str, quiz_dir: str | Path | None = None) -> list[dict[str, Any
     return validate(quiz_id, questions)
 
 
-def show(quiz_id: str) -> None:
-    """Display quiz ``quiz_id`` with instant feedback (run the cell to see it).
+#: jupyterquiz's colours, changed where its defaults fail WCAG 2.2 AA contrast (4.5:1): typed
+#: answers were light grey on grey (1.7:1) and red or green feedback sat on dark purple.
+QUIZ_COLORS = {
+    "--jq-many-choice-bg": "#A33E03",
+    "--jq-numeric-input-bg": "#FFFFFF",
+    "--jq-numeric-input-label": "#101010",
+    "--jq-incorrect-color": "#FFC2C2",
+    "--jq-correct-color": "#B8F5C4",
+    "--jq-link-color": "#C9DAFF",
+}
 
-    The output is deterministic: jupyterquiz names its container with Python's ``random``
-    module, which is seeded here from the quiz id and then restored, so re-running a notebook
-    gives identical outputs (answer order is shuffled in the browser, not in the output).
-    """
-    from jupyterquiz import display_quiz
+# jupyterquiz has no option to leave MathJax alone: when a page has a MathJax object without
+# ``typeset`` (JupyterLab 4, or an HTML export without MathJax) it loads MathJax 3 from a CDN,
+# and it calls ``MathJax.typeset`` after every answer, which throws. Our quizzes contain no
+# mathematics (currency is written "USD 100bn"), so its script runs in a scope where
+# ``MathJax`` is undefined. The suffix keeps JupyterLab's shortcuts away from the answer
+# controls (arrow keys) and names the number inputs for screen readers.
+_SCRIPT_PREFIX = "(function () {\nvar MathJax = undefined;\n"
+_SCRIPT_SUFFIX = """
+function rapprochementQuizA11y(root) {
+  // each answer is a label around a visually hidden radio button: keyboard users reach it
+  // with Tab and choose with Space; arrow keys must move between answers, not notebook cells
+  root.querySelectorAll(".MCButton input").forEach(function (inp) {
+    inp.setAttribute("data-lm-suppress-shortcuts", "true");
+  });
+  root.querySelectorAll("input.Input-text").forEach(function (inp) {
+    if (!inp.getAttribute("aria-label")) {
+      inp.setAttribute("aria-label", "Your answer (a number; press Enter to check)");
+    }
+    inp.setAttribute("data-lm-suppress-shortcuts", "true");
+  });
+  root.querySelectorAll(".Feedback").forEach(function (f) {
+    f.setAttribute("aria-live", "polite");
+  });
+}
+(function wait(n) {
+  var root = document.getElementById("%(div_id)s");
+  if (root && root.querySelector(".Quiz")) { rapprochementQuizA11y(root); return; }
+  if (n > 0) setTimeout(function () { wait(n - 1); }, 100);
+})(100);
+})();
+"""
+
+
+def render(quiz_id: str) -> tuple[str, str]:
+    """The HTML and the JavaScript that display quiz ``quiz_id`` (see :func:`show`)."""
+    from jupyterquiz.dynamic.loader import load_questions_script
+    from jupyterquiz.dynamic.renderer import build_script, build_styles, render_div
 
     questions = load(quiz_id)
     state = random.getstate()
     try:
         random.seed(f"rapprochement-quiz:{quiz_id}")
-        display_quiz(questions, shuffle_answers=True, max_width=800)
+        div_id = "".join(random.choice(string.ascii_letters) for _ in range(12))
     finally:
         random.setstate(state)
+    prefix, static, url = load_questions_script(questions, div_id)
+    html = (
+        render_div(div_id, False, True, False, 1_000_000, 800, 10, "left")
+        + build_styles(div_id, {**_default_colors(), **QUIZ_COLORS})
+        + "</div>"
+    )
+    script = (
+        _SCRIPT_PREFIX
+        + build_script(prefix, static, url, div_id, True)
+        + _SCRIPT_SUFFIX % {"div_id": div_id}
+    )
+    return html, script
+
+
+def _default_colors() -> dict[str, str]:
+    """jupyterquiz's default palette (its display_quiz builds it inline; copied here)."""
+    return {
+        "--jq-multiple-choice-bg": "#392061",
+        "--jq-mc-button-bg": "#fafafa",
+        "--jq-mc-button-border": "#e0e0e0e0",
+        "--jq-mc-button-inset-shadow": "#555555",
+        "--jq-many-choice-bg": "#f75c03ff",
+        "--jq-numeric-bg": "#392061ff",
+        "--jq-numeric-input-bg": "#c0c0c0",
+        "--jq-numeric-input-label": "#101010",
+        "--jq-numeric-input-shadow": "#999999",
+        "--jq-string-bg": "#4c1a57",
+        "--jq-incorrect-color": "#c80202",
+        "--jq-correct-color": "#009113",
+        "--jq-text-color": "#fafafa",
+        "--jq-link-color": "#9abafa",
+    }
+
+
+def show(quiz_id: str) -> None:
+    """Display quiz ``quiz_id`` with instant feedback (run the cell to see it).
+
+    Rendered with jupyterquiz's own HTML, styles and scripts (:func:`render`), with three
+    changes: colours with enough contrast, no MathJax (so nothing is fetched from a CDN and
+    no error is logged after an answer), and keyboard access to the answer buttons.
+
+    The output is deterministic: the container id is drawn from a generator seeded with the
+    quiz id (answer order is shuffled in the browser, not in the output).
+    """
+    from IPython.display import HTML, Javascript, display
+
+    html, script = render(quiz_id)
+    display(HTML(html))
+    display(Javascript(script))

@@ -12,6 +12,7 @@ colour-blind-safe palette and its own marker shape). Unverified rows are drawn h
 from __future__ import annotations
 
 import difflib
+import html
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -20,11 +21,14 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
+from .figures import PLOTLY_CONFIG
+
 __all__ = [
     "THEMES",
     "TimelineWidget",
     "events_table",
     "theme_of",
+    "timeline_summary",
     "timeline_figure",
     "timeline_widget",
 ]
@@ -77,7 +81,8 @@ SOURCE_NOTE = (
     "source URL).<br>Hollow markers: rows not verified against a source. Large labelled markers: "
     "highlighted events."
 )
-_LABEL_HEIGHTS = (-30, -52, -74)
+_LABEL_ROWS = 3  # rows of labels above the lanes
+_LABEL_STEP = 0.7  # height of one row of labels, in lanes
 
 
 def theme_of(category: str) -> str:
@@ -187,7 +192,8 @@ def timeline_figure(
     frame = frame[in_range].sort_values(["start", "date"], kind="stable")
 
     fig = go.Figure()
-    annotations = []
+    annotations: list[dict] = []
+    labelled: list[tuple[str, pd.Series]] = []
     for theme in _ALL_THEMES:
         rows = frame[frame["theme"] == theme.name]
         verified = rows["verified"].fillna(False).astype(bool).tolist()
@@ -211,37 +217,53 @@ def timeline_figure(
                 showlegend=False,
             )
         )
-        for (_, r), m in zip(rows.iterrows(), is_marked, strict=True):
-            if m:
-                position = (r["start"].year + r["start"].day_of_year / 366 - start) / (
-                    end + 1 - start
-                )
-                anchor = "right" if position > 0.7 else "left" if position < 0.15 else "center"
-                annotations.append(
-                    {
-                        "x": r["start"].strftime("%Y-%m-%d"),
-                        "y": theme.name,
-                        "text": f"{r['date']}: {_short(r['event'])}",
-                        "showarrow": True,
-                        "arrowhead": 2,
-                        "ax": 0,
-                        "ay": _LABEL_HEIGHTS[len(annotations) % len(_LABEL_HEIGHTS)],
-                        "font": {"size": 11},
-                        "bgcolor": "rgba(255,255,255,0.85)",
-                        "xanchor": anchor,
-                    }
-                )
+        labelled.extend(
+            (theme.name, r) for (_, r), m in zip(rows.iterrows(), is_marked, strict=True) if m
+        )
+    lanes = [t.name for t in _ALL_THEMES if t.name in chosen and (frame["theme"] == t.name).any()]
+    # Labels of highlighted events sit in a band above the top lane, each with a thin arrow to
+    # its marker, so that no label box covers another event's marker (the 2001 treaty was hidden
+    # under the 1997 label). Labels close in time go to different rows of the band.
+    labelled.sort(key=lambda item: item[1]["start"])
+    last_x: list[float] = [-1e9] * _LABEL_ROWS
+    for theme_name, r in labelled:
+        position = (r["start"].year + r["start"].day_of_year / 366 - start) / (end + 1 - start)
+        row = min(range(_LABEL_ROWS), key=lambda k: (last_x[k] > position - 0.22, k))
+        last_x[row] = position
+        anchor = "right" if position > 0.75 else "left" if position < 0.25 else "center"
+        annotations.append(
+            {
+                "x": r["start"].strftime("%Y-%m-%d"),
+                "y": theme_name,
+                "text": f"{r['date']}: {_short(r['event'])}",
+                "showarrow": True,
+                "arrowhead": 2,
+                "arrowwidth": 1,
+                "arrowcolor": "#555555",
+                "standoff": 8,
+                "axref": "x",
+                "ax": r["start"].strftime("%Y-%m-%d"),
+                "ayref": "y",
+                "ay": len(lanes) - 0.35 + _LABEL_STEP * row,
+                "font": {"size": 11, "color": "#222222"},
+                "bgcolor": "rgba(255,255,255,0.9)",
+                "xanchor": anchor,
+                "yanchor": "bottom",
+            }
+        )
     annotations.append(
         {
             "text": SOURCE_NOTE,
             "xref": "paper",
             "yref": "paper",
             "x": 0,
-            "y": -0.2,
+            "y": 0,
+            "yshift": -50,
             "xanchor": "left",
             "yanchor": "top",
+            "align": "left",
             "showarrow": False,
-            "font": {"size": 11, "color": "#444444"},
+            "font": {"size": 11, "color": "#4D4D4D"},
         }
     )
     if frame.empty:
@@ -256,7 +278,11 @@ def timeline_figure(
                 "font": {"size": 14},
             }
         )
-    lanes = [t.name for t in _ALL_THEMES if t.name in chosen and (frame["theme"] == t.name).any()]
+    top = (
+        len(lanes)
+        - 0.5
+        + (_LABEL_STEP * (min(len(labelled), _LABEL_ROWS)) + 0.2 if labelled else 0)
+    )
     fig.update_layout(
         title={"text": f"China-Russia relations: events {start}-{end}"},
         xaxis={
@@ -269,16 +295,33 @@ def timeline_figure(
             "type": "category",
             "categoryorder": "array",
             "categoryarray": list(reversed(lanes)),
+            "range": [-0.5, max(top, 0.5)],
             "automargin": True,
         },
         annotations=annotations,
         showlegend=False,
-        margin={"l": 10, "r": 20, "t": 90, "b": 120},
-        height=460,
+        margin={"l": 10, "r": 20, "t": 50, "b": 100},
+        height=460 + 30 * min(len(labelled), _LABEL_ROWS),
+        autosize=True,
         template="plotly_white",
         hoverlabel={"align": "left"},
     )
     return fig
+
+
+def timeline_summary(fig: go.Figure) -> str:
+    """A one-sentence text alternative for a :func:`timeline_figure`: events per theme."""
+    counts = [(t.name, len(t.x)) for t in fig.data if t.x is not None and len(t.x)]
+    title = fig.layout.title.text or "Timeline"
+    if not counts:
+        return f"{title}: no events for this selection."
+    total = sum(n for _, n in counts)
+    per_theme = "; ".join(f"{name}: {n}" for name, n in counts)
+    return f"{title}: {total} events by theme ({per_theme}). Hover over a marker for details."
+
+
+def _timeline_series(fig: go.Figure) -> list[str]:
+    return [t.name for t in fig.data if t.x is not None and len(t.x)]
 
 
 class TimelineWidget(widgets.VBox):
@@ -326,11 +369,33 @@ class TimelineWidget(widgets.VBox):
         self.message = widgets.HTML("")
         lo, hi = self.years.value
         self.figure = go.FigureWidget(timeline_figure(events, lo, hi, None, self._marked))
-        self.figure.layout.width = 900
+        self.figure._config = dict(PLOTLY_CONFIG)
+        self.summary = widgets.HTML("")
         self.years.observe(self.update, names="value")
         self.categories.observe(self.update, names="value")
+        self._updates = 0
+        self._show_summary(self.figure)
+        from .widgets import AccessibleControls
+
         super().__init__(
-            [self.years, widgets.HBox([self.categories, hint]), self.message, self.figure]
+            [
+                self.years,
+                widgets.HBox([self.categories, hint], layout=widgets.Layout(flex_flow="row wrap")),
+                self.message,
+                self.figure,
+                self.summary,
+                AccessibleControls(),
+            ],
+            layout=widgets.Layout(width="100%", max_width="100%"),
+        )
+        self.add_class("rapprochement-explorer")
+
+    def _show_summary(self, fig: go.Figure) -> None:
+        from .widgets import _summary_html
+
+        self._updates += 1
+        self.summary.value = _summary_html(
+            timeline_summary(fig), _timeline_series(fig), self._updates
         )
 
     def update(self, _change: object = None) -> None:
@@ -338,12 +403,14 @@ class TimelineWidget(widgets.VBox):
         chosen = list(self.categories.value)
         if not chosen:
             self.message.value = "<b>Choose at least one theme</b> to see events."
+            self._show_summary(self.figure)
             return
         lo, hi = self.years.value
         try:
             new = timeline_figure(self._events, lo, hi, chosen, self._marked)
-        except ValueError as err:  # defensive: the controls cannot normally produce these
-            self.message.value = f"<b>Cannot draw this selection:</b> {err}"
+        except Exception as err:  # defensive: the controls cannot normally produce these
+            self.message.value = f"<b>Cannot draw this selection:</b> {html.escape(str(err))}"
+            self._show_summary(self.figure)
             return
         empty = not any(len(t.x) for t in new.data)
         self.message.value = "No events in these years for the chosen themes." if empty else ""
@@ -355,6 +422,9 @@ class TimelineWidget(widgets.VBox):
             fig.layout.title = new.layout.title
             fig.layout.xaxis.range = new.layout.xaxis.range
             fig.layout.yaxis.categoryarray = new.layout.yaxis.categoryarray
+            fig.layout.yaxis.range = new.layout.yaxis.range
+            fig.layout.height = new.layout.height
+        self._show_summary(new)
 
     def __repr__(self) -> str:
         lo, hi = self.years.value

@@ -22,11 +22,14 @@ from __future__ import annotations
 import html
 import sys
 import time
+from pathlib import Path
 from typing import Any, Literal
 
+import anywidget
 import ipywidgets as W
 import pandas as pd
 import plotly.graph_objects as go
+import traitlets
 
 from . import data as D
 from . import figures as F
@@ -53,6 +56,102 @@ DEFAULT_TARGETS = (
 )
 
 _WIDE = {"description_width": "initial"}
+#: Folder, relative to the notebooks, of the pictures shown before an explorer has run.
+STATIC_DIR = "figures"
+
+
+PLOTLY_CONFIG = F.PLOTLY_CONFIG
+
+_A11Y_ESM = """
+function patch(root) {
+  root.querySelectorAll(".widget-inline-hbox, .widget-toggle-buttons").forEach(function (box) {
+    var label = box.querySelector(":scope > .widget-label");
+    var text = label ? label.textContent.trim() : "";
+    if (!text) return;
+    box.querySelectorAll(".noUi-handle").forEach(function (h) {
+      if (h.getAttribute("aria-label") !== text) h.setAttribute("aria-label", text);
+      h.setAttribute("data-lm-suppress-shortcuts", "true");
+    });
+    box.querySelectorAll(".widget-readout").forEach(function (r) {
+      if (r.getAttribute("aria-label") !== text + ", value") {
+        r.setAttribute("aria-label", text + ", value");
+      }
+      r.setAttribute("data-lm-suppress-shortcuts", "true");
+    });
+    box.querySelectorAll("select").forEach(function (sel) {
+      if (!sel.id) sel.id = "rapprochement-" + Math.random().toString(36).slice(2);
+      if (label.tagName === "LABEL" && label.htmlFor !== sel.id) label.htmlFor = sel.id;
+      if (!sel.getAttribute("aria-label")) sel.setAttribute("aria-label", text);
+      sel.setAttribute("data-lm-suppress-shortcuts", "true");
+    });
+    var group = box.matches(".widget-toggle-buttons") ? box
+      : box.querySelector(".widget-toggle-buttons");
+    if (group) {
+      group.setAttribute("role", "group");
+      if (group.getAttribute("aria-label") !== text) group.setAttribute("aria-label", text);
+      group.querySelectorAll("button").forEach(function (b) {
+        var on = b.classList.contains("mod-active") ? "true" : "false";
+        if (b.getAttribute("aria-pressed") !== on) b.setAttribute("aria-pressed", on);
+      });
+    }
+  });
+}
+export default {
+  render({ model, el }) {
+    var observer = null, sizer = null, tries = 0;
+    function start() {
+      var root = el.closest(".rapprochement-explorer");
+      if (!root) { if (tries++ < 400) setTimeout(start, 50); return; }
+      patch(root);
+      // the picture shown to readers without a kernel is not needed once the widget is live
+      var cell = root.closest(".jp-Cell, .jp-OutputArea");
+      if (cell) cell.querySelectorAll(".rapprochement-static").forEach(function (f) {
+        f.style.display = "none";
+      });
+      // The FigureWidget redraws to its box's width on a window "resize" event, which can come
+      // before JupyterLab has narrowed the notebook; tell it again once the box has changed.
+      var lastWidth = root.getBoundingClientRect().width, timer = null;
+      sizer = new ResizeObserver(function () {
+        var w = root.getBoundingClientRect().width;
+        if (Math.abs(w - lastWidth) < 1) return;
+        lastWidth = w;
+        clearTimeout(timer);
+        timer = setTimeout(function () { window.dispatchEvent(new Event("resize")); }, 100);
+      });
+      sizer.observe(root);
+      observer = new MutationObserver(function () { patch(root); });
+      observer.observe(root, {subtree: true, childList: true, attributes: true,
+                              attributeFilter: ["class", "disabled"]});
+    }
+    start();
+    return function () {
+      if (observer) observer.disconnect();
+      if (sizer) sizer.disconnect();
+    };
+  }
+};
+"""
+
+
+class AccessibleControls(anywidget.AnyWidget):
+    """Fills what ipywidgets 8 leaves out for screen readers and keyboards, in the browser.
+
+    Placed inside a box with the class ``rapprochement-explorer``, it gives every slider
+    handle and value box the name of its visible label, ties each label to its ``<select>``,
+    marks toggle buttons with ``aria-pressed`` (and their row as a named group), and marks
+    these controls with ``data-lm-suppress-shortcuts`` so that arrow keys move the selection
+    instead of JupyterLab's notebook cursor. It repeats this whenever the box changes.
+    """
+
+    _esm = traitlets.Unicode(_A11Y_ESM).tag(sync=True)
+    # Let the chart shrink with its output area: the boxes are flex containers, whose items
+    # keep at least their content's width unless told otherwise (so a chart drawn at 1366 px
+    # stayed that wide after the window narrowed).
+    _css = traitlets.Unicode(
+        ".rapprochement-explorer, .rapprochement-explorer .widget-box,"
+        " .rapprochement-explorer .widget-box > *, .rapprochement-explorer > * "
+        "{min-width: 0; max-width: 100%;}"
+    ).tag(sync=True)
 
 
 def _message_html(text: str, kind: Literal["error", "note"]) -> str:
@@ -72,6 +171,20 @@ def _message_html(text: str, kind: Literal["error", "note"]) -> str:
     )
 
 
+def _summary_html(text: str, series: list[str], count: int) -> str:
+    """The chart's text alternative, read out by screen readers when it changes.
+
+    ``data-series`` (the names of the series drawn) and ``data-update`` (a count of updates,
+    errors included) let the browser tests wait for a redraw instead of sleeping.
+    """
+    names = html.escape("|".join(series))
+    return (
+        f'<p class="rapprochement-summary" role="status" aria-live="polite" '
+        f'data-update="{count}" data-series="{names}" '
+        f'style="margin:2px 0;color:#333">{html.escape(text)}</p>'
+    )
+
+
 def _plotly_renderer() -> str:
     """Renderer for the ``output`` backend: Colab needs its own, others read the mimetype."""
     return "colab" if "google.colab" in sys.modules else "plotly_mimetype"
@@ -81,7 +194,8 @@ class _Explorer:
     """Shared machinery: build a figure from the controls, show it or show why not."""
 
     title = ""
-    chart_width = 1000
+    #: file stem of the picture of the default state in ``notebooks/figures/``
+    static_name = ""
 
     def __init__(self, *, backend: Backend | None = None) -> None:
         backend = backend or DEFAULT_BACKEND
@@ -89,11 +203,18 @@ class _Explorer:
             raise ValueError(f"backend must be 'figurewidget' or 'output', got {backend!r}")
         self.backend: Backend = backend
         self.message = W.HTML(value="")
+        self.summary = W.HTML(value="")
         self.error: str = ""
         self.note: str = ""
         self.figure: go.Figure | None = None
         self.last_update_ms: float = 0.0
-        self.view: W.Widget = go.FigureWidget() if backend == "figurewidget" else W.Output()
+        self._updates = 0
+        if backend == "figurewidget":
+            view = go.FigureWidget()
+            view._config = dict(PLOTLY_CONFIG)
+            self.view: W.Widget = view
+        else:
+            self.view = W.Output(layout=W.Layout(width="100%"))
         self.controls: dict[str, W.Widget] = self._make_controls()
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
@@ -101,14 +222,20 @@ class _Explorer:
         self._setup()
         self.widget = W.VBox(
             [
-                W.HTML(f"<b>{html.escape(self.title)}</b>"),
+                W.HTML(
+                    f'<h3 class="rapprochement-title" style="margin:4px 0;font-size:1.1em">'
+                    f"{html.escape(self.title)}</h3>"
+                ),
                 self._control_box(),
                 self.message,
                 self.view,
+                self.summary,
                 *self.extra,
+                AccessibleControls(),
             ],
-            layout=W.Layout(width="100%"),
+            layout=W.Layout(width="100%", max_width="100%"),
         )
+        self.widget.add_class("rapprochement-explorer")
         self.update()
 
     # -- to override ---------------------------------------------------------------------
@@ -134,25 +261,45 @@ class _Explorer:
         return {name: control.value for name, control in self.controls.items()}
 
     def update(self) -> None:
-        """Rebuild the figure from the controls; on a ValueError show its message instead."""
+        """Rebuild the figure from the controls; on any error show its message instead.
+
+        A :class:`ValueError` (an impossible setting) shows its message as it is; any other
+        exception is a bug, shown with its type so that a student can report it. Either way
+        the chart keeps its last valid state and every control keeps working.
+        """
         started = time.perf_counter()
         try:
             fig, note = self.build()
         except ValueError as exc:
-            self.error = str(exc)
-            self.message.value = _message_html(self.error, "error")
-            self.last_update_ms = (time.perf_counter() - started) * 1000
-            return
-        self.error, self.note = "", note
-        self.message.value = _message_html(note, "note")
-        self.figure = fig
-        self._draw(fig)
+            self._show_error(str(exc))
+        except Exception as exc:  # a bug: never leave the explorer frozen without a word
+            self._show_error(
+                f"unexpected {type(exc).__name__}: {exc}. Please report this setting to your "
+                "instructor; the other controls still work."
+            )
+        else:
+            self.error, self.note = "", note
+            self.message.value = _message_html(note, "note")
+            self.figure = fig
+            self._draw(fig)
+        self._updates += 1
+        self._show_summary()
         self.last_update_ms = (time.perf_counter() - started) * 1000
 
+    def _show_summary(self) -> None:
+        if self.figure is None:
+            text, series = "No chart yet: " + (self.error or "nothing to draw."), []
+        else:
+            text, series = F.figure_summary(self.figure), F.figure_series(self.figure)
+        self.summary.value = _summary_html(text, series, self._updates)
+
+    def _show_error(self, text: str) -> None:
+        self.error = text
+        self.message.value = _message_html(text, "error")
+
     def _draw(self, fig: go.Figure) -> None:
-        # a FigureWidget has no container width to fit to and falls back to 700 px, which
-        # leaves little room beside the legend; notebooks are about 1000 px wide
-        fig.layout.width = self.chart_width
+        # no fixed width: the chart fills its output area and follows it when it resizes
+        fig.layout.width = None
         if isinstance(self.view, go.FigureWidget):
             with self.view.batch_update():
                 self.view.update(data=fig.data, layout=fig.layout, overwrite=True)
@@ -160,10 +307,53 @@ class _Explorer:
             out: W.Output = self.view  # type: ignore[assignment]
             out.clear_output(wait=True)
             with out:
-                fig.show(renderer=_plotly_renderer())
+                fig.show(renderer=_plotly_renderer(), config=PLOTLY_CONFIG)
+
+    def __repr__(self) -> str:
+        return (
+            f"<{self.title}: an interactive chart. Run the notebook's cells (Run > Run All "
+            "Cells) to use its controls.>"
+        )
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        # what a reader sees where the widget cannot be drawn (before Run All, GitHub, export)
+        bundle["text/plain"] = repr(self)
+        return bundle
+
+    def static_html(self) -> str | None:
+        """A picture of the default state for readers without a live kernel, or None.
+
+        The picture (made by scripts/make_static_figures.py) sits next to the notebooks and
+        is linked, not embedded, so that the notebook stays small and an HTML export saved
+        next to the notebooks shows it with no network.
+        """
+        picture = Path(STATIC_DIR) / f"{self.static_name}.png"
+        if not self.static_name or not Path.cwd().joinpath(picture).is_file():
+            return None
+        alt = "Picture of the default setting. " + (
+            F.figure_summary(self.figure) if self.figure is not None else ""
+        )
+        return (
+            '<figure class="rapprochement-static" style="margin:0">'
+            f'<img src="{picture.as_posix()}" alt="{html.escape(alt)}" '
+            'style="max-width:100%;height:auto">'
+            f"<figcaption>{html.escape(repr(self))}</figcaption></figure>"
+        )
+
+    def _ipython_display_(self) -> None:
+        """The live widget, then (as its own output) the static picture.
+
+        Front ends pick one format per output, and both JupyterLab and nbconvert prefer the
+        widget's; a separate output keeps the picture for readers without a kernel. Once the
+        widget is live, :class:`AccessibleControls` hides the picture in the same cell.
+        """
+        from IPython.display import HTML, display
+
+        display(self._repr_mimebundle_(), raw=True)
+        picture = self.static_html()
+        if picture is not None:
+            display(HTML(picture))
 
 
 def _target_options(targets: pd.DataFrame) -> list[tuple[str, str]]:
@@ -174,6 +364,7 @@ class TargetExplorer(_Explorer):
     """Trade against official targets: years, flow, source, nominal or real dollars, targets."""
 
     title = "Target explorer"
+    static_name = "target-explorer"
 
     def __init__(
         self,
@@ -284,6 +475,7 @@ class GrowthProjector(_Explorer):
     """A constant-growth path from a base year beside the actual series, with targets."""
 
     title = "Growth projector"
+    static_name = "growth-projector"
 
     def __init__(
         self,
@@ -378,7 +570,7 @@ class GrowthProjector(_Explorer):
             + shown.to_html(index=False, border=0, escape=True, classes="rapprochement-growth")
         )
         met = table[table["reached at this rate"] == "already met"]["target"].tolist()
-        note = ""
+        note = "" if v["targets"] else "No target selected: pick one or more in the list."
         if met:
             note = (
                 f"Already met in the base year {v['base_year']}: {'; '.join(met)}. "
@@ -391,6 +583,7 @@ class PartnerShares(_Explorer):
     """Each partner's weight in the other's trade (claims C06 and C15)."""
 
     title = "Dependence: each partner's share in the other's trade"
+    static_name = "partner-shares"
 
     def __init__(
         self,
@@ -445,6 +638,7 @@ class SettlementCurrencies(_Explorer):
     """Reported currency shares in settlements, one trace per measure (claim C14)."""
 
     title = "Currencies: what settles Russia-China trade?"
+    static_name = "settlement-currencies"
 
     def __init__(
         self, settlements: pd.DataFrame | None = None, *, backend: Backend | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from . import lab
+from . import lab, screen
 
 NOTEBOOK = "notebooks/06-trade-and-targets.ipynb"
 N_EXPLORERS = 4
@@ -31,7 +31,12 @@ def test_notebook_06_renders_and_reacts(lab_page, run_notebook):
     # changing a control changes the chart: "Both + gap" adds the gap bars to explorer 1
     before = lab.plot_traces(page, 0)
     assert not any(t["type"] == "bar" for t in before)
+    update = screen.state(page, 0)["update"]
     ms = lab.click_and_time_redraw(page, 0, "Both + gap")
+    # read the traces only once the redraw is complete (under load they were once read
+    # between the click and the redraw): the explorer's summary has moved on and the chart
+    # holds every series it names
+    page.wait_for_function(screen._REDRAWN, arg=[0, update], timeout=screen.STEP_TIMEOUT)
     after = lab.plot_traces(page, 0)
     assert any(t["type"] == "bar" and t["name"].startswith("Gap") for t in after)
     assert ms < 5_000

@@ -1,0 +1,136 @@
+"""Every notebook as a student sees it in JupyterLab (headless Chromium), network off.
+
+After Run All: no console error and no request to any host but the local server; no MathJax
+inside an output table; no chart wider than its output area at 1366 and 1024 px; every quiz
+question answered once right and once wrong shows its feedback; every control of every
+widget moved through its range with the chart checked after each step; no serious or
+critical axe-core violation in the collection's own content.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+
+from . import lab, screen
+
+NOTEBOOKS = sorted(
+    p.relative_to(lab.REPO).as_posix() for p in (lab.REPO / "notebooks").glob("[0-9][0-9]-*.ipynb")
+)
+
+
+def _code(notebook: str) -> str:
+    cells = json.loads((lab.REPO / notebook).read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+
+
+@pytest.fixture
+def student_page(chromium: Any, lab_server: str) -> Iterator[Any]:
+    """A 1366 x 900 page that records console errors and every request off the local server.
+
+    Requests to other hosts are answered with a network error (the network is off, as for a
+    student offline), and recorded so that the test fails on them.
+    """
+    context = chromium.new_context(viewport={"width": 1366, "height": 900})
+    local = urlparse(lab_server).netloc
+    page = context.new_page()
+    page.console_errors = []  # type: ignore[attr-defined]
+    page.outside_requests = []  # type: ignore[attr-defined]
+
+    def route(r: Any) -> None:
+        url = r.request.url
+        if urlparse(url).scheme in ("http", "https", "ws", "wss") and urlparse(url).netloc != local:
+            page.outside_requests.append(url)
+            r.abort()
+        else:
+            r.continue_()
+
+    context.route("**/*", route)
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.on("pageerror", lambda e: page.console_errors.append(f"page error: {e}"))
+    page.set_default_timeout(60_000)
+    try:
+        yield page
+    finally:
+        try:
+            page.evaluate(
+                """async () => {
+                    const r = await fetch('/api/kernels'); const ks = await r.json();
+                    await Promise.all(ks.map(k => fetch('/api/kernels/' + k.id,
+                                                         {method: 'DELETE'})));
+                }"""
+            )
+        finally:
+            context.close()
+
+
+def _chart_screenshots(page: Any, stem: str) -> None:
+    """Each output holding a chart, as a picture in artifacts/ (for a person to look at)."""
+    outputs = page.locator(".jp-OutputArea-output:has(.js-plotly-plot)")
+    for k in range(outputs.count()):
+        outputs.nth(k).scroll_into_view_if_needed()
+        lab.ARTIFACTS.mkdir(exist_ok=True)
+        outputs.nth(k).screenshot(path=str(lab.ARTIFACTS / f"{stem}-chart{k}.png"))
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_what_a_student_sees(student_page: Any, lab_server: str, notebook: str) -> None:
+    page = student_page
+    name = notebook.split("/")[-1].removesuffix(".ipynb")
+    code = _code(notebook)
+    lab.open_and_run_all(page, lab_server, notebook)
+    n_widgets = code.count("timeline_widget(") + len(re.findall(r"widgets\.[A-Z]\w+\(", code))
+    n_charts = n_widgets + code.count("timeline_figure(") + code.count("fig.show()")
+    if n_charts:
+        page.wait_for_function(
+            "(n) => [...document.querySelectorAll('.js-plotly-plot')]"
+            ".filter(gd => gd.querySelector('.main-svg')).length >= n",
+            arg=n_charts,
+            timeout=60_000,
+        )
+    if n_widgets:
+        page.wait_for_function(
+            "(n) => document.querySelectorAll('.rapprochement-explorer "
+            ".rapprochement-summary[data-update]').length >= n",
+            arg=n_widgets,
+        )
+    problems = lab.page_problems(page)
+    assert not problems, problems
+    _chart_screenshots(page, f"screen-{name}-1366")
+
+    # tables are never typeset as formulas
+    assert screen.mathjax_in_tables(page) == 0, "MathJax typeset text inside an output table"
+
+    # charts fit their output area, at 1366 px and after narrowing the window to 1024 px
+    assert not screen.overflowing_charts(page), screen.overflowing_charts(page)
+    page.set_viewport_size({"width": 1024, "height": 900})
+    screen.wait_for_charts_to_fit(page)
+    _chart_screenshots(page, f"screen-{name}-1024")
+
+    # every quiz question: once wrong, once right, each with its feedback
+    if "quiz.show(" in code:
+        quiz_id = re.search(r'quiz\.show\("([^"]+)"\)', code).group(1)
+        feedback = screen.answer_every_question(page, quiz_id)
+        assert all(feedback), feedback
+
+    # every control of every widget through its range, the chart checked after each step
+    assert screen.explorer_count(page) == n_widgets
+    for i in range(n_widgets):
+        page.locator(screen.ROOTS).nth(i).scroll_into_view_if_needed()
+        steps = screen.move_every_control(page, i)
+        assert steps, f"widget {i}: no control could be moved"
+    assert not screen.overflowing_charts(page), screen.overflowing_charts(page)
+    problems = lab.page_problems(page)
+    assert not problems, problems
+
+    violations = screen.axe_violations(page)
+    assert not violations, violations
+
+    assert not page.outside_requests, f"requests off the local server: {page.outside_requests}"
+    assert not page.console_errors, f"console errors: {page.console_errors}"
