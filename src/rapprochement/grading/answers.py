@@ -357,9 +357,9 @@ def _pandas_back(data: dict[str, Any], depth: int) -> Any:
         raise AnswerError("malformed answer data")
     if tag == "index":
         return pd.Index(
-            _back(value, depth + 1), name=_back(data.get("name"), depth + 1), dtype=_dtype(
-                data.get("dtype")
-            )
+            _back(value, depth + 1),
+            name=_back(data.get("name"), depth + 1),
+            dtype=_dtype(data.get("dtype")),
         )
     if tag == "series":
         index = _back(data.get("index"), depth + 1)

@@ -111,16 +111,31 @@ def _check_one(
             if isinstance(name, str) and name.isidentifier() and isinstance(text, str):
                 ns[name] = from_plain(text)
     except AnswerError as exc:
-        return {"passed": False, "kind": "refused", "ename": "AnswerNotPlainData", "evalue": str(exc)}
+        return {
+            "passed": False,
+            "kind": "refused",
+            "ename": "AnswerNotPlainData",
+            "evalue": str(exc),
+        }
     missing = [m for m in answer.get("missing") or [] if isinstance(m, str)]
     signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
         exec(compile(code, f"<test {gid}>", "exec"), ns)
     except _Timeout:
-        return {"passed": False, "kind": "failed", "ename": "TimeoutError", "evalue": "the test took too long"}
+        return {
+            "passed": False,
+            "kind": "failed",
+            "ename": "TimeoutError",
+            "evalue": "the test took too long",
+        }
     except BaseException as exc:
         kind = "not answered" if missing else "failed"
-        return {"passed": False, "kind": kind, "ename": type(exc).__name__, "evalue": str(exc)[:500]}
+        return {
+            "passed": False,
+            "kind": kind,
+            "ename": type(exc).__name__,
+            "evalue": str(exc)[:500],
+        }
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
     return {"passed": True, "kind": "ok", "ename": "", "evalue": ""}
@@ -164,7 +179,11 @@ def _serve(spec: AssignmentSpec) -> None:
         with os.fdopen(read_end, "rb") as handle:
             payload = handle.read()
         os.waitpid(pid, 0)
-        print(payload.decode() or json.dumps({"error": "the checking process died"}), file=out, flush=True)
+        print(
+            payload.decode() or json.dumps({"error": "the checking process died"}),
+            file=out,
+            flush=True,
+        )
 
 
 def main(argv: list[str]) -> int:

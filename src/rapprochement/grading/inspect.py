@@ -179,8 +179,7 @@ def normalise_cells(nb: Any, release: Any) -> list[str]:
     question. nbgrader itself would keep the last copy, or stop with an error.
     """
     known = {
-        cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        for cell in release.cells
+        cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") for cell in release.cells
     } - {None}
     seen: set[str] = set()
     reasons: list[str] = []

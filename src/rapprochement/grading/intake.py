@@ -132,7 +132,9 @@ def _extract(archive: Path, into: Path, rejected: list[tuple[str, str]]) -> Path
                 skip(name, f"not extracted: compressed more than {MAX_RATIO}x (a zip bomb?)")
                 continue
             if total + info.file_size > MAX_TOTAL_BYTES:
-                skip(name, f"not extracted: the zip holds more than {MAX_TOTAL_BYTES // 1024**2} MB")
+                skip(
+                    name, f"not extracted: the zip holds more than {MAX_TOTAL_BYTES // 1024**2} MB"
+                )
                 continue
             dest = into.joinpath(*target.parts)
             dest.parent.mkdir(parents=True, exist_ok=True)
@@ -152,7 +154,9 @@ def _extract(archive: Path, into: Path, rejected: list[tuple[str, str]]) -> Path
                 continue
             total += written
     if skipped_quietly:
-        rejected.append((f"({skipped_quietly} more entries)", "not extracted: see the limits above"))
+        rejected.append(
+            (f"({skipped_quietly} more entries)", "not extracted: see the limits above")
+        )
     return into
 
 

@@ -123,16 +123,18 @@ class SandboxExecute(NbGraderPreprocessor):
             if index in tests:
                 got = checked.get(tests[index], {})
                 if not got.get("passed"):
-                    cell.outputs = [_error(got.get("ename") or "AssertionError", got.get("evalue", ""))]
+                    cell.outputs = [
+                        _error(got.get("ename") or "AssertionError", got.get("evalue", ""))
+                    ]
                 continue
             result = run.cells.get(index)
             if result is None:
                 continue
             cell.outputs = [nbformat.from_dict(o) for o in result.outputs if isinstance(o, dict)]
             if result.status == "timeout":
-                cell.outputs = [
-                    o for o in cell.outputs if o.get("output_type") != "error"
-                ] + [_error(CELL_TIMEOUT_ERROR, f"the cell ran past the {limit:g} s time limit")]
+                cell.outputs = [o for o in cell.outputs if o.get("output_type") != "error"] + [
+                    _error(CELL_TIMEOUT_ERROR, f"the cell ran past the {limit:g} s time limit")
+                ]
             elif result.status == "killed":
                 cell.outputs.append(
                     _error(
@@ -146,7 +148,9 @@ class SandboxExecute(NbGraderPreprocessor):
                     _error(KERNEL_DIED, result.note or "the process died while running this cell")
                 )
             elif result.status == "not run":
-                cell.outputs.append(_error("NotRun", "not run: an earlier cell stopped the notebook"))
+                cell.outputs.append(
+                    _error("NotRun", "not run: an earlier cell stopped the notebook")
+                )
         SANDBOX["last_run"] = {
             "sandboxed": run.sandboxed,
             "notes": run.notes,
@@ -205,6 +209,16 @@ class LimitOutputSize(NbGraderPreprocessor):
                     output.data[mime] = ""
             if "traceback" in output:
                 output.traceback = [self._cut(line) for line in output.traceback]
+        return cell, resources
+
+
+class NeutraliseMarkers(NbGraderPreprocessor):
+    """For feedback: a student's own cell quoting "BEGIN HIDDEN TESTS" must not make nbgrader's
+    ClearHiddenTests fail (it would stop that student's feedback); break the marker there."""
+
+    def preprocess_cell(self, cell: Any, resources: Any, index: int) -> Any:
+        if not _is_test_cell(cell) and "HIDDEN TESTS" in cell.source:
+            cell.source = cell.source.replace("HIDDEN TESTS", "HIDDEN\u200bTESTS")
         return cell, resources
 
 

@@ -47,7 +47,9 @@ def write_csv(result: GradingResult, path: Path) -> Path:
                     _fmt(row.max_total),
                     "; ".join(row.reasons),
                     "; ".join(row.flags),
-                    "; ".join(f"{g}: {row.sources[g]}" for g in result.grade_ids if g in row.sources),
+                    "; ".join(
+                        f"{g}: {row.sources[g]}" for g in result.grade_ids if g in row.sources
+                    ),
                 ]
                 + [_fmt(row.scores.get(g)) if row.scores else "" for g in result.grade_ids]
             )
@@ -88,7 +90,9 @@ def summary(result: GradingResult, csv_path: Path | None = None) -> str:
         lines.append(f"    - {name}: {reason}")
     unsafe = [r for r in result.rows if any("without sandbox" in f for f in r.flags)]
     if unsafe:
-        lines.append(f"  WARNING: {len(unsafe)} row(s) graded without sandbox (--unsafe-no-sandbox)")
+        lines.append(
+            f"  WARNING: {len(unsafe)} row(s) graded without sandbox (--unsafe-no-sandbox)"
+        )
     flagged = [r for r in result.rows if r.flags]
     if flagged:
         lines.append("  code worth a look (possible attempts to fool the tests):")

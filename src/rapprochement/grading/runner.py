@@ -22,7 +22,6 @@ import multiprocessing
 import os
 import shutil
 import time
-import unicodedata
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -310,6 +309,11 @@ def _prepare(
     row.flags = ins.flags
     submitted = nbformat.reads(chosen.path.read_text(encoding="utf-8"), as_version=4)
     row.reasons.extend(normalise_cells(submitted, release))
+    seen_ids: set[str] = set()
+    for number, cell in enumerate(submitted.cells):  # copied cells repeat their cell id
+        if cell.get("id") in seen_ids:
+            cell["id"] = f"dup-{number}"
+        seen_ids.add(cell.get("id"))
     restored = restore_missing_cells(submitted, release)
     if restored:
         row.reasons.append("deleted cells put back unanswered: " + ", ".join(restored))

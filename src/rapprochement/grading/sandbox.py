@@ -462,9 +462,7 @@ def probe(policy: Policy | None = None) -> str:
     """Start a sandbox that imports pandas and the package; return "" or why it failed."""
     policy = policy or Policy()
     if policy.sandboxed and not shutil.which("bwrap"):
-        return (
-            "bubblewrap (bwrap) is not installed; on Debian/Ubuntu: apt-get install bubblewrap"
-        )
+        return "bubblewrap (bwrap) is not installed; on Debian/Ubuntu: apt-get install bubblewrap"
     cells = [
         {
             "i": 0,
@@ -481,6 +479,10 @@ def probe(policy: Policy | None = None) -> str:
         detail = ""
         if cell is not None:
             errors = [o for o in cell.outputs if o.get("output_type") == "error"]
-            detail = (errors[0].get("ename", "") + ": " + errors[0].get("evalue", "")) if errors else cell.status
+            detail = (
+                (errors[0].get("ename", "") + ": " + errors[0].get("evalue", ""))
+                if errors
+                else cell.status
+            )
         return f"a test notebook failed inside the sandbox ({detail})"
     return ""

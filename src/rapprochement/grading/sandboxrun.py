@@ -200,7 +200,9 @@ def main(argv: list[str]) -> int:
         if cell["kind"] == "extract":
             runner.send({"ev": "answers", "i": index, **runner.extract(cell["names"])})
         else:
-            runner.send({"ev": "done", "i": index, "outputs": runner.run_code(index, cell["source"])})
+            runner.send(
+                {"ev": "done", "i": index, "outputs": runner.run_code(index, cell["source"])}
+            )
     runner.send({"ev": "end"})
     return 0
 
