@@ -77,6 +77,8 @@ class Policy:
     max_restarts: int = 3
     sandboxed: bool = True
     """False: run without bubblewrap (only the limits apply). For self-checks and --unsafe."""
+    cwd: str = ""
+    """Working folder when not sandboxed (default: a new temporary folder)."""
 
 
 @dataclass
@@ -322,6 +324,10 @@ def _one_run(
     command = _Command(policy, event_w, info_w)
     kwargs: dict[str, Any] = {}
     try:
+        if not policy.sandboxed:
+            import tempfile
+
+            kwargs["cwd"] = policy.cwd or tempfile.mkdtemp(prefix="rapprochement-run-")
         proc = subprocess.Popen(
             command.argv,
             stdin=subprocess.PIPE,
