@@ -158,9 +158,9 @@ def _check_all(
 
 def _serve(spec: AssignmentSpec) -> None:
     """One request per stdin line; each one is checked in a fork of the set-up process."""
-    namespace = _setup_namespace(spec)
     out = sys.stdout
     sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (setup code and tests may print)
+    namespace = _setup_namespace(spec)
     print(json.dumps({"ready": True}), file=out, flush=True)
     for line in sys.stdin:
         read_end, write_end = os.pipe()

@@ -306,7 +306,7 @@ def _prepare(
         row.reasons.append("deleted test cells restored: " + ", ".join(ins.missing_tests))
     if ins.edited_tests:
         row.reasons.append("edited test cells restored: " + ", ".join(ins.edited_tests))
-    row.flags = ins.flags
+    row.flags.extend(ins.flags)
     submitted = nbformat.reads(chosen.path.read_text(encoding="utf-8"), as_version=4)
     row.reasons.extend(normalise_cells(submitted, release))
     seen_ids: set[str] = set()

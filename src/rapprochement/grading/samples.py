@@ -167,14 +167,19 @@ def _k_kernel_death(a: str) -> Sample:
     cell, test = _answer_cell(nb, 2), _test_after(nb, 2)
     cell.source = "import os\nos._exit(1)\n" + cell.source
     return Sample(
-        "kernel_death", nb, _total(nb) - test[2], "needs manual grading", "kernel died", [test[1]]
+        "kernel_death",
+        nb,
+        _total(nb) - test[2],
+        "needs manual grading",
+        "stopped its process",
+        [test[1]],
     )
 
 
 def _k_huge_output(a: str) -> Sample:
     nb = _solved(a)
     _answer_cell(nb, 0).source = 'print("x" * 3_000_000)\n' + _answer_cell(nb, 0).source
-    return Sample("huge_output", nb, _total(nb), "needs manual grading", "truncated")
+    return Sample("huge_output", nb, _total(nb), "needs manual grading", "output limit")
 
 
 def _k_deleted_test(a: str) -> Sample:
@@ -319,7 +324,8 @@ def _k_read_solutions(a: str) -> Sample:
         f"_known = {str(source_root() / a / (a + '.ipynb'))!r}\n"
         "_found = [p for p in [_known] if os.path.exists(p)]\n"
         "for _root in ('/work', '/root', '/home', '/tmp', os.getcwd(), '..', '../..'):\n"
-        "    _found += glob.glob(_root + '/**/solutions/source/*/*.ipynb', recursive=True)\n"
+        "    for _depth in ('', '/*', '/*/*'):\n"
+        "        _found += glob.glob(_root + _depth + '/solutions/source/*/*.ipynb')\n"
         "_text = ''\n"
         "for _p in _found:\n"
         "    try:\n"
