@@ -99,7 +99,12 @@ def _setup_namespace(spec: AssignmentSpec) -> dict[str, Any]:
 
 
 def _check_one(
-    namespace: dict[str, Any], code: str, gid: str, answer: dict[str, Any], timeout: float
+    namespace: dict[str, Any],
+    code: str,
+    gid: str,
+    answer: dict[str, Any],
+    timeout: float,
+    allowed: list[str],
 ) -> dict[str, Any]:
     refused = answer.get("refused") or {}
     if refused:
@@ -107,8 +112,9 @@ def _check_one(
         return {"passed": False, "kind": "refused", "ename": "AnswerNotPlainData", "evalue": reason}
     ns = dict(namespace)
     try:
+        # only the names this test reads from the notebook: never a trusted setup name
         for name, text in (answer.get("values") or {}).items():
-            if isinstance(name, str) and name.isidentifier() and isinstance(text, str):
+            if name in allowed and isinstance(text, str):
                 ns[name] = from_plain(text)
     except AnswerError as exc:
         return {
@@ -152,7 +158,7 @@ def _check_all(
         answer = answers.get(gid)
         if not isinstance(answer, dict):
             answer = {"values": {}, "missing": list(spec.names[gid]), "refused": {}}
-        results[gid] = _check_one(namespace, code, gid, answer, timeout)
+        results[gid] = _check_one(namespace, code, gid, answer, timeout, spec.names[gid])
     return results
 
 

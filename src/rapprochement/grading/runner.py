@@ -212,7 +212,8 @@ def _pick(subs: list[Submission], assignment: str) -> tuple[Submission, list[str
     return chosen, [f"{len(subs)} notebooks handed in; graded {chosen.path.name}, ignored {others}"]
 
 
-def _execution_notes(nb: Any, memory_gb: float) -> list[str]:
+def _execution_notes(nb: Any, memory_gb: float, policy: Policy | None = None) -> list[str]:
+    policy = policy or Policy()
     notes: list[str] = []
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
@@ -223,7 +224,10 @@ def _execution_notes(nb: Any, memory_gb: float) -> list[str]:
         for output in cell.get("outputs", []):
             text = "".join(output.get("text", "")) if "text" in output else ""
             if "characters of output removed" in text:
-                notes.append(f"output of {where} was cut at the output limit")
+                notes.append(
+                    f"output of {where} was cut at the output limit "
+                    f"({policy.max_output_chars} characters kept)"
+                )
             if output.get("output_type") != "error":
                 continue
             ename = output.get("ename", "")
@@ -236,6 +240,18 @@ def _execution_notes(nb: Any, memory_gb: float) -> list[str]:
                 notes.append(f"{where}: {evalue}")
             elif ename == "MemoryError" and not is_test:
                 notes.append(f"{where} exceeded the memory limit ({memory_gb:g} GB)")
+            elif "Resource temporarily unavailable" in evalue and not is_test:
+                notes.append(
+                    f"{where} hit the process limit ({policy.max_processes} processes): {ename}"
+                )
+            elif "File too large" in evalue and not is_test:
+                notes.append(
+                    f"{where} hit the file size limit ({policy.max_file_bytes // 1024**2} MB)"
+                )
+            elif "No space left" in evalue and not is_test:
+                notes.append(
+                    f"{where} filled its scratch space ({policy.scratch_bytes // 1024**2} MB)"
+                )
             elif ename == "NotImplementedError" and not is_test:
                 notes.append(f"{where} not answered")
             elif ename == "NotRun":
@@ -474,7 +490,7 @@ def grade_submissions(
                         course / "autograded" / student / assignment / f"{assignment}.ipynb",
                         as_version=4,
                     )
-                    row.reasons.extend(_execution_notes(graded_nb, memory_gb))
+                    row.reasons.extend(_execution_notes(graded_nb, memory_gb, policy))
                     row.reasons.extend(res.get("run", {}).get("notes", []))
                     if feedback:
                         feedback_futures.append(pool.submit(_worker_feedback, assignment, student))

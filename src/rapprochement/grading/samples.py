@@ -458,7 +458,9 @@ def _k_fork_bomb(a: str) -> Sample:
     _answer_cell(nb, 1).source = (
         "import os\nwhile True:\n    os.fork()\n" + _answer_cell(nb, 1).source
     )
-    return Sample("fork_bomb", nb, _total(nb) - test1[2], "needs manual grading", "", [test1[1]])
+    return Sample(
+        "fork_bomb", nb, _total(nb) - test1[2], "needs manual grading", "process limit", [test1[1]]
+    )
 
 
 def _k_ignores_interrupt(a: str) -> Sample:

@@ -42,6 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rapprochement.grading.cgroup import create as create_cgroup
+
 __all__ = [
     "CellResult",
     "Policy",
@@ -152,8 +154,9 @@ class _Command:
     """The bwrap argument list, with the file descriptors it needs."""
 
     def __init__(self, policy: Policy, event_fd: int, info_fd: int) -> None:
-        self.fds: list[int] = []
+        self.fds: list[int] = []  # (none at present; closed after the start)
         self.policy = policy
+        self.cgroup = create_cgroup(policy.memory_bytes, policy.max_processes)
         python = str(Path(sys.prefix) / "bin" / "python")
         env = {
             "PATH": f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin",
@@ -234,9 +237,13 @@ class _Command:
         for fd in self.fds:
             with contextlib.suppress(OSError):
                 os.close(fd)
+        if self.cgroup is not None:
+            self.cgroup.close()
 
     def limits(self) -> None:
         """In the child before exec: resource limits (inherited by bwrap and the sandbox)."""
+        if self.cgroup is not None:
+            self.cgroup.join()
         p = self.policy
         resource.setrlimit(resource.RLIMIT_AS, (p.memory_bytes, p.memory_bytes))
         resource.setrlimit(resource.RLIMIT_FSIZE, (p.max_file_bytes, p.max_file_bytes))
@@ -293,6 +300,10 @@ def _kill(proc: subprocess.Popen[bytes], pid: int | None) -> None:
         if target:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(target, signal.SIGKILL)
+    # without a sandbox (self-check, --unsafe-no-sandbox): the runner's process group too
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        if os.getpgid(proc.pid) == proc.pid:
+            os.killpg(proc.pid, signal.SIGKILL)
     with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(5)
 
@@ -323,11 +334,15 @@ def _one_run(
     info_r, info_w = os.pipe()
     command = _Command(policy, event_w, info_w)
     kwargs: dict[str, Any] = {}
+    scratch = ""
     try:
         if not policy.sandboxed:
             import tempfile
 
-            kwargs["cwd"] = policy.cwd or tempfile.mkdtemp(prefix="rapprochement-run-")
+            if not policy.cwd:
+                scratch = tempfile.mkdtemp(prefix="rapprochement-run-")
+            kwargs["cwd"] = policy.cwd or scratch
+            kwargs["start_new_session"] = True  # so that its process group can be killed
         proc = subprocess.Popen(
             command.argv,
             stdin=subprocess.PIPE,
@@ -341,7 +356,8 @@ def _one_run(
     finally:
         os.close(event_w)
         os.close(info_w)
-        command.close()
+        for fd in command.fds:
+            os.close(fd)
     channel = _Channel(event_r, policy.max_channel_bytes)
     try:
         job = {"cells": cells, "skip": sorted(skip), "max_chars": policy.max_output_chars}
@@ -379,6 +395,11 @@ def _one_run(
                         cell.status = "timeout"
                     else:
                         cell.status = "died"
+                        if command.cgroup is not None and command.cgroup.out_of_memory():
+                            cell.note = (
+                                "its processes used more than the memory limit "
+                                f"({policy.memory_bytes / GB:g} GB in all)"
+                            )
                 return current
             for message in messages:
                 event, index = message.get("ev"), message.get("i")
@@ -429,6 +450,10 @@ def _one_run(
         os.close(info_r)
         if proc.poll() is None:
             _kill(proc, None)
+        if command.cgroup is not None:
+            command.cgroup.close()
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 def run_cells(cells: list[dict[str, Any]], policy: Policy) -> RunResult:
