@@ -327,3 +327,35 @@ def test_checker_runs_hidden_tests_on_plain_data_only():
     assert got["ps3-q3-2-test"]["passed"] is False and got["ps3-q3-2-test"]["kind"] == "failed"
     assert got["ps3-q3-3-test"]["kind"] == "not answered"
     assert got["ps3-q3-4-test"]["kind"] == "refused"
+
+
+def test_collect_never_merges_different_names(tmp_path):
+    for name in ("José", "josé", "Ann Lee", "Ann_Lee", "张伟", "Иван"):
+        (tmp_path / "subs" / f"{name}.ipynb").parent.mkdir(exist_ok=True)
+        (tmp_path / "subs" / f"{name}.ipynb").write_text("{}")
+    (tmp_path / "subs" / "Li Na").mkdir()
+    (tmp_path / "subs" / "Li Na" / "a.ipynb").write_text("{}")
+    (tmp_path / "subs" / "Li Na" / "b.ipynb").write_text("{}")
+    intake = collect(tmp_path / "subs", tmp_path / "w")
+    by_name: dict[str, set[str]] = {}
+    for sub in intake.submissions:
+        by_name.setdefault(sub.name, set()).add(sub.student_id)
+    assert all(len(ids) == 1 for ids in by_name.values())  # one student, one id
+    ids = [next(iter(v)) for v in by_name.values()]
+    assert len(ids) == len(set(ids)) == 7  # and different students, different ids
+    assert {"张伟", "Иван", "Li_Na"} <= set(ids)
+    notes = [n for s in intake.submissions for n in s.notes]
+    assert sum("graded separately" in n for n in notes) == 2
+
+
+def test_zip_limits(tmp_path, monkeypatch):
+    from rapprochement.grading import intake as intake_mod
+
+    monkeypatch.setattr(intake_mod, "MAX_ENTRIES", 3)
+    archive = tmp_path / "many.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for i in range(5):
+            zf.writestr(f"s{i}.ipynb", "{}")
+    intake = collect(archive, tmp_path / "work")
+    assert len(intake.submissions) == 3
+    assert [r for _, r in intake.rejected] == ["not extracted: the zip has more than 3 entries"] * 2

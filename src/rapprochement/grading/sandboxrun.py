@@ -88,6 +88,7 @@ class Runner:
         self.stdout = CappedStream("stdout", max_chars)
         self.stderr = CappedStream("stderr", max_chars)
         self.count = 0
+        self.pid = os.getpid()
 
     def send(self, message: dict[str, Any]) -> None:
         data = (json.dumps(message, ensure_ascii=False, default=str) + "\n").encode()
@@ -147,6 +148,8 @@ class Runner:
             )
         finally:
             sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+            if os.getpid() != self.pid:  # a process the cell forked: it must not report
+                os._exit(0)
         streams = [s for s in (self.stdout.output(), self.stderr.output()) if s]
         return streams + outputs
 
