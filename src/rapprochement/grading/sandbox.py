@@ -404,7 +404,10 @@ def _one_run(
             for message in messages:
                 event, index = message.get("ev"), message.get("i")
                 if event == "end":
-                    _kill(proc, pid)
+                    try:  # the runner exits by itself; the kernel then ends its namespace
+                        proc.wait(3)
+                    except subprocess.TimeoutExpired:
+                        _kill(proc, pid)
                     return None
                 if not isinstance(index, int):
                     continue
