@@ -489,7 +489,9 @@ def _k_duplicated_test(a: str) -> Sample:
     """Copies a test cell (a wrong answer): graded once, on its merits, with a reason."""
     nb = _k_wrong(a).notebook
     test = _test_after(nb, 0)
-    nb.cells.insert(test[0] + 1, copy.deepcopy(nb.cells[test[0]]))
+    twin = copy.deepcopy(nb.cells[test[0]])
+    twin.id = "pasted-copy"  # JupyterLab gives a pasted cell a new id, and keeps its metadata
+    nb.cells.insert(test[0] + 1, twin)
     return Sample(
         "duplicated_test",
         nb,
