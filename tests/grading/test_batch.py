@@ -369,3 +369,44 @@ def test_without_a_sandbox_grading_refuses_unless_told(tmp_path, monkeypatch):
     )
     assert result.rows[0].flags == [UNSANDBOXED]
     assert result.rows[0].total == make_sample(PS1, "solved").expected_auto
+
+
+_DEATH: dict[str, Path] = {}
+
+
+def _dies_once(assignment, student, notebook, executed):
+    """Stands in for the worker's step: the first time it sees "victim", the worker dies."""
+    import os
+
+    marker = _DEATH["marker"]
+    if student == "victim" and not marker.exists():
+        marker.write_text("x")
+        os._exit(1)
+    return _DEATH["original"](assignment, student, notebook, executed)
+
+
+def test_a_dying_grading_process_does_not_cost_the_batch(tmp_path, monkeypatch):
+    """If a worker process dies (say, killed from outside), its students are graded again in
+    a fresh pool; every row is still earned."""
+    from rapprochement.grading import runner
+
+    require_sandbox()
+    _DEATH.update(marker=tmp_path / "died-once", original=runner._worker_execute)
+    monkeypatch.setattr(runner, "_worker_execute", _dies_once)
+    for name, kind in [("victim", "solved"), ("a", "wrong"), ("b", "solved")]:
+        write_sample(make_sample(PS1, kind), tmp_path / "subs" / f"{name}.ipynb")
+    result = grade_submissions(
+        tmp_path / "subs",
+        assignment=PS1,
+        out=tmp_path / "out",
+        jobs=2,
+        timeout=TIMEOUT,
+        feedback=False,
+    )
+    assert _DEATH["marker"].exists()
+    scores = {r.student_id: r.total for r in result.rows}
+    assert scores == {
+        "victim": make_sample(PS1, "solved").expected_auto,
+        "a": make_sample(PS1, "wrong").expected_auto,
+        "b": make_sample(PS1, "solved").expected_auto,
+    }

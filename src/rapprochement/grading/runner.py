@@ -23,7 +23,8 @@ import os
 import shutil
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing.util import Finalize
 from pathlib import Path
@@ -371,14 +372,20 @@ def grade_submissions(
         memory_bytes=int(memory_gb * GB),
         sandboxed=not unsafe_no_sandbox,
     )
-    if not unsafe_no_sandbox:
-        why = probe(policy)
+    # the sandbox test runs while the course is prepared; no student code runs before it passed
+    checking = ThreadPoolExecutor(1)
+    probing = checking.submit(probe, policy) if not unsafe_no_sandbox else None
+    checking.shutdown(wait=False)
+
+    def refuse_without_sandbox() -> None:
+        why = probing.result() if probing is not None else ""
         if why:
             raise SandboxRefused(
                 f"no working sandbox, so student code will not be run: {why}. Install "
                 "bubblewrap (Linux), or, only for notebooks you trust, pass --unsafe-no-sandbox "
                 "(make grade UNSAFE=1); every row is then marked 'graded without sandbox'."
             )
+
     out = Path(out).resolve()
     work = out / "work"
     if work.exists():
@@ -441,89 +448,40 @@ def grade_submissions(
         if _prepare(chosen, row, release, assignment, dest):
             todo.append((student, dest / f"{assignment}.ipynb"))
 
+    refuse_without_sandbox()
     timings = {"setup": time.perf_counter() - start, "execute (sum over workers)": 0.0}
     timings["replay in main process"] = 0.0
     executed = work / "executed"
     main_config = make_config(course, timeout=timeout, replay_dir=str(executed))
     jobs = max(1, jobs or min(len(todo), 2 * (os.cpu_count() or 1)) or 1)
     bar = progress("grading", len(todo)) if progress else None
-    feedback_futures: list[Future[dict[str, Any]]] = []
     context = multiprocessing.get_context("fork")
     new_state = {k: v for k, v in previous.items() if k in rows or k not in by_student}
-    with ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=context,
-        initializer=_worker_init,
-        initargs=(str(course), str(work), assignment, timeout, dict(policy.__dict__)),
-    ) as pool:
-        pending = [
-            (s, pool.submit(_worker_execute, assignment, s, str(p), str(executed))) for s, p in todo
-        ]
-        # Replay in submission order as results arrive; the sandboxes keep running meanwhile.
-        for student, future in pending:
-            row = rows[student]
-            try:
-                res = future.result()
-            except Exception as exc:  # a worker process crashed
-                row.reasons.append(f"grading process failed: {type(exc).__name__}: {exc}")
-                if bar:
-                    bar.update(1)
-                continue
-            timings["execute (sum over workers)"] += res["seconds"]
-            if not res["success"]:
-                row.reasons.append(_failure_reason(res["log"]))
-            else:
-                replay_start = time.perf_counter()
-                app = Autograde(
-                    coursedir=coursedir(main_config, assignment, student), config=main_config
-                )
-                app.force = True
-                app.create_student = True
-                replay = capture_log(app)
-                if not replay["success"]:
-                    row.reasons.append(
-                        _failure_reason(replay.get("log", "") + replay.get("error", ""))
-                    )
-                else:
-                    row.status = GRADED
-                    graded_nb = nbformat.read(
-                        course / "autograded" / student / assignment / f"{assignment}.ipynb",
-                        as_version=4,
-                    )
-                    row.reasons.extend(_execution_notes(graded_nb, memory_gb, policy))
-                    row.reasons.extend(res.get("run", {}).get("notes", []))
-                    if feedback:
-                        feedback_futures.append(pool.submit(_worker_feedback, assignment, student))
-                timings["replay in main process"] += time.perf_counter() - replay_start
-            if row.status == GRADED and not feedback:
-                new_state[student] = _row_state(row)
-                _save_state(state_path, new_state)
-            if bar:
-                bar.update(1)
-        if bar:
-            bar.close()
-        timings["until last replay"] = time.perf_counter() - start
-        fbar = progress("feedback", len(feedback_futures)) if progress and feedback else None
-        for future in feedback_futures:
-            try:
-                res = future.result()
-            except Exception as exc:
-                res = {"student": "", "success": False, "log": str(exc)}
-            if not res["student"]:
-                continue
-            html = course / "feedback" / res["student"] / assignment / f"{assignment}.html"
-            row = rows[res["student"]]
-            if res["success"] and html.is_file():
-                row.feedback = str(html)
-            else:
-                row.reasons.append("feedback could not be generated")
-            new_state[res["student"]] = _row_state(row)
-            _save_state(state_path, new_state)
-            if fbar:
-                fbar.update(1)
-        if fbar:
-            fbar.close()
-
+    remaining = list(todo)
+    for attempt in range(2):  # a second pool for the students of a pool that broke
+        broken = _grade_in_pool(
+            remaining,
+            attempt,
+            jobs=jobs,
+            context=context,
+            initargs=(str(course), str(work), assignment, timeout, dict(policy.__dict__)),
+            assignment=assignment,
+            course=course,
+            executed=executed,
+            main_config=main_config,
+            rows=rows,
+            timings=timings,
+            feedback=feedback,
+            progress=progress,
+            bar=bar,
+            save=lambda student: _save_row(state_path, new_state, rows[student]),
+            notes=lambda nb: _execution_notes(nb, memory_gb, policy),
+        )
+        if not broken:
+            break
+        remaining = broken
+    if bar:
+        bar.close()
     timings["until feedback done"] = time.perf_counter() - start
     timings["kept from an earlier run"] = float(kept)
     max_scores = _fill_scores(course, assignment, rows, grade_ids, previous)
@@ -587,3 +545,109 @@ def _fill_scores(
                     "version of this submission"
                 )
     return {g: max_scores.get(g, 0.0) for g in grade_ids}
+
+
+def _save_row(path: Path, state: dict[str, Any], row: StudentRow) -> None:
+    state[row.student_id] = _row_state(row)
+    _save_state(path, state)
+
+
+def _grade_in_pool(
+    todo: list[tuple[str, Path]],
+    attempt: int,
+    *,
+    jobs: int,
+    context: Any,
+    initargs: tuple[Any, ...],
+    assignment: str,
+    course: Path,
+    executed: Path,
+    main_config: Any,
+    rows: dict[str, StudentRow],
+    timings: dict[str, float],
+    feedback: bool,
+    progress: Callable[[str, int], Any] | None,
+    bar: Any,
+    save: Callable[[str], None],
+    notes: Callable[[Any], list[str]],
+) -> list[tuple[str, Path]]:
+    """Grade ``todo`` in one worker pool; return the students to retry when the pool broke."""
+    broken: list[tuple[str, Path]] = []
+    feedback_futures: list[tuple[str, Future[dict[str, Any]]]] = []
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_worker_init, initargs=initargs
+    ) as pool:
+        pending = [
+            (s, p, pool.submit(_worker_execute, assignment, s, str(p), str(executed)))
+            for s, p in todo
+        ]
+        # Replay in submission order as results arrive; the sandboxes keep running meanwhile.
+        for student, path, future in pending:
+            row = rows[student]
+            try:
+                res = future.result()
+            except BrokenProcessPool as exc:  # a worker process died: once more, in a new pool
+                if attempt == 0:
+                    broken.append((student, path))
+                    continue
+                row.reasons.append(f"grading process failed twice: {exc}")
+                if bar:
+                    bar.update(1)
+                continue
+            except Exception as exc:
+                row.reasons.append(f"grading process failed: {type(exc).__name__}: {exc}")
+                if bar:
+                    bar.update(1)
+                continue
+            timings["execute (sum over workers)"] += res["seconds"]
+            if not res["success"]:
+                row.reasons.append(_failure_reason(res["log"]))
+            else:
+                replay_start = time.perf_counter()
+                app = Autograde(
+                    coursedir=coursedir(main_config, assignment, student), config=main_config
+                )
+                app.force = True
+                app.create_student = True
+                replay = capture_log(app)
+                if not replay["success"]:
+                    row.reasons.append(
+                        _failure_reason(replay.get("log", "") + replay.get("error", ""))
+                    )
+                else:
+                    row.status = GRADED
+                    graded_nb = nbformat.read(
+                        course / "autograded" / student / assignment / f"{assignment}.ipynb",
+                        as_version=4,
+                    )
+                    row.reasons.extend(notes(graded_nb))
+                    row.reasons.extend(res.get("run", {}).get("notes", []))
+                    if feedback:
+                        feedback_futures.append(
+                            (student, pool.submit(_worker_feedback, assignment, student))
+                        )
+                timings["replay in main process"] += time.perf_counter() - replay_start
+            if row.status == GRADED and not feedback:
+                save(student)
+            if bar:
+                bar.update(1)
+        fbar = (
+            progress("feedback", len(feedback_futures)) if progress and feedback_futures else None
+        )
+        for student, future in feedback_futures:
+            row = rows[student]
+            try:
+                ok = bool(future.result()["success"])
+            except Exception:
+                ok = False
+            html = course / "feedback" / student / assignment / f"{assignment}.html"
+            if ok and html.is_file():
+                row.feedback = str(html)
+            else:
+                row.reasons.append("feedback could not be generated")
+            save(student)
+            if fbar:
+                fbar.update(1)
+        if fbar:
+            fbar.close()
+    return broken
