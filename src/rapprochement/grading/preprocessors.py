@@ -131,6 +131,7 @@ class SandboxExecute(NbGraderPreprocessor):
             if result is None:
                 continue
             cell.outputs = [nbformat.from_dict(o) for o in result.outputs if isinstance(o, dict)]
+            cell.execution_count = result.count
             if result.status == "timeout":
                 cell.outputs = [o for o in cell.outputs if o.get("output_type") != "error"] + [
                     _error(CELL_TIMEOUT_ERROR, f"the cell ran past the {limit:g} s time limit")

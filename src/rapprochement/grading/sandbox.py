@@ -89,6 +89,8 @@ class CellResult:
     status: str = "ok"
     """ok, error, timeout, killed (ignored the interrupt), died, skipped, not run."""
     note: str = ""
+    count: int | None = None
+    """Its execution count (In [n]), as a kernel would number it."""
 
 
 @dataclass
@@ -418,6 +420,8 @@ def _one_run(
                 elif event == "done":
                     outputs = message.get("outputs")
                     cell = CellResult(outputs if isinstance(outputs, list) else [])
+                    count = message.get("n")
+                    cell.count = count if isinstance(count, int) else None
                     errors = [o for o in cell.outputs if o.get("output_type") == "error"]
                     if interrupted_at is not None:
                         cell.status = "timeout"

@@ -203,9 +203,8 @@ def main(argv: list[str]) -> int:
         if cell["kind"] == "extract":
             runner.send({"ev": "answers", "i": index, **runner.extract(cell["names"])})
         else:
-            runner.send(
-                {"ev": "done", "i": index, "outputs": runner.run_code(index, cell["source"])}
-            )
+            outputs = runner.run_code(index, cell["source"])
+            runner.send({"ev": "done", "i": index, "n": runner.count, "outputs": outputs})
     runner.send({"ev": "end"})
     return 0
 
