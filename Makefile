@@ -40,7 +40,7 @@ help:
 	@echo "make lab          open the collection in JupyterLab (student environment)"
 	@echo "make test         run every check: lint, unit tests, notebooks, browser, grading"
 	@echo "make grading-env  create the instructor environment (.venv-grading, with nbgrader)"
-	@echo "make grade SUBMISSIONS=path/to/folder-or-zip [ASSIGNMENT=ps1-trade-statistics] [JOBS=2] [TIMEOUT=30]"
+	@echo "make grade SUBMISSIONS=path/to/folder-or-zip [ASSIGNMENT=ps1-trade-statistics] [JOBS=2] [TIMEOUT=30] [UNSAFE=1]"
 	@echo "make exercises    regenerate exercises/ from solutions/source (instructors)"
 	@echo "make selfstudy    write selfstudy/: problem sets with model answers, for studying alone"
 	@echo "make notebooks    re-run every notebook in place (maintainers)"
@@ -70,6 +70,7 @@ unit: $(VENV)/.installed
 		--nbval-sanitize-with tests/nbval_sanitize.cfg
 
 grading-env: $(GRADING_VENV)/.installed
+	@command -v bwrap >/dev/null 2>&1 || echo "note: bubblewrap (bwrap) is not installed; make grade needs it to run student code in a sandbox (Debian/Ubuntu: apt-get install bubblewrap)"
 
 grading-test: $(GRADING_VENV)/.installed
 	JUPYTER_PATH="$(CURDIR)/$(GRADING_VENV)/share/jupyter" $(GRADING_VENV)/bin/python -m pytest tests/grading
@@ -80,7 +81,8 @@ grade: $(GRADING_VENV)/.installed
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=path/to/folder-or-zip"; exit 2; }
 	PATH="$(CURDIR)/$(GRADING_VENV)/bin:$$PATH" $(GRADING_VENV)/bin/python -m rapprochement.grading \
 		"$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)",) \
-		$(if $(JOBS),--jobs $(JOBS),) $(if $(TIMEOUT),--timeout $(TIMEOUT),)
+		$(if $(JOBS),--jobs $(JOBS),) $(if $(TIMEOUT),--timeout $(TIMEOUT),) \
+		$(if $(UNSAFE),--unsafe-no-sandbox,)
 
 # Regenerate the student versions in exercises/ from the instructor source in solutions/source/.
 exercises: $(GRADING_VENV)/.installed

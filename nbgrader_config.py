@@ -21,3 +21,6 @@ c.CourseDirectory.release_directory = "exercises"
 c.CourseDirectory.db_url = f"sqlite:///{ROOT / 'grading-output' / 'generate.db'}"
 c.Exchange.root = str(ROOT / "grading-output" / "exchange")
 apply_common(c)
+# Student code never runs outside the sandbox: `nbgrader autograde` here stops with a message
+# that points to `make grade` (rapprochement.grading), which sandboxes every submission.
+c.Autograde.autograde_preprocessors = ["rapprochement.grading.preprocessors.ReplayExecute"]

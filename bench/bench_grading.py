@@ -2,13 +2,15 @@
 
 1. plain nbgrader: `nbgrader autograde` (then `nbgrader generate_feedback`) in a course folder,
    as an instructor would run it; nbgrader grades one submission after another;
-2. `python -m rapprochement.grading` (kernels in parallel worker processes, nbgrader scoring,
-   feedback, CSV).
+2. `python -m rapprochement.grading` (each submission in a bubblewrap sandbox, hidden tests in a
+   clean process, in parallel worker processes; nbgrader scoring, feedback, CSV), and the same
+   with `--unsafe-no-sandbox` to show what the sandbox itself costs.
 
 Both use the same per-cell timeout (30 s) and the same 30 notebooks: a mix of correct, wrong,
 unanswered, erroring and tampered submissions (no infinite loops or dying kernels, which plain
-nbgrader handles differently). It also checks that both give every student the same autograded
-score. Run with the instructor environment:
+nbgrader handles differently). It compares the autograded scores: they differ, on purpose, for
+submissions that replace built-ins (nbgrader's in-kernel hidden tests fail for every later
+question; here only the wrong answer is lost). Run with the instructor environment:
 
     .venv-grading/bin/python bench/bench_grading.py [--n 30] [--jobs N]
 
@@ -98,9 +100,10 @@ def plain_nbgrader(folder: Path, assignment: str, root: Path) -> tuple[float, fl
 
 
 def ours(
-    folder: Path, assignment: str, root: Path, jobs: int | None, feedback: bool
+    folder: Path, assignment: str, root: Path, jobs: int | None, feedback: bool, safe: bool = True
 ) -> tuple[float, dict]:
-    out = root / ("ours" if feedback else "ours-nofb")
+    key = ("ours" if feedback else "ours-nofb") + ("" if safe else "-unsafe")
+    out = root / key
     cmd = [
         sys.executable,
         "-m",
@@ -116,7 +119,9 @@ def ours(
         cmd += ["--jobs", str(jobs)]
     if not feedback:
         cmd.append("--no-feedback")
-    seconds = _run(cmd, root, "ours" if feedback else "ours-nofb")
+    if not safe:
+        cmd.append("--unsafe-no-sandbox")
+    seconds = _run(cmd, root, key)
     with open(out / f"grades-{assignment}.csv", encoding="utf-8") as handle:
         scores = {
             r["student_id"]: sum(float(v) for k, v in r.items() if "-test (" in k and v)
@@ -145,6 +150,7 @@ def main() -> None:
         plain_auto, plain_fb, plain_scores = plain_nbgrader(folder, args.assignment, root)
         ours_auto, ours_auto_scores = ours(folder, args.assignment, root, args.jobs, feedback=False)
         ours_all, ours_scores = ours(folder, args.assignment, root, args.jobs, feedback=True)
+        unsafe_auto, _ = ours(folder, args.assignment, root, args.jobs, False, safe=False)
         same = plain_scores == ours_scores == ours_auto_scores
         cpu_auto = CPU[f"autograde {args.assignment}"]
         cpu_fb = CPU[f"generate_feedback {args.assignment}"]
@@ -155,18 +161,24 @@ def main() -> None:
             ("nbgrader autograde + generate_feedback", plain_auto + plain_fb, cpu_auto + cpu_fb),
             ("rapprochement.grading --no-feedback", ours_auto, cpu_ours_auto),
             ("rapprochement.grading (with feedback)", ours_all, cpu_ours_all),
+            ("same, --no-feedback, without sandbox", unsafe_auto, CPU["ours-nofb-unsafe"]),
         ]
         for label, seconds, cpu in rows:
             print(f"{label:40s}{seconds:8.1f}{seconds / n:14.2f}{cpu / n:18.2f}")
         print(f"load average (1, 5, 15 min) at the end: {os.getloadavg()}")
         print(f"speed-up, autograde only:        {plain_auto / ours_auto:.1f}x")
         print(f"speed-up, autograde + feedback:  {(plain_auto + plain_fb) / ours_all:.1f}x")
-        print(f"same autograded score for every student: {'yes' if same else 'NO'}")
+        print(
+            f"sandbox overhead (--no-feedback, wall): {(ours_auto - unsafe_auto) / n:+.2f} s "
+            f"per submission ({ours_auto / unsafe_auto - 1:+.0%})"
+        )
+        print(f"same autograded score for every student: {'yes' if same else 'no'}")
         if not same:
             for sid in sorted(plain_scores):
                 if plain_scores.get(sid) != ours_scores.get(sid):
                     print(
                         f"  {sid}: nbgrader {plain_scores.get(sid)} vs ours {ours_scores.get(sid)}"
+                        " (hidden tests outside the student's kernel)"
                     )
 
 

@@ -10,37 +10,87 @@ import csv
 import html
 import io
 import re
+import socket
+import stat
+import threading
+import time
 import zipfile
 from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import TIMEOUT, checksums
+from conftest import TIMEOUT, checksums, require_sandbox, sandbox_processes
 
 from rapprochement.grading.report import write_csv, write_feedback
-from rapprochement.grading.runner import grade_submissions
-from rapprochement.grading.samples import KINDS, make_sample, write_sample
-from rapprochement.grading.settings import source_root
+from rapprochement.grading.runner import REVIEW, grade_submissions
+from rapprochement.grading.samples import HOSTILE_WITH_TARGETS, KINDS, make_sample, write_sample
+from rapprochement.grading.settings import repo_root, source_root
 
 pytestmark = pytest.mark.grading
 PS1 = "ps1-trade-statistics"
+REPO_PARTS = ("data", "src", "solutions", "exercises")
+
+
+def _repo_state() -> dict[str, str]:
+    out = {}
+    for part in REPO_PARTS:
+        for key, value in checksums(repo_root() / part).items():
+            if "__pycache__" not in key:
+                out[f"{part}/{key}"] = value
+    return out
+
+
+class _Listener:
+    """A TCP service on the host's loopback that records every connection it accepts."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.accepted = 0
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.accepted += 1
+            conn.close()
 
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
+    require_sandbox()
     root = tmp_path_factory.mktemp("batch")
     subs = root / "submissions"
+    out = root / "out"
+    listener = _Listener()
     samples = {kind: make_sample(PS1, kind) for kind in KINDS}
+    gradebook = out / "course" / "gradebook.db"
+    samples["write_outside"] = make_sample(
+        PS1,
+        "write_outside",
+        targets=[str(subs / "solved.ipynb"), str(gradebook), str(out / "grades-x.csv")],
+    )
+    samples["background"] = make_sample(
+        PS1, "background", targets=[str(gradebook), str(out / "LATE-WRITE")]
+    )
+    samples["network"] = make_sample(PS1, "network", port=listener.port)
     for kind, sample in samples.items():
         write_sample(sample, subs / f"{kind}.ipynb")
     (subs / "reflection.docx").write_bytes(b"PK\x03\x04 not a notebook")
     for f in subs.iterdir():
         f.chmod(0o444)  # as a learning system might hand them over
     before = checksums(subs)
-    out = root / "out"
+    repo_before = _repo_state()
     result = grade_submissions(subs, out=out, jobs=4, timeout=TIMEOUT)
     csv_path = write_csv(result, out / f"grades-{PS1}.csv")
     write_feedback(result, out / "feedback" / PS1)
+    gradebook_after = checksums(out / "course")["gradebook.db"]
+    time.sleep(5)  # longer than the background job waits before it writes
     with open(csv_path, encoding="utf-8") as handle:
         rows = {r["student_id"] or r["file"]: r for r in csv.DictReader(handle)}
     return {
@@ -49,7 +99,10 @@ def batch(tmp_path_factory):
         "rows": rows,
         "subs": subs,
         "before": before,
+        "repo_before": repo_before,
         "out": out,
+        "listener": listener,
+        "gradebook_after": gradebook_after,
     }
 
 
@@ -57,7 +110,7 @@ def _auto_total(row: dict[str, str]) -> float:
     return sum(float(v) for k, v in row.items() if "-test (" in k and v)
 
 
-@pytest.mark.parametrize("kind", list(KINDS))
+@pytest.mark.parametrize("kind", list(KINDS) + list(HOSTILE_WITH_TARGETS))
 def test_each_kind_gets_the_expected_score_and_status(batch, kind):
     sample = batch["samples"][kind]
     row = batch["rows"][kind]
@@ -73,7 +126,7 @@ def test_each_kind_gets_the_expected_score_and_status(batch, kind):
 
 
 def test_batch_completes_with_a_row_for_every_file(batch):
-    assert set(batch["rows"]) == set(KINDS) | {"reflection.docx"}
+    assert set(batch["rows"]) == set(KINDS) | set(HOSTILE_WITH_TARGETS) | {"reflection.docx"}
     assert "not a notebook" in batch["rows"]["reflection.docx"]["reason"]
 
 
@@ -84,8 +137,38 @@ def test_attempts_to_fool_the_tests_are_flagged(batch):
     assert batch["rows"]["solved"]["flags"] == ""
 
 
-def test_originals_are_not_modified(batch):
+def test_originals_and_repository_are_not_modified(batch):
     assert checksums(batch["subs"]) == batch["before"]
+    assert _repo_state() == batch["repo_before"]
+
+
+def test_nothing_outlives_the_sandbox_or_writes_later(batch):
+    out = batch["out"]
+    assert sandbox_processes() == []
+    assert not (out / "LATE-WRITE").exists()
+    assert not list(out.rglob("HACKED")) and not (out / "grades-x.csv").exists()
+    assert checksums(out / "course")["gradebook.db"] == batch["gradebook_after"]
+
+
+def test_no_network_not_even_the_hosts_loopback(batch):
+    assert batch["listener"].accepted == 0
+    # the check can fail: the same service is reachable from here
+    socket.create_connection(("127.0.0.1", batch["listener"].port), timeout=2).close()
+    time.sleep(0.2)
+    assert batch["listener"].accepted == 1
+
+
+def test_solutions_are_not_readable_from_a_submission(batch):
+    html_text = _visible_text(batch["out"] / "feedback" / PS1 / "read_solutions.html")
+    assert "solutions read: 0" in html_text
+    assert "BEGIN SOLUTION" not in html_text
+
+
+def test_every_score_says_where_it_came_from(batch):
+    row = batch["rows"]["deleted_answer_and_test"]
+    assert "ps1-q1-3-test: restored cell" in row["score sources"]
+    assert "ps1-q1-1-test: auto" in row["score sources"]
+    assert "ps1-q1-2-written: needs manual grading" in row["score sources"]
 
 
 def _visible_text(path: Path) -> str:
@@ -139,10 +222,25 @@ def test_manual_scores_survive_regrading(batch, tmp_path):
         again, assignment=PS1, out=out, jobs=1, timeout=TIMEOUT, feedback=False
     )
     row = next(r for r in result.rows if r.student_id == "solved")
+    # the same file: kept from the earlier run (resumable), the manual score is read back
+    assert result.timings["kept from an earlier run"] == 1
     assert row.scores["ps1-q1-2-written"] == 1.5
+    assert row.sources["ps1-q1-2-written"] == "manual"
     assert row.total == pytest.approx(batch["samples"]["solved"].expected_auto + 1.5)
+    assert not any(f.startswith(REVIEW) for f in row.flags)
     with Gradebook(db) as gb:
         assert gb.find_grade("ps1-q1-2-written", PS1, PS1, "solved").manual_score == 1.5
+    # a re-submission (a different file): graded again, the manual score kept and flagged
+    changed = make_sample(PS1, "wrong")
+    write_sample(changed, again / "solved.ipynb")
+    result = grade_submissions(
+        again, assignment=PS1, out=out, jobs=1, timeout=TIMEOUT, feedback=False
+    )
+    row = next(r for r in result.rows if r.student_id == "solved")
+    assert result.timings["kept from an earlier run"] == 0
+    assert row.scores["ps1-q1-2-written"] == 1.5
+    assert any(f.startswith(REVIEW) and "ps1-q1-2-written" in f for f in row.flags)
+    assert row.total == pytest.approx(changed.expected_auto + 1.5)
 
 
 def test_zip_from_learning_systems(tmp_path):
@@ -162,9 +260,9 @@ def test_zip_from_learning_systems(tmp_path):
     archive = tmp_path / "download.zip"
     archive.write_bytes(buf.getvalue())
     before = checksums(tmp_path)
-    # kernels started from scratch here (fork_kernels=False); the other tests fork them
+    require_sandbox()
     result = grade_submissions(
-        archive, out=tmp_path / "out", jobs=3, timeout=TIMEOUT, feedback=False, fork_kernels=False
+        archive, out=tmp_path / "out", jobs=3, timeout=TIMEOUT, feedback=False
     )
     rows = {r.student_id: r for r in result.rows}
     assert set(rows) == {"12345", "23456", "34567"}
@@ -184,6 +282,7 @@ def test_zip_from_learning_systems(tmp_path):
 
 
 def test_nbgrader_submitted_layout(tmp_path):
+    require_sandbox()
     sample = make_sample("ps2-mirror-statistics", "solved")
     write_sample(
         sample,
@@ -195,3 +294,119 @@ def test_nbgrader_submitted_layout(tmp_path):
     assert result.assignment == "ps2-mirror-statistics"
     assert [r.student_id for r in result.rows] == ["s01"]
     assert result.rows[0].reasons == []
+
+
+def test_names_in_any_script_each_get_their_own_row(tmp_path):
+    require_sandbox()
+    solved, wrong = make_sample(PS1, "solved"), make_sample(PS1, "wrong")
+    names = {"José": solved, "josé": wrong, "张伟": solved, "Иван": wrong}
+    names |= {"Ann Lee": solved, "Ann_Lee": wrong}
+    for name, sample in names.items():
+        write_sample(sample, tmp_path / "subs" / f"{name}.ipynb")
+    result = grade_submissions(
+        tmp_path / "subs",
+        assignment=PS1,
+        out=tmp_path / "out",
+        jobs=2,
+        timeout=TIMEOUT,
+        feedback=False,
+    )
+    rows = {r.name: r for r in result.rows}
+    assert len(result.rows) == len(names)
+    assert len({r.student_id for r in result.rows}) == len(names)
+    assert {"José", "张伟", "Иван"} <= {r.student_id for r in result.rows}
+    for name, sample in names.items():
+        auto = sum(v for k, v in rows[name].scores.items() if k.endswith("test") and v)
+        assert auto == sample.expected_auto, name
+    assert "graded separately" in "; ".join(rows["josé"].reasons + rows["José"].reasons)
+
+
+def test_zip_entries_that_are_skipped_get_a_row_with_the_reason(tmp_path):
+    require_sandbox()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("Иван.ipynb", nbformat.writes(make_sample(PS1, "solved").notebook))
+        zf.writestr("../escape.ipynb", "{}")
+        zf.writestr("/etc/absolute.ipynb", "{}")
+        link = zipfile.ZipInfo("link.ipynb")
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        zf.writestr(link, "/etc/passwd")
+        zf.writestr("inner.zip", b"PK\x05\x06" + b"\x00" * 18)
+        zf.writestr("bomb.ipynb", b"\x00" * (60 * 1024**2))
+    archive = tmp_path / "class.zip"
+    archive.write_bytes(buf.getvalue())
+    result = grade_submissions(
+        archive, assignment=PS1, out=tmp_path / "out", jobs=1, timeout=TIMEOUT, feedback=False
+    )
+    rejected = dict(result.rejected)
+    assert "leaves the archive" in rejected["../escape.ipynb"]
+    assert "leaves the archive" in rejected["/etc/absolute.ipynb"]
+    assert "symbolic link" in rejected["link.ipynb"]
+    assert "zip inside the zip" in rejected["inner.zip"]
+    assert "larger than" in rejected["bomb.ipynb"] or "compressed" in rejected["bomb.ipynb"]
+    assert [r.student_id for r in result.rows] == ["Иван"]
+    assert not (tmp_path / "escape.ipynb").exists()
+    text = write_csv(result, tmp_path / "g.csv").read_text(encoding="utf-8")
+    assert text.count("not extracted") == 5
+
+
+def test_without_a_sandbox_grading_refuses_unless_told(tmp_path, monkeypatch):
+    from rapprochement.grading import runner
+    from rapprochement.grading.runner import UNSANDBOXED, SandboxRefused
+
+    write_sample(make_sample(PS1, "solved"), tmp_path / "subs" / "a.ipynb")
+    monkeypatch.setattr(runner, "probe", lambda policy: "bubblewrap (bwrap) is not installed")
+    with pytest.raises(SandboxRefused, match="--unsafe-no-sandbox"):
+        grade_submissions(tmp_path / "subs", assignment=PS1, out=tmp_path / "out")
+    result = grade_submissions(
+        tmp_path / "subs",
+        assignment=PS1,
+        out=tmp_path / "out",
+        jobs=1,
+        timeout=TIMEOUT,
+        feedback=False,
+        unsafe_no_sandbox=True,
+    )
+    assert result.rows[0].flags == [UNSANDBOXED]
+    assert result.rows[0].total == make_sample(PS1, "solved").expected_auto
+
+
+_DEATH: dict[str, Path] = {}
+
+
+def _dies_once(assignment, student, notebook, executed):
+    """Stands in for the worker's step: the first time it sees "victim", the worker dies."""
+    import os
+
+    marker = _DEATH["marker"]
+    if student == "victim" and not marker.exists():
+        marker.write_text("x")
+        os._exit(1)
+    return _DEATH["original"](assignment, student, notebook, executed)
+
+
+def test_a_dying_grading_process_does_not_cost_the_batch(tmp_path, monkeypatch):
+    """If a worker process dies (say, killed from outside), its students are graded again in
+    a fresh pool; every row is still earned."""
+    from rapprochement.grading import runner
+
+    require_sandbox()
+    _DEATH.update(marker=tmp_path / "died-once", original=runner._worker_execute)
+    monkeypatch.setattr(runner, "_worker_execute", _dies_once)
+    for name, kind in [("victim", "solved"), ("a", "wrong"), ("b", "solved")]:
+        write_sample(make_sample(PS1, kind), tmp_path / "subs" / f"{name}.ipynb")
+    result = grade_submissions(
+        tmp_path / "subs",
+        assignment=PS1,
+        out=tmp_path / "out",
+        jobs=2,
+        timeout=TIMEOUT,
+        feedback=False,
+    )
+    assert _DEATH["marker"].exists()
+    scores = {r.student_id: r.total for r in result.rows}
+    assert scores == {
+        "victim": make_sample(PS1, "solved").expected_auto,
+        "a": make_sample(PS1, "wrong").expected_auto,
+        "b": make_sample(PS1, "solved").expected_auto,
+    }

@@ -134,7 +134,10 @@ def test_collect_maps_learning_system_names(tmp_path):
         ("4444", "Jane Q Doe", "zip:moodle"),
         ("5555", "Max Mu", "zip:moodle"),
     }
-    assert intake.rejected == [("notes.pdf", "not a notebook (.ipynb); not graded")]
+    assert intake.rejected == [
+        ("../evil.ipynb", "not extracted: its path leaves the archive (absolute or ../)"),
+        ("notes.pdf", "not a notebook (.ipynb); not graded"),
+    ]
     assert not (tmp_path / "evil.ipynb").exists()
 
 
@@ -144,8 +147,12 @@ def test_collect_plain_folder_and_ids(tmp_path):
     (tmp_path / "lee").mkdir()
     (tmp_path / "lee" / "whatever.ipynb").write_text("{}")
     intake = collect(tmp_path, tmp_path / "w")
-    assert sorted(s.student_id for s in intake.submissions) == ["Zo-Ng", "lee"]
-    assert safe_student_id("../a b") == "a-b"
+    assert sorted(s.student_id for s in intake.submissions) == ["Zoë_Ng", "lee"]
+    assert safe_student_id("../a b") == "a_b"
+    assert safe_student_id("Jose\u0301") == "José"  # NFD (macOS zips) becomes NFC
+    assert safe_student_id("张伟") == "张伟" and safe_student_id("Иван") == "Иван"
+    assert safe_student_id("a/b\\c\x00") == "a-b-c"
+    assert safe_student_id("...") == "unknown"
 
 
 def test_inspect_reports_json_errors_and_changed_tests(tmp_path):
@@ -189,6 +196,166 @@ def test_csv_and_summary(tmp_path):
     )
     text = write_csv(result, tmp_path / "g.csv").read_text()
     assert text.splitlines()[0].endswith("t1 (/1),w1 (/2)")
-    assert "a,A,a.ipynb,graded,1,3,,,1," in text
+    assert "a,A,a.ipynb,graded,1,3,,,,1," in text
     report = summary(result)
     assert "could not be graded: 1; files set aside: 1" in report and "x.pdf" in report
+
+
+# --- answers as plain data, and which names a test reads ----------------------------------
+
+
+def test_plain_data_round_trip():
+    import math
+
+    import numpy as np
+    import pandas as pd
+
+    from rapprochement.grading.answers import from_plain, to_plain
+
+    values = [
+        None,
+        True,
+        3,
+        -(2**70),
+        0.25,
+        "José 张伟",
+        [1, [2, "x"]],
+        (1, 2.5),
+        {"a": 1, 2: [3]},
+        np.int64(2011),
+        np.float64(0.5),
+        pd.Series([1.0, 2.5], index=[2020, 2021], name="gacc"),
+        pd.DataFrame({"year": [2020, 2021], "v": [1.5, 2.0]}).set_index("year"),
+    ]
+    for value in values:
+        back = from_plain(to_plain(value))
+        assert type(back) is type(value), value
+        if isinstance(value, pd.Series | pd.DataFrame):
+            assert back.equals(value), (back, value)
+        else:
+            assert back == value
+    assert math.isnan(from_plain(to_plain(float("nan"))))
+    assert type(from_plain(to_plain(np.int64(3)))) is np.int64  # so is_exact_int still refuses it
+
+
+def test_plain_data_refuses_everything_else_in_plain_words():
+    from rapprochement.grading.answers import AnswerError, from_plain, to_plain
+
+    class Sneaky(int):
+        def __eq__(self, other):
+            return True
+
+        __hash__ = int.__hash__
+
+    for value, words in [
+        (Sneaky(3), "subclass of int"),
+        (LyingFloat(0.3), "subclass of float"),
+        (Always(), "plain data"),
+        (len, "plain data"),
+        ([1, Always()], "plain data"),
+        ({Always(): 1}, "dict keys"),
+        (list(range(200_000)), "too large"),
+    ]:
+        with pytest.raises(AnswerError, match=words):
+            to_plain(value)
+    nested: list = []
+    for _ in range(50):
+        nested = [nested]
+    with pytest.raises(AnswerError, match="nested"):
+        to_plain(nested)
+    for bad in (
+        '{"t": "pickle", "v": "..."}',
+        '{"t": "numpy", "dtype": "object", "v": 1}',
+        "[",
+        '{"x": 1}',
+    ):
+        with pytest.raises(AnswerError):
+            from_plain(bad)
+
+
+def test_answer_names_of_the_problem_sets():
+    from rapprochement.grading.checking import read_spec
+    from rapprochement.grading.settings import source_root
+
+    spec = read_spec(source_root() / "ps1-trade-statistics" / "ps1-trade-statistics.ipynb")
+    assert spec.names["ps1-q1-1-test"] == ["first_100"]
+    # read only through globals()[name] in the visible part, by name in the hidden part
+    assert spec.names["ps1-q1-4-test"] == ["needed_by_2020", "needed_by_2024"]
+    # gacc and value_in come from the trusted setup, never from the student
+    assert spec.names["ps1-q1-6-test"] == ["real_2014_in_2024"]
+    spec3 = read_spec(source_root() / "ps3-argument-analysis" / "ps3-argument-analysis.ipynb")
+    assert spec3.names["ps3-q3-1-test"] == ["para_continuity", "para_endogenous", "para_trade"]
+    assert spec3.names["ps3-q3-2-test"] == ["lenses"]
+
+
+def test_answer_names_reads_globals_lookups():
+    from rapprochement.grading.answers import answer_names
+
+    code = (
+        'assert "x" in globals()\n'
+        'for _n in ("y", "z"):\n    v = globals()[_n]\n'
+        "w = helper(q) + len(x)\n"
+    )
+    assert answer_names(code, trusted={"helper"}) == ["q", "x", "y", "z"]
+
+
+def test_checker_runs_hidden_tests_on_plain_data_only():
+    from rapprochement.grading.answers import to_plain
+    from rapprochement.grading.checking import check_once
+    from rapprochement.grading.settings import source_root
+
+    source = source_root() / "ps3-argument-analysis" / "ps3-argument-analysis.ipynb"
+    answers = {
+        "ps3-q3-1-test": {
+            "values": {
+                n: to_plain(v)
+                for n, v in [("para_continuity", 11), ("para_endogenous", 5), ("para_trade", 9)]
+            },
+            "missing": [],
+            "refused": {},
+        },
+        "ps3-q3-2-test": {
+            "values": {"lenses": to_plain({"a": "realism", "b": "liberalism", "c": "x"})},
+            "missing": [],
+            "refused": {},
+        },
+        "ps3-q3-3-test": {"values": {}, "missing": ["first_200"], "refused": {}},
+        "ps3-q3-4-test": {"values": {}, "missing": [], "refused": {"needed_from_2020": "no"}},
+    }
+    got = check_once(source, answers)
+    assert got["ps3-q3-1-test"]["passed"] is True
+    assert got["ps3-q3-2-test"]["passed"] is False and got["ps3-q3-2-test"]["kind"] == "failed"
+    assert got["ps3-q3-3-test"]["kind"] == "not answered"
+    assert got["ps3-q3-4-test"]["kind"] == "refused"
+
+
+def test_collect_never_merges_different_names(tmp_path):
+    for name in ("José", "josé", "Ann Lee", "Ann_Lee", "张伟", "Иван"):
+        (tmp_path / "subs" / f"{name}.ipynb").parent.mkdir(exist_ok=True)
+        (tmp_path / "subs" / f"{name}.ipynb").write_text("{}")
+    (tmp_path / "subs" / "Li Na").mkdir()
+    (tmp_path / "subs" / "Li Na" / "a.ipynb").write_text("{}")
+    (tmp_path / "subs" / "Li Na" / "b.ipynb").write_text("{}")
+    intake = collect(tmp_path / "subs", tmp_path / "w")
+    by_name: dict[str, set[str]] = {}
+    for sub in intake.submissions:
+        by_name.setdefault(sub.name, set()).add(sub.student_id)
+    assert all(len(ids) == 1 for ids in by_name.values())  # one student, one id
+    ids = [next(iter(v)) for v in by_name.values()]
+    assert len(ids) == len(set(ids)) == 7  # and different students, different ids
+    assert {"张伟", "Иван", "Li_Na"} <= set(ids)
+    notes = [n for s in intake.submissions for n in s.notes]
+    assert sum("graded separately" in n for n in notes) == 2
+
+
+def test_zip_limits(tmp_path, monkeypatch):
+    from rapprochement.grading import intake as intake_mod
+
+    monkeypatch.setattr(intake_mod, "MAX_ENTRIES", 3)
+    archive = tmp_path / "many.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for i in range(5):
+            zf.writestr(f"s{i}.ipynb", "{}")
+    intake = collect(archive, tmp_path / "work")
+    assert len(intake.submissions) == 3
+    assert [r for _, r in intake.rejected] == ["not extracted: the zip has more than 3 entries"] * 2

@@ -1,8 +1,13 @@
-"""Grading for the problem sets, built on nbgrader.
+"""Grading for the problem sets, built on nbgrader, with student code in a sandbox.
 
 ``python -m rapprochement.grading <submissions>`` grades a folder, a zip or an nbgrader
-``submitted/`` tree (see docs/instructor-grading.md). Only :mod:`.checks` runs in students'
-kernels; it imports neither nbgrader nor anything else outside the standard library. The other
-modules need the instructor environment (the ``grading`` extra). Nothing here imports
-``rapprochement.widgets`` or ``rapprochement.figures``.
+``submitted/`` tree (see docs/instructor-grading.md). Student code runs only in a bubblewrap
+sandbox (:mod:`.sandbox`, :mod:`.sandboxrun`); answers leave it as plain data (:mod:`.answers`)
+and the tests, hidden ones included, run in a clean process (:mod:`.checking`).
+
+Modules that import no nbgrader (the student self-check, ``rapprochement.selfcheck``, uses
+them in the student environment): :mod:`.checks` (the helpers visible tests call, standard
+library only), :mod:`.answers`, :mod:`.sandbox`, :mod:`.sandboxrun`, :mod:`.cgroup`,
+:mod:`.checking`, :mod:`.settings`. The others need the instructor environment (the
+``grading`` extra). Nothing here imports ``rapprochement.widgets`` or ``rapprochement.figures``.
 """

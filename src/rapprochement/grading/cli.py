@@ -22,9 +22,18 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=int, default=CELL_TIMEOUT, help="seconds per cell")
     p.add_argument("--no-feedback", action="store_true", help="skip the feedback HTML")
     p.add_argument(
-        "--no-fork",
+        "--memory-gb", type=float, default=2.0, help="memory limit per submission (default 2)"
+    )
+    p.add_argument(
+        "--unsafe-no-sandbox",
         action="store_true",
-        help="start every kernel from scratch instead of forking a preloaded process",
+        help="grade even where no sandbox works (student code then runs as you, with your "
+        "files and network); every row is marked 'graded without sandbox'",
+    )
+    p.add_argument(
+        "--no-resume",
+        action="store_true",
+        help="grade every submission again, also those unchanged since the last run",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     return p
@@ -44,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     from tqdm import tqdm
 
     from rapprochement.grading.report import summary, write_csv, write_feedback
-    from rapprochement.grading.runner import grade_submissions
+    from rapprochement.grading.runner import SandboxRefused, grade_submissions
 
     def progress(stage: str, total: int) -> tqdm:
         return tqdm(total=total, desc=stage, unit="nb", file=sys.stderr)
@@ -57,9 +66,14 @@ def main(argv: list[str] | None = None) -> int:
             jobs=args.jobs,
             timeout=args.timeout,
             feedback=not args.no_feedback,
-            fork_kernels=not args.no_fork,
+            unsafe_no_sandbox=args.unsafe_no_sandbox,
+            memory_gb=args.memory_gb,
+            resume=not args.no_resume,
             progress=None if args.no_progress else progress,
         )
+    except SandboxRefused as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 3
     except (FileNotFoundError, ValueError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

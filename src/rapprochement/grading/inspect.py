@@ -11,7 +11,14 @@ from typing import Any
 
 import nbformat
 
-__all__ = ["Inspection", "inspect_notebook", "suspicious_code", "test_cells"]
+__all__ = [
+    "Inspection",
+    "inspect_notebook",
+    "normalise_cells",
+    "restore_missing_cells",
+    "suspicious_code",
+    "test_cells",
+]
 
 SUSPICIOUS_ATTRS = {"__eq__", "__ne__", "__hash__", "__float__", "__int__", "__index__"}
 SUSPICIOUS_NAMES = {"builtins", "__builtins__", "sys.modules", "ctypes", "gc.get_referrers"}
@@ -27,6 +34,8 @@ class Inspection:
     edited_tests: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     grade_ids: set[str] = field(default_factory=set)
+    upgraded: int = 0
+    """The nbformat major version the notebook was upgraded from (0 = already version 4)."""
 
 
 def test_cells(nb: Any) -> dict[str, str]:
@@ -95,13 +104,20 @@ def inspect_notebook(path: Path, release: Any) -> Inspection:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         return Inspection(False, f"not valid notebook JSON (line {exc.lineno}, column {exc.colno})")
-    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+    if not isinstance(data, dict):
         return Inspection(False, "JSON file without notebook cells")
+    version = data.get("nbformat")
+    if version == 3 and isinstance(data.get("worksheets"), list):
+        pass  # upgraded below
+    elif not isinstance(data.get("cells"), list):
+        return Inspection(False, "JSON file without notebook cells")
+    elif version not in (4, None):
+        return Inspection(False, f"nbformat {version} notebooks are not supported")
     try:
         nb = nbformat.reads(raw, as_version=4)
     except Exception as exc:  # nbformat raises several kinds for malformed notebooks
         return Inspection(False, f"not a readable notebook ({type(exc).__name__})")
-    result = Inspection(True)
+    result = Inspection(True, upgraded=3 if version == 3 else 0)
     expected = test_cells(release)
     got = test_cells(nb)
     result.missing_tests = [g for g in expected if g not in got]
@@ -152,3 +168,39 @@ def restore_missing_cells(nb: Any, release: Any) -> list[str]:
         last_index += 1
         restored.append(gid)
     return restored
+
+
+def normalise_cells(nb: Any, release: Any) -> list[str]:
+    """Make the grade ids of ``nb`` unambiguous, in place; return reasons in plain words.
+
+    A grade id unknown to the student version (a renamed cell) and every repeat of a grade id
+    after its first cell lose their nbgrader marks and become ordinary cells; for a test cell
+    the original comes back from the source when grading, so the change costs at most that
+    question. nbgrader itself would keep the last copy, or stop with an error.
+    """
+    known = {
+        cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") for cell in release.cells
+    } - {None}
+    seen: set[str] = set()
+    reasons: list[str] = []
+    for index, cell in enumerate(nb.cells):
+        meta = cell.get("metadata", {}).get("nbgrader")
+        if not isinstance(meta, dict) or not meta:
+            continue
+        gid = meta.get("grade_id")
+        kind = "test cell" if meta.get("grade") and not meta.get("solution") else "cell"
+        if not isinstance(gid, str) or gid not in known:
+            reasons.append(
+                f"{kind} {index + 1} has an unknown id ({str(gid)[:60]}), perhaps renamed: "
+                "treated as an ordinary cell"
+            )
+            cell.metadata.pop("nbgrader")
+        elif gid in seen:
+            reasons.append(
+                f"{kind} {gid} appears more than once: only its first copy counts, "
+                f"cell {index + 1} is treated as an ordinary cell"
+            )
+            cell.metadata.pop("nbgrader")
+        else:
+            seen.add(gid)
+    return reasons

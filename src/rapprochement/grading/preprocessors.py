@@ -1,10 +1,13 @@
 """nbgrader preprocessors used by the grading runs (instructor environment only).
 
-* :class:`ResilientExecute`: nbgrader's ``Execute`` (per-cell timeout kept) that survives a
-  kernel dying: the cell that killed it gets an error output, a fresh kernel re-runs the
-  notebook without that cell, and the rest is graded as usual.
+* :class:`SandboxExecute`: replaces nbgrader's ``Execute``. The student's cells run in a
+  bubblewrap sandbox (:mod:`.sandbox`), test cells do not run there at all: at each test cell
+  the names it reads are taken out as plain data (:mod:`.answers`), and the test code, hidden
+  part included, runs on them in a clean checking process (:mod:`.checking`). The outcome is
+  written into the notebook as outputs (an error output for a failed test), which nbgrader's
+  ``SaveAutoGrades`` then scores as usual.
 * :class:`ReplayExecute`: takes outputs from a notebook already executed by a worker process
-  (the parallel step of :mod:`.runner`) instead of running a kernel again.
+  (the parallel step of :mod:`.runner`) instead of running anything again.
 * :class:`LimitOutputSize`: caps the characters of every output (nbgrader caps lines only).
 * :class:`HideTestTracebacks`: for feedback; failed test cells show the error message but not
   the traceback, which would quote hidden tests.
@@ -22,7 +25,14 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Integer, Unicode
 
+from rapprochement.grading.sandbox import MB, Policy, run_cells
+
 KERNEL_DIED = "KernelDied"
+CELL_TIMEOUT_ERROR = "CellTimeoutError"
+NOT_PLAIN = "AnswerNotPlainData"
+SANDBOX: dict[str, Any] = {}
+"""Set by the grading worker: ``policy`` (a :class:`.sandbox.Policy`), ``checker`` (a
+:class:`.checking.CheckServer`) and ``spec`` (a :class:`.checking.AssignmentSpec`)."""
 SKIPPED_SOURCE = (
     "raise RuntimeError('this cell was skipped: it stopped the kernel in an earlier run')"
 )
@@ -77,12 +87,86 @@ class ResilientExecute(Execute):
         raise DeadKernelError(f"the kernel died more than {self.max_kernel_deaths} times")
 
 
+def _error(ename: str, evalue: str) -> NotebookNode:
+    return nbformat.v4.new_output(
+        "error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"]
+    )
+
+
+class SandboxExecute(NbGraderPreprocessor):
+    """Run the student's cells in a sandbox and the tests in a clean process (see above)."""
+
+    def preprocess(self, nb: NotebookNode, resources: Any = None) -> Any:
+        policy: Policy = SANDBOX["policy"]
+        spec = SANDBOX["spec"]
+        plan: list[dict[str, Any]] = []
+        tests: dict[int, str] = {}
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            if _is_test_cell(cell):
+                gid = cell.metadata["nbgrader"]["grade_id"]
+                tests[index] = gid
+                plan.append({"i": index, "kind": "extract", "names": spec.names.get(gid, [])})
+            else:
+                plan.append({"i": index, "kind": "code", "source": cell.source})
+        run = run_cells(plan, policy)
+        answers = {gid: run.answers.get(index) for index, gid in tests.items()}
+        checked = SANDBOX["checker"].check(
+            {gid: a for gid, a in answers.items() if a}, timeout=max(5.0, policy.cell_timeout)
+        )
+        limit = policy.cell_timeout
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            cell.outputs = []
+            if index in tests:
+                got = checked.get(tests[index], {})
+                if not got.get("passed"):
+                    cell.outputs = [
+                        _error(got.get("ename") or "AssertionError", got.get("evalue", ""))
+                    ]
+                continue
+            result = run.cells.get(index)
+            if result is None:
+                continue
+            cell.outputs = [nbformat.from_dict(o) for o in result.outputs if isinstance(o, dict)]
+            cell.execution_count = result.count
+            if result.status == "timeout":
+                cell.outputs = [o for o in cell.outputs if o.get("output_type") != "error"] + [
+                    _error(CELL_TIMEOUT_ERROR, f"the cell ran past the {limit:g} s time limit")
+                ]
+            elif result.status == "killed":
+                cell.outputs.append(
+                    _error(
+                        CELL_TIMEOUT_ERROR,
+                        f"the cell ran past the {limit:g} s time limit and ignored the interrupt; "
+                        "it was stopped and the notebook re-run without it",
+                    )
+                )
+            elif result.status == "died":
+                cell.outputs.append(
+                    _error(KERNEL_DIED, result.note or "the process died while running this cell")
+                )
+            elif result.status == "not run":
+                cell.outputs.append(
+                    _error("NotRun", "not run: an earlier cell stopped the notebook")
+                )
+        SANDBOX["last_run"] = {
+            "sandboxed": run.sandboxed,
+            "notes": run.notes,
+            "memory_mb": policy.memory_bytes // MB,
+        }
+        return nb, resources
+
+
 class ReplayExecute(ResilientExecute):
     """Take the notebook executed by a worker, ``replay_dir/<student>/<notebook>.ipynb``.
 
     The worker ran nbgrader's sanitize step (restoring test cells from the same gradebook) and
-    this class's parent on the submission, so its notebook is the one to score. Without a
-    replay folder, or when no worker notebook exists, the notebook is executed here.
+    :class:`SandboxExecute` on the submission, so its notebook is the one to score. Without a
+    replay folder, or when no worker notebook exists, it refuses: student code never runs
+    outside a sandbox here (an `nbgrader autograde` in the course folder fails clearly).
     """
 
     replay_dir = Unicode("", help="Folder of executed notebooks, by student.").tag(config=True)
@@ -93,9 +177,11 @@ class ReplayExecute(ResilientExecute):
         if self.replay_dir and path.is_file():
             done = nbformat.read(path, as_version=4)
             return done, resources
-        if self.replay_dir:
-            raise FileNotFoundError(f"no executed notebook to replay: {path}")
-        return super().preprocess(nb, resources, km)
+        raise FileNotFoundError(
+            f"no executed notebook to replay ({path}): grade with `make grade` (python -m "
+            "rapprochement.grading), which runs submissions in a sandbox; this course folder "
+            "never runs student code itself"
+        )
 
 
 class LimitOutputSize(NbGraderPreprocessor):
@@ -124,6 +210,16 @@ class LimitOutputSize(NbGraderPreprocessor):
                     output.data[mime] = ""
             if "traceback" in output:
                 output.traceback = [self._cut(line) for line in output.traceback]
+        return cell, resources
+
+
+class NeutraliseMarkers(NbGraderPreprocessor):
+    """For feedback: a student's own cell quoting "BEGIN HIDDEN TESTS" must not make nbgrader's
+    ClearHiddenTests fail (it would stop that student's feedback); break the marker there."""
+
+    def preprocess_cell(self, cell: Any, resources: Any, index: int) -> Any:
+        if not _is_test_cell(cell) and "HIDDEN TESTS" in cell.source:
+            cell.source = cell.source.replace("HIDDEN TESTS", "HIDDEN\u200bTESTS")
         return cell, resources
 
 

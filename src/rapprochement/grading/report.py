@@ -10,7 +10,17 @@ from rapprochement.grading.runner import GRADED, NEEDS_MANUAL, GradingResult
 
 __all__ = ["summary", "write_csv", "write_feedback"]
 
-FIXED = ["student_id", "name", "file", "status", "total", "max_total", "reason", "flags"]
+FIXED = [
+    "student_id",
+    "name",
+    "file",
+    "status",
+    "total",
+    "max_total",
+    "reason",
+    "flags",
+    "score sources",
+]
 
 
 def _fmt(value: float | None) -> str:
@@ -37,12 +47,15 @@ def write_csv(result: GradingResult, path: Path) -> Path:
                     _fmt(row.max_total),
                     "; ".join(row.reasons),
                     "; ".join(row.flags),
+                    "; ".join(
+                        f"{g}: {row.sources[g]}" for g in result.grade_ids if g in row.sources
+                    ),
                 ]
                 + [_fmt(row.scores.get(g)) if row.scores else "" for g in result.grade_ids]
             )
         for name, reason in result.rejected:
             writer.writerow(
-                ["", "", name, "not graded", "", "", reason, ""] + [""] * len(result.grade_ids)
+                ["", "", name, "not graded", "", "", reason, "", ""] + [""] * len(result.grade_ids)
             )
     return path
 
@@ -75,6 +88,11 @@ def summary(result: GradingResult, csv_path: Path | None = None) -> str:
         lines.append(f"    - {row.student_id} ({row.file}): {'; '.join(row.reasons)}")
     for name, reason in result.rejected:
         lines.append(f"    - {name}: {reason}")
+    unsafe = [r for r in result.rows if any("without sandbox" in f for f in r.flags)]
+    if unsafe:
+        lines.append(
+            f"  WARNING: {len(unsafe)} row(s) graded without sandbox (--unsafe-no-sandbox)"
+        )
     flagged = [r for r in result.rows if r.flags]
     if flagged:
         lines.append("  code worth a look (possible attempts to fool the tests):")

@@ -18,7 +18,14 @@ import nbformat
 
 from rapprochement.grading.settings import release_root, source_root
 
-__all__ = ["KINDS", "Sample", "make_sample", "solution_code", "write_sample"]
+__all__ = [
+    "HOSTILE_WITH_TARGETS",
+    "KINDS",
+    "Sample",
+    "make_sample",
+    "solution_code",
+    "write_sample",
+]
 
 SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 
@@ -111,7 +118,7 @@ def _lost(nb: Any, *grade_ids: str) -> float:
     return sum(points for _, gid, points in _tests(nb) if gid in grade_ids)
 
 
-Builder = Callable[[str], Sample]
+Builder = Callable[..., Sample]
 
 
 def _k_solved(a: str) -> Sample:
@@ -160,14 +167,19 @@ def _k_kernel_death(a: str) -> Sample:
     cell, test = _answer_cell(nb, 2), _test_after(nb, 2)
     cell.source = "import os\nos._exit(1)\n" + cell.source
     return Sample(
-        "kernel_death", nb, _total(nb) - test[2], "needs manual grading", "kernel died", [test[1]]
+        "kernel_death",
+        nb,
+        _total(nb) - test[2],
+        "needs manual grading",
+        "stopped its process",
+        [test[1]],
     )
 
 
 def _k_huge_output(a: str) -> Sample:
     nb = _solved(a)
     _answer_cell(nb, 0).source = 'print("x" * 3_000_000)\n' + _answer_cell(nb, 0).source
-    return Sample("huge_output", nb, _total(nb), "needs manual grading", "truncated")
+    return Sample("huge_output", nb, _total(nb), "needs manual grading", "output limit")
 
 
 def _k_deleted_test(a: str) -> Sample:
@@ -261,9 +273,10 @@ def _k_patched_helpers(a: str) -> Sample:
 
 
 def _k_patched_builtins(a: str) -> Sample:
-    """Replaces built-ins; every hidden test that runs afterwards must refuse to pass."""
+    """Replaces built-ins and gives a wrong answer: the tests run elsewhere, so only the wrong
+    answer's question is lost (the built-ins of the checking process are untouched)."""
     nb = _solved(a)
-    idx = _answers(nb)[1][0]
+    test1 = _test_after(nb, 1)
     name1 = _first_name(nb, 1)
     _answer_cell(nb, 1).source += (
         "\nimport builtins\n"
@@ -271,14 +284,236 @@ def _k_patched_builtins(a: str) -> Sample:
         "builtins.round = lambda x, *args: x\n"
         f"{name1} = -0.99\n"
     )
-    failing = [gid for i, gid, _ in _tests(nb) if i > idx]
     return Sample(
-        "patched_builtins",
+        "patched_builtins", nb, _total(nb) - test1[2], "needs manual grading", "", [test1[1]]
+    )
+
+
+# --- hostile submissions: what a student who wants a better mark might try -----------------
+
+
+def _k_patched_checks(a: str) -> Sample:
+    """A wrong answer, with the checks module patched to accept anything, in every way the
+    kernel allows: functions replaced, ``fresh`` returning the patched module, sys.modules."""
+    nb = _solved(a)
+    test0 = _test_after(nb, 0)
+    name0 = _first_name(nb, 0)
+    _answer_cell(nb, 0).source = (
+        "import sys, types\n"
+        "from rapprochement.grading import checks as _c\n"
+        "for _n in dir(_c):\n"
+        "    if _n.startswith(('expect', 'check', 'is_', 'as_')):\n"
+        "        setattr(_c, _n, lambda *a, **k: True)\n"
+        "_c.fresh = lambda: _c\n"
+        "sys.modules['rapprochement.grading.checks'] = _c\n"
+        f"{name0} = 1999\n{name0}"
+    )
+    return Sample(
+        "patched_checks", nb, _total(nb) - test0[2], "needs manual grading", "", [test0[1]]
+    )
+
+
+def _k_read_solutions(a: str) -> Sample:
+    """Looks for the instructor source everywhere; answers right only if it could read it."""
+    nb = _solved(a)
+    test0 = _test_after(nb, 0)
+    name0 = _first_name(nb, 0)
+    right = solution_code(a)[_answers(nb)[0][1]]
+    _answer_cell(nb, 0).source = (
+        "import glob, os\n"
+        f"_known = {str(source_root() / a / (a + '.ipynb'))!r}\n"
+        "_found = [p for p in [_known] if os.path.exists(p)]\n"
+        "for _root in ('/work', '/root', '/home', '/tmp', os.getcwd(), '..', '../..'):\n"
+        "    for _depth in ('', '/*', '/*/*'):\n"
+        "        _found += glob.glob(_root + _depth + '/solutions/source/*/*.ipynb')\n"
+        "_text = ''\n"
+        "for _p in _found:\n"
+        "    try:\n"
+        "        _text += open(_p).read()\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "print('solutions read:', len(_text), _text[:20000])\n"
+        f"{name0} = -1\n"
+        "if 'BEGIN HIDDEN TESTS' in _text:\n"
+        + "".join(f"    {line}\n" for line in right.splitlines())
+        + f"{name0}"
+    )
+    return Sample(
+        "read_solutions", nb, _total(nb) - test0[2], "needs manual grading", "", [test0[1]]
+    )
+
+
+def _k_write_outside(a: str, targets: list[str] | None = None) -> Sample:
+    """Right answers, plus attempts to change files outside its folder (the package, data,
+    other submissions, the output folder) and to leave a marker file there."""
+    nb = _solved(a)
+    paths = [
+        str(source_root().parents[1] / "data" / "trade.csv"),
+        str(source_root().parents[1] / "src" / "rapprochement" / "analysis.py"),
+        *(targets or []),
+    ]
+    _answer_cell(nb, 0).source = (
+        "import os\n"
+        f"for _p in {paths!r}:\n"
+        "    for _how in ('a', 'w'):\n"
+        "        try:\n"
+        "            with open(_p, _how) as _f:\n"
+        "                _f.write('hacked')\n"
+        "        except OSError:\n"
+        "            pass\n"
+        "    try:\n"
+        "        os.makedirs(os.path.dirname(_p), exist_ok=True)\n"
+        "        open(os.path.join(os.path.dirname(_p), 'HACKED'), 'w').write('x')\n"
+        "    except OSError:\n"
+        "        pass\n" + _answer_cell(nb, 0).source
+    )
+    return Sample("write_outside", nb, _total(nb), "needs manual grading")
+
+
+def _k_kill_parent(a: str) -> Sample:
+    """Tries to kill its parent, every process it can see and the grader by name. In the
+    sandbox it sees only its own processes, and the runner is PID 1 there, which signals sent
+    from inside cannot kill: nothing happens and the answers count."""
+    nb = _solved(a)
+    _answer_cell(nb, 2).source = (
+        "import os, signal, subprocess\n"
+        "subprocess.run('pkill -9 -f rapprochement; pkill -9 -f nbgrader; kill -9 -1', "
+        "shell=True)\n"
+        "os.kill(os.getppid(), signal.SIGKILL)\n"
+        "os.kill(-1, signal.SIGKILL)\n" + _answer_cell(nb, 2).source
+    )
+    return Sample("kill_parent", nb, _total(nb), "needs manual grading")
+
+
+def _k_background(a: str, targets: list[str] | None = None) -> Sample:
+    """Right answers, plus a daemon (double fork, new session) and a shell job that wait and
+    then try to write into the targets (the gradebook, the output folder)."""
+    nb = _solved(a)
+    paths = list(targets or [])
+    _answer_cell(nb, 0).source = (
+        "import os, subprocess, time\n"
+        f"_targets = {paths!r}\n"
+        "for _p in _targets:\n"
+        "    subprocess.Popen(['/bin/sh', '-c', f'sleep 3; echo late >> {_p}'], "
+        "start_new_session=True)\n"
+        "if os.fork() == 0:\n"
+        "    os.setsid()\n"
+        "    if os.fork() == 0:\n"
+        "        time.sleep(3)\n"
+        "        for _p in _targets:\n"
+        "            try:\n"
+        "                open(_p, 'a').write('late')\n"
+        "            except OSError:\n"
+        "                pass\n"
+        "    os._exit(0)\n" + _answer_cell(nb, 0).source
+    )
+    return Sample("background", nb, _total(nb), "needs manual grading")
+
+
+def _k_network(a: str, port: int = 9) -> Sample:
+    """Answers right only if it can reach a service on the host's loopback (or the internet)."""
+    nb = _solved(a)
+    test0 = _test_after(nb, 0)
+    name0 = _first_name(nb, 0)
+    right = solution_code(a)[_answers(nb)[0][1]]
+    _answer_cell(nb, 0).source = (
+        "import socket, urllib.request\n"
+        "_reached = []\n"
+        f"for _host, _port in [('127.0.0.1', {port}), ('localhost', {port}), "
+        "('pypi.org', 443)]:\n"
+        "    try:\n"
+        "        socket.create_connection((_host, _port), timeout=2).close()\n"
+        "        _reached.append(_host)\n"
+        "    except OSError:\n"
+        "        pass\n"
+        f"{name0} = -1\n"
+        "if _reached:\n" + "".join(f"    {line}\n" for line in right.splitlines()) + f"{name0}"
+    )
+    return Sample("network", nb, _total(nb) - test0[2], "needs manual grading", "", [test0[1]])
+
+
+def _k_memory_bomb(a: str) -> Sample:
+    nb = _solved(a)
+    test1 = _test_after(nb, 1)
+    _answer_cell(nb, 1).source = "_hog = bytearray(3 * 1024**3)\n" + _answer_cell(nb, 1).source
+    return Sample(
+        "memory_bomb", nb, _total(nb) - test1[2], "needs manual grading", "memory limit", [test1[1]]
+    )
+
+
+def _k_output_bomb(a: str) -> Sample:
+    """Prints 50 MB (Python and C level); the output is cut, the answers still count."""
+    nb = _solved(a)
+    _answer_cell(nb, 0).source = (
+        "import os, sys\n"
+        "print('x' * 50_000_000)\n"
+        "os.write(1, b'y' * 5_000_000)\n" + _answer_cell(nb, 0).source
+    )
+    return Sample("output_bomb", nb, _total(nb), "needs manual grading", "output limit")
+
+
+def _k_fork_bomb(a: str) -> Sample:
+    nb = _solved(a)
+    test1 = _test_after(nb, 1)
+    _answer_cell(nb, 1).source = (
+        "import os\nwhile True:\n    os.fork()\n" + _answer_cell(nb, 1).source
+    )
+    return Sample(
+        "fork_bomb", nb, _total(nb) - test1[2], "needs manual grading", "process limit", [test1[1]]
+    )
+
+
+def _k_ignores_interrupt(a: str) -> Sample:
+    nb = _solved(a)
+    test1 = _test_after(nb, 1)
+    _answer_cell(nb, 1).source = (
+        "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+        "while True:\n    pass\n" + _answer_cell(nb, 1).source
+    )
+    return Sample(
+        "ignores_interrupt",
         nb,
-        _total(nb) - _lost(nb, *failing),
+        _total(nb) - test1[2],
         "needs manual grading",
-        "",
-        failing,
+        "ignored the interrupt",
+        [test1[1]],
+    )
+
+
+def _k_nbformat3(a: str) -> Sample:
+    nb = nbformat.convert(_solved(a), 3)
+    return Sample("nbformat3", nb, _total(_release(a)), "needs manual grading", "upgraded")
+
+
+def _k_duplicated_test(a: str) -> Sample:
+    """Copies a test cell (a wrong answer): graded once, on its merits, with a reason."""
+    nb = _k_wrong(a).notebook
+    test = _test_after(nb, 0)
+    twin = copy.deepcopy(nb.cells[test[0]])
+    twin.id = "pasted-copy"  # JupyterLab gives a pasted cell a new id, and keeps its metadata
+    nb.cells.insert(test[0] + 1, twin)
+    return Sample(
+        "duplicated_test",
+        nb,
+        _total(_release(a)) - test[2],
+        "needs manual grading",
+        "appears more than once",
+        [test[1]],
+    )
+
+
+def _k_renamed_test(a: str) -> Sample:
+    """Renames a test cell's id (a wrong answer): the original test comes back and fails."""
+    nb = _k_wrong(a).notebook
+    test = _test_after(nb, 0)
+    nb.cells[test[0]].metadata["nbgrader"]["grade_id"] = "my-own-test"
+    return Sample(
+        "renamed_test",
+        nb,
+        _total(_release(a)) - test[2],
+        "needs manual grading",
+        "unknown id",
+        [test[1]],
     )
 
 
@@ -302,11 +537,30 @@ KINDS: dict[str, Builder] = {
     "patched_helpers": _k_patched_helpers,
     "patched_builtins": _k_patched_builtins,
     "invalid_json": _k_invalid_json,
+    "patched_checks": _k_patched_checks,
+    "read_solutions": _k_read_solutions,
+    "kill_parent": _k_kill_parent,
+    "memory_bomb": _k_memory_bomb,
+    "output_bomb": _k_output_bomb,
+    "fork_bomb": _k_fork_bomb,
+    "ignores_interrupt": _k_ignores_interrupt,
+    "nbformat3": _k_nbformat3,
+    "duplicated_test": _k_duplicated_test,
+    "renamed_test": _k_renamed_test,
 }
+HOSTILE_WITH_TARGETS: dict[str, Builder] = {
+    "write_outside": _k_write_outside,
+    "background": _k_background,
+    "network": _k_network,
+}
+"""Kinds that take the paths or port to attack as keyword arguments."""
 
 
-def make_sample(assignment: str, kind: str) -> Sample:
-    """Build one generated submission of ``kind`` (a key of :data:`KINDS`)."""
+def make_sample(assignment: str, kind: str, **targets: Any) -> Sample:
+    """Build one generated submission of ``kind`` (a key of :data:`KINDS` or
+    :data:`HOSTILE_WITH_TARGETS`, which take ``targets`` / ``port``)."""
+    if kind in HOSTILE_WITH_TARGETS:
+        return HOSTILE_WITH_TARGETS[kind](assignment, **targets)
     return KINDS[kind](assignment)
 
 
@@ -316,5 +570,6 @@ def write_sample(sample: Sample, path: Path) -> Path:
     if sample.raw is not None:
         path.write_text(sample.raw, encoding="utf-8")
     else:
-        nbformat.write(sample.notebook, path)
+        version = sample.notebook.get("nbformat", 4)
+        nbformat.write(sample.notebook, path, version=version)
     return path

@@ -79,6 +79,7 @@ def apply_common(c: Any, *, timeout: int = CELL_TIMEOUT) -> None:
     # Feedback must never show hidden tests, nor the tracebacks of failed tests that quote them.
     c.GenerateFeedback.preprocessors = [
         "nbgrader.preprocessors.GetGrades",
+        "rapprochement.grading.preprocessors.NeutraliseMarkers",
         "nbgrader.preprocessors.ClearHiddenTests",
         "rapprochement.grading.preprocessors.HideTestTracebacks",
         "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",

@@ -1,0 +1,60 @@
+"""The student self-check: right / wrong / not answered, and nothing else, without nbgrader."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from rapprochement.grading.samples import make_sample, write_sample
+
+pytestmark = pytest.mark.grading
+PS1 = "ps1-trade-statistics"
+LINE = re.compile(r"^Question \d+\.\d+ +(right|wrong|not answered)( +\(.*\))?$")
+
+
+def _selfcheck(path) -> list[str]:
+    # as in the student environment: nbgrader cannot be imported
+    code = (
+        "import sys; sys.modules['nbgrader'] = None\n"
+        "from rapprochement.selfcheck import main\n"
+        f"sys.exit(main([{str(path)!r}, '--timeout', '10']))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "nbgrader" not in done.stderr
+    return done.stdout.splitlines()
+
+
+def test_selfcheck_says_right_wrong_or_not_answered_only(tmp_path):
+    wrong = make_sample(PS1, "wrong")
+    write_sample(wrong, tmp_path / f"{PS1}.ipynb")
+    lines = _selfcheck(tmp_path / f"{PS1}.ipynb")
+    questions = [line for line in lines if line.startswith("Question")]
+    assert questions and all(LINE.match(line) for line in questions), questions
+    verdicts = {line.split()[1]: line.split(None, 2)[2] for line in questions}
+    assert verdicts["1.1"] == "wrong"  # the sample breaks Question 1.1 (samples.py)
+    assert sum(v == "right" for v in verdicts.values()) == len(questions) - 1
+    assert lines[-1].startswith(f"{len(questions) - 1} of {len(questions)} ")
+    assert len(lines) == len(questions) + 1  # nothing else: no test code, no expected values
+
+
+def test_selfcheck_on_the_blank_exercise_and_on_tricks(tmp_path):
+    write_sample(make_sample(PS1, "blank"), tmp_path / f"{PS1}.ipynb")
+    lines = _selfcheck(tmp_path / f"{PS1}.ipynb")
+    assert all(line.endswith("not answered") for line in lines if line.startswith("Question"))
+    write_sample(make_sample(PS1, "patched_checks"), tmp_path / "b" / f"{PS1}.ipynb")
+    lines = _selfcheck(tmp_path / "b" / f"{PS1}.ipynb")
+    assert any(line.startswith("Question 1.1") and "wrong" in line for line in lines)
+
+
+def test_selfcheck_without_solutions_says_so(tmp_path, monkeypatch):
+    from rapprochement import selfcheck
+
+    monkeypatch.setattr(selfcheck, "source_root", lambda: tmp_path / "solutions" / "source")
+    write_sample(make_sample(PS1, "blank"), tmp_path / f"{PS1}.ipynb")
+    with pytest.raises(FileNotFoundError, match="no solutions/ folder"):
+        selfcheck.self_check(tmp_path / f"{PS1}.ipynb")
+    assert selfcheck.main([str(tmp_path / f"{PS1}.ipynb")]) == 2
