@@ -301,11 +301,15 @@ class Hub:
             self.user_tokens[name] = body["token"]
         return self.user_tokens[name]
 
-    def start_server(self, name: str, timeout: float = 180) -> str:
-        """Start ``name``'s server through the hub and wait until it answers; return its URL."""
+    def request_server(self, name: str) -> None:
+        """Ask the hub to start ``name``'s server (returns at once)."""
         self.add_user(name)
         status, body = self.api("POST", f"/hub/api/users/{name}/server")
         assert status in (201, 202, 400), (status, body, self.tail())  # 400: already running
+
+    def start_server(self, name: str, timeout: float = 180) -> str:
+        """Start ``name``'s server through the hub and wait until it answers; return its URL."""
+        self.request_server(name)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             status, user = self.api("GET", f"/hub/api/users/{name}")
@@ -342,7 +346,7 @@ c.Spawner.http_timeout = 180
 c.JupyterHub.services.append({{"name": "hub-test", "api_token": {token!r}}})
 c.JupyterHub.load_roles.append(
     {{"name": "hub-test", "scopes": ["admin:users", "admin:servers", "tokens", "access:servers",
-      "list:users", "read:users"], "services": ["hub-test"]}}
+      "list:users", "read:users", "list:services", "read:services"], "services": ["hub-test"]}}
 )
 """
 
