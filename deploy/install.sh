@@ -25,6 +25,7 @@ COURSE_ID="${COURSE_ID:-rapprochement}"
 PYTHON="${PYTHON:-python3}"
 ENV="$PREFIX/.venv-hub"
 
+umask 022   # everything created here is readable by all, writable by root only
 [ "$(id -u)" = 0 ] || { echo "install.sh: run as root (it sets owners and permissions)"; exit 1; }
 getent group "$INSTRUCTORS" >/dev/null || groupadd --system "$INSTRUCTORS"
 
@@ -59,8 +60,8 @@ if ! runuser -u nobody -- "$ENV/bin/python" -c 'import rapprochement' 2>/dev/nul
 fi
 
 # 3. permissions: everything readable, nothing writable by users; answer keys for instructors only
-chown -R root:root "$PREFIX"
-chmod -R u+rwX,go+rX,go-w "$PREFIX"
+# (the environment was created just now by root with umask 022: no need to walk its files)
+find "$PREFIX" -path "$ENV" -prune -o -exec chown root:root {} + -exec chmod u+rwX,go+rX,go-w {} +
 chgrp -R "$INSTRUCTORS" "$PREFIX/solutions"
 chmod -R o-rwx "$PREFIX/solutions"
 chmod -R g+rX,g-w "$PREFIX/solutions"

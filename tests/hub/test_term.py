@@ -239,6 +239,12 @@ def test_students_cannot_read_what_is_not_theirs(course, term):
         assert hubctl.can_read(student, student.home / PS / f"{PS}.ipynb")
     # the instructor reads the source (the grading command needs it)
     assert hubctl.can_read(teacher, source)
+    # nbgrader's instructor panel is switched off in the students' servers
+    for student in students:
+        status, _ = course.hub.api(
+            "GET", f"/user/{student.name}/formgrader", token=course.hub.user_token(student.name)
+        )
+        assert status == 404, status
     # nor can a student write into the shared install
     probe = hubctl.as_user(students[0], ["touch", str(inst.prefix / "data" / "x.csv")])
     assert probe.returncode != 0
@@ -309,6 +315,7 @@ def test_student_logs_in_and_uses_an_explorer(course, term):
                 ".some(t => t.type === 'bar' && (t.name || '').startsWith('Gap'))",
                 timeout=60_000,
             )
+            page.locator(".js-plotly-plot").nth(0).scroll_into_view_if_needed()
             lab.screenshot(page, "hub-06-after-click.png")
             # the page came through the hub's proxy, as this student
             assert page.url.startswith(base)
