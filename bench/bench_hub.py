@@ -217,7 +217,7 @@ FIRST = (
 )
 
 
-def probe(lab: Any, page: Any, base: str) -> dict[str, float]:
+def probe(lab: Any, page: Any, hub: hubctl.Hub, base: str) -> dict[str, float]:
     """Open notebook 06 with a fresh kernel, clear outputs, Run All; time charts and a click."""
     lab.open_notebook(page, base, NOTEBOOK, timeout=180_000)
     page.keyboard.press("Escape")
@@ -231,15 +231,13 @@ def probe(lab: Any, page: Any, base: str) -> dict[str, float]:
     four = time.perf_counter() - started
     page.wait_for_function(lab._ALL_DONE, timeout=180_000)
     click_ms = lab.click_and_time_redraw(page, 0, "Both + gap", timeout_ms=60_000)
-    page.evaluate(
-        """async () => {
-            const r = await fetch(document.baseURI.split('/lab')[0] + '/api/kernels');
-            const ks = await r.json();
-            const xsrf = (document.cookie.match(/_xsrf=([^;]+)/) || [])[1] || '';
-            await Promise.all(ks.map(k => fetch(document.baseURI.split('/lab')[0] +
-                '/api/kernels/' + k.id, {method: 'DELETE', headers: {'X-XSRFToken': xsrf}})));
-        }"""
-    )
+    # shut the probe's kernel down (with its token; the page's cookie needs an XSRF header)
+    user = base.rstrip("/").rsplit("/", 1)[-1]
+    token = hub.user_token(user)
+    status, kernels = hub.api("GET", f"/user/{user}/api/kernels", token=token)
+    assert status == 200, (status, kernels)
+    for kernel in kernels:
+        hub.api("DELETE", f"/user/{user}/api/kernels/{kernel['id']}", token=token)
     return {"first": first, "four": four, "click_ms": click_ms}
 
 
@@ -310,7 +308,7 @@ def main() -> int:
                 time.sleep(args.settle)
                 mem = [account_memory(users[s].uid) for s in sims[: n - 1]]
                 clicks_before = len(cls.clicks)
-                runs = [probe(lab, page, base) for _ in range(args.probes)]
+                runs = [probe(lab, page, hub, base) for _ in range(args.probes)]
                 bg = cls.clicks[clicks_before:]
                 row = {
                     "n": n,
