@@ -211,6 +211,17 @@ def account_memory(uid: int) -> tuple[float, float]:
     return pss / 1024, rss / 1024
 
 
+def account_cpu(uid: int) -> float:
+    """CPU seconds (user + system) used so far by the live processes of ``uid``."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in hubctl.user_pids(uid):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
 FIRST = (
     "(n) => [...document.querySelectorAll('.js-plotly-plot')]"
     ".filter(gd => gd.querySelector('.main-svg')).length >= n"
@@ -291,10 +302,11 @@ def main() -> int:
             base = f"{hub.url}/user/{probe_user.name}"
             cls = Class(hub, args.think)
             active: list[str] = []
+            start_cpus: list[float] = []
             print(
                 f"{'N':>3} {'PSS MiB/student':>16} {'RSS MiB/student':>16} "
                 f"{'first chart s':>14} {'4 charts s':>11} {'click ms':>9} "
-                f"{'bg click s':>11} {'load1':>6}",
+                f"{'bg click s':>11} {'CPU s start':>12} {'CPU %/student':>14} {'load1':>6}",
                 flush=True,
             )
             for n in steps:
@@ -304,12 +316,20 @@ def main() -> int:
                 for name in new:
                     hub.start_server(name, timeout=600)
                 cls.add(new)
+                uid_of = {users[s].name: users[s].uid for s in sims}
+                # CPU a student costs to start a server and run notebook 06 (before any click)
+                start_cpu = [account_cpu(uid_of[name]) for name in new]
                 active += new
                 time.sleep(args.settle)
                 mem = [account_memory(users[s].uid) for s in sims[: n - 1]]
                 clicks_before = len(cls.clicks)
+                cpu0 = sum(account_cpu(uid_of[name]) for name in active)
+                t0 = time.perf_counter()
                 runs = [probe(lab, page, hub, base) for _ in range(args.probes)]
+                window = time.perf_counter() - t0
+                cpu1 = sum(account_cpu(uid_of[name]) for name in active)
                 bg = cls.clicks[clicks_before:]
+                start_cpus.extend(start_cpu)
                 row = {
                     "n": n,
                     "pss_mib": statistics.median(m[0] for m in mem) if mem else None,
@@ -318,6 +338,8 @@ def main() -> int:
                     "four_s": statistics.median(r["four"] for r in runs),
                     "click_ms": statistics.median(r["click_ms"] for r in runs),
                     "bg_click_s": statistics.median(bg) if bg else None,
+                    "start_cpu_s": statistics.median(start_cpu) if start_cpu else None,
+                    "cpu_pct": (100 * (cpu1 - cpu0) / window / len(active)) if active else None,
                     "load1": os.getloadavg()[0],
                     "errors": len(cls.errors),
                 }
@@ -329,7 +351,8 @@ def main() -> int:
                 print(
                     f"{n:>3} {f(row['pss_mib'], '16.0f')} {f(row['rss_mib'], '16.0f')} "
                     f"{row['first_s']:>14.2f} {row['four_s']:>11.2f} {row['click_ms']:>9.0f} "
-                    f"{f(row['bg_click_s'], '11.2f')} {row['load1']:>6.1f}",
+                    f"{f(row['bg_click_s'], '11.2f')} {f(row['start_cpu_s'], '12.1f')} "
+                    f"{f(row['cpu_pct'], '14.1f')} {row['load1']:>6.1f}",
                     flush=True,
                 )
             browser.close()
@@ -346,6 +369,11 @@ def main() -> int:
     print()
     if pss:
         print(f"memory per simulated student (PSS, median): {statistics.median(pss):.0f} MiB")
+    if start_cpus:
+        print(
+            "CPU to start a server and run notebook 06 (median, s): "
+            f"{statistics.median(start_cpus):.1f}"
+        )
     print(
         f"first N over {GOAL_S:.0f} s to first chart: "
         + (str(over[0]) if over else f"none up to {steps[-1]}")
