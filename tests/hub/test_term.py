@@ -16,6 +16,7 @@ import csv
 import importlib.util
 import json
 import re
+import shutil
 import time
 from typing import Any
 
@@ -330,3 +331,16 @@ def test_notebooks_were_copied_for_each_user(course, term):
         assert copy_.stat().st_uid == student.uid
         first = json.loads((copy_ / "00-start-here.ipynb").read_text(encoding="utf-8"))
         assert first["cells"], "an empty copy of the start page"
+
+
+def test_instructor_account_can_start_the_grading_sandbox(course, term):
+    """The grading command's sandbox (bubblewrap, issue 8) needs unprivileged user namespaces
+    for the account that grades: check them as the instructor, the way the term grades."""
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        pytest.skip("bubblewrap (bwrap) is not installed")
+    probe = hubctl.as_user(
+        course.instructor,
+        [bwrap, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", "true"],
+    )
+    assert probe.returncode == 0, probe.stderr
