@@ -6,6 +6,7 @@
 PYTHON ?= python3
 VENV := .venv
 GRADING_VENV := .venv-grading
+HUB_VENV := .venv-hub
 PIP_FLAGS := --quiet --disable-pip-version-check --no-input
 # uv creates the environments in seconds when it is on PATH (or importable by $(PYTHON));
 # otherwise the standard library's venv and pip do it (slower, same pinned versions).
@@ -34,7 +35,7 @@ else \
 fi
 endef
 
-.PHONY: lab test lint unit grading-test grading-env grade exercises selfstudy notebooks lock clean help
+.PHONY: lab test lint unit grading-test hub-test grading-env grade exercises selfstudy notebooks lock clean help
 
 help:
 	@echo "make lab          open the collection in JupyterLab (student environment)"
@@ -56,6 +57,11 @@ $(GRADING_VENV)/.installed: requirements-grading.lock pyproject.toml
 	$(GRADING_VENV)/bin/python -c 'import rapprochement, nbgrader'
 	touch $@
 
+$(HUB_VENV)/.installed: requirements-hub.lock pyproject.toml
+	@$(call make_env,$(HUB_VENV),requirements-hub.lock)
+	$(HUB_VENV)/bin/python -c 'import rapprochement, nbgrader, jupyterhub'
+	touch $@
+
 lab: $(VENV)/.installed
 	@echo "Opening JupyterLab at the start page, $(START). If no browser opens, use the"
 	@echo "http://localhost:.../lab/tree/$(START)?token=... link printed below."
@@ -75,7 +81,11 @@ grading-env: $(GRADING_VENV)/.installed
 grading-test: $(GRADING_VENV)/.installed
 	JUPYTER_PATH="$(CURDIR)/$(GRADING_VENV)/share/jupyter" $(GRADING_VENV)/bin/python -m pytest tests/grading
 
-test: lint unit grading-test
+# A real JupyterHub with system users and a whole term (tests/hub/; needs root, else skipped).
+hub-test: $(HUB_VENV)/.installed
+	$(HUB_VENV)/bin/python -m pytest tests/hub
+
+test: lint unit grading-test hub-test
 
 grade: $(GRADING_VENV)/.installed
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=path/to/folder-or-zip"; exit 2; }
@@ -102,7 +112,8 @@ lock:
 	$(PYTHON) -m pip install $(PIP_FLAGS) uv
 	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --python-version 3.11 --no-header -o requirements.lock
 	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --extra grading --python-version 3.11 --no-header -o requirements-grading.lock
+	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --extra grading --extra hub -c requirements-grading.lock --python-version 3.11 --no-header -o requirements-hub.lock
 	$(PYTHON) scripts/sync_environment.py
 
 clean:
-	rm -rf $(VENV) $(GRADING_VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(GRADING_VENV) $(HUB_VENV) .pytest_cache .ruff_cache

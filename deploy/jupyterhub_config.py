@@ -1,0 +1,113 @@
+"""JupyterHub for one server: local system users, limits per user, idle culler, nbgrader.
+
+Install the collection first (``sudo deploy/install.sh``), then run the hub as root from the
+same environment:
+
+    cd /opt/rapprochement
+    sudo .venv-hub/bin/jupyterhub -f deploy/jupyterhub_config.py
+
+(deploy/README.md has the systemd unit and the TLS front end.) Settings an administrator may
+change are read from the environment so that this file stays as shipped:
+
+RAPPROCHEMENT_PREFIX   where install.sh put the collection (/opt/rapprochement)
+RAPPROCHEMENT_STUDENTS group of the students (rapprochement-students)
+RAPPROCHEMENT_INSTRUCTORS group of the instructors (rapprochement-instructors)
+RAPPROCHEMENT_ADMINS   comma-separated hub administrators (none)
+RAPPROCHEMENT_MEM      memory per user server, kernels included (2G; docs/hub-sizing.md)
+RAPPROCHEMENT_CPU      CPU cores per user server (1.0)
+RAPPROCHEMENT_CULL     seconds of inactivity before a server is stopped (3600)
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import sys
+from pathlib import Path
+
+c = get_config()  # noqa: F821 (provided by JupyterHub when it loads this file)
+
+PREFIX = Path(os.environ.get("RAPPROCHEMENT_PREFIX", "/opt/rapprochement"))
+ENV = PREFIX / ".venv-hub"
+STUDENTS = os.environ.get("RAPPROCHEMENT_STUDENTS", "rapprochement-students")
+INSTRUCTORS = os.environ.get("RAPPROCHEMENT_INSTRUCTORS", "rapprochement-instructors")
+ADMINS = {a for a in os.environ.get("RAPPROCHEMENT_ADMINS", "").split(",") if a}
+MEM = os.environ.get("RAPPROCHEMENT_MEM", "2G")
+CPU = float(os.environ.get("RAPPROCHEMENT_CPU", "1.0"))
+CULL = int(os.environ.get("RAPPROCHEMENT_CULL", "3600"))
+
+# --- where the hub listens and keeps its state --------------------------------------------
+# Plain HTTP on localhost; a TLS front end (Caddy or nginx, deploy/README.md) faces the world.
+c.JupyterHub.bind_url = "http://127.0.0.1:8000"
+c.JupyterHub.db_url = "sqlite:////srv/jupyterhub/jupyterhub.sqlite"
+c.JupyterHub.cookie_secret_file = "/srv/jupyterhub/jupyterhub_cookie_secret"
+
+# --- who may log in: local system accounts (PAM) in the course's two groups -----------------
+c.JupyterHub.authenticator_class = "pam"
+c.PAMAuthenticator.allowed_groups = {STUDENTS, INSTRUCTORS}
+c.Authenticator.admin_users = ADMINS
+# accounts are created by the course team (docs/course-runbook.md), never by the hub
+c.LocalAuthenticator.create_system_users = False
+
+# --- each user's server: the shared environment, memory and CPU limits ----------------------
+# SystemdSpawner runs every server as a systemd unit of its user, with cgroup limits on memory
+# (kernels included: a runaway kernel is killed, not the machine) and CPU, and private /tmp.
+c.JupyterHub.spawner_class = "systemdspawner.SystemdSpawner"
+c.SystemdSpawner.mem_limit = MEM
+c.SystemdSpawner.cpu_limit = CPU
+c.SystemdSpawner.isolate_tmp = True
+c.SystemdSpawner.isolate_devices = True
+c.SystemdSpawner.disable_user_sudo = True
+c.SystemdSpawner.unit_name_template = "jupyter-{USERNAME}-singleuser"
+c.Spawner.cmd = [str(ENV / "bin" / "jupyterhub-singleuser")]
+c.Spawner.environment = {
+    # the shared environment first, so that terminals, nbgrader and kernels all use it
+    "PATH": f"{ENV / 'bin'}:/usr/local/bin:/usr/bin:/bin",
+    "JUPYTER_PATH": str(ENV / "share" / "jupyter"),
+}
+c.Spawner.notebook_dir = "~"
+c.Spawner.default_url = "/lab/tree/rapprochement/notebooks/00-start-here.ipynb"
+c.Spawner.start_timeout = 120
+c.Spawner.http_timeout = 90
+
+
+def copy_notebooks(spawner) -> None:  # type: ignore[no-untyped-def]
+    """Before a server starts: give its user a personal copy of the notebooks (first time only).
+
+    The shared install is read-only; students edit and save their own copy in
+    ~/rapprochement/notebooks. Data and the library stay shared ($PREFIX/data, the package).
+    An existing copy is never overwritten (students' work), so a new notebook released later
+    reaches students through nbgitpuller or the exchange, not this hook.
+    """
+    user = pwd.getpwnam(spawner.user.name)
+    target = Path(user.pw_dir) / "rapprochement" / "notebooks"
+    if target.exists():
+        return
+    shutil.copytree(PREFIX / "notebooks", target)
+    for path in [target.parent, target, *target.rglob("*")]:
+        os.chown(path, user.pw_uid, user.pw_gid)
+
+
+c.Spawner.pre_spawn_hook = copy_notebooks
+
+# --- stop idle servers (jupyterhub-idle-culler, run by the hub as a service) ----------------
+c.JupyterHub.load_roles = [
+    {
+        "name": "idle-culler",
+        "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
+        "services": ["idle-culler"],
+    }
+]
+c.JupyterHub.services = [
+    {
+        "name": "idle-culler",
+        "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={CULL}"],
+    }
+]
+# servers also stop themselves when idle, e.g. if the culler is not running
+c.Spawner.args = [
+    f"--ServerApp.shutdown_no_activity_timeout={CULL}",
+    f"--MappingKernelManager.cull_idle_timeout={CULL}",
+    "--MappingKernelManager.cull_interval=300",
+]

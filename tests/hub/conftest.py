@@ -1,0 +1,68 @@
+"""A real JupyterHub with an instructor and three students, for the whole module.
+
+Needs root, ``configurable-http-proxy`` and the hub environment (``make hub-test``). Without
+them the tests are skipped with the reason, unless RAPPROCHEMENT_REQUIRE_HUB=1 (CI), where a
+skip would hide a broken setup and fails instead. In an environment without jupyterhub (the
+student environment of ``make unit``) nothing here is collected.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+if importlib.util.find_spec("jupyterhub") is None:
+    collect_ignore_glob = ["test_*.py"]
+else:
+    from . import hubctl
+
+
+@dataclass
+class Course:
+    """The accounts, the install and the running hub of a test class."""
+
+    install: hubctl.Install
+    hub: hubctl.Hub
+    instructor: hubctl.Account
+    students: dict[str, hubctl.Account]
+    """role ("good", "partial", "hostile") -> account"""
+    groups: dict[str, str]
+
+
+@pytest.fixture(scope="session")
+def hub_available() -> None:
+    reason = hubctl.missing_reason()
+    if reason is None:
+        return
+    if os.environ.get("RAPPROCHEMENT_REQUIRE_HUB") == "1":
+        pytest.fail(f"hub tests required (RAPPROCHEMENT_REQUIRE_HUB=1) but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def course(hub_available: None) -> Iterator[Course]:
+    root = Path(tempfile.mkdtemp(prefix="rapprochement-hubtest-"))
+    try:
+        with (
+            hubctl.accounts(
+                "rht-",
+                {"instructors": ["teacher"], "students": ["good", "partial", "hostile"]},
+            ) as (users, groups),
+            hubctl.install(root, groups["instructors"]) as inst,
+            hubctl.hub(
+                inst,
+                students_group=groups["students"],
+                instructors_group=groups["instructors"],
+            ) as hub,
+        ):
+            students = {k: v for k, v in users.items() if k != "teacher"}
+            yield Course(inst, hub, users["teacher"], students, groups)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
