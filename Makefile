@@ -6,6 +6,7 @@
 PYTHON ?= python3
 VENV := .venv
 GRADING_VENV := .venv-grading
+BOOK_VENV := .venv-book
 PIP_FLAGS := --quiet --disable-pip-version-check --no-input
 # uv creates the environments in seconds when it is on PATH (or importable by $(PYTHON));
 # otherwise the standard library's venv and pip do it (slower, same pinned versions).
@@ -34,7 +35,7 @@ else \
 fi
 endef
 
-.PHONY: lab test lint unit grading-test grading-env grade exercises notebooks lock clean help
+.PHONY: lab test lint unit grading-test grading-env grade exercises notebooks lock clean help book handouts book-test
 
 help:
 	@echo "make lab          open the collection in JupyterLab (student environment)"
@@ -43,6 +44,8 @@ help:
 	@echo "make grade SUBMISSIONS=path/to/folder-or-zip [ASSIGNMENT=ps1-trade-statistics] [JOBS=2] [TIMEOUT=30]"
 	@echo "make exercises    regenerate exercises/ from solutions/source (instructors)"
 	@echo "make notebooks    re-run every notebook in place (maintainers)"
+	@echo "make book         build the static HTML book into build/book/html (open index.html)"
+	@echo "make handouts     print the seminar handouts (student and instructor PDFs) into build/handouts"
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11 or similar")'
@@ -55,6 +58,11 @@ $(GRADING_VENV)/.installed: requirements-grading.lock pyproject.toml
 	$(GRADING_VENV)/bin/python -c 'import rapprochement, nbgrader'
 	touch $@
 
+$(BOOK_VENV)/.installed: requirements-book.lock pyproject.toml
+	@$(call make_env,$(BOOK_VENV),requirements-book.lock)
+	$(BOOK_VENV)/bin/python -c 'import rapprochement, myst_nb, sphinx_book_theme, sphinx_external_toc'
+	touch $@
+
 lab: $(VENV)/.installed
 	@echo "Opening JupyterLab at the start page, $(START). If no browser opens, use the"
 	@echo "http://localhost:.../lab/tree/$(START)?token=... link printed below."
@@ -65,7 +73,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 
 unit: $(VENV)/.installed
-	$(VENV)/bin/python -m pytest tests notebooks --nbval --nbval-kernel-name python3 \
+	$(VENV)/bin/python -m pytest tests notebooks --ignore=tests/book --nbval --nbval-kernel-name python3 \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg
 
 grading-env: $(GRADING_VENV)/.installed
@@ -73,7 +81,17 @@ grading-env: $(GRADING_VENV)/.installed
 grading-test: $(GRADING_VENV)/.installed
 	JUPYTER_PATH="$(CURDIR)/$(GRADING_VENV)/share/jupyter" $(GRADING_VENV)/bin/python -m pytest tests/grading
 
-test: lint unit grading-test
+# The book and the handouts: built from the committed notebooks' stored outputs (no kernel).
+book: $(BOOK_VENV)/.installed
+	$(BOOK_VENV)/bin/python scripts/build_book.py
+
+handouts: $(BOOK_VENV)/.installed
+	$(BOOK_VENV)/bin/python scripts/make_handouts.py
+
+book-test: $(BOOK_VENV)/.installed
+	$(BOOK_VENV)/bin/python -m pytest tests/book
+
+test: lint unit grading-test book-test
 
 grade: $(GRADING_VENV)/.installed
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=path/to/folder-or-zip"; exit 2; }
@@ -94,7 +112,8 @@ lock:
 	$(PYTHON) -m pip install $(PIP_FLAGS) uv
 	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --python-version 3.11 --no-header -o requirements.lock
 	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --extra grading --python-version 3.11 --no-header -o requirements-grading.lock
+	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --extra book -c requirements.lock --python-version 3.11 --no-header -o requirements-book.lock
 	$(PYTHON) scripts/sync_environment.py
 
 clean:
-	rm -rf $(VENV) $(GRADING_VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(GRADING_VENV) $(BOOK_VENV) build/book build/handouts .pytest_cache .ruff_cache
