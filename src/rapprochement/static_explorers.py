@@ -538,11 +538,15 @@ TIMELINE_PERIODS = (
 def timeline(
     events: pd.DataFrame | None = None,
     highlight: Sequence[str] | None = ("1997-04-23", "2001-07-16", "2021-03-23"),
+    start_year: int | None = None,
+    end_year: int | None = None,
 ) -> go.Figure:
     """The events timeline with a theme dropdown and period buttons.
 
     Each theme state is drawn by :func:`rapprochement.timeline.timeline_figure` with that
-    theme selected; the period buttons only move the date axis and its title.
+    theme selected; the period buttons only move the date axis and its title. ``start_year``
+    and ``end_year`` set the period first shown (as :func:`rapprochement.timeline.
+    timeline_widget` does); it gets a button of its own.
     """
     events = D.load_events() if events is None else events
     first, last = int(events["year"].min()), int(events["year"].max())
@@ -574,7 +578,13 @@ def timeline(
             }
         )
     periods = []
-    for label, lo, hi in TIMELINE_PERIODS:
+    chosen = [("all years", None, None)]
+    if start_year is not None or end_year is not None:
+        lo = first if start_year is None else int(start_year)
+        hi = last if end_year is None else int(end_year)
+        T.timeline_figure(events, lo, hi, None, marked)  # same checks as the widget
+        chosen = [(f"{lo}-{hi}", lo, hi), *chosen]
+    for label, lo, hi in [*chosen, *TIMELINE_PERIODS[1:]]:
         start = first if lo is None else max(lo, first)
         end = last if hi is None else min(hi, last)
         if start > end:
@@ -592,6 +602,10 @@ def timeline(
                 ],
             }
         )
+    first_view = periods[0]["args"][0]
+    full.update_layout(
+        xaxis={"range": first_view["xaxis.range"]}, title={"text": first_view["title.text"]}
+    )
     room = _Room(full, 130)
     full.update_layout(
         updatemenus=[
