@@ -42,9 +42,9 @@ import nbformat
 import plotly.io as pio
 import yaml
 
+from rapprochement import glossary
 from rapprochement import manifest as M
 from rapprochement import static_explorers as S
-from rapprochement import glossary
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
