@@ -36,6 +36,7 @@ html_theme = "sphinx_book_theme"
 html_title = "Zhang Xin (2021): a reading companion"
 html_static_path = ["_static"]
 html_css_files = ["book.css"]
+html_js_files = ["book.js"]
 html_last_updated_fmt = None
 html_copy_source = False
 html_show_sourcelink = False

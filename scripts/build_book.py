@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import functools
 import html
 import json
 import re
@@ -105,24 +106,32 @@ def _arg_int(source: str, name: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+@functools.cache
+def explorer_json(name: str, kwargs: tuple[tuple[str, Any], ...] = ()) -> dict[str, Any]:
+    """A static explorer as plotly JSON, built once per build for the same arguments."""
+    fig = S.EXPLORERS[name](**{k: list(v) if isinstance(v, tuple) else v for k, v in kwargs})
+    return fig.to_plotly_json()
+
+
 def static_for_widget(source: str) -> tuple[str, dict[str, Any]] | None:
     """The kernel-free explorer matching a widget cell's code, or None."""
     calls = {
-        "TargetExplorer": S.targets,
-        "GrowthProjector": S.growth,
-        "PartnerShares": S.partner_shares,
-        "SettlementCurrencies": S.settlements,
+        "TargetExplorer": "targets",
+        "GrowthProjector": "growth",
+        "PartnerShares": "partner_shares",
+        "SettlementCurrencies": "settlements",
     }
-    for name, fn in calls.items():
-        if re.search(rf"\b{name}\s*\(", source):
-            return name, fn().to_plotly_json()
+    for widget, name in calls.items():
+        if re.search(rf"\b{widget}\s*\(", source):
+            return name, explorer_json(name)
     if re.search(r"\btimeline_widget\s*\(|\bTimelineWidget\s*\(", source):
-        fig = S.timeline(
-            highlight=_arg_list(source, "highlight"),
-            start_year=_arg_int(source, "start_year"),
-            end_year=_arg_int(source, "end_year"),
+        highlight = _arg_list(source, "highlight")
+        kwargs = (
+            ("highlight", tuple(highlight) if highlight is not None else None),
+            ("start_year", _arg_int(source, "start_year")),
+            ("end_year", _arg_int(source, "end_year")),
         )
-        return "timeline", fig.to_plotly_json()
+        return "timeline", explorer_json("timeline", kwargs)
     return None
 
 
@@ -223,9 +232,9 @@ def page_explorers() -> str:
         "timeline": ("Timeline of events", "00-09", "C02, C17, C19"),
     }
     ids = Counter("ex")
-    for name, fn in S.EXPLORERS.items():
+    for name in S.EXPLORERS:
         title, where, claims = titles.get(name, (name, "", ""))
-        fig = fn().to_plotly_json()
+        fig = explorer_json(name)
         blocks.append(
             f"## {title}\n\n*Used in notebooks {where}; claims {claims}. In a notebook: "
             f"`static_explorers.{name}()`.*\n\n```{{raw}} html\n"

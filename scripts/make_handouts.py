@@ -22,6 +22,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from markdown_it import MarkdownIt
@@ -166,7 +167,7 @@ def handout_html(nb: M.Notebook, m: M.Manifest, *, instructor: bool) -> tuple[st
     )
     copy_name = "instructor copy" if instructor else "student copy"
     parts = [
-        f"<p class=\"copy\">Seminar handout · {copy_name}</p>",
+        f'<p class="copy">Seminar handout · {copy_name}</p>',
         f"<h1>{html.escape(nb.title)}</h1>",
         f'<p class="cite">{CITATION} Notebook: <code>notebooks/{nb.filename}</code>.</p>',
         "<h2>Objectives</h2>",
@@ -201,52 +202,56 @@ def handout_html(nb: M.Notebook, m: M.Manifest, *, instructor: bool) -> tuple[st
     return doc, missing
 
 
-def make(out: Path) -> list[Path]:
-    from playwright.sync_api import sync_playwright
+def make(out: Path, browser: Any = None) -> list[Path]:
+    """Write every handout under ``out``; ``browser``: a Playwright Chromium to reuse."""
+    if browser is None:
+        from playwright.sync_api import sync_playwright
 
+        with sync_playwright() as p:
+            own = p.chromium.launch(
+                executable_path=CHROMIUM,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            try:
+                return make(out, own)
+            finally:
+                own.close()
     m = M.load()
     pdfs: list[Path] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page()
-        # handouts are local files: refuse anything else
-        page.route(
-            re.compile(r"^(?!file:|data:|about:).*"),
-            lambda route: route.abort(),
-        )
-        for copy in ("student", "instructor"):
-            folder = out / copy
-            (out / "html" / copy).mkdir(parents=True, exist_ok=True)
-            folder.mkdir(parents=True, exist_ok=True)
-            for nb in m.notebooks:
-                doc, missing = handout_html(nb, m, instructor=copy == "instructor")
-                for title in missing:
-                    print(
-                        f"warning: {nb.stem}: no facilitation note for {title!r}", file=sys.stderr
-                    )
-                html_path = out / "html" / copy / f"{nb.stem}.html"
-                html_path.write_text(doc, encoding="utf-8")
-                page.goto(html_path.as_uri())
-                page.evaluate("document.fonts.ready")
-                pdf = folder / f"{nb.stem}.pdf"
-                page.pdf(
-                    path=str(pdf),
-                    format="A4",
-                    print_background=True,
-                    display_header_footer=True,
-                    header_template="<span></span>",
-                    footer_template=(
-                        '<div style="font-size:8px;width:100%;text-align:center;color:#555">'
-                        f"{html.escape(nb.title)} · {copy} copy · page "
-                        '<span class="pageNumber"></span>/<span class="totalPages"></span></div>'
-                    ),
-                    margin={"top": "14mm", "bottom": "16mm", "left": "14mm", "right": "14mm"},
-                )
-                pdfs.append(pdf)
-        browser.close()
+    page = browser.new_page()
+    # handouts are local files: refuse anything else
+    page.route(
+        re.compile(r"^(?!file:|data:|about:).*"),
+        lambda route: route.abort(),
+    )
+    for copy in ("student", "instructor"):
+        folder = out / copy
+        (out / "html" / copy).mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        for nb in m.notebooks:
+            doc, missing = handout_html(nb, m, instructor=copy == "instructor")
+            for title in missing:
+                print(f"warning: {nb.stem}: no facilitation note for {title!r}", file=sys.stderr)
+            html_path = out / "html" / copy / f"{nb.stem}.html"
+            html_path.write_text(doc, encoding="utf-8")
+            page.goto(html_path.as_uri())
+            page.evaluate("document.fonts.ready")
+            pdf = folder / f"{nb.stem}.pdf"
+            page.pdf(
+                path=str(pdf),
+                format="A4",
+                print_background=True,
+                display_header_footer=True,
+                header_template="<span></span>",
+                footer_template=(
+                    '<div style="font-size:8px;width:100%;text-align:center;color:#555">'
+                    f"{html.escape(nb.title)} · {copy} copy · page "
+                    '<span class="pageNumber"></span>/<span class="totalPages"></span></div>'
+                ),
+                margin={"top": "14mm", "bottom": "16mm", "left": "14mm", "right": "14mm"},
+            )
+            pdfs.append(pdf)
+    page.close()
     return pdfs
 
 
