@@ -440,10 +440,30 @@ def build(out: Path, *, quiet: bool = False) -> dict[str, Any]:
     return report
 
 
+ICONS = re.compile(r'<i class="(fa-[^"]+)"')
+ICONS_CSS = BOOK / "_static" / "icons.css"
+FA_SCRIPT = re.compile(r'\s*<script defer src="_static/scripts/fontawesome\.js[^"]*"></script>')
+
+
 def prune(html_dir: Path) -> None:
-    """Drop what no reader's browser loads: source maps, the theme's translations, sources."""
+    """Drop what no reader's browser loads: source maps, the theme's translations, sources.
+
+    Also swaps the theme's 1.5 MB fontawesome.js for book/_static/icons.css (its webfont),
+    after checking that icons.css defines every icon the pages use.
+    """
     for path in html_dir.rglob("*.map"):
         path.unlink()
+    defined = set(re.findall(r"\.(fa-[a-z-]+)::before", ICONS_CSS.read_text(encoding="utf-8")))
+    used: set[str] = set()
+    for page in html_dir.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for classes in ICONS.findall(text):
+            used.update(c for c in classes.split() if c.startswith("fa-"))
+        page.write_text(FA_SCRIPT.sub("", text), encoding="utf-8")
+    used -= {"fa-solid", "fa-lg", "fa-fw"}
+    if used - defined:
+        raise SystemExit(f"book/_static/icons.css lacks the icons {sorted(used - defined)}")
+    (html_dir / "_static" / "scripts" / "fontawesome.js").unlink(missing_ok=True)
     for folder in ("_static/locales", "_sources"):
         shutil.rmtree(html_dir / folder, ignore_errors=True)
 

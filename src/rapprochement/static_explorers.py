@@ -290,6 +290,10 @@ def _switch(
 # ------------------------------------------------------------------------------- growth
 
 
+def _round(value: Any) -> Any:
+    return round(value, 3) if isinstance(value, float) else value
+
+
 def _slot_key(trace: Any) -> tuple[Any, ...]:
     """Traces of one chart that play the same role in every state share a key."""
     marker = getattr(trace, "marker", None)
@@ -389,7 +393,8 @@ def growth(
                 row.append(
                     {
                         "x": list(t.x) if t is not None else [],
-                        "y": list(t.y) if t is not None else [],
+                        # to 0.001bn: the hover shows 0.1bn, and 17 digits would triple the page
+                        "y": [_round(v) for v in t.y] if t is not None else [],
                         "text": list(text) if isinstance(text, tuple) else text,
                         "name": t.name if t is not None else templates[key].name,
                     }
