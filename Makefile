@@ -7,6 +7,7 @@ PYTHON ?= python3
 VENV := .venv
 GRADING_VENV := .venv-grading
 HUB_VENV := .venv-hub
+BOOK_VENV := .venv-book
 PIP_FLAGS := --quiet --disable-pip-version-check --no-input
 # uv creates the environments in seconds when it is on PATH (or importable by $(PYTHON));
 # otherwise the standard library's venv and pip do it (slower, same pinned versions).
@@ -35,7 +36,7 @@ else \
 fi
 endef
 
-.PHONY: lab test lint unit grading-test hub-test grading-env grade exercises selfstudy notebooks lock clean help
+.PHONY: lab test lint unit grading-test hub-test grading-env grade exercises selfstudy notebooks lock clean help book handouts book-test
 
 help:
 	@echo "make lab          open the collection in JupyterLab (student environment)"
@@ -45,6 +46,8 @@ help:
 	@echo "make exercises    regenerate exercises/ from solutions/source (instructors)"
 	@echo "make selfstudy    write selfstudy/: problem sets with model answers, for studying alone"
 	@echo "make notebooks    re-run every notebook in place (maintainers)"
+	@echo "make book         build the static HTML book into build/book/html (open index.html)"
+	@echo "make handouts     print the seminar handouts (student and instructor PDFs) into build/handouts"
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11 or similar")'
@@ -62,6 +65,11 @@ $(HUB_VENV)/.installed: requirements-hub.lock pyproject.toml
 	$(HUB_VENV)/bin/python -c 'import rapprochement, nbgrader, jupyterhub'
 	touch $@
 
+$(BOOK_VENV)/.installed: requirements-book.lock pyproject.toml
+	@$(call make_env,$(BOOK_VENV),requirements-book.lock)
+	$(BOOK_VENV)/bin/python -c 'import rapprochement, myst_nb, sphinx_book_theme, sphinx_external_toc'
+	touch $@
+
 lab: $(VENV)/.installed
 	@echo "Opening JupyterLab at the start page, $(START). If no browser opens, use the"
 	@echo "http://localhost:.../lab/tree/$(START)?token=... link printed below."
@@ -72,7 +80,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 
 unit: $(VENV)/.installed
-	$(VENV)/bin/python -m pytest tests notebooks --nbval --nbval-kernel-name python3 \
+	$(VENV)/bin/python -m pytest tests notebooks --ignore=tests/book --nbval --nbval-kernel-name python3 \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg
 
 grading-env: $(GRADING_VENV)/.installed
@@ -85,7 +93,17 @@ grading-test: $(GRADING_VENV)/.installed
 hub-test: $(HUB_VENV)/.installed
 	$(HUB_VENV)/bin/python -m pytest tests/hub
 
-test: lint unit grading-test hub-test
+# The book and the handouts: built from the committed notebooks' stored outputs (no kernel).
+book: $(BOOK_VENV)/.installed
+	$(BOOK_VENV)/bin/python scripts/build_book.py
+
+handouts: $(BOOK_VENV)/.installed
+	$(BOOK_VENV)/bin/python scripts/make_handouts.py
+
+book-test: $(BOOK_VENV)/.installed
+	$(BOOK_VENV)/bin/python -m pytest tests/book
+
+test: lint unit grading-test book-test hub-test
 
 grade: $(GRADING_VENV)/.installed
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=path/to/folder-or-zip"; exit 2; }
@@ -113,7 +131,8 @@ lock:
 	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --python-version 3.11 --no-header -o requirements.lock
 	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --extra grading --python-version 3.11 --no-header -o requirements-grading.lock
 	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --extra grading --extra hub -c requirements-grading.lock --python-version 3.11 --no-header -o requirements-hub.lock
+	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --extra book -c requirements.lock --python-version 3.11 --no-header -o requirements-book.lock
 	$(PYTHON) scripts/sync_environment.py
 
 clean:
-	rm -rf $(VENV) $(GRADING_VENV) $(HUB_VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(GRADING_VENV) $(HUB_VENV) $(BOOK_VENV) build/book build/handouts .pytest_cache .ruff_cache

@@ -1,0 +1,491 @@
+"""Build the static HTML book of the collection from the manifest (notebooks/_toc.yml).
+
+Usage: .venv-book/bin/python scripts/build_book.py [--out build/book] [--quiet]
+(`make book` runs it). Open build/book/html/index.html; no server or network is needed.
+
+Steps, all offline:
+1. stage the sources in build/book/src: the manifest as the Sphinx ToC, book/conf.py and
+   book/_static, and each notebook in the manifest with its STORED outputs (nothing is
+   executed) turned into what a static page can show:
+   * plotly outputs (``application/vnd.plotly.v1+json``) become JSON that book/_static/plots.js
+     draws with the one local plotly.js;
+   * widget outputs (they need a kernel) become the kernel-free explorer built by
+     :mod:`rapprochement.static_explorers` with the same arguments; any other widget becomes a
+     short note;
+   * links to files of the repository that are not in the book are pointed at the book page
+     that holds them (data/README.md) or at a copy of the file (data/*.csv);
+2. write the pages that are not notebooks: the explorers, the glossary (glossary.json), the
+   reading list (docs/reading-list.md, left out with a notice when it does not exist yet), the
+   data notes (data/README.md) and the guide for teachers (solutions/instructor-guide.md
+   without its section 4, the facilitation notes, which stay with instructors);
+3. run Sphinx (MyST-NB, sphinx-book-theme, sphinx-external-toc);
+4. subset Noto Sans CJK (SIL Open Font License) to the Chinese and Cyrillic characters the
+   book uses, when the Debian font (fonts-noto-cjk) is installed; otherwise use the subset
+   committed in book/_static/fonts and report any character it lacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import functools
+import html
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import plotly.io as pio
+import yaml
+
+from rapprochement import glossary
+from rapprochement import manifest as M
+from rapprochement import static_explorers as S
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = ROOT / "book"
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+CJK_FONT_SOURCES = (
+    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.otf"),
+)
+FONT_NAME = "rapprochement-cjk.woff2"
+# Chinese, Japanese punctuation, full-width forms and Cyrillic: what the subset font covers
+# the Russian alphabet is always in the font, so that a page added later renders Russian titles
+RUSSIAN_ALPHABET = set("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдеёжзийклмнопрстуфхцчшщъыьэюя")
+WIDE_CHARS = re.compile(r"[\u0400-\u04ff\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+
+
+class Counter:
+    """Ids for the chart containers of one page."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix, self.n = prefix, 0
+
+    def __call__(self) -> str:
+        self.n += 1
+        return f"{self.prefix}-fig{self.n}"
+
+
+def figure_html(fig: dict[str, Any], div_id: str, label: str, note: str = "") -> str:
+    """A container and the figure as JSON; book/_static/plots.js draws it."""
+    # plotly's encoder writes NaN (a gap in a line) as null, which JSON.parse accepts
+    data = pio.to_json(fig, validate=False, remove_uids=True).replace("</", "<\\/")
+    height = int((fig.get("layout") or {}).get("height") or 520)
+    note_html = f'<p class="rapprochement-figure-note">{html.escape(note)}</p>' if note else ""
+    return (
+        f'<div class="rapprochement-plot" id="{div_id}" role="figure" '
+        f'aria-label="{html.escape(label, quote=True)}" style="min-height:{height}px"></div>'
+        f'<script type="application/json" class="rapprochement-figure" '
+        f'data-target="{div_id}">{data}</script>{note_html}'
+    )
+
+
+def _title_of(fig: dict[str, Any]) -> str:
+    title = (fig.get("layout") or {}).get("title") or {}
+    text = title.get("text") if isinstance(title, dict) else str(title)
+    return re.sub(r"<[^>]+>", " ", text or "chart")
+
+
+# --------------------------------------------------------------------- widget -> static
+
+
+def _arg_list(source: str, name: str) -> list[str] | None:
+    m = re.search(rf"{name}\s*=\s*\[([^\]]*)\]", source)
+    return re.findall(r"[\"']([^\"']+)[\"']", m.group(1)) if m else None
+
+
+def _arg_int(source: str, name: str) -> int | None:
+    m = re.search(rf"{name}\s*=\s*(\d+)", source)
+    return int(m.group(1)) if m else None
+
+
+@functools.cache
+def explorer_json(name: str, kwargs: tuple[tuple[str, Any], ...] = ()) -> dict[str, Any]:
+    """A static explorer as plotly JSON, built once per build for the same arguments."""
+    fig = S.EXPLORERS[name](**{k: list(v) if isinstance(v, tuple) else v for k, v in kwargs})
+    return fig.to_plotly_json()
+
+
+def static_for_widget(source: str) -> tuple[str, dict[str, Any]] | None:
+    """The kernel-free explorer matching a widget cell's code, or None."""
+    calls = {
+        "TargetExplorer": "targets",
+        "GrowthProjector": "growth",
+        "PartnerShares": "partner_shares",
+        "SettlementCurrencies": "settlements",
+    }
+    for widget, name in calls.items():
+        if re.search(rf"\b{widget}\s*\(", source):
+            return name, explorer_json(name)
+    if re.search(r"\btimeline_widget\s*\(|\bTimelineWidget\s*\(", source):
+        highlight = _arg_list(source, "highlight")
+        kwargs = (
+            ("highlight", tuple(highlight) if highlight is not None else None),
+            ("start_year", _arg_int(source, "start_year")),
+            ("end_year", _arg_int(source, "end_year")),
+        )
+        return "timeline", explorer_json("timeline", kwargs)
+    return None
+
+
+_NO_KERNEL = (
+    "This cell shows an interactive widget, which needs a running kernel. "
+    "Open the notebook in JupyterLab (make lab) to use it."
+)
+
+
+def transform_notebook(nb: nbformat.NotebookNode, stem: str) -> dict[str, int]:
+    """Make the stored outputs static (in place); returns counts for the build log."""
+    ids = Counter(stem[:2])
+    counts = {"plotly": 0, "explorers": 0, "widgets_dropped": 0}
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = rewrite_links(cell.source)
+            continue
+        if cell.cell_type != "code":
+            continue
+        outputs = []
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if PLOTLY_MIME in data:
+                fig = data[PLOTLY_MIME]
+                out = copy.deepcopy(out)
+                out["data"] = {"text/html": figure_html(fig, ids(), _title_of(fig))}
+                out.pop("metadata", None)
+                out["metadata"] = {}
+                counts["plotly"] += 1
+            elif WIDGET_MIME in data:
+                found = static_for_widget(cell.source)
+                out = copy.deepcopy(out)
+                if found:
+                    name, fig = found
+                    note = (
+                        "Kernel-free version of this explorer: use the menus, buttons and "
+                        "sliders above the chart (states precomputed from data/)."
+                    )
+                    out["data"] = {"text/html": figure_html(fig, ids(), _title_of(fig), note)}
+                    counts["explorers"] += 1
+                else:
+                    out["data"] = {
+                        "text/html": f'<p class="rapprochement-no-kernel">{_NO_KERNEL}</p>'
+                    }
+                    counts["widgets_dropped"] += 1
+                out["metadata"] = {}
+            outputs.append(out)
+        cell.outputs = outputs
+    nb.metadata.pop("widgets", None)
+    return counts
+
+
+# ------------------------------------------------------------------------------ links
+
+_LINK = re.compile(r"\]\((?!https?:|mailto:|#)([^)\s]+)\)")
+
+
+def rewrite_links(text: str) -> str:
+    """Point links to repository files outside the book at the book's copy of them."""
+
+    def fix(m: re.Match[str]) -> str:
+        target = m.group(1)
+        path, _, anchor = target.partition("#")
+        clean = re.sub(r"^(\./)?(\.\./)+", "", path)
+        if clean == "data/README.md":
+            new = "data.md"
+        elif re.fullmatch(r"data/[\w.-]+\.(csv|json)", clean):
+            new = f"files/{clean}"
+        elif clean == "docs/reading-list.md":
+            new = "reading-list.md"
+        else:
+            return m.group(0)
+        return f"]({new}{'#' + anchor if anchor else ''})"
+
+    return _LINK.sub(fix, text)
+
+
+# ------------------------------------------------------------------------------ pages
+
+
+def page_explorers() -> str:
+    blocks = [
+        "# Explorers (no kernel needed)\n",
+        "Each chart below has its own controls (menus, buttons and sliders above the plot). "
+        "They switch between states computed in advance from `data/`, so they work in this "
+        "book, in an HTML export and in any notebook viewer that draws plotly, with no "
+        "Python running. The charts are drawn by the same functions as the interactive "
+        "widgets in the notebooks. Hover over a point for its value and source; click a "
+        "legend entry to hide or show it.\n",
+        "In a notebook, each explorer is one line, for example "
+        "`from rapprochement import static_explorers; static_explorers.targets()`.\n",
+    ]
+    titles = {
+        "targets": ("Trade against the official targets", "06 Trade and targets", "C12"),
+        "growth": ("What growth would each target have needed?", "06 Trade and targets", "C12"),
+        "partner_shares": ("Each partner's weight in the other's trade", "03 and 06", "C06, C15"),
+        "settlements": ("Currencies in Russia-China settlements", "06 and 09", "C14"),
+        "timeline": ("Timeline of events", "00-09", "C02, C17, C19"),
+    }
+    ids = Counter("ex")
+    for name in S.EXPLORERS:
+        title, where, claims = titles.get(name, (name, "", ""))
+        fig = explorer_json(name)
+        blocks.append(
+            f"## {title}\n\n*Used in notebooks {where}; claims {claims}. In a notebook: "
+            f"`static_explorers.{name}()`.*\n\n```{{raw}} html\n"
+            f"{figure_html(fig, ids(), title)}\n```\n"
+        )
+    return "\n".join(blocks)
+
+
+def page_glossary() -> str:
+    lines = [
+        "# Glossary\n",
+        "The key terms of the collection, as `glossary.show(...)` prints them in the notebooks "
+        "(from `src/rapprochement/glossary.json`). ¶ numbers point to the paper's paragraphs.\n",
+    ]
+    for entry in sorted(
+        (glossary.entry(t) for t in glossary.terms()), key=lambda e: e.term.lower()
+    ):
+        paragraphs = ", ".join(f"¶{p}" for p in entry.paragraphs)
+        also = f" Also: {', '.join(entry.aliases)}." if entry.aliases else ""
+        where = f" ({paragraphs})" if paragraphs else ""
+        lines.append(f"**{entry.term}**{where}\n: {entry.definition}{also}\n")
+    return "\n".join(lines)
+
+
+def page_from_markdown(path: Path, title: str, *, drop_sections: tuple[str, ...] = ()) -> str:
+    text = path.read_text(encoding="utf-8")
+    if drop_sections:
+        kept, skipping = [], False
+        for line in text.splitlines():
+            if line.startswith("## "):
+                skipping = any(line[3:].strip().startswith(s) for s in drop_sections)
+            if not skipping:
+                kept.append(line)
+        text = "\n".join(kept) + "\n"
+    text = rewrite_links(text)
+    # links to parts of the guide that are not in the book, and to files the book lacks,
+    # become plain text rather than broken links
+    text = re.sub(r"\[([^\]]+)\]\(#4-[^)]*\)", r"\1 (in the instructor copy)", text)
+    text = re.sub(
+        r"\[([^\]]+)\]\((?!https?:|mailto:|#|data\.md|files/|reading-list\.md)([^)]+)\)",
+        r"\1 (`\2`)",
+        text,
+    )
+    if not text.lstrip().startswith("# "):
+        text = f"# {title}\n\n{text}"
+    return text
+
+
+def write_pages(src: Path, m: M.Manifest) -> list[str]:
+    """Write the non-notebook pages; returns the stems left out (optional, missing)."""
+    missing = []
+    for page in m.pages:
+        out = src / f"{page.stem}.md"
+        if page.source == "rapprochement.static_explorers":
+            out.write_text(page_explorers(), encoding="utf-8")
+        elif page.source.endswith("glossary.json"):
+            out.write_text(page_glossary(), encoding="utf-8")
+        elif page.source.endswith("instructor-guide.md"):
+            text = page_from_markdown(
+                ROOT / page.source, page.title, drop_sections=("4. Facilitation notes",)
+            )
+            text = text.replace("# Instructor guide", f"# {page.title}", 1)
+            note = (
+                "\n```{note}\nThis is the instructor guide without its facilitation notes "
+                "(strong answers and common misreadings for each prompt), which stay in "
+                "`solutions/instructor-guide.md` for instructors.\n```\n"
+            )
+            first_break = text.index("\n\n") if "\n\n" in text else len(text)
+            out.write_text(text[:first_break] + "\n" + note + text[first_break:], encoding="utf-8")
+        else:
+            path = ROOT / page.source
+            if not path.is_file():
+                if page.optional:
+                    missing.append(page.stem)
+                    continue
+                raise FileNotFoundError(f"{page.source} (book page {page.stem!r}) is missing")
+            out.write_text(page_from_markdown(path, page.title), encoding="utf-8")
+    return missing
+
+
+def staged_toc(m: M.Manifest, drop: list[str]) -> dict[str, Any]:
+    toc = yaml.safe_load(m.path.read_text(encoding="utf-8"))
+    for part in toc.get("parts", []):
+        part["chapters"] = [c for c in part["chapters"] if c["file"] not in drop]
+    return toc
+
+
+# ------------------------------------------------------------------------------- fonts
+
+
+def wide_chars(html_dir: Path) -> set[str]:
+    chars: set[str] = set()
+    for page in html_dir.rglob("*.html"):
+        chars.update(WIDE_CHARS.findall(html.unescape(page.read_text(encoding="utf-8"))))
+    return chars
+
+
+def make_font(chars: set[str], out: Path) -> str:
+    """Subset Noto Sans CJK SC to ``chars`` (woff2); fall back to the committed subset."""
+    from fontTools import subset
+    from fontTools.ttLib import TTCollection, TTFont
+
+    committed = BOOK / "_static" / "fonts" / FONT_NAME
+    source = next((p for p in CJK_FONT_SOURCES if p.is_file()), None)
+    if source is not None and chars:
+        if source.suffix == ".ttc":
+            fonts = TTCollection(str(source)).fonts
+            font = next((f for f in fonts if "CJK SC" in f["name"].getDebugName(1)), fonts[0])
+        else:
+            font = TTFont(str(source))
+        options = subset.Options()
+        options.flavor = "woff2"
+        options.layout_features = ["*"]
+        options.name_IDs = ["*"]
+        options.notdef_outline = True
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text="".join(sorted(chars)))
+        subsetter.subset(font)
+        font.flavor = "woff2"
+        font.save(str(out))
+        if not committed.is_file() or set(chars) - font_chars(committed):
+            committed.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(out, committed)
+        return f"subset of {source.name}: {len(chars)} characters"
+    shutil.copyfile(committed, out)
+    lacking = chars - font_chars(committed)
+    if lacking:
+        print(
+            f"warning: the committed font lacks {''.join(sorted(lacking))}; install "
+            "fonts-noto-cjk (Debian) and rebuild",
+            file=sys.stderr,
+        )
+    return "committed subset (fonts-noto-cjk not installed)"
+
+
+def font_chars(path: Path) -> set[str]:
+    from fontTools.ttLib import TTFont
+
+    return {chr(c) for c in TTFont(str(path)).getBestCmap()}
+
+
+# ------------------------------------------------------------------------------- build
+
+
+def build(out: Path, *, quiet: bool = False) -> dict[str, Any]:
+    started = time.perf_counter()
+    m = M.load()
+    src, html_dir = out / "src", out / "html"
+    shutil.rmtree(src, ignore_errors=True)
+    shutil.copytree(BOOK, src, ignore=shutil.ignore_patterns("__pycache__", "fonts"))
+    report: dict[str, Any] = {"notebooks": {}}
+    for nb_entry in m.notebooks:
+        nb = nbformat.read(ROOT / "notebooks" / nb_entry.filename, as_version=4)
+        report["notebooks"][nb_entry.stem] = transform_notebook(nb, nb_entry.stem)
+        nbformat.write(nb, src / nb_entry.filename)
+    for asset in (ROOT / "notebooks" / "figures").glob("*"):
+        (src / "figures").mkdir(exist_ok=True)
+        shutil.copy2(asset, src / "figures" / asset.name)
+    files = src / "_extra" / "files" / "data"
+    files.mkdir(parents=True, exist_ok=True)
+    for data_file in (ROOT / "data").glob("*"):
+        if data_file.suffix in (".csv", ".json"):
+            shutil.copy2(data_file, files / data_file.name)
+    missing = write_pages(src, m)
+    if missing:
+        print(f"note: left out of the book (source not there yet): {', '.join(missing)}")
+    report["left_out"] = missing
+    (src / "_toc.yml").write_text(yaml.safe_dump(staged_toc(m, missing), sort_keys=False))
+    plotly_js = BOOK / "_static" / "vendor" / "plotly-basic.min.js"
+    env = dict(__import__("os").environ)
+    if not _vendored_plotly_matches(plotly_js):
+        env["RAPPROCHEMENT_PLOTLY_JS"] = "vendor/plotly.min.js"
+        from plotly.offline import get_plotlyjs
+
+        (src / "_static" / "vendor" / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
+        print("warning: vendored plotly-basic does not match plotly.py; using the full bundle")
+    shutil.rmtree(html_dir, ignore_errors=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-b",
+        "html",
+        "-W",
+        "--keep-going",
+        "-n",
+        "-q",
+        str(src),
+        str(html_dir),
+        "-d",
+        str(out / "doctrees"),
+    ]
+    result = subprocess.run(cmd, env=env, check=False)
+    if result.returncode:
+        raise SystemExit(f"sphinx-build failed ({result.returncode})")
+    (html_dir / "_static" / "fonts").mkdir(parents=True, exist_ok=True)
+    shutil.copy2(BOOK / "_static" / "fonts" / "OFL.txt", html_dir / "_static" / "fonts" / "OFL.txt")
+    chars = wide_chars(html_dir) | RUSSIAN_ALPHABET
+    report["font"] = make_font(chars, html_dir / "_static" / "fonts" / FONT_NAME)
+    prune(html_dir)
+    report["seconds"] = round(time.perf_counter() - started, 1)
+    (out / "build-report.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+    return report
+
+
+ICONS = re.compile(r'<i class="(fa-[^"]+)"')
+ICONS_CSS = BOOK / "_static" / "icons.css"
+FA_SCRIPT = re.compile(r'\s*<script defer src="_static/scripts/fontawesome\.js[^"]*"></script>')
+
+
+def prune(html_dir: Path) -> None:
+    """Drop what no reader's browser loads: source maps, the theme's translations, sources.
+
+    Also swaps the theme's 1.5 MB fontawesome.js for book/_static/icons.css (its webfont),
+    after checking that icons.css defines every icon the pages use.
+    """
+    for path in html_dir.rglob("*.map"):
+        path.unlink()
+    defined = set(re.findall(r"\.(fa-[a-z-]+)::before", ICONS_CSS.read_text(encoding="utf-8")))
+    used: set[str] = set()
+    for page in html_dir.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for classes in ICONS.findall(text):
+            used.update(c for c in classes.split() if c.startswith("fa-"))
+        page.write_text(FA_SCRIPT.sub("", text), encoding="utf-8")
+    used -= {"fa-solid", "fa-lg", "fa-fw"}
+    if used - defined:
+        raise SystemExit(f"book/_static/icons.css lacks the icons {sorted(used - defined)}")
+    (html_dir / "_static" / "scripts" / "fontawesome.js").unlink(missing_ok=True)
+    for folder in ("_static/locales", "_sources"):
+        shutil.rmtree(html_dir / folder, ignore_errors=True)
+
+
+def _vendored_plotly_matches(path: Path) -> bool:
+    from plotly.offline import get_plotlyjs_version
+
+    if not path.is_file():
+        return False
+    head = path.read_text(encoding="utf-8")[:200]
+    return f"v{get_plotlyjs_version()}" in head
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "book")
+    parser.add_argument("--quiet", action="store_true")  # kept for callers; sphinx runs -q
+    args = parser.parse_args(argv)
+    report = build(args.out.resolve(), quiet=args.quiet)
+    print(f"book built in {report['seconds']} s: {args.out / 'html' / 'index.html'}")
+    print(f"font: {report['font']}")
+
+
+if __name__ == "__main__":
+    main()

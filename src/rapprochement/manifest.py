@@ -1,0 +1,209 @@
+"""The collection's one manifest, ``notebooks/_toc.yml``: notebook order, titles, ¶, claims.
+
+The file is a Jupyter Book (sphinx-external-toc, ``jb-book``) table of contents, so the book
+builder reads it unchanged; the facts about each notebook live under its ``meta`` key (see
+the comment at the top of the file). This module reads it into small typed records and checks
+its shape, with a clear error for anything malformed:
+
+>>> from rapprochement import manifest
+>>> m = manifest.load()
+>>> [nb.stem for nb in m.notebooks][:2]
+['00-start-here', '01-context-and-official-frame']
+>>> m.claims["C12"].paragraphs
+(9,)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = ["Claim", "Manifest", "ManifestError", "Notebook", "Page", "default_path", "load"]
+
+_CLAIM_ID = re.compile(r"^C\d{2}$")
+_STEM = re.compile(r"^\d{2}-[a-z0-9-]+$")
+
+
+class ManifestError(ValueError):
+    """The manifest is missing, malformed or inconsistent; the message says where."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claim of the argument map: its id, paragraphs, kind and a one-line summary."""
+
+    id: str
+    paragraphs: tuple[int, ...]
+    kind: str
+    short: str
+
+
+@dataclass(frozen=True)
+class Notebook:
+    """One notebook of the walk-through, in reading order."""
+
+    stem: str  # file name without .ipynb, e.g. "06-trade-and-targets"
+    title: str
+    paragraphs: tuple[int, ...]
+    claims: tuple[str, ...]
+    quiz: str | None
+    problem_sets: tuple[str, ...]
+    part: str
+
+    @property
+    def filename(self) -> str:
+        return f"{self.stem}.ipynb"
+
+    @property
+    def number(self) -> str:
+        return self.stem[:2]
+
+
+@dataclass(frozen=True)
+class Page:
+    """A book page that is not a notebook (glossary, data notes...), written by the builder."""
+
+    stem: str
+    title: str
+    source: str
+    optional: bool
+    part: str
+
+
+@dataclass(frozen=True)
+class Manifest:
+    path: Path
+    title: str
+    notebooks: tuple[Notebook, ...]
+    pages: tuple[Page, ...]
+    claims: dict[str, Claim]
+
+    def notebook(self, stem: str) -> Notebook:
+        """The entry for a notebook stem ("06-trade-and-targets"); KeyError names the options."""
+        for nb in self.notebooks:
+            if nb.stem == stem:
+                return nb
+        raise KeyError(f"no notebook {stem!r} in {self.path.name}; have {self.stems()}")
+
+    def stems(self) -> list[str]:
+        return [nb.stem for nb in self.notebooks]
+
+    def notebooks_for_claim(self, claim: str) -> list[Notebook]:
+        return [nb for nb in self.notebooks if claim in nb.claims]
+
+
+def default_path() -> Path:
+    """``notebooks/_toc.yml`` of the repository this package is installed from (editable)."""
+    return Path(__file__).resolve().parents[2] / "notebooks" / "_toc.yml"
+
+
+def _ints(value: Any, where: str) -> tuple[int, ...]:
+    if not isinstance(value, list) or not all(
+        isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 12 for v in value
+    ):
+        raise ManifestError(f"{where}: paragraphs must be a list of ¶ numbers 1-12, got {value!r}")
+    return tuple(value)
+
+
+def _strs(value: Any, where: str, what: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ManifestError(f"{where}: {what} must be a list of names, got {value!r}")
+    return tuple(value)
+
+
+def _notebook(stem: str, title: str, meta: Any, part: str, claim_ids: set[str]) -> Notebook:
+    where = f"entry {stem!r}"
+    if not _STEM.match(stem):
+        raise ManifestError(f"{where}: a notebook stem looks like 'NN-name', got {stem!r}")
+    if not isinstance(meta, dict):
+        raise ManifestError(f"{where}: needs a 'meta' mapping with paragraphs, claims, quiz")
+    unknown = set(meta) - {"paragraphs", "claims", "quiz", "problem_sets"}
+    if unknown:
+        raise ManifestError(f"{where}: unknown meta keys {sorted(unknown)}")
+    claims = _strs(meta.get("claims"), where, "claims")
+    bad = [c for c in claims if c not in claim_ids]
+    if bad:
+        raise ManifestError(f"{where}: claims {bad} are not in the top-level claims table")
+    quiz = meta.get("quiz")
+    if quiz is not None and not isinstance(quiz, str):
+        raise ManifestError(f"{where}: quiz must be a quiz name, got {quiz!r}")
+    return Notebook(
+        stem=stem,
+        title=str(title),
+        paragraphs=_ints(meta.get("paragraphs", []), where),
+        claims=claims,
+        quiz=quiz,
+        problem_sets=_strs(meta.get("problem_sets"), where, "problem_sets"),
+        part=part,
+    )
+
+
+def load(path: str | Path | None = None) -> Manifest:
+    """Read and check the manifest (default: :func:`default_path`)."""
+    path = Path(path) if path is not None else default_path()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ManifestError(f"no manifest at {path}") from exc
+    except yaml.YAMLError as exc:
+        raise ManifestError(f"{path.name} is not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict) or raw.get("format") != "jb-book" or "root" not in raw:
+        raise ManifestError(f"{path.name}: expected a jb-book table of contents with a root")
+    meta = raw.get("meta") or {}
+    claims: dict[str, Claim] = {}
+    for cid, info in (meta.get("claims") or {}).items():
+        if not _CLAIM_ID.match(str(cid)) or not isinstance(info, dict):
+            raise ManifestError(f"{path.name}: bad claim entry {cid!r}")
+        claims[cid] = Claim(
+            id=cid,
+            paragraphs=_ints(info.get("paragraphs"), f"claim {cid}"),
+            kind=str(info.get("kind", "")),
+            short=str(info.get("short", "")),
+        )
+    if not claims:
+        raise ManifestError(f"{path.name}: meta.claims is empty")
+
+    start = meta.get("start")
+    notebooks = [
+        _notebook(
+            str(raw["root"]),
+            (start or {}).get("title", raw["root"]),
+            {k: v for k, v in (start or {}).items() if k != "title"},
+            "start",
+            set(claims),
+        )
+    ]
+    pages: list[Page] = []
+    for part in raw.get("parts") or []:
+        caption = str(part.get("caption", ""))
+        for chapter in part.get("chapters") or []:
+            stem, title = str(chapter.get("file", "")), str(chapter.get("title", ""))
+            if not stem or not title:
+                raise ManifestError(f"{path.name}: every chapter needs 'file' and 'title'")
+            cmeta = chapter.get("meta") or {}
+            if "page" in cmeta:
+                pages.append(
+                    Page(stem, title, str(cmeta["page"]), bool(cmeta.get("optional")), caption)
+                )
+            else:
+                notebooks.append(_notebook(stem, title, cmeta, caption, set(claims)))
+    stems = [nb.stem for nb in notebooks] + [p.stem for p in pages]
+    duplicates = sorted({s for s in stems if stems.count(s) > 1})
+    if duplicates:
+        raise ManifestError(f"{path.name}: listed more than once: {duplicates}")
+    numbers = [nb.number for nb in notebooks]
+    if numbers != sorted(numbers):
+        raise ManifestError(f"{path.name}: notebooks are not in numeric order: {numbers}")
+    return Manifest(
+        path=path,
+        title=str(meta.get("title", "")),
+        notebooks=tuple(notebooks),
+        pages=tuple(pages),
+        claims=claims,
+    )
