@@ -359,3 +359,49 @@ def test_zip_limits(tmp_path, monkeypatch):
     intake = collect(archive, tmp_path / "work")
     assert len(intake.submissions) == 3
     assert [r for _, r in intake.rejected] == ["not extracted: the zip has more than 3 entries"] * 2
+
+
+def test_inside_the_sandbox_no_privileges_no_network_no_repository():
+    from conftest import require_sandbox
+
+    from rapprochement.grading.sandbox import Policy, run_cells
+    from rapprochement.grading.settings import repo_root
+
+    require_sandbox()
+    code = (
+        "import os, socket\n"
+        "status = dict(l.split(':', 1) for l in open('/proc/self/status').read().splitlines())\n"
+        "print('CapEff', status['CapEff'].strip())\n"
+        "print('uid', os.getuid())\n"
+        "print('NoNewPrivs', status['NoNewPrivs'].strip())\n"
+        "print('nets', sorted(os.listdir('/sys/class/net')) if os.path.isdir('/sys/class/net')"
+        " else [n for _, n in socket.if_nameindex()])\n"
+        f"print('repo', sorted(os.listdir({str(repo_root())!r})))\n"
+        "print('procs', sorted(p for p in os.listdir('/proc') if p.isdigit()))\n"
+        "open('/tmp/scratch-ok', 'w').write('x')\n"
+    )
+    result = run_cells([{"i": 0, "kind": "code", "source": code}], Policy())
+    cell = result.cells[0]
+    assert cell.status == "ok", cell.outputs
+    text = cell.outputs[0]["text"]
+    lines = dict(line.split(" ", 1) for line in text.splitlines())
+    assert lines["CapEff"] == "0000000000000000"
+    assert lines["uid"] != "0"
+    assert lines["NoNewPrivs"] == "1"
+    assert lines["nets"] == "['lo']"  # its own loopback only
+    import ast
+
+    # of the repository only the package, data/ and the Python environment are there
+    assert set(ast.literal_eval(lines["repo"])) <= {"src", "data", ".venv", ".venv-grading"}
+    assert {"src", "data"} <= set(ast.literal_eval(lines["repo"]))
+    assert lines["procs"] == "['1']"  # it sees only itself
+
+
+def test_course_folder_never_runs_student_code():
+    import nbformat
+
+    from rapprochement.grading.preprocessors import ReplayExecute
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import os")])
+    with pytest.raises(FileNotFoundError, match="make grade"):
+        ReplayExecute(replay_dir="").preprocess(nb, {"nbgrader": {"student": "s", "notebook": "n"}})

@@ -410,6 +410,7 @@ def grade_submissions(
 
     course = out / "course"
     prepare_course(course, assignment, timeout=timeout)
+    refuse_without_sandbox()  # before any submission is copied into the course
     release = nbformat.read(course / "release" / assignment / f"{assignment}.ipynb", as_version=4)
     grade_ids = [
         c.metadata["nbgrader"]["grade_id"]
@@ -450,7 +451,6 @@ def grade_submissions(
         if _prepare(chosen, row, release, assignment, dest):
             todo.append((student, dest / f"{assignment}.ipynb"))
 
-    refuse_without_sandbox()
     timings = {"setup": time.perf_counter() - start, "execute (sum over workers)": 0.0}
     timings["replay in main process"] = 0.0
     executed = work / "executed"

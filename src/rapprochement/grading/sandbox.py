@@ -2,7 +2,8 @@
 
 One sandbox per submission (``bwrap``, the namespace sandbox Flatpak uses):
 
-* its own user, network, PID, IPC and UTS namespaces: no network at all (not even the host's
+* its own network, PID, IPC and UTS namespaces (and a user namespace when the grader is not
+  root): no network at all (not even the host's
   loopback services), no view of or signals to the grader's processes, and every process the
   notebook starts dies with the sandbox (``--as-pid-1``: when the runner exits, the kernel
   kills the whole namespace; ``--die-with-parent`` ties the runner to the grader);
@@ -11,16 +12,17 @@ One sandbox per submission (``bwrap``, the namespace sandbox Flatpak uses):
   ``tmpfs`` at ``/tmp`` as the only writable place (thrown away with the sandbox). Nothing else
   of the repository (``solutions/``, other submissions, the gradebook, the output folder) exists
   inside it;
-* limits: address space (``RLIMIT_AS``, 2 GB by default), processes and threads
-  (``RLIMIT_NPROC``), file size (``RLIMIT_FSIZE``) and CPU time, a per-cell wall-clock limit
-  enforced from outside (interrupt, then kill), and a cap on what the sandbox may send back.
+* limits: address space per process (``RLIMIT_AS``, 2 GB by default), processes and threads
+  (``RLIMIT_NPROC``), file size (``RLIMIT_FSIZE``), a cgroup for the total memory and process
+  count where the machine allows one (:mod:`.cgroup`), a per-cell wall-clock limit enforced
+  from outside (interrupt, then kill), and a cap on what the sandbox may send back.
 
 When the grader runs as root (containers, CI), bwrap is privileged: it builds the namespaces
 and mounts without a user namespace, and the runner inside drops to an unused numeric uid of
 its own (``1000000 + the grading worker's pid``) before it reads the job, losing every
 capability. That matters twice: bwrap started by root keeps all capabilities in the sandbox
 unless they are dropped, and the kernel never applies ``RLIMIT_NPROC`` to uid 0 (also not to a
-user namespace whose uid maps to root), so a fork bomb could only be bounded this way. As a
+user namespace whose uid maps to root), so without it only a cgroup could bound a fork bomb. As a
 normal user, bwrap makes an unprivileged user namespace (uid 65534 inside, no capabilities).
 
 Nothing here imports nbgrader: the student self-check runs the same code without a sandbox.
@@ -156,7 +158,6 @@ class _Command:
     """The bwrap argument list, with the file descriptors it needs."""
 
     def __init__(self, policy: Policy, event_fd: int, info_fd: int) -> None:
-        self.fds: list[int] = []  # (none at present; closed after the start)
         self.policy = policy
         self.cgroup = create_cgroup(policy.memory_bytes, policy.max_processes)
         python = str(Path(sys.prefix) / "bin" / "python")
@@ -236,9 +237,6 @@ class _Command:
         self.env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
 
     def close(self) -> None:
-        for fd in self.fds:
-            with contextlib.suppress(OSError):
-                os.close(fd)
         if self.cgroup is not None:
             self.cgroup.close()
 
@@ -350,7 +348,7 @@ def _one_run(
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
-            pass_fds=[event_w, info_w, *command.fds],
+            pass_fds=[event_w, info_w],
             env=command.env,
             preexec_fn=command.limits,
             **kwargs,
@@ -358,8 +356,6 @@ def _one_run(
     finally:
         os.close(event_w)
         os.close(info_w)
-        for fd in command.fds:
-            os.close(fd)
     channel = _Channel(event_r, policy.max_channel_bytes)
     try:
         job = {"cells": cells, "skip": sorted(skip), "max_chars": policy.max_output_chars}
