@@ -21,7 +21,7 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from .figures import PLOTLY_CONFIG
+from .figures import NOTE_WIDTH, PLOTLY_CONFIG
 
 __all__ = [
     "THEMES",
@@ -81,7 +81,7 @@ SOURCE_NOTE = (
     "source URL).<br>Hollow markers: rows not verified against a source. Large labelled markers: "
     "highlighted events."
 )
-_LABEL_ROWS = 3  # rows of labels above the lanes
+_LABEL_ROWS = 5  # rows of labels above the lanes (at most one per highlighted event)
 _LABEL_STEP = 0.7  # height of one row of labels, in lanes
 
 
@@ -228,7 +228,8 @@ def timeline_figure(
     last_x: list[float] = [-1e9] * _LABEL_ROWS
     for theme_name, r in labelled:
         position = (r["start"].year + r["start"].day_of_year / 366 - start) / (end + 1 - start)
-        row = min(range(_LABEL_ROWS), key=lambda k: (last_x[k] > position - 0.22, k))
+        # a label is about 200 px wide, a third of a chart on a laptop screen
+        row = min(range(_LABEL_ROWS), key=lambda k: (last_x[k] > position - 0.45, last_x[k]))
         last_x[row] = position
         anchor = "right" if position > 0.75 else "left" if position < 0.25 else "center"
         annotations.append(
@@ -251,9 +252,12 @@ def timeline_figure(
                 "yanchor": "bottom",
             }
         )
+    note_lines = [
+        line for part in SOURCE_NOTE.split("<br>") for line in textwrap.wrap(part, NOTE_WIDTH)
+    ]
     annotations.append(
         {
-            "text": SOURCE_NOTE,
+            "text": "<br>".join(note_lines),
             "xref": "paper",
             "yref": "paper",
             "x": 0,
@@ -300,7 +304,7 @@ def timeline_figure(
         },
         annotations=annotations,
         showlegend=False,
-        margin={"l": 10, "r": 20, "t": 50, "b": 100},
+        margin={"l": 10, "r": 20, "t": 50, "b": 60 + 16 * len(note_lines)},
         height=460 + 30 * min(len(labelled), _LABEL_ROWS),
         autosize=True,
         template="plotly_white",
