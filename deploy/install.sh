@@ -38,16 +38,17 @@ if [ "$(realpath "$SRC")" != "$(realpath "$PREFIX")" ]; then
 fi
 
 # 2. one environment for everyone (uv when available: seconds instead of minutes)
+UV="$(command -v uv || { python3 -m uv --version >/dev/null 2>&1 && echo "python3 -m uv"; } || true)"
 if [ ! -x "$ENV/bin/python" ]; then
-  if command -v uv >/dev/null 2>&1; then
-    uv venv --quiet --seed --python "$(command -v "$PYTHON")" "$ENV"
+  if [ -n "$UV" ]; then
+    $UV venv --quiet --seed --python "$(command -v "$PYTHON")" "$ENV"
   else
     "$PYTHON" -m venv "$ENV"
   fi
 fi
-if command -v uv >/dev/null 2>&1; then
-  uv pip install --quiet --python "$ENV/bin/python" -r "$PREFIX/requirements-hub.lock"
-  uv pip install --quiet --python "$ENV/bin/python" --no-deps -e "$PREFIX"
+if [ -n "$UV" ]; then
+  $UV pip install --quiet --python "$ENV/bin/python" -r "$PREFIX/requirements-hub.lock"
+  $UV pip install --quiet --python "$ENV/bin/python" --no-deps -e "$PREFIX"
 else
   "$ENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$PREFIX/requirements-hub.lock"
   "$ENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e "$PREFIX"

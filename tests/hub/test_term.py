@@ -15,6 +15,7 @@ import copy
 import csv
 import importlib.util
 import json
+import os
 import re
 import shutil
 import time
@@ -110,12 +111,18 @@ def term(course: Any) -> dict[str, Any]:
 
     # the instructor: a course folder, the released student version, release into the exchange
     course_dir = teacher.home / "course"
-    setup = (
-        f"mkdir -p {course_dir}/release && cp -r {inst.prefix}/exercises/{PS} "
-        f"{course_dir}/release/ && printf 'c = get_config()\\n"
-        f'c.CourseDirectory.root = "{course_dir}"\\n\' > {course_dir}/nbgrader_config.py'
-    )
+    released = inst.prefix / "exercises" / PS
+    setup = f"mkdir -p {course_dir}/release && cp -r {released} {course_dir}/release/"
     _ok(hubctl.as_user(teacher, ["bash", "-c", setup], env), "instructor setup")
+    # the course folder's settings, as docs/course-runbook.md (section 0) has them written
+    config = course_dir / "nbgrader_config.py"
+    config.write_text(
+        "c = get_config()\n"
+        f'c.CourseDirectory.root = "{course_dir}"\n'
+        f'c.CourseDirectory.db_url = "sqlite:///{course_dir}/gradebook.db"\n',
+        encoding="utf-8",
+    )
+    os.chown(config, teacher.uid, teacher.gid)
     _ok(
         hubctl.as_user(teacher, ["nbgrader", "release_assignment", PS], env, cwd=course_dir),
         "release_assignment",
