@@ -186,25 +186,39 @@ def transform_notebook(nb: nbformat.NotebookNode, stem: str) -> dict[str, int]:
 
 # ------------------------------------------------------------------------------ links
 
-_LINK = re.compile(r"\]\((?!https?:|mailto:|#)([^)\s]+)\)")
+_LINK = re.compile(r"(!?)\[([^\]]*)\]\((?!https?:|mailto:|#)([^)\s]+)\)")
+#: Files of the staged book a relative link may point at (set by build()).
+BOOK_FILES: set[str] = set()
 
 
 def rewrite_links(text: str) -> str:
-    """Point links to repository files outside the book at the book's copy of them."""
+    """Point relative links at what the book holds; others become text naming the file.
+
+    ``../data/README.md`` -> the data page; ``../data/x.csv`` -> the book's copy (a plain HTML
+    link, since it is a download, not a page); ``../notebooks/NN-x.ipynb`` -> that chapter; a
+    file the book does not hold (an exercise, the instructor guide) -> "text (`path`)", so
+    that no link in the book is broken. Images and links to book pages stay as they are.
+    """
 
     def fix(m: re.Match[str]) -> str:
-        target = m.group(1)
-        path, _, anchor = target.partition("#")
-        clean = re.sub(r"^(\./)?(\.\./)+", "", path)
-        if clean == "data/README.md":
-            new = "data.md"
-        elif re.fullmatch(r"data/[\w.-]+\.(csv|json)", clean):
-            new = f"files/{clean}"
-        elif clean == "docs/reading-list.md":
-            new = "reading-list.md"
-        else:
+        bang, label, target = m.groups()
+        if bang:
             return m.group(0)
-        return f"]({new}{'#' + anchor if anchor else ''})"
+        path, _, anchor = target.partition("#")
+        anchor = f"#{anchor}" if anchor else ""
+        clean = re.sub(r"^(\./)?(\.\./)+", "", path)
+        clean = re.sub(r"^notebooks/", "", clean)
+        if clean == "data/README.md":
+            return f"[{label}](data.md{anchor})"
+        if clean == "docs/reading-list.md" and "reading-list.md" in BOOK_FILES:
+            return f"[{label}](reading-list.md{anchor})"
+        if re.fullmatch(r"data/[\w.-]+\.(csv|json)", clean):
+            return f'<a href="files/{clean}">{html.escape(label)}</a>'
+        if clean in BOOK_FILES and not path.startswith("../"):
+            return m.group(0)
+        if clean in BOOK_FILES:
+            return f"[{label}]({clean}{anchor})"
+        return f"{label} (`{target}`)"
 
     return _LINK.sub(fix, text)
 
@@ -270,14 +284,8 @@ def page_from_markdown(path: Path, title: str, *, drop_sections: tuple[str, ...]
                 kept.append(line)
         text = "\n".join(kept) + "\n"
     text = rewrite_links(text)
-    # links to parts of the guide that are not in the book, and to files the book lacks,
-    # become plain text rather than broken links
+    # links to the part of the guide that is not in the book become plain text
     text = re.sub(r"\[([^\]]+)\]\(#4-[^)]*\)", r"\1 (in the instructor copy)", text)
-    text = re.sub(
-        r"\[([^\]]+)\]\((?!https?:|mailto:|#|data\.md|files/|reading-list\.md)([^)]+)\)",
-        r"\1 (`\2`)",
-        text,
-    )
     if not text.lstrip().startswith("# "):
         text = f"# {title}\n\n{text}"
     return text
@@ -386,6 +394,12 @@ def build(out: Path, *, quiet: bool = False) -> dict[str, Any]:
     shutil.rmtree(src, ignore_errors=True)
     shutil.copytree(BOOK, src, ignore=shutil.ignore_patterns("__pycache__", "fonts"))
     report: dict[str, Any] = {"notebooks": {}}
+    BOOK_FILES.clear()
+    BOOK_FILES.update(nb.filename for nb in m.notebooks)
+    BOOK_FILES.update(f"{p.stem}.md" for p in m.pages if p.stem != "reading-list")
+    if (ROOT / "docs" / "reading-list.md").is_file():
+        BOOK_FILES.add("reading-list.md")
+    BOOK_FILES.update(f"figures/{p.name}" for p in (ROOT / "notebooks" / "figures").glob("*"))
     for nb_entry in m.notebooks:
         nb = nbformat.read(ROOT / "notebooks" / nb_entry.filename, as_version=4)
         report["notebooks"][nb_entry.stem] = transform_notebook(nb, nb_entry.stem)
