@@ -4,7 +4,7 @@ Usage: .venv-book/bin/python scripts/build_book.py [--out build/book] [--quiet]
 (`make book` runs it). Open build/book/html/index.html; no server or network is needed.
 
 Steps, all offline:
-1. stage the sources in build/book/src: the manifest as the Sphinx ToC, book/conf.py and
+1. stage the sources in a temporary folder: the manifest as the Sphinx ToC, book/conf.py and
    book/_static, and each notebook in the manifest with its STORED outputs (nothing is
    executed) turned into what a static page can show:
    * plotly outputs (``application/vnd.plotly.v1+json``) become JSON that book/_static/plots.js
@@ -35,6 +35,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -387,11 +388,14 @@ def font_chars(path: Path) -> set[str]:
 # ------------------------------------------------------------------------------- build
 
 
-def build(out: Path, *, quiet: bool = False) -> dict[str, Any]:
+def build(out: Path, *, quiet: bool = False, keep_src: bool = False) -> dict[str, Any]:
     started = time.perf_counter()
     m = M.load()
-    src, html_dir = out / "src", out / "html"
-    shutil.rmtree(src, ignore_errors=True)
+    html_dir = out / "html"
+    # the staged sources (copies of the notebooks) live outside the repository, so that no
+    # tool that walks the repository for notebooks finds them; --keep-src keeps a copy
+    staging = Path(tempfile.mkdtemp(prefix="rapprochement-book-"))
+    src = staging / "src"
     shutil.copytree(BOOK, src, ignore=shutil.ignore_patterns("__pycache__", "fonts"))
     report: dict[str, Any] = {"notebooks": {}}
     BOOK_FILES.clear()
@@ -439,9 +443,15 @@ def build(out: Path, *, quiet: bool = False) -> dict[str, Any]:
         str(src),
         str(html_dir),
         "-d",
-        str(out / "doctrees"),
+        str(staging / "doctrees"),
     ]
     result = subprocess.run(cmd, env=env, check=False)
+    # MyST-NB leaves copies of the notebooks beside the output; they are not part of the book
+    shutil.rmtree(out / "jupyter_execute", ignore_errors=True)
+    if keep_src:
+        shutil.rmtree(out / "src", ignore_errors=True)
+        shutil.copytree(src, out / "src")
+    shutil.rmtree(staging, ignore_errors=True)
     if result.returncode:
         raise SystemExit(f"sphinx-build failed ({result.returncode})")
     (html_dir / "_static" / "fonts").mkdir(parents=True, exist_ok=True)
@@ -495,8 +505,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "book")
     parser.add_argument("--quiet", action="store_true")  # kept for callers; sphinx runs -q
+    parser.add_argument(
+        "--keep-src", action="store_true", help="keep the staged sources in OUT/src (debugging)"
+    )
     args = parser.parse_args(argv)
-    report = build(args.out.resolve(), quiet=args.quiet)
+    report = build(args.out.resolve(), quiet=args.quiet, keep_src=args.keep_src)
     print(f"book built in {report['seconds']} s: {args.out / 'html' / 'index.html'}")
     print(f"font: {report['font']}")
 
