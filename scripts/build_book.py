@@ -4,7 +4,7 @@ Usage: .venv-book/bin/python scripts/build_book.py [--out build/book] [--quiet]
 (`make book` runs it). Open build/book/html/index.html; no server or network is needed.
 
 Steps, all offline:
-1. stage the sources in build/book/src: the manifest as the Sphinx ToC, book/conf.py and
+1. stage the sources in a temporary folder: the manifest as the Sphinx ToC, book/conf.py and
    book/_static, and each notebook in the manifest with its STORED outputs (nothing is
    executed) turned into what a static page can show:
    * plotly outputs (``application/vnd.plotly.v1+json``) become JSON that book/_static/plots.js
@@ -35,6 +35,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -186,25 +187,39 @@ def transform_notebook(nb: nbformat.NotebookNode, stem: str) -> dict[str, int]:
 
 # ------------------------------------------------------------------------------ links
 
-_LINK = re.compile(r"\]\((?!https?:|mailto:|#)([^)\s]+)\)")
+_LINK = re.compile(r"(!?)\[([^\]]*)\]\((?!https?:|mailto:|#)([^)\s]+)\)")
+#: Files of the staged book a relative link may point at (set by build()).
+BOOK_FILES: set[str] = set()
 
 
 def rewrite_links(text: str) -> str:
-    """Point links to repository files outside the book at the book's copy of them."""
+    """Point relative links at what the book holds; others become text naming the file.
+
+    ``../data/README.md`` -> the data page; ``../data/x.csv`` -> the book's copy (a plain HTML
+    link, since it is a download, not a page); ``../notebooks/NN-x.ipynb`` -> that chapter; a
+    file the book does not hold (an exercise, the instructor guide) -> "text (`path`)", so
+    that no link in the book is broken. Images and links to book pages stay as they are.
+    """
 
     def fix(m: re.Match[str]) -> str:
-        target = m.group(1)
-        path, _, anchor = target.partition("#")
-        clean = re.sub(r"^(\./)?(\.\./)+", "", path)
-        if clean == "data/README.md":
-            new = "data.md"
-        elif re.fullmatch(r"data/[\w.-]+\.(csv|json)", clean):
-            new = f"files/{clean}"
-        elif clean == "docs/reading-list.md":
-            new = "reading-list.md"
-        else:
+        bang, label, target = m.groups()
+        if bang:
             return m.group(0)
-        return f"]({new}{'#' + anchor if anchor else ''})"
+        path, _, anchor = target.partition("#")
+        anchor = f"#{anchor}" if anchor else ""
+        clean = re.sub(r"^(\./)?(\.\./)+", "", path)
+        clean = re.sub(r"^notebooks/", "", clean)
+        if clean == "data/README.md":
+            return f"[{label}](data.md{anchor})"
+        if clean == "docs/reading-list.md" and "reading-list.md" in BOOK_FILES:
+            return f"[{label}](reading-list.md{anchor})"
+        if re.fullmatch(r"data/[\w.-]+\.(csv|json)", clean):
+            return f'<a href="files/{clean}">{html.escape(label)}</a>'
+        if clean in BOOK_FILES and not path.startswith("../"):
+            return m.group(0)
+        if clean in BOOK_FILES:
+            return f"[{label}]({clean}{anchor})"
+        return f"{label} (`{target}`)"
 
     return _LINK.sub(fix, text)
 
@@ -270,14 +285,8 @@ def page_from_markdown(path: Path, title: str, *, drop_sections: tuple[str, ...]
                 kept.append(line)
         text = "\n".join(kept) + "\n"
     text = rewrite_links(text)
-    # links to parts of the guide that are not in the book, and to files the book lacks,
-    # become plain text rather than broken links
+    # links to the part of the guide that is not in the book become plain text
     text = re.sub(r"\[([^\]]+)\]\(#4-[^)]*\)", r"\1 (in the instructor copy)", text)
-    text = re.sub(
-        r"\[([^\]]+)\]\((?!https?:|mailto:|#|data\.md|files/|reading-list\.md)([^)]+)\)",
-        r"\1 (`\2`)",
-        text,
-    )
     if not text.lstrip().startswith("# "):
         text = f"# {title}\n\n{text}"
     return text
@@ -379,13 +388,22 @@ def font_chars(path: Path) -> set[str]:
 # ------------------------------------------------------------------------------- build
 
 
-def build(out: Path, *, quiet: bool = False) -> dict[str, Any]:
+def build(out: Path, *, quiet: bool = False, keep_src: bool = False) -> dict[str, Any]:
     started = time.perf_counter()
     m = M.load()
-    src, html_dir = out / "src", out / "html"
-    shutil.rmtree(src, ignore_errors=True)
+    html_dir = out / "html"
+    # the staged sources (copies of the notebooks) live outside the repository, so that no
+    # tool that walks the repository for notebooks finds them; --keep-src keeps a copy
+    staging = Path(tempfile.mkdtemp(prefix="rapprochement-book-"))
+    src = staging / "src"
     shutil.copytree(BOOK, src, ignore=shutil.ignore_patterns("__pycache__", "fonts"))
     report: dict[str, Any] = {"notebooks": {}}
+    BOOK_FILES.clear()
+    BOOK_FILES.update(nb.filename for nb in m.notebooks)
+    BOOK_FILES.update(f"{p.stem}.md" for p in m.pages if p.stem != "reading-list")
+    if (ROOT / "docs" / "reading-list.md").is_file():
+        BOOK_FILES.add("reading-list.md")
+    BOOK_FILES.update(f"figures/{p.name}" for p in (ROOT / "notebooks" / "figures").glob("*"))
     for nb_entry in m.notebooks:
         nb = nbformat.read(ROOT / "notebooks" / nb_entry.filename, as_version=4)
         report["notebooks"][nb_entry.stem] = transform_notebook(nb, nb_entry.stem)
@@ -425,9 +443,15 @@ def build(out: Path, *, quiet: bool = False) -> dict[str, Any]:
         str(src),
         str(html_dir),
         "-d",
-        str(out / "doctrees"),
+        str(staging / "doctrees"),
     ]
     result = subprocess.run(cmd, env=env, check=False)
+    # MyST-NB leaves copies of the notebooks beside the output; they are not part of the book
+    shutil.rmtree(out / "jupyter_execute", ignore_errors=True)
+    if keep_src:
+        shutil.rmtree(out / "src", ignore_errors=True)
+        shutil.copytree(src, out / "src")
+    shutil.rmtree(staging, ignore_errors=True)
     if result.returncode:
         raise SystemExit(f"sphinx-build failed ({result.returncode})")
     (html_dir / "_static" / "fonts").mkdir(parents=True, exist_ok=True)
@@ -481,8 +505,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "book")
     parser.add_argument("--quiet", action="store_true")  # kept for callers; sphinx runs -q
+    parser.add_argument(
+        "--keep-src", action="store_true", help="keep the staged sources in OUT/src (debugging)"
+    )
     args = parser.parse_args(argv)
-    report = build(args.out.resolve(), quiet=args.quiet)
+    report = build(args.out.resolve(), quiet=args.quiet, keep_src=args.keep_src)
     print(f"book built in {report['seconds']} s: {args.out / 'html' / 'index.html'}")
     print(f"font: {report['font']}")
 
