@@ -203,7 +203,7 @@ def test_feedback_hides_hidden_tests(batch):
     assert any(line in cell.source for cell in inside.cells for line in hidden)
     # and the feedback still shows the student's scores and the visible tests
     text = _visible_text(batch["out"] / "feedback" / PS1 / "wrong.html")
-    assert "Question 1.1" in text and "first_100 is not defined yet" in text
+    assert "Question 1.1" in text and "first_50" in text
     assert "does not match the value recomputed from the data" in text
 
 

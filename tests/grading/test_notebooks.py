@@ -52,11 +52,11 @@ def test_student_version_runs_top_to_bottom_with_clear_failures(assignment):
             continue
         meta, errors = _meta(cell), _errors(cell)
         if meta.get("solution"):
-            assert [e.ename for e in errors] == ["NotImplementedError"]
-            assert "Not answered yet" in errors[0].evalue
+            assert errors == [], cell.source[:80]  # the stub sets the names to None
         elif meta.get("grade"):
-            assert [e.ename for e in errors] == ["AssertionError"], cell.source[:80]
-            assert "not defined yet" in errors[0].evalue
+            assert errors == [], cell.source[:80]  # visible tests report, never raise
+            printed = "".join(o.get("text", "") for o in cell.outputs if "text" in o)
+            assert "not answered yet" in printed, cell.source[:80]
         else:
             assert errors == [], cell.source[:80]
         assert "HIDDEN" not in cell.source and "BEGIN SOLUTION" not in cell.source
