@@ -105,9 +105,9 @@ def test_problem_sets_exist_and_name_their_notebooks(m: manifest.Manifest) -> No
         intro = _source(
             json.loads(next((ROOT / "exercises" / ps).glob("*.ipynb")).read_text())["cells"][0]
         )
-        # "goes with notebook 06" / "goes with notebooks 03 (...), 05 (...) and 09"
-        sentence = re.search(r"goes with notebooks? (.*?)(?:\.\s|\n\n)", intro, re.S)
-        assert sentence, f"{ps}: no 'goes with notebook ...' sentence"
+        # "**Builds on** notebook 06 (...)" / "**Builds on** notebooks 03 (...), 05 (...) and 09"
+        sentence = re.search(r"Builds on\*?\*? notebooks? (.*?)(?:;|\.\s|\n\n)", intro, re.S)
+        assert sentence, f"{ps}: no 'Builds on notebook ...' sentence"
         named = set(re.findall(r"(?<![¶\d])(\d{2})\b", sentence.group(1)))
         manifest_says = {nb.number for nb in m.notebooks if ps in nb.problem_sets}
         assert named == manifest_says, ps
