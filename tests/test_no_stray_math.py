@@ -63,6 +63,17 @@ def _text(value: object) -> str:
     return "".join(value) if isinstance(value, list) else str(value)
 
 
+# MathJax skips elements of class mathjax_ignore (its v3 default) or tex2jax_ignore (v2), which
+# pandas puts on its tables when display.html.use_mathjax is off (figures.plain_tables()).
+_IGNORED = re.compile(
+    r"<(table)\b[^>]*class=\"[^\"]*\b(?:mathjax_ignore|tex2jax_ignore)\b[^>]*>.*?</\1>", re.S
+)
+
+
+def _without_ignored(html: str) -> str:
+    return _IGNORED.sub("", html)
+
+
 def rendered_blocks() -> Iterator[tuple[str, str]]:
     """(where, text) for every block of text that MathJax may typeset."""
     for folder in NOTEBOOK_DIRS:
@@ -79,7 +90,7 @@ def rendered_blocks() -> Iterator[tuple[str, str]]:
                     data = output.get("data", {})
                     for mime in ("text/html", "text/markdown"):
                         if mime in data:
-                            yield f"{where} output {mime}", _text(data[mime])
+                            yield f"{where} output {mime}", _without_ignored(_text(data[mime]))
     for path in sorted((PACKAGE / "quizzes").glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         yield str(path.relative_to(ROOT)), "\n".join(_strings(data))
@@ -146,3 +157,10 @@ def test_no_stray_math(path):
         "Dollar signs that MathJax renders as math (write USD 100bn instead):\n"
         + "\n".join(offenders)
     )
+
+
+def test_only_tables_mathjax_skips_are_exempt():
+    ignored = '<table class="dataframe tex2jax_ignore mathjax_ignore"><td>$1 and $2</td></table>'
+    typeset = '<table class="dataframe"><td>$1 and $2</td></table>'
+    assert stray_math(_without_ignored(ignored)) is None
+    assert stray_math(_without_ignored(typeset)) is not None
