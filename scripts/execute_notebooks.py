@@ -29,8 +29,10 @@ def execute(path: Path) -> float:
     client.execute()
     elapsed = time.perf_counter() - start
     nb.metadata.pop("widgets", None)
+    # The same display name as the environment's kernel.json, or JupyterLab marks the notebook
+    # modified as soon as it opens (and autosave rewrites a committed file).
     nb.metadata["kernelspec"] = {
-        "display_name": "Python 3",
+        "display_name": "Python 3 (ipykernel)",
         "language": "python",
         "name": "python3",
     }
