@@ -278,14 +278,20 @@ def test_answer_names_of_the_problem_sets():
     from rapprochement.grading.settings import source_root
 
     spec = read_spec(source_root() / "ps1-trade-statistics" / "ps1-trade-statistics.ipynb")
-    assert spec.names["ps1-q1-1-test"] == ["first_100"]
+    assert spec.names["ps1-q1-1-test"] == ["first_50", "years_50_to_100"]
     # read only through globals()[name] in the visible part, by name in the hidden part
     assert spec.names["ps1-q1-4-test"] == ["needed_by_2020", "needed_by_2024"]
     # gacc and value_in come from the trusted setup, never from the student
     assert spec.names["ps1-q1-6-test"] == ["real_2014_in_2024"]
     spec3 = read_spec(source_root() / "ps3-argument-analysis" / "ps3-argument-analysis.ipynb")
     assert spec3.names["ps3-q3-1-test"] == ["para_continuity", "para_endogenous", "para_trade"]
-    assert spec3.names["ps3-q3-2-test"] == ["lenses"]
+    # Q3.2 (the IR lens of each passage) is a written answer now: no test cell, no names
+    assert "ps3-q3-2-test" not in spec3.names
+    assert spec3.names["ps3-q3-4-test"] == [
+        "achieved_2020_2023",
+        "needed_from_2020",
+        "share_of_rise_2021",
+    ]
 
 
 def test_answer_names_reads_globals_lookups():
@@ -314,19 +320,19 @@ def test_checker_runs_hidden_tests_on_plain_data_only():
             "missing": [],
             "refused": {},
         },
-        "ps3-q3-2-test": {
-            "values": {"lenses": to_plain({"a": "realism", "b": "liberalism", "c": "x"})},
+        "ps3-q3-3-test": {
+            "values": {"real_2023_in_2019": to_plain(1.0)},  # a plain number, but wrong
             "missing": [],
             "refused": {},
         },
-        "ps3-q3-3-test": {"values": {}, "missing": ["first_200"], "refused": {}},
         "ps3-q3-4-test": {"values": {}, "missing": [], "refused": {"needed_from_2020": "no"}},
     }
     got = check_once(source, answers)
     assert got["ps3-q3-1-test"]["passed"] is True
-    assert got["ps3-q3-2-test"]["passed"] is False and got["ps3-q3-2-test"]["kind"] == "failed"
-    assert got["ps3-q3-3-test"]["kind"] == "not answered"
+    assert got["ps3-q3-3-test"]["passed"] is False and got["ps3-q3-3-test"]["kind"] == "failed"
     assert got["ps3-q3-4-test"]["kind"] == "refused"
+    answers["ps3-q3-3-test"] = {"values": {}, "missing": ["real_2023_in_2019"], "refused": {}}
+    assert check_once(source, answers)["ps3-q3-3-test"]["kind"] == "not answered"
 
 
 def test_collect_never_merges_different_names(tmp_path):

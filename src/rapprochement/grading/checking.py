@@ -111,11 +111,14 @@ def _check_one(
         reason = "; ".join(str(v)[:300] for v in refused.values())
         return {"passed": False, "kind": "refused", "ename": "AnswerNotPlainData", "evalue": reason}
     ns = dict(namespace)
+    unset: list[str] = []
     try:
         # only the names this test reads from the notebook: never a trusted setup name
         for name, text in (answer.get("values") or {}).items():
             if name in allowed and isinstance(text, str):
                 ns[name] = from_plain(text)
+                if ns[name] is None:  # the answer stub sets each name to None
+                    unset.append(name)
     except AnswerError as exc:
         return {
             "passed": False,
@@ -123,7 +126,7 @@ def _check_one(
             "ename": "AnswerNotPlainData",
             "evalue": str(exc),
         }
-    missing = [m for m in answer.get("missing") or [] if isinstance(m, str)]
+    missing = [m for m in answer.get("missing") or [] if isinstance(m, str)] + unset
     signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
         exec(compile(code, f"<test {gid}>", "exec"), ns)
@@ -135,7 +138,8 @@ def _check_one(
             "evalue": "the test took too long",
         }
     except BaseException as exc:
-        kind = "not answered" if missing else "failed"
+        # "not answered" only when none of the test's names has a value; a partial answer fails
+        kind = "not answered" if missing and set(missing) >= set(allowed) else "failed"
         return {
             "passed": False,
             "kind": kind,
