@@ -620,7 +620,7 @@ def timeline(
         annotations=[
             *full.layout.annotations,
             _label("Themes", x=0, y=room.above(120)),
-            _label("Years", x=0, y=room.above(38)),
+            _label("Years", x=0, y=room.above(46)),
         ],
         meta={"static_explorer": True, "note": _NOTE},
     )

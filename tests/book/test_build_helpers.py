@@ -36,3 +36,27 @@ def test_widget_cells_map_to_their_kernel_free_twin() -> None:
     assert build_book.static_for_widget("x = 1") is None
     name, _ = build_book.static_for_widget("explorer = widgets.TargetExplorer(trade, targets, cpi)")
     assert name == "targets"
+
+
+def test_book_lock_agrees_with_the_student_lock_and_covers_the_book_extra() -> None:
+    import re
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+
+    def pins(name: str) -> dict[str, str]:
+        found = {}
+        for line in (root / name).read_text(encoding="utf-8").splitlines():
+            m = re.fullmatch(r"([A-Za-z0-9_.\-]+)==(\S+)", line.split("#", 1)[0].strip())
+            if m:
+                found[m.group(1).lower()] = m.group(2)
+        return found
+
+    student, book = pins("requirements.lock"), pins("requirements-book.lock")
+    assert {n: (v, book[n]) for n, v in student.items() if n in book and book[n] != v} == {}
+    assert set(student) <= set(book)
+    extra = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    for requirement in extra["optional-dependencies"]["book"]:
+        name = re.match(r"[A-Za-z0-9_.\-]+", requirement).group(0).lower()
+        assert name in book, name
