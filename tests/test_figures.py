@@ -321,3 +321,14 @@ def test_unit_in_axis_titles(frames):
     assert "US$ bn" in _explorer(frames).layout.yaxis.title.text
     real = _explorer(frames, dollars="real", base_year=2020)
     assert "2020 prices" in real.layout.yaxis.title.text
+
+
+def test_charts_display_without_online_buttons(frames, monkeypatch):
+    import plotly.io as pio
+
+    monkeypatch.setattr(pio.renderers, "default", "plotly_mimetype")
+    for fig in _all_figures(frames):
+        config = fig._repr_mimebundle_()["application/vnd.plotly.v1+json"]["config"]
+        assert config["displaylogo"] is False and config["showSendToCloud"] is False
+        assert "sendDataToCloud" in config["modeBarButtonsToRemove"]
+        assert fig.layout.width is None and fig.layout.legend.orientation == "h"

@@ -24,7 +24,6 @@ from typing import Literal
 
 import pandas as pd
 import plotly.graph_objects as go
-import plotly.io as pio
 
 from . import analysis
 from .data import FLOW_LABELS, FLOWS, REPORTER_LABELS, REPORTERS
@@ -135,10 +134,22 @@ PLOTLY_CONFIG: dict[str, object] = {
     "modeBarButtonsToRemove": ["sendDataToCloud", "select2d", "lasso2d"],
     "responsive": True,
 }
-pio.renderers["plotly_mimetype"].config = {
-    **pio.renderers["plotly_mimetype"].config,
-    **PLOTLY_CONFIG,
-}
+
+
+class ChartFigure(go.Figure):
+    """A plotly figure that is displayed with :data:`PLOTLY_CONFIG` (no online buttons).
+
+    (Setting the config on plotly's renderer when this module loads would import nbformat's
+    schema validation, several seconds of every notebook's Run All.)
+    """
+
+    def _repr_mimebundle_(self, include=None, exclude=None, validate=True, **kwargs):
+        kwargs.setdefault("config", PLOTLY_CONFIG)
+        return super()._repr_mimebundle_(include, exclude, validate, **kwargs)
+
+    def show(self, *args, **kwargs):
+        kwargs.setdefault("config", PLOTLY_CONFIG)
+        return super().show(*args, **kwargs)
 
 
 class SettingError(ValueError):
@@ -195,7 +206,7 @@ class _Spec:
         self.layout.setdefault("annotations", []).append(props)
 
     def figure(self) -> go.Figure:
-        return go.Figure(data=self.data, layout=self.layout)
+        return ChartFigure(data=self.data, layout=self.layout)
 
 
 def _source_note(fig: _Spec, text: str, *, y: float = -0.2) -> None:

@@ -21,7 +21,7 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from .figures import NOTE_WIDTH, PLOTLY_CONFIG
+from .figures import NOTE_WIDTH, PLOTLY_CONFIG, ChartFigure
 
 __all__ = [
     "THEMES",
@@ -191,7 +191,7 @@ def timeline_figure(
     in_range = frame["year"].between(start, end) & frame["theme"].isin(chosen)
     frame = frame[in_range].sort_values(["start", "date"], kind="stable")
 
-    fig = go.Figure()
+    fig = ChartFigure()
     annotations: list[dict] = []
     labelled: list[tuple[str, pd.Series]] = []
     for theme in _ALL_THEMES:
