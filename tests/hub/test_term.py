@@ -28,6 +28,8 @@ from rapprochement.grading.samples import make_sample
 
 from . import hubctl
 
+pytestmark = pytest.mark.hub
+
 PS = "ps1-trade-statistics"
 NOTEBOOK_06 = "rapprochement/notebooks/06-trade-and-targets.ipynb"
 KIND = {"good": "solved", "partial": "wrong", "hostile": "patched_helpers"}
