@@ -142,6 +142,11 @@ _NO_KERNEL = (
 )
 
 
+# The picture of an explorer's default state that a notebook shows before it runs
+# (widgets.py writes it as its own output, linked to notebooks/figures/).
+_STATIC_PICTURE = 'class="rapprochement-static"'
+
+
 def transform_notebook(nb: nbformat.NotebookNode, stem: str) -> dict[str, int]:
     """Make the stored outputs static (in place); returns counts for the build log."""
     ids = Counter(stem[:2])
@@ -153,8 +158,12 @@ def transform_notebook(nb: nbformat.NotebookNode, stem: str) -> dict[str, int]:
         if cell.cell_type != "code":
             continue
         outputs = []
+        live = any(WIDGET_MIME in o.get("data", {}) for o in cell.get("outputs", []))
+        twin = live and static_for_widget(cell.source) is not None
         for out in cell.get("outputs", []):
             data = out.get("data", {})
+            if twin and _STATIC_PICTURE in "".join(data.get("text/html", "")):
+                continue  # the kernel-free explorer below replaces the picture of its default
             if PLOTLY_MIME in data:
                 fig = data[PLOTLY_MIME]
                 out = copy.deepcopy(out)
