@@ -9,14 +9,19 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 LIMIT = 300 * 1024
-SKIP = {".venv", ".venv-grading", ".ipynb_checkpoints", "node_modules", ".git"}
+# environments (.venv, .venv-grading, .venv-hub, .venv-book...), tool folders and generated output
+SKIP = {".ipynb_checkpoints", "node_modules", ".git", "build", "selfstudy", "grading-output"}
+
+
+def _skipped(rel: Path) -> bool:
+    return bool(SKIP.intersection(rel.parts)) or any(p.startswith(".venv") for p in rel.parts)
 
 
 def committed_notebooks() -> list[Path]:
     found = []
     for path in ROOT.rglob("*.ipynb"):
         rel = path.relative_to(ROOT)
-        if not SKIP.intersection(rel.parts) and not rel.parts[0].startswith("artifacts"):
+        if not _skipped(rel) and not rel.parts[0].startswith("artifacts"):
             found.append(path)
     return sorted(found)
 
