@@ -8,6 +8,7 @@ Run them with `make book-test` (the .venv-book environment has Sphinx, axe and p
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
@@ -20,7 +21,20 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+def _browser_lab() -> Any:
+    """tests/browser/lab.py, the one place that says which Chromium and how to start it."""
+    path = ROOT / "tests" / "browser" / "lab.py"
+    spec = importlib.util.spec_from_file_location("rapprochement_browser_lab", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_LAB = _browser_lab()
+CHROMIUM = str(_LAB.CHROMIUM)
 sys.path.insert(0, str(ROOT / "scripts"))
 
 
@@ -78,15 +92,7 @@ def chromium(browser_ok: None) -> Iterator[Any]:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
+            args=_LAB.CHROMIUM_ARGS,
         )
         try:
             yield browser
