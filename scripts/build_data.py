@@ -1,23 +1,38 @@
-"""Rebuild the tidy tables in data/ from the checked source files in ../shared/data-sources.
+"""Rebuild the tidy tables in data/ from the sourced figures in data/sources/.
 
-Run deliberately (``python scripts/build_data.py [SOURCE_DIR]``) when the sources change; the
-notebooks never run it. Values are copied exactly as the source files state them: this script
-only reshapes (wide to long), splits qualifiers such as "~" or "more than" into their own column,
-and carries every row's source URL, verified flag and note along.
+    python scripts/build_data.py            # rewrite the built tables in data/
+    python scripts/build_data.py --check    # rebuild into a temporary folder; fail if data/ differs
+    python scripts/build_data.py --sources OTHER/FOLDER [--out FOLDER]
+
+data/sources/ holds, one file per table, the figures as the cited pages state them (value,
+page, verified flag, the page's own words in ``quote``) with notes in the collection's words;
+see data/sources/README.md. This script only reshapes: wide to long, qualifiers such as "~" or
+"more than" into their own column, flags from yes/no to true/false. It never changes a figure.
+Run it when a source file changes; the notebooks never run it. ``--check`` is what the tests and
+``make lint`` run, so data/ is provably what data/sources/ makes.
+
+Tables not built here (edited by hand, each row with its page): partner_shares.csv,
+primary_sources.csv, map_places.csv, bibliography.json and geo/.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
+import filecmp
 import re
 import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SOURCE = ROOT.parent / "shared" / "data-sources"
+DEFAULT_SOURCE = ROOT / "data" / "sources"
 OUT = ROOT / "data"
 
 URL = re.compile(r"https?://[^\s),;']+")
+
+Row = dict[str, object]
 
 
 def read(src: Path, name: str) -> list[dict[str, str]]:
@@ -25,8 +40,8 @@ def read(src: Path, name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-def write(name: str, fields: list[str], rows: list[dict[str, object]]) -> None:
-    with (OUT / name).open("w", newline="", encoding="utf-8") as f:
+def write(out: Path, name: str, fields: list[str], rows: list[Row]) -> None:
+    with (out / name).open("w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
         w.writeheader()
         for row in rows:
@@ -35,24 +50,24 @@ def write(name: str, fields: list[str], rows: list[dict[str, object]]) -> None:
 
 def yes(flag: str) -> str:
     if flag not in {"yes", "no"}:
-        raise ValueError(f"verified flag must be yes/no, got {flag!r}")
+        raise ValueError(f"a yes/no flag must be yes or no, got {flag!r}")
     return "true" if flag == "yes" else "false"
 
 
-# Where a source file gives the export/import split on a page other than the total's page, the
-# note names that page. These are the years whose split the SOURCES.md calls verified.
-SPLIT_VERIFIED_GACC = {2007, 2010, 2016, 2017, 2018, 2019, 2020, 2022, 2023, 2024, 2025}
-SPLIT_URL_GACC = {
-    2007: "https://en.portnews.ru/news/10642",
-    2023: "https://ua.korrespondent.net/world/4655116-torhovlia-mezhdu-kytaem-s-rossyei-v-proshlom-hodu-dostyhla-rekordnykh-240-mlrd",
-    2025: "https://www.bs178.com/s-1-2404961e15793e7c",
-}
+def with_quote(quote: str, note: str) -> str:
+    """A built note: the page's own words first (when kept), then the collection's note."""
+    return " ".join(part for part in (f"Page: '{quote}'." if quote else "", note) if part)
+
 
 TRADE_FIELDS = ["year", "reporter", "flow", "value_usd_bn", "source_url", "verified", "note"]
+SPLIT_UNVERIFIED_NOTE = (
+    "[exp/imp unverified] Best-known GACC value (or derived, see the total row's note); "
+    "no source page states it."
+)
 
 
-def trade(src: Path) -> list[dict[str, object]]:
-    rows: list[dict[str, object]] = []
+def trade(src: Path) -> list[Row]:
+    rows: list[Row] = []
     for r in read(src, "trade_annual_gacc.csv"):
         year = int(r["year"])
         rows.append(
@@ -63,10 +78,12 @@ def trade(src: Path) -> list[dict[str, object]]:
                 value_usd_bn=r["total_usd_bn"],
                 source_url=r["source_url"],
                 verified=yes(r["verified"]),
-                note=r["note"],
+                note=with_quote(r["quote"], r["note"]),
             )
         )
-        split_ok = year in SPLIT_VERIFIED_GACC and "exp/imp unverified" not in r["note"]
+        split_ok = yes(r["split_verified"]) == "true"
+        if split_ok and not r["split_source_url"].startswith("http"):
+            raise ValueError(f"trade_annual_gacc.csv {year}: a verified split needs its page")
         for flow, col in (
             ("china_to_russia", "china_exports_to_russia_usd_bn"),
             ("russia_to_china", "china_imports_from_russia_usd_bn"),
@@ -79,13 +96,12 @@ def trade(src: Path) -> list[dict[str, object]]:
                     reporter="china_customs",
                     flow=flow,
                     value_usd_bn=r[col],
-                    source_url=SPLIT_URL_GACC.get(year, r["source_url"]) if split_ok else "",
+                    source_url=r["split_source_url"] if split_ok else "",
                     verified="true" if split_ok else "false",
                     note=(
                         "Export/import split as stated on the source page."
                         if split_ok
-                        else "[exp/imp unverified] Best-known GACC value (or derived, see the "
-                        "total row's note); no source page states it."
+                        else SPLIT_UNVERIFIED_NOTE
                     ),
                 )
             )
@@ -106,7 +122,7 @@ def trade(src: Path) -> list[dict[str, object]]:
                     value_usd_bn=r[col],
                     source_url=r["source_url"],
                     verified=yes(r["verified"]),
-                    note=r["note"],
+                    note=with_quote(r["quote"], r["note"]),
                 )
             )
     return rows
@@ -138,17 +154,16 @@ SET_BY_CORRECTIONS = {
 }
 
 
-def targets(src: Path) -> list[dict[str, object]]:
-    rows = []
+def targets(src: Path) -> list[Row]:
+    rows: list[Row] = []
     for r in read(src, "targets.csv"):
         low, _, high = r["target_usd_bn"].partition("-")
         # "not stated (Moscow Times: 'by 2024')" is not an official deadline: leave it blank.
         stated = r["deadline_year"]
         deadline = [] if stated.startswith("not stated") else re.findall(r"\d{4}", stated)
         set_year = re.match(r"\d{4}", r["year_set"])
-        assert set_year, r
-        outcome = r["outcome_per_gacc"]
-        status = outcome.split(":")[0].strip().lower().split(" (")[0].replace(" ", "_")
+        if not set_year:
+            raise ValueError(f"targets.csv: year_set {r['year_set']!r} does not start with a year")
         rows.append(
             dict(
                 target_id=f"{r['target_usd_bn']}bn-by-{deadline[-1] if deadline else 'unstated'}",
@@ -159,9 +174,9 @@ def targets(src: Path) -> list[dict[str, object]]:
                 year_set=set_year.group(0),
                 set_as_stated=r["year_set"],
                 set_by=SET_BY_CORRECTIONS.get(r["set_by"] + "|" + r["source_url"], r["set_by"]),
-                status=status,
-                outcome=outcome,
-                context=r["context"],
+                status=r["status"],
+                outcome=r["outcome"],
+                context=with_quote(r["quote"], r["context"]),
                 source_url=r["source_url"],
                 verified=yes(r["verified"]),
             )
@@ -181,14 +196,6 @@ EVENT_FIELDS = [
 ]
 
 
-# The events' dates, categories, source URLs and flags come from the shared source file; the
-# descriptions and notes there are research notes, so the project writes its own wording of
-# each (data/sources/events-wording.csv, one row per shared date). Events the project added
-# itself live in data/sources/events-extra.csv, in the shared file's format, so that a rebuild
-# keeps them.
-OWN_SOURCES = ROOT / "data" / "sources"
-
-
 def urls(text: str) -> set[str]:
     """The URLs in a note (a full stop right after a URL ends the sentence, not the URL)."""
     return {u.rstrip(".") for u in URL.findall(text)}
@@ -198,33 +205,23 @@ def _date_key(date: str) -> tuple[int, ...]:
     return tuple(int(p) for p in date.split("-"))
 
 
-def _event_row(r: dict[str, str]) -> dict[str, object]:
+def _event_row(r: dict[str, str]) -> Row:
     parts = r["date"].split("-")
     precision = {1: "year", 2: "month", 3: "day"}[len(parts)]
     return dict(r, year=parts[0], date_precision=precision, verified=yes(r["verified"]))
 
 
-def events(src: Path, own: Path = OWN_SOURCES) -> list[dict[str, object]]:
-    shared = read(src, "events.csv")
-    dates = [r["date"] for r in shared]
+def events(src: Path) -> list[Row]:
+    """The sourced events (``events.csv``) with the ones the collection added (``events-extra.csv``)
+    merged in date order."""
+    sourced = read(src, "events.csv")
+    dates = [r["date"] for r in sourced]
     if len(set(dates)) != len(dates):
-        raise ValueError("events.csv: two shared events have the same date")
-    wording = {r["date"]: r for r in read(own, "events-wording.csv")}
-    if set(wording) != set(dates):
-        raise ValueError(
-            "events-wording.csv must have one row per shared event: missing "
-            f"{sorted(set(dates) - set(wording))}, unknown {sorted(set(wording) - set(dates))}"
-        )
-    rows = []
-    for r in shared:
-        mine = wording[r["date"]]
-        lost = urls(r["note"]) - urls(mine["note"]) - {r["source_url"]}
-        if lost:
-            raise ValueError(f"events-wording.csv {r['date']}: the note drops {sorted(lost)}")
-        rows.append(_event_row(dict(r, event=mine["event"], note=mine["note"])))
-    for r in sorted(read(own, "events-extra.csv"), key=lambda r: _date_key(r["date"])):
+        raise ValueError("events.csv: two events have the same date")
+    rows = [_event_row(r) for r in sourced]
+    for r in sorted(read(src, "events-extra.csv"), key=lambda r: _date_key(r["date"])):
         if r["date"] in dates:
-            raise ValueError(f"events-extra.csv {r['date']}: date already in the shared file")
+            raise ValueError(f"events-extra.csv {r['date']}: date already in events.csv")
         dates.append(r["date"])
         key = _date_key(r["date"])
         at = next((i for i, row in enumerate(rows) if _date_key(str(row["date"])) > key), len(rows))
@@ -254,21 +251,8 @@ CURRENCIES = {
 }
 
 
-def measure_of(scope: str) -> str:
-    s = scope.lower()
-    if "export receipts" in s:
-        return "russian_export_receipts_from_china"
-    if "russian exports to china" in s:
-        return "russian_exports_to_china"
-    if "goods and services" in s:
-        return "total_trade_goods_and_services"
-    if "nikkei" in s:
-        return "all_bilateral_settlements"
-    return "official_statement"
-
-
-def settlement(src: Path) -> list[dict[str, object]]:
-    rows = []
+def settlement(src: Path) -> list[Row]:
+    rows: list[Row] = []
     for r in read(src, "settlement_currency.csv"):
         for col, cur in CURRENCIES.items():
             raw = r[col].strip()
@@ -281,14 +265,14 @@ def settlement(src: Path) -> list[dict[str, object]]:
             else:
                 qualifier, value = "exact", raw
             float(value)  # fails loudly on anything unexpected
-            # A sum the note calls "derived ... not stated on page" is not a stated figure
-            # (content review D4): unverified, and no words of the source to keep.
-            derived = cur == "rub_plus_cny" and "derived sum" in r["note"]
+            # A sum computed from two stated shares is not a stated figure (content review D4):
+            # unverified, and no words of the source to keep.
+            derived = cur == "rub_plus_cny" and yes(r["rub_plus_cny_derived"]) == "true"
             rows.append(
                 dict(
                     period=r["period"],
                     year=r["period"][:4],
-                    measure=measure_of(r["scope"]),
+                    measure=r["measure"],
                     scope=r["scope"],
                     currency=cur,
                     share_pct=value,
@@ -296,7 +280,7 @@ def settlement(src: Path) -> list[dict[str, object]]:
                     as_stated="" if derived else raw,
                     source_url=r["source_url"],
                     verified="false" if derived else yes(r["verified"]),
-                    note=r["note"],
+                    note=with_quote(r["quote"], r["note"]),
                 )
             )
     return rows
@@ -313,18 +297,78 @@ CPI_FIELDS = [
 CONTEXT_FIELDS = ["year", "economy", "total_goods_trade_usd_bn", "source_url", "verified", "note"]
 
 
-def main(argv: list[str]) -> None:
-    src = Path(argv[1]) if len(argv) > 1 else DEFAULT_SOURCE
-    write("trade.csv", TRADE_FIELDS, trade(src))
-    write("targets.csv", TARGET_FIELDS, targets(src))
-    write("events.csv", EVENT_FIELDS, events(src))
-    write("settlement_currency.csv", SETTLEMENT_FIELDS, settlement(src))
-    cpi = [dict(r, verified=yes(r["verified"])) for r in read(src, "us_cpi_annual.csv")]
-    write("us_cpi.csv", CPI_FIELDS, cpi)
-    ctx = [dict(r, verified=yes(r["verified"])) for r in read(src, "totals_context.csv")]
-    write("totals_context.csv", CONTEXT_FIELDS, ctx)
-    print(f"wrote tables to {OUT}")
+def us_cpi(src: Path) -> list[Row]:
+    return [dict(r, verified=yes(r["verified"])) for r in read(src, "us_cpi_annual.csv")]
+
+
+def totals_context(src: Path) -> list[Row]:
+    return [
+        dict(r, verified=yes(r["verified"]), note=with_quote(r["quote"], r["note"]))
+        for r in read(src, "totals_context.csv")
+    ]
+
+
+#: Each built table: its file in data/, its columns, and the function that makes its rows.
+TABLES: dict[str, tuple[list[str], Callable[[Path], list[Row]]]] = {
+    "trade.csv": (TRADE_FIELDS, trade),
+    "targets.csv": (TARGET_FIELDS, targets),
+    "events.csv": (EVENT_FIELDS, events),
+    "settlement_currency.csv": (SETTLEMENT_FIELDS, settlement),
+    "us_cpi.csv": (CPI_FIELDS, us_cpi),
+    "totals_context.csv": (CONTEXT_FIELDS, totals_context),
+}
+
+
+def build(src: Path, out: Path) -> list[str]:
+    """Write every built table from ``src`` into ``out``; return the file names written."""
+    for name, (fields, make) in TABLES.items():
+        write(out, name, fields, make(src))
+    return list(TABLES)
+
+
+def check(src: Path, data: Path = OUT) -> list[str]:
+    """The built tables whose file in ``data`` differs from a fresh build (empty: all equal)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        names = build(src, Path(tmp))
+        return [
+            n
+            for n in names
+            if not (data / n).is_file() or not filecmp.cmp(Path(tmp) / n, data / n, shallow=False)
+        ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--sources",
+        type=Path,
+        default=DEFAULT_SOURCE,
+        help="folder of source files in the data/sources format (default: data/sources)",
+    )
+    parser.add_argument("--out", type=Path, default=OUT, help="where to write (default: data)")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="rebuild into a temporary folder and fail if the tables in --out differ",
+    )
+    args = parser.parse_args(argv)
+    if not (args.sources / "trade_annual_gacc.csv").is_file():
+        parser.error(f"{args.sources} holds no trade_annual_gacc.csv: not a sources folder")
+    if args.check:
+        stale = check(args.sources, args.out)
+        if stale:
+            print(
+                f"{', '.join(stale)} in {args.out} differ from what {args.sources} builds; "
+                "run python scripts/build_data.py",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"{len(TABLES)} tables in {args.out} are what {args.sources} builds")
+        return 0
+    build(args.sources, args.out)
+    print(f"wrote {len(TABLES)} tables to {args.out}")
+    return 0
 
 
 if __name__ == "__main__":
-    main(sys.argv)
+    sys.exit(main())

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 import json
+import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
+from wording import MAX_SHARED_RUN, longest_shared_run, lost
 
 from rapprochement import data
 
 DATA = data.data_dir()
+SOURCES = Path(__file__).resolve().parents[1] / "data" / "sources"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data-sources"
 
 
@@ -64,24 +69,44 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-needs_shared = pytest.mark.skipif(
-    not SHARED.is_dir(), reason="../shared/data-sources not beside the repository"
-)
+def _build_module() -> Any:
+    path = Path(__file__).resolve().parents[1] / "scripts" / "build_data.py"
+    spec = importlib.util.spec_from_file_location("build_data", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-@needs_shared
+# ---- data/ is built from data/sources/ (runs in any clone) ----------------------------------
+
+
+def test_data_is_what_the_sources_build() -> None:
+    assert _build_module().check(SOURCES, DATA) == []
+
+
+def test_check_notices_a_hand_edit(tmp_path: Path) -> None:
+    build = _build_module()
+    for name in build.TABLES:
+        shutil.copy(DATA / name, tmp_path / name)
+    assert build.check(SOURCES, tmp_path) == []
+    text = (tmp_path / "us_cpi.csv").read_text(encoding="utf-8")
+    (tmp_path / "us_cpi.csv").write_text(text.replace("313.689", "313.69"), encoding="utf-8")
+    assert build.check(SOURCES, tmp_path) == ["us_cpi.csv"]
+
+
 def test_trade_values_are_exactly_as_sourced() -> None:
     ours = {
         (int(r["year"]), r["reporter"], r["flow"]): r["value_usd_bn"]
         for r in _rows(DATA / "trade.csv")
     }
     expected: dict[tuple[int, str, str], str] = {}
-    for r in _rows(SHARED / "trade_annual_gacc.csv"):
+    for r in _rows(SOURCES / "trade_annual_gacc.csv"):
         y = int(r["year"])
         expected[(y, "china_customs", "total")] = r["total_usd_bn"]
         expected[(y, "china_customs", "china_to_russia")] = r["china_exports_to_russia_usd_bn"]
         expected[(y, "china_customs", "russia_to_china")] = r["china_imports_from_russia_usd_bn"]
-    for r in _rows(SHARED / "trade_annual_russia_fcs.csv"):
+    for r in _rows(SOURCES / "trade_annual_russia_fcs.csv"):
         y = int(r["year"])
         for flow, col in (
             ("total", "total_usd_bn"),
@@ -93,7 +118,6 @@ def test_trade_values_are_exactly_as_sourced() -> None:
     assert ours == expected
 
 
-@needs_shared
 def test_cpi_and_totals_are_exactly_as_sourced() -> None:
     for ours_name, theirs_name, key, col in (
         ("us_cpi.csv", "us_cpi_annual.csv", ("year",), "cpi_u_annual_avg"),
@@ -105,30 +129,31 @@ def test_cpi_and_totals_are_exactly_as_sourced() -> None:
         ),
     ):
         ours = {tuple(r[k] for k in key): r[col] for r in _rows(DATA / ours_name)}
-        theirs = {tuple(r[k] for k in key): r[col] for r in _rows(SHARED / theirs_name)}
+        theirs = {tuple(r[k] for k in key): r[col] for r in _rows(SOURCES / theirs_name)}
         assert ours == theirs, ours_name
 
 
-@needs_shared
+CURRENCY_COLUMNS = (
+    ("usd_share_pct", "usd"),
+    ("eur_share_pct", "eur"),
+    ("rub_share_pct", "rub"),
+    ("cny_or_other_share_pct", "cny_or_other"),
+    ("national_currencies_rub_plus_cny_pct", "rub_plus_cny"),
+)
+
+
 def test_settlement_shares_keep_their_qualifiers() -> None:
     ours = _rows(DATA / "settlement_currency.csv")
     stated = {(r["period"], r["scope"], r["currency"]): r["as_stated"] for r in ours}
-    source = _rows(SHARED / "settlement_currency.csv")
     count = 0
-    for r in source:
-        for col, cur in (
-            ("usd_share_pct", "usd"),
-            ("eur_share_pct", "eur"),
-            ("rub_share_pct", "rub"),
-            ("cny_or_other_share_pct", "cny_or_other"),
-            ("national_currencies_rub_plus_cny_pct", "rub_plus_cny"),
-        ):
+    for r in _rows(SOURCES / "settlement_currency.csv"):
+        for col, cur in CURRENCY_COLUMNS:
             if r[col].strip():
                 count += 1
                 key = (r["period"], r["scope"], cur)
-                if cur == "rub_plus_cny" and "derived sum" in r["note"]:
-                    # Deliberate correction (content review D4): a sum the source note calls
-                    # derived is not stated on the page, so it keeps no words and is unverified.
+                if cur == "rub_plus_cny" and r["rub_plus_cny_derived"] == "yes":
+                    # Deliberate correction (content review D4): a sum of two stated shares is
+                    # not stated on the page, so it keeps no words and is unverified.
                     assert stated[key] == "", key
                     (row,) = [o for o in ours if (o["period"], o["scope"], o["currency"]) == key]
                     assert row["verified"] == "false" and row["share_pct"] == r[col].strip()
@@ -141,28 +166,147 @@ def test_settlement_shares_keep_their_qualifiers() -> None:
         assert r["as_stated"] or r["verified"] == "false", "only derived rows may lack words"
 
 
-@needs_shared
 def test_target_attributions_follow_the_cited_page() -> None:
     """D6: the 2024 target's page (TASS, 2019-08-14) names no leaders, only the ambassador."""
     ours = {r["target_id"]: r for r in _rows(DATA / "targets.csv")}
-    source = _rows(SHARED / "targets.csv")
+    source = _rows(SOURCES / "targets.csv")
     row = ours.pop("200bn-by-2024")
     (page,) = [r for r in source if r["source_url"] == row["source_url"]]
-    assert "chinese ambassador" in page["context"].casefold()
+    assert "Moscow and Beijing" in page["quote"] and "ambassador" in page["context"]
+    assert page["set_by"] == "Presidents Xi Jinping and Putin"  # what the shared file says
     assert "Presidents" not in row["set_by"] and "ambassador" in row["set_by"]
     # every other attribution is copied unchanged, in the source's order
     others = [r["set_by"] for r in source if r is not page]
     assert [r["set_by"] for r in ours.values()] == others
 
 
-@needs_shared
 def test_partner_shares_are_quoted_in_the_source_notes() -> None:
     notes = []
     for name in ("totals_context.csv", "trade_annual_russia_fcs.csv", "trade_annual_gacc.csv"):
-        notes += [r["note"] + " " + r["source_url"] for r in _rows(SHARED / name)]
+        notes += [r["note"] + " " + r["source_url"] for r in _rows(SOURCES / name)]
     for row in _rows(DATA / "partner_shares.csv"):
         figure = row["share_pct"] + "%"
         assert any(figure in n and row["source_url"] in n for n in notes), (
             f"{row['period']} {row['share_of']}: {figure} with {row['source_url']} "
-            "is not quoted in the source files"
+            "is not in the notes of data/sources"
         )
+
+
+def test_source_rows_are_flagged_and_cite_pages() -> None:
+    for path in sorted(SOURCES.glob("*.csv")):
+        for r in _rows(path):
+            assert r["verified"] in {"yes", "no"}, path.name
+            if r["verified"] == "yes":
+                assert r["source_url"].startswith("http"), (path.name, r)
+            for flag in ("split_verified", "rub_plus_cny_derived"):
+                assert r.get(flag, "no") in {"yes", "no"}, (path.name, flag)
+            if r.get("split_verified") == "yes":
+                assert r["split_source_url"].startswith("http"), r["year"]
+
+
+# ---- data/sources/ is faithful to the shared source files (when they are beside the clone) ---
+
+needs_shared = pytest.mark.skipif(
+    not SHARED.is_dir(), reason="../shared/data-sources not beside the repository"
+)
+
+#: Columns of data/sources that are the collection's own (words, or codes decided here); every
+#: other column must equal the shared file's, value for value.
+OWN_COLUMNS = {
+    "quote",
+    "note",
+    "context",
+    "outcome",
+    "status",
+    "measure",
+    "split_verified",
+    "split_source_url",
+    "rub_plus_cny_derived",
+    "event",
+}
+#: The shared column a column of ours rewords (same name unless listed).
+REWORDS = {"outcome": "outcome_per_gacc"}
+SOURCE_FILES = sorted(p.name for p in SOURCES.glob("*.csv") if p.name != "events-extra.csv")
+
+
+@needs_shared
+def test_every_shared_file_has_its_copy() -> None:
+    assert sorted(p.name for p in SHARED.glob("*.csv")) == SOURCE_FILES
+
+
+@needs_shared
+@pytest.mark.parametrize("name", SOURCE_FILES)
+def test_figures_urls_dates_and_flags_equal_the_shared_file(name: str) -> None:
+    ours, theirs = _rows(SOURCES / name), _rows(SHARED / name)
+    assert len(ours) == len(theirs), name
+    shared_columns = set(theirs[0]) - {"note", "context", "outcome_per_gacc", "event"}
+    assert shared_columns <= set(ours[0]), f"{name}: {shared_columns - set(ours[0])} missing"
+    assert set(ours[0]) - shared_columns <= OWN_COLUMNS, name
+    for mine, src in zip(ours, theirs, strict=True):
+        for col in shared_columns:
+            assert mine[col] == src[col], f"{name} {list(src.values())[0]} {col}"
+
+
+@needs_shared
+@pytest.mark.parametrize("name", SOURCE_FILES)
+def test_notes_keep_every_figure_and_url_in_own_words(name: str) -> None:
+    for mine, src in zip(_rows(SOURCES / name), _rows(SHARED / name), strict=True):
+        key = f"{name} {list(src.values())[0]}"
+        quote = mine.get("quote", "")
+        for col in ("note", "context", "outcome"):
+            if col not in mine:
+                continue
+            theirs = src[REWORDS.get(col, col)]
+            ours = f"{quote} {mine[col]} {mine.get('event', '')}"
+            missing = [m for m in lost(theirs, ours) if m != src["source_url"]]
+            assert not missing, f"{key} {col}: {missing} not kept"
+            run = longest_shared_run(mine[col], theirs)
+            assert run <= MAX_SHARED_RUN, f"{key} {col}: {run} words in a row as the shared file"
+        if quote:
+            # the page's own words, copied exactly from the shared file's quotation of the page
+            assert quote in src.get("note", "") + src.get("context", ""), key
+
+
+def _status(outcome: str) -> str:
+    return outcome.split(":")[0].strip().lower().split(" (")[0].replace(" ", "_")
+
+
+def _measure(scope: str) -> str:
+    s = scope.lower()
+    if "export receipts" in s:
+        return "russian_export_receipts_from_china"
+    if "russian exports to china" in s:
+        return "russian_exports_to_china"
+    if "goods and services" in s:
+        return "total_trade_goods_and_services"
+    if "nikkei" in s:
+        return "all_bilateral_settlements"
+    return "official_statement"
+
+
+@needs_shared
+def test_coded_columns_follow_the_shared_notes() -> None:
+    """Codes data/sources states outright, checked against what the shared file says in words."""
+    pairs = zip(_rows(SOURCES / "targets.csv"), _rows(SHARED / "targets.csv"), strict=True)
+    for mine, src in pairs:
+        assert mine["status"] == _status(src["outcome_per_gacc"]), src["target_usd_bn"]
+    pairs = zip(
+        _rows(SOURCES / "settlement_currency.csv"),
+        _rows(SHARED / "settlement_currency.csv"),
+        strict=True,
+    )
+    for mine, src in pairs:
+        assert mine["measure"] == _measure(src["scope"]), src["period"]
+        derived = "derived sum" in src["note"]
+        assert mine["rub_plus_cny_derived"] == ("yes" if derived else "no"), src["period"]
+    pairs = zip(
+        _rows(SOURCES / "trade_annual_gacc.csv"),
+        _rows(SHARED / "trade_annual_gacc.csv"),
+        strict=True,
+    )
+    for mine, src in pairs:
+        # the shared file marks each unverified or derived split with "exp/imp" in its note
+        unverified = "exp/imp" in src["note"].lower()
+        assert mine["split_verified"] == ("no" if unverified else "yes"), src["year"]
+        if mine["split_source_url"] not in ("", src["source_url"]):
+            assert mine["split_source_url"] in src["note"], src["year"]

@@ -1,14 +1,15 @@
-"""data/events.csv: the shared rows keep their facts in the project's own words, and the rows
-the project added (data/sources/events-extra.csv) survive a rebuild."""
+"""data/events.csv: built from data/sources/events.csv (the sourced events, in the collection's
+words) and data/sources/events-extra.csv (events the collection added); the sourced rows keep
+the shared file's facts without copying its words."""
 
 from __future__ import annotations
 
 import csv
 import importlib.util
-import re
 from pathlib import Path
 
 import pytest
+from wording import MAX_SHARED_RUN, figures, longest_shared_run, urls, words
 
 from rapprochement import data
 
@@ -21,50 +22,15 @@ needs_shared = pytest.mark.skipif(
     not (SHARED / "events.csv").is_file(), reason="../shared/data-sources not beside the repository"
 )
 
-URL = re.compile(r"https?://[^\s),;']+")
-# Quoted words are quotations (titles of documents, phrases from a source) and stay verbatim.
-QUOTED = re.compile(r"“[^”]*”|'[^']*'|\"[^\"]*\"")
-NUMBER = re.compile(r"\d+(?:\.\d+)?")
-#: The longest run of words (quotations, URLs and figures left out) that a description or note
-#: may share with the source file's text before it counts as copied.
-MAX_SHARED_RUN = 6
-
 
 def _rows(path: Path) -> list[dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
 
 
-def _urls(text: str) -> set[str]:
-    return {u.rstrip(".") for u in URL.findall(text)}
-
-
-def _words(text: str) -> list[str]:
-    """Lower-case words with URLs, quotations and figures removed (a removed span breaks a run)."""
-    text = QUOTED.sub(" | ", URL.sub(" | ", text))
-    text = re.sub(r"\S*\d\S*", " | ", text)  # figures, dates, "$100bn", "7-10"
-    tokens = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\|", text.lower())
-    return tokens
-
-
-def longest_shared_run(ours: str, theirs: str) -> int:
-    a, b = _words(ours), _words(theirs)
-    best = 0
-    # dynamic programming over common suffixes; "|" never matches
-    prev = [0] * (len(b) + 1)
-    for i in range(1, len(a) + 1):
-        cur = [0] * (len(b) + 1)
-        for j in range(1, len(b) + 1):
-            if a[i - 1] == b[j - 1] and a[i - 1] != "|":
-                cur[j] = prev[j - 1] + 1
-                best = max(best, cur[j])
-        prev = cur
-    return best
-
-
 def test_longest_shared_run_detects_a_copy_and_ignores_quotes() -> None:
     source = "Xi and Putin sign a joint statement on the new stage of the partnership"
-    assert longest_shared_run(source, source) == len(_words(source))
+    assert longest_shared_run(source, source) == len(words(source))
     assert longest_shared_run("The two leaders issue a declaration about it", source) <= 1
     quoted = "The text speaks of “a joint statement on the new stage of the partnership”"
     assert longest_shared_run(quoted, source) <= 1
@@ -79,34 +45,33 @@ def _build_module():
     return module
 
 
-@needs_shared
 def test_events_csv_is_what_the_build_makes() -> None:
     build = _build_module()
-    built = build.events(SHARED, OWN)
+    built = build.events(OWN)
     ours = _rows(DATA / "events.csv")
     assert [{k: str(r.get(k, "")) for k in build.EVENT_FIELDS} for r in built] == ours
 
 
 @needs_shared
 def test_shared_facts_are_kept_exactly() -> None:
-    ours = {r["date"]: r for r in _rows(DATA / "events.csv")}
+    ours = {r["date"]: r for r in _rows(OWN / "events.csv")}
+    assert set(ours) == {r["date"] for r in _rows(SHARED / "events.csv")}
     for src in _rows(SHARED / "events.csv"):
         row = ours[src["date"]]
+        assert row["date"] == src["date"]
         assert row["category"] == src["category"], src["date"]
         assert row["source_url"] == src["source_url"], src["date"]
-        assert row["verified"] == {"yes": "true", "no": "false"}[src["verified"]], src["date"]
+        assert row["verified"] == src["verified"], src["date"]
         text = row["event"] + " " + row["note"]
-        missing_urls = _urls(src["note"]) - _urls(row["note"]) - {src["source_url"]}
+        missing_urls = urls(src["note"]) - urls(row["note"]) - {src["source_url"]}
         assert not missing_urls, f"{src['date']}: note lost {missing_urls}"
-        for figure in NUMBER.findall(src["event"] + " " + src["note"]):
-            if any(figure in u for u in _urls(src["note"]) | {src["source_url"]}):
-                continue  # a number that is part of a URL
+        for figure in figures(src["event"] + " " + src["note"]):
             assert figure in text, f"{src['date']}: figure {figure} lost"
 
 
 @needs_shared
 def test_descriptions_and_notes_are_not_copied() -> None:
-    ours = {r["date"]: r for r in _rows(DATA / "events.csv")}
+    ours = {r["date"]: r for r in _rows(OWN / "events.csv")}
     for src in _rows(SHARED / "events.csv"):
         row = ours[src["date"]]
         for col in ("event", "note"):
@@ -141,8 +106,8 @@ def test_post_2022_events_are_on_the_timeline() -> None:
         "2024-07-10": "decisive enabler",
     }
     by_date = events.set_index(events["date"].astype(str))
-    for date, words in expected.items():
-        assert words in by_date.loc[date, "event"], date
+    for date, phrase in expected.items():
+        assert phrase in by_date.loc[date, "event"], date
     assert events["date"].is_unique
     # each added row sits between the rows dated before and after it
     starts = list(events["start"])
