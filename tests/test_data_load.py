@@ -1,33 +1,158 @@
-"""Loaders return typed frames and reject malformed files with a precise message."""
+"""Loaders return typed frames and reject malformed files with a precise message; codes and
+labels come from the data package."""
 
 from __future__ import annotations
 
+import csv
+import json
 import shutil
 from pathlib import Path
 
+import expected
 import pandas as pd
 import pytest
+from expected import GACC_SPLIT_VERIFIED_YEARS, GACC_TOTAL
 
 from rapprochement import data
 
-LOADERS = {
-    "trade.csv": data.load_trade,
-    "targets.csv": data.load_targets,
-    "events.csv": data.load_events,
-    "settlement_currency.csv": data.load_settlement_currency,
-    "us_cpi.csv": data.load_us_cpi,
-    "totals_context.csv": data.load_totals_context,
-    "primary_sources.csv": data.load_primary_sources,
-    "map_places.csv": data.load_map_places,
+DESCRIPTOR = json.loads((data.data_dir() / "datapackage.json").read_text(encoding="utf-8"))
+TABLES = [r["name"] for r in DESCRIPTOR["resources"] if "schema" in r]
+#: Each table's typed wrapper, where it has one (a table without one loads through data.load).
+WRAPPERS = {
+    "trade": data.load_trade,
+    "targets": data.load_targets,
+    "events": data.load_events,
+    "settlement_currency": data.load_settlement_currency,
+    "us_cpi": data.load_us_cpi,
+    "totals_context": data.load_totals_context,
+    "partner_shares": data.load_partner_shares,
+    "primary_sources": data.load_primary_sources,
+    "map_places": data.load_map_places,
 }
+_DTYPES = {"integer": {"int64", "Int64"}, "number": {"float64"}, "boolean": {"boolean"}}
 
 
-@pytest.mark.parametrize("name", sorted(LOADERS))
-def test_every_table_loads(name: str) -> None:
-    frame = LOADERS[name]()
+def test_the_table_list_is_the_package_list() -> None:
+    assert data.resources() == TABLES
+    assert len(TABLES) >= 9
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_every_table_loads_with_its_schema_types(name: str) -> None:
+    frame = data.load(name)
+    fields = next(r for r in DESCRIPTOR["resources"] if r["name"] == name)["schema"]["fields"]
+    assert list(frame.columns[: len(fields)]) == [f["name"] for f in fields]
     assert len(frame) > 0
-    assert frame["verified"].dtype == "boolean"
+    for f in fields:
+        assert str(frame[f["name"]].dtype) in _DTYPES.get(f["type"], {"string"}), f["name"]
     assert not frame["verified"].isna().any()
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_every_table_has_a_typed_wrapper_that_agrees(name: str) -> None:
+    frame = WRAPPERS[name]()
+    generic = data.load(name)
+    cols = list(generic.columns)
+    pd.testing.assert_frame_equal(
+        frame[cols].sort_values(cols[:3]).reset_index(drop=True),
+        generic.sort_values(cols[:3]).reset_index(drop=True),
+    )
+
+
+def test_an_unknown_table_names_the_known_ones() -> None:
+    with pytest.raises(KeyError, match="partner_shares"):
+        data.load("partners")
+
+
+# --- codes and labels ----------------------------------------------------------------------
+
+
+def _coded_fields() -> list[tuple[str, dict]]:
+    return [
+        (r["name"], f)
+        for r in DESCRIPTOR["resources"]
+        for f in r.get("schema", {}).get("fields", [])
+        if "categories" in f
+    ]
+
+
+def test_labelled_codes_are_the_validated_codes() -> None:
+    coded = _coded_fields()
+    assert {f["name"] for _, f in coded} >= {"reporter", "flow", "currency", "measure"}
+    for table, f in coded:
+        values = [c["value"] for c in f["categories"]]
+        assert values == f["constraints"]["enum"], f"{table}.{f['name']}"
+        assert all(c["label"].strip() for c in f["categories"]), f"{table}.{f['name']}"
+        assert data.labels(f["name"], table) == {c["value"]: c["label"] for c in f["categories"]}
+
+
+def test_labels_of_the_main_codes() -> None:
+    assert data.labels("reporter") == {
+        "china_customs": "China customs (GACC)",
+        "russia": "Russian side",
+    }
+    assert list(data.labels("flow")) == ["total", "china_to_russia", "russia_to_china"]
+    assert data.labels("currency")["rub_plus_cny"] == "rouble + yuan"
+    assert data.labels("measure")["all_bilateral_settlements"] == (
+        "All bilateral settlements (Nikkei)"
+    )
+
+
+def test_old_names_are_derived_from_the_package() -> None:
+    assert tuple(data.labels("reporter")) == data.REPORTERS
+    assert tuple(data.labels("flow")) == data.FLOWS
+    assert data.labels("reporter") == data.REPORTER_LABELS
+    assert data.labels("flow") == data.FLOW_LABELS
+    with pytest.raises(AttributeError):
+        data.NO_SUCH_NAME  # noqa: B018
+
+
+def test_every_code_in_the_data_has_a_label() -> None:
+    for table, f in _coded_fields():
+        used = set(data.load(table)[f["name"]].dropna())
+        assert used <= set(data.labels(f["name"], table)), f"{table}.{f['name']}"
+
+
+def test_labels_of_an_uncoded_column_is_a_clear_error() -> None:
+    with pytest.raises(KeyError, match="no coded column 'year'"):
+        data.labels("year")
+
+
+def test_labels_refuse_an_ambiguous_column(tmp_path: Path, monkeypatch) -> None:
+    descriptor = json.loads(json.dumps(DESCRIPTOR))
+    shares = next(r for r in descriptor["resources"] if r["name"] == "partner_shares")
+    qualifier = next(f for f in shares["schema"]["fields"] if f["name"] == "share_of")
+    qualifier["name"] = "flow"  # now two tables have a coded "flow" with different codes
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    monkeypatch.setenv("RAPPROCHEMENT_DATA", str(tmp_path))
+    data._descriptor.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="pass resource="):
+            data.labels("flow")
+        assert list(data.labels("flow", "trade")) == ["total", "china_to_russia", "russia_to_china"]
+    finally:
+        monkeypatch.delenv("RAPPROCHEMENT_DATA")
+        data._descriptor.cache_clear()
+
+
+# --- the expected values the tests use ------------------------------------------------------
+
+
+def test_expected_values_match_the_sources() -> None:
+    sources = Path(__file__).resolve().parents[1] / "data" / "sources"
+    wrong = []
+    for name, (file, key, column) in expected.CHECKED_AGAINST.items():
+        with (sources / file).open(newline="", encoding="utf-8") as f:
+            rows = [r for r in csv.DictReader(f) if r.get("economy", "China").startswith("China")]
+        by_key = {int(r[key]): r[column] for r in rows}
+        for k, value in getattr(expected, name).items():
+            if by_key.get(k) in (None, "") or float(by_key[k]) != value:
+                wrong.append(f"{name}[{k}] = {value}, {file} says {by_key.get(k)!r}")
+    with (sources / "trade_annual_gacc.csv").open(newline="", encoding="utf-8") as f:
+        split = {int(r["year"]) for r in csv.DictReader(f) if r["split_verified"] == "yes"}
+    if split != GACC_SPLIT_VERIFIED_YEARS:
+        wrong.append(f"GACC_SPLIT_VERIFIED_YEARS: the source says {sorted(split)}")
+    assert not wrong, "\n".join(wrong)
 
 
 def test_trade_types_and_known_rows() -> None:
@@ -37,7 +162,7 @@ def test_trade_types_and_known_rows() -> None:
     row = trade[
         (trade.year == 2018) & (trade.reporter == "china_customs") & (trade.flow == "total")
     ]
-    assert row["value_usd_bn"].tolist() == [107.06]
+    assert row["value_usd_bn"].tolist() == [GACC_TOTAL[2018]]
     assert row["verified"].tolist() == [True]
     assert row["source_url"].str.startswith("https://").all()
 
@@ -45,15 +170,14 @@ def test_trade_types_and_known_rows() -> None:
 def test_gacc_total_series_is_complete_1992_2025() -> None:
     series = data.trade_series(data.load_trade())
     assert list(series.index) == list(range(1992, 2026))
-    assert series.loc[2025] == 228.105
+    assert series.loc[2025] == GACC_TOTAL[2025]
 
 
 def test_unverified_split_is_flagged_not_mixed() -> None:
     trade = data.load_trade()
     exports = trade[(trade.reporter == "china_customs") & (trade.flow == "china_to_russia")]
     flagged = exports.set_index("year")["verified"]
-    # SOURCES.md: split verified for 2007, 2010, 2016-2020, 2022-2025 only
-    assert set(flagged[flagged].index) == {2007, 2010, *range(2016, 2021), *range(2022, 2026)}
+    assert set(flagged[flagged].index) == GACC_SPLIT_VERIFIED_YEARS
     verified_only = data.trade_series(trade, "china_customs", "china_to_russia", verified_only=True)
     assert 2015 not in verified_only.index and 2016 in verified_only.index
 
@@ -113,25 +237,27 @@ def test_missing_column_names_file_and_column(trade_copy: Path) -> None:
 
 
 def test_text_in_number_column_names_row_and_column(trade_copy: Path) -> None:
-    _rewrite(trade_copy, "2018,china_customs,total,107.06", "2018,china_customs,total,about 107")
+    _rewrite(
+        trade_copy, f"2018,china_customs,total,{GACC_TOTAL[2018]}", "2018,china_customs,total,x"
+    )
     with pytest.raises(data.DataFileError) as err:
         data.load_trade(trade_copy)
     lines = trade_copy.read_text(encoding="utf-8").splitlines()
-    bad_row = next(i for i, line in enumerate(lines, start=1) if "about 107" in line)
+    bad_row = next(i for i, line in enumerate(lines, start=1) if ",total,x," in line)
     assert err.value.row == bad_row
     assert err.value.column == "value_usd_bn"
     assert f"row {bad_row}" in str(err.value) and "trade.csv" in str(err.value)
 
 
 def test_duplicate_year_in_one_series_is_rejected(trade_copy: Path) -> None:
-    _rewrite(trade_copy, "2019,china_customs,total,110.75", "2018,china_customs,total,110.75")
+    _rewrite(trade_copy, "2019,china_customs,total,", "2018,china_customs,total,")
     with pytest.raises(data.DataFileError, match="primary-key") as err:
         data.load_trade(trade_copy)
     assert err.value.row is not None
 
 
 def test_negative_trade_value_is_rejected(trade_copy: Path) -> None:
-    _rewrite(trade_copy, "2020,china_customs,total,107.76", "2020,china_customs,total,-107.76")
+    _rewrite(trade_copy, "2020,china_customs,total,", "2020,china_customs,total,-")
     with pytest.raises(data.DataFileError, match="constraint") as err:
         data.load_trade(trade_copy)
     assert err.value.column == "value_usd_bn"

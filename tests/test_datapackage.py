@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from expected import CPI
 from wording import MAX_SHARED_RUN, longest_shared_run, lost
 
 from rapprochement import data
@@ -91,7 +92,9 @@ def test_check_notices_a_hand_edit(tmp_path: Path) -> None:
         shutil.copy(DATA / name, tmp_path / name)
     assert build.check(SOURCES, tmp_path) == []
     text = (tmp_path / "us_cpi.csv").read_text(encoding="utf-8")
-    (tmp_path / "us_cpi.csv").write_text(text.replace("313.689", "313.69"), encoding="utf-8")
+    stated = f"\n2024,{CPI[2024]},"
+    assert stated in text
+    (tmp_path / "us_cpi.csv").write_text(text.replace(stated, "\n2024,313.7,"), encoding="utf-8")
     assert build.check(SOURCES, tmp_path) == ["us_cpi.csv"]
 
 

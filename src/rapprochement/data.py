@@ -1,6 +1,10 @@
 """Load the tables in ``data/``, each validated against ``data/datapackage.json``.
 
-Every loader returns a typed :class:`pandas.DataFrame`. A malformed file raises
+``datapackage.json`` is the one description of the data's shape: each table's columns, types,
+constraints and keys, and, for coded columns, the codes with their labels (the Table Schema
+``categories`` property, read by :func:`labels`). One generic loader, :func:`load`, validates a
+table against it and returns a typed :class:`pandas.DataFrame`; the ``load_*`` functions are thin
+wrappers that add a sort order or a derived column. A malformed file raises
 :class:`DataFileError`, which names the file, the row and the column of the first problem.
 Validation uses the Frictionless Data framework, the reference implementation of the
 Data Package standard that ``datapackage.json`` follows.
@@ -21,6 +25,8 @@ import pandas as pd
 __all__ = [
     "DataFileError",
     "data_dir",
+    "labels",
+    "load",
     "load_all",
     "load_events",
     "load_map_places",
@@ -31,17 +37,25 @@ __all__ = [
     "load_totals_context",
     "load_trade",
     "load_us_cpi",
+    "resources",
     "trade_series",
 ]
 
-REPORTERS = ("china_customs", "russia")
-FLOWS = ("total", "china_to_russia", "russia_to_china")
-REPORTER_LABELS = {"china_customs": "China customs (GACC)", "russia": "Russian side"}
-FLOW_LABELS = {
-    "total": "Total turnover",
-    "china_to_russia": "China → Russia (China's exports)",
-    "russia_to_china": "Russia → China (Russia's exports)",
+#: Names kept for existing callers, each derived from :func:`labels` on first use:
+#: REPORTERS and FLOWS (the codes, in package order), REPORTER_LABELS and FLOW_LABELS.
+_DERIVED = {
+    "REPORTERS": ("reporter", tuple),
+    "FLOWS": ("flow", tuple),
+    "REPORTER_LABELS": ("reporter", dict),
+    "FLOW_LABELS": ("flow", dict),
 }
+
+
+def __getattr__(name: str) -> Any:
+    if name in _DERIVED:
+        field, kind = _DERIVED[name]
+        return kind(labels(field))
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class DataFileError(ValueError):
@@ -80,7 +94,40 @@ def _resource(name: str) -> dict[str, Any]:
     for res in _descriptor()["resources"]:
         if res["name"] == name:
             return res
-    raise KeyError(f"no resource named {name!r} in datapackage.json")
+    known = ", ".join(resources())
+    raise KeyError(f"no table named {name!r} in datapackage.json (tables: {known})")
+
+
+def resources() -> list[str]:
+    """The names of the package's tables (resources with a schema), in package order."""
+    return [res["name"] for res in _descriptor()["resources"] if "schema" in res]
+
+
+def labels(field: str, resource: str | None = None) -> dict[str, str]:
+    """The codes of a coded column and their labels, in package order, from ``datapackage.json``.
+
+    >>> labels("reporter")["china_customs"]
+    'China customs (GACC)'
+
+    ``resource`` picks the table when several tables have a coded column of that name with
+    different codes; a column without ``categories`` raises :class:`KeyError`.
+    """
+    found: dict[str, dict[str, str]] = {}
+    for res in _descriptor()["resources"]:
+        if resource is not None and res["name"] != resource:
+            continue
+        for f in res.get("schema", {}).get("fields", []):
+            if f["name"] == field and "categories" in f:
+                found[res["name"]] = {c["value"]: c["label"] for c in f["categories"]}
+    if not found:
+        where = f" of table {resource!r}" if resource else ""
+        raise KeyError(f"no coded column {field!r}{where} in datapackage.json")
+    distinct = {tuple(codes.items()) for codes in found.values()}
+    if len(distinct) > 1:
+        raise ValueError(
+            f"column {field!r} has different codes in tables {sorted(found)}; pass resource="
+        )
+    return dict(next(iter(found.values())))
 
 
 def import_jsonschema_quickly() -> None:
@@ -164,7 +211,11 @@ def _validate(name: str, path: Path) -> None:
 _DTYPES = {"integer": "Int64", "number": "float64", "boolean": "boolean", "string": "string"}
 
 
-def _load(name: str, path: str | os.PathLike[str] | None) -> pd.DataFrame:
+def load(name: str, path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Any table of the package by resource name (see :func:`resources`), validated and typed.
+
+    ``path`` reads another file against the same table's schema (for example a student's copy).
+    """
     spec = _resource(name)
     file = Path(path) if path is not None else data_dir() / spec["path"]
     if not file.is_file():
@@ -205,50 +256,50 @@ def _load_version(name: str, file_name: str, size: int, mtime_ns: int) -> pd.Dat
 
 def load_trade(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """Annual goods trade in USD bn: one row per year, reporter and flow (``trade.csv``)."""
-    frame = _load("trade", path)
+    frame = load("trade", path)
     return frame.sort_values(["reporter", "flow", "year"], ignore_index=True)
 
 
 def load_targets(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """Official trade targets with year set, deadline and outcome (``targets.csv``)."""
-    return _load("targets", path)
+    return load("targets", path)
 
 
 def load_events(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """Timeline of events (``events.csv``), with a ``start`` timestamp for plotting."""
-    frame = _load("events", path)
+    frame = load("events", path)
     frame["start"] = pd.to_datetime(frame["date"].astype(str), format="mixed")
     return frame
 
 
 def load_settlement_currency(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """Reported currency shares in Russia-China settlements, long format."""
-    return _load("settlement_currency", path)
+    return load("settlement_currency", path)
 
 
 def load_us_cpi(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """US CPI-U annual averages (1982-84 = 100)."""
-    return _load("us_cpi", path)
+    return load("us_cpi", path)
 
 
 def load_totals_context(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """China's total goods trade by year, plus rows of share information for Russia."""
-    return _load("totals_context", path)
+    return load("totals_context", path)
 
 
 def load_partner_shares(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """Each partner's share in the other's trade as sources stated it (``partner_shares.csv``)."""
-    return _load("partner_shares", path)
+    return load("partner_shares", path)
 
 
 def load_primary_sources(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """Links to the texts of the main treaty and joint statements (``primary_sources.csv``)."""
-    return _load("primary_sources", path)
+    return load("primary_sources", path)
 
 
 def load_map_places(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """Named places with coordinates for the maps, in route order (``map_places.csv``)."""
-    frame = _load("map_places", path)
+    frame = load("map_places", path)
     return frame.sort_values(["route", "seq"], ignore_index=True)
 
 
@@ -272,10 +323,11 @@ def trade_series(
     verified_only: bool = False,
 ) -> pd.Series:
     """One reporter's values for one flow, indexed by year (USD bn)."""
-    if reporter not in REPORTERS:
-        raise ValueError(f"reporter must be one of {REPORTERS}, got {reporter!r}")
-    if flow not in FLOWS:
-        raise ValueError(f"flow must be one of {FLOWS}, got {flow!r}")
+    reporters, flows = tuple(labels("reporter")), tuple(labels("flow"))
+    if reporter not in reporters:
+        raise ValueError(f"reporter must be one of {reporters}, got {reporter!r}")
+    if flow not in flows:
+        raise ValueError(f"flow must be one of {flows}, got {flow!r}")
     rows = trade[(trade["reporter"] == reporter) & (trade["flow"] == flow)]
     if verified_only:
         rows = rows[rows["verified"].astype(bool)]
