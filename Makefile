@@ -78,6 +78,7 @@ lab: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/python scripts/build_data.py --check
 
 unit: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest tests notebooks --ignore=tests/book --nbval --nbval-kernel-name python3 \
