@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from expected import CPI
-from wording import MAX_SHARED_RUN, longest_shared_run, lost
+from wording import MAX_SHARED_RUN, longest_shared_run, lost, urls
 
 from rapprochement import data
 
@@ -232,42 +232,7 @@ REWORDS = {"outcome": "outcome_per_gacc"}
 SOURCE_FILES = sorted(p.name for p in SOURCES.glob("*.csv") if p.name != "events-extra.csv")
 
 
-@needs_shared
-def test_every_shared_file_has_its_copy() -> None:
-    assert sorted(p.name for p in SHARED.glob("*.csv")) == SOURCE_FILES
-
-
-@needs_shared
-@pytest.mark.parametrize("name", SOURCE_FILES)
-def test_figures_urls_dates_and_flags_equal_the_shared_file(name: str) -> None:
-    ours, theirs = _rows(SOURCES / name), _rows(SHARED / name)
-    assert len(ours) == len(theirs), name
-    shared_columns = set(theirs[0]) - {"note", "context", "outcome_per_gacc", "event"}
-    assert shared_columns <= set(ours[0]), f"{name}: {shared_columns - set(ours[0])} missing"
-    assert set(ours[0]) - shared_columns <= OWN_COLUMNS, name
-    for mine, src in zip(ours, theirs, strict=True):
-        for col in shared_columns:
-            assert mine[col] == src[col], f"{name} {list(src.values())[0]} {col}"
-
-
-@needs_shared
-@pytest.mark.parametrize("name", SOURCE_FILES)
-def test_notes_keep_every_figure_and_url_in_own_words(name: str) -> None:
-    for mine, src in zip(_rows(SOURCES / name), _rows(SHARED / name), strict=True):
-        key = f"{name} {list(src.values())[0]}"
-        quote = mine.get("quote", "")
-        for col in ("note", "context", "outcome"):
-            if col not in mine:
-                continue
-            theirs = src[REWORDS.get(col, col)]
-            ours = f"{quote} {mine[col]} {mine.get('event', '')}"
-            missing = [m for m in lost(theirs, ours) if m != src["source_url"]]
-            assert not missing, f"{key} {col}: {missing} not kept"
-            run = longest_shared_run(mine[col], theirs)
-            assert run <= MAX_SHARED_RUN, f"{key} {col}: {run} words in a row as the shared file"
-        if quote:
-            # the page's own words, copied exactly from the shared file's quotation of the page
-            assert quote in src.get("note", "") + src.get("context", ""), key
+Rows = list[dict[str, str]]
 
 
 def _status(outcome: str) -> str:
@@ -287,29 +252,83 @@ def _measure(scope: str) -> str:
     return "official_statement"
 
 
+def _copied_values(
+    name: str, ours: list[dict[str, str]], theirs: list[dict[str, str]]
+) -> list[str]:
+    """Figures, dates, URLs and flags that differ from the shared file's."""
+    if len(ours) != len(theirs):
+        return [f"{name}: {len(ours)} rows, the shared file has {len(theirs)}"]
+    shared_columns = set(theirs[0]) - {"note", "context", "outcome_per_gacc", "event"}
+    problems = [f"{name}: column {c} missing" for c in sorted(shared_columns - set(ours[0]))]
+    problems += [
+        f"{name}: column {c} not explained" for c in set(ours[0]) - shared_columns - OWN_COLUMNS
+    ]
+    for mine, src in zip(ours, theirs, strict=True):
+        key = f"{name} {list(src.values())[0]}"
+        problems += [
+            f"{key} {col}: {mine.get(col)!r}, shared {src[col]!r}"
+            for col in sorted(shared_columns)
+            if mine.get(col) != src[col]
+        ]
+        if mine.get("quote") and mine["quote"] not in src.get("note", "") + src.get("context", ""):
+            problems.append(f"{key}: quote not in the shared file (copy the page's words exactly)")
+    return problems
+
+
+def _reworded(name: str, ours: Rows, theirs: Rows) -> list[str]:
+    """Notes that drop a figure or URL of the shared note, or copy its wording."""
+    problems = []
+    for mine, src in zip(ours, theirs, strict=True):
+        key = f"{name} {list(src.values())[0]}"
+        for col in ("note", "context", "outcome", "event"):
+            if col not in mine:
+                continue
+            shared = src[REWORDS.get(col, col)]
+            kept = " ".join(mine.get(c, "") for c in ("quote", col, "event", "note"))
+            missing = [m for m in lost(shared, kept) if m != src["source_url"]]
+            if missing:
+                problems.append(f"{key} {col}: {missing} not kept")
+            run = longest_shared_run(mine[col], shared)
+            if run > MAX_SHARED_RUN:
+                problems.append(f"{key} {col}: {run} words in a row as in the shared file")
+    return problems
+
+
+def _codes(name: str, ours: Rows, theirs: Rows) -> list[str]:
+    """Codes data/sources states outright, against what the shared file says in words."""
+    problems = []
+    for mine, src in zip(ours, theirs, strict=True):
+        key = f"{name} {list(src.values())[0]}"
+        if name == "targets.csv" and mine["status"] != _status(src["outcome_per_gacc"]):
+            problems.append(f"{key}: status {mine['status']}")
+        if name == "settlement_currency.csv":
+            if mine["measure"] != _measure(src["scope"]):
+                problems.append(f"{key}: measure {mine['measure']}")
+            derived = "yes" if "derived sum" in src["note"] else "no"
+            if mine["rub_plus_cny_derived"] != derived:
+                problems.append(f"{key}: rub_plus_cny_derived should be {derived}")
+        if name == "trade_annual_gacc.csv":
+            # the shared file marks each unverified or derived split with "exp/imp" in its note
+            split = "no" if "exp/imp" in src["note"].lower() else "yes"
+            if mine["split_verified"] != split:
+                problems.append(f"{key}: split_verified should be {split}")
+            if mine["split_source_url"] not in ("", src["source_url"], *urls(src["note"])):
+                problems.append(f"{key}: split_source_url is not a page of the shared row")
+    return problems
+
+
 @needs_shared
-def test_coded_columns_follow_the_shared_notes() -> None:
-    """Codes data/sources states outright, checked against what the shared file says in words."""
-    pairs = zip(_rows(SOURCES / "targets.csv"), _rows(SHARED / "targets.csv"), strict=True)
-    for mine, src in pairs:
-        assert mine["status"] == _status(src["outcome_per_gacc"]), src["target_usd_bn"]
-    pairs = zip(
-        _rows(SOURCES / "settlement_currency.csv"),
-        _rows(SHARED / "settlement_currency.csv"),
-        strict=True,
-    )
-    for mine, src in pairs:
-        assert mine["measure"] == _measure(src["scope"]), src["period"]
-        derived = "derived sum" in src["note"]
-        assert mine["rub_plus_cny_derived"] == ("yes" if derived else "no"), src["period"]
-    pairs = zip(
-        _rows(SOURCES / "trade_annual_gacc.csv"),
-        _rows(SHARED / "trade_annual_gacc.csv"),
-        strict=True,
-    )
-    for mine, src in pairs:
-        # the shared file marks each unverified or derived split with "exp/imp" in its note
-        unverified = "exp/imp" in src["note"].lower()
-        assert mine["split_verified"] == ("no" if unverified else "yes"), src["year"]
-        if mine["split_source_url"] not in ("", src["source_url"]):
-            assert mine["split_source_url"] in src["note"], src["year"]
+def test_sources_are_faithful_to_the_shared_files() -> None:
+    """Every figure, date, URL and flag in data/sources equals the shared file's; each quote is
+    the shared file's quotation of the page; notes keep every figure and URL in their own words;
+    the codes agree with what the shared notes say."""
+    problems: list[str] = []
+    names = sorted(p.name for p in SHARED.glob("*.csv"))
+    if names != SOURCE_FILES:
+        problems.append(f"data/sources has {SOURCE_FILES}, the shared folder {names}")
+    for name in sorted(set(names) & set(SOURCE_FILES)):
+        ours, theirs = _rows(SOURCES / name), _rows(SHARED / name)
+        problems += _copied_values(name, ours, theirs)
+        if len(ours) == len(theirs):
+            problems += _reworded(name, ours, theirs) + _codes(name, ours, theirs)
+    assert not problems, "\n".join(problems)

@@ -1,6 +1,7 @@
 """data/events.csv: built from data/sources/events.csv (the sourced events, in the collection's
-words) and data/sources/events-extra.csv (events the collection added); the sourced rows keep
-the shared file's facts without copying its words."""
+words) and data/sources/events-extra.csv (events the collection added). That the sourced rows keep
+the shared file's facts without copying its words is checked, with every other source file, by
+tests/test_datapackage.py::test_sources_are_faithful_to_the_shared_files."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import importlib.util
 from pathlib import Path
 
 import pytest
-from wording import MAX_SHARED_RUN, figures, longest_shared_run, urls, words
+from wording import longest_shared_run, words
 
 from rapprochement import data
 
@@ -50,35 +51,6 @@ def test_events_csv_is_what_the_build_makes() -> None:
     built = build.events(OWN)
     ours = _rows(DATA / "events.csv")
     assert [{k: str(r.get(k, "")) for k in build.EVENT_FIELDS} for r in built] == ours
-
-
-@needs_shared
-def test_shared_facts_are_kept_exactly() -> None:
-    ours = {r["date"]: r for r in _rows(OWN / "events.csv")}
-    assert set(ours) == {r["date"] for r in _rows(SHARED / "events.csv")}
-    for src in _rows(SHARED / "events.csv"):
-        row = ours[src["date"]]
-        assert row["date"] == src["date"]
-        assert row["category"] == src["category"], src["date"]
-        assert row["source_url"] == src["source_url"], src["date"]
-        assert row["verified"] == src["verified"], src["date"]
-        text = row["event"] + " " + row["note"]
-        missing_urls = urls(src["note"]) - urls(row["note"]) - {src["source_url"]}
-        assert not missing_urls, f"{src['date']}: note lost {missing_urls}"
-        for figure in figures(src["event"] + " " + src["note"]):
-            assert figure in text, f"{src['date']}: figure {figure} lost"
-
-
-@needs_shared
-def test_descriptions_and_notes_are_not_copied() -> None:
-    ours = {r["date"]: r for r in _rows(OWN / "events.csv")}
-    for src in _rows(SHARED / "events.csv"):
-        row = ours[src["date"]]
-        for col in ("event", "note"):
-            run = longest_shared_run(row[col], src[col])
-            assert run <= MAX_SHARED_RUN, (
-                f"{src['date']} {col}: {run} words in a row as in the source file"
-            )
 
 
 def test_project_rows_are_kept_with_sources() -> None:
