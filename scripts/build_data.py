@@ -297,15 +297,20 @@ CPI_FIELDS = [
 CONTEXT_FIELDS = ["year", "economy", "total_goods_trade_usd_bn", "source_url", "verified", "note"]
 
 
-def us_cpi(src: Path) -> list[Row]:
-    return [dict(r, verified=yes(r["verified"])) for r in read(src, "us_cpi_annual.csv")]
+def as_is(name: str) -> Callable[[Path], list[Row]]:
+    """A table copied row for row from ``name``: yes/no flags to true/false, and the ``quote``
+    (when the file has one) put before the ``note``."""
 
+    def make(src: Path) -> list[Row]:
+        rows: list[Row] = []
+        for r in read(src, name):
+            row: Row = dict(r, verified=yes(r["verified"]))
+            if "quote" in r:
+                row["note"] = with_quote(r["quote"], r.get("note", ""))
+            rows.append(row)
+        return rows
 
-def totals_context(src: Path) -> list[Row]:
-    return [
-        dict(r, verified=yes(r["verified"]), note=with_quote(r["quote"], r["note"]))
-        for r in read(src, "totals_context.csv")
-    ]
+    return make
 
 
 #: Each built table: its file in data/, its columns, and the function that makes its rows.
@@ -314,8 +319,8 @@ TABLES: dict[str, tuple[list[str], Callable[[Path], list[Row]]]] = {
     "targets.csv": (TARGET_FIELDS, targets),
     "events.csv": (EVENT_FIELDS, events),
     "settlement_currency.csv": (SETTLEMENT_FIELDS, settlement),
-    "us_cpi.csv": (CPI_FIELDS, us_cpi),
-    "totals_context.csv": (CONTEXT_FIELDS, totals_context),
+    "us_cpi.csv": (CPI_FIELDS, as_is("us_cpi_annual.csv")),
+    "totals_context.csv": (CONTEXT_FIELDS, as_is("totals_context.csv")),
 }
 
 
