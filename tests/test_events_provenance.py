@@ -10,7 +10,7 @@ import importlib.util
 from pathlib import Path
 
 import pytest
-from wording import longest_shared_run, words
+from wording import longest_shared_run, lost, words
 
 from rapprochement import data
 
@@ -36,6 +36,15 @@ def test_longest_shared_run_detects_a_copy_and_ignores_quotes() -> None:
     quoted = "The text speaks of “a joint statement on the new stage of the partnership”"
     assert longest_shared_run(quoted, source) <= 1
     assert longest_shared_run("Trade of $100bn by 2015 and $200bn by 2020", "$100bn by 2015") == 1
+
+
+def test_lost_names_dropped_figures_and_urls_but_not_figures_inside_urls() -> None:
+    theirs = "Up 3.4% to $110.75bn (also https://example.org/2019/x)."
+    assert lost(theirs, "Trade rose 3.4% to $110.75bn; see https://example.org/2019/x.") == []
+    assert lost(theirs, "Trade rose to $110.75bn; see https://example.org/2019/x.") == ["3.4"]
+    assert lost(theirs, "Trade rose 3.4% to $110.75bn.") == ["https://example.org/2019/x"]
+    # a figure kept only inside one of our URLs is not kept
+    assert lost("in 2019", "see https://example.org/2019/x") == ["2019"]
 
 
 def _build_module():
