@@ -83,3 +83,45 @@ def test_timeline_themes_use_distinct_palette_colours_and_shapes():
     assert not set(colours) & TOO_LIGHT
     symbols = [t.symbol for t in THEMES]
     assert len(set(symbols)) == len(symbols)
+
+
+def _every_chart():
+    from rapprochement import data, tables
+    from rapprochement.charts import growth, settlements, shares, targets, timeline
+
+    f = data.load_all()
+    share_frame = tables.partner_share_frame(f["trade"], f["totals"], f["shares"])
+    yield targets.target_explorer_figure(f["trade"], f["targets"], f["cpi"])
+    yield targets.target_explorer_figure(
+        f["trade"], f["targets"], f["cpi"], source="both", dollars="real", base_year=2020
+    )
+    yield growth.projection_figure(f["trade"], f["targets"], reporter="russia", base_year=2019)
+    yield shares.partner_shares_figure(share_frame)
+    yield settlements.settlement_figure(f["settlements"], currencies=None)
+    yield timeline.timeline_figure(data.load_events(), highlight=["2021-03-23"])
+    yield timeline.timeline_figure(data.load_events(), 1996, 1999, ["Sanctions and war"])
+
+
+def test_every_chart_is_valid_plotly_in_the_shared_style(monkeypatch):
+    # Charts are made without plotly's validation for speed; here plotly checks every property
+    # (an unknown or mistyped property raises ValueError).
+    import plotly.graph_objects as go
+
+    count = 0
+    for fig in _every_chart():
+        checked = go.Figure(fig.to_plotly_json())
+        assert checked.layout.template.layout.plot_bgcolor.upper() in (WHITE, "WHITE")
+        assert checked.layout.font.color.upper() == EXPECTED_TEXT["text"]
+        assert checked.layout.meta["title"]
+        colours = {
+            c.upper()
+            for t in checked.data
+            for c in (
+                getattr(t.marker, "color", None) if t.marker else None,
+                getattr(t.line, "color", None) if getattr(t, "line", None) else None,
+            )
+            if isinstance(c, str) and c.startswith("#")
+        }
+        assert colours <= set(EXPECTED_MARKS.values()), colours
+        count += 1
+    assert count == 7

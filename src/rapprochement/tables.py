@@ -16,7 +16,7 @@ import difflib
 import math
 import re
 from collections.abc import Iterable, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -115,9 +115,10 @@ def target_label(row: pd.Series | dict) -> str:
     Currency is written "USD", never "$": two dollar signs in one table cell or HTML widget
     are read by MathJax as the start and end of a formula.
     """
-    low, high = float(row["target_usd_bn"]), row.get("target_high_usd_bn")
+    low = float(row["target_usd_bn"])
+    high: Any = row.get("target_high_usd_bn")
     amount = f"USD {low:g}bn" if pd.isna(high) else f"USD {low:g}-{float(high):g}bn"
-    deadline = row.get("deadline_year")
+    deadline: Any = row.get("deadline_year")
     when = "no official deadline" if pd.isna(deadline) else f"by {int(deadline)}"
     return f"{amount} {when} (set {int(row['year_set'])})"
 

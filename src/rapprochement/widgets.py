@@ -23,6 +23,7 @@ from __future__ import annotations
 import html
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -299,6 +300,7 @@ class _Explorer:
         return style.figure_summary(fig), style.figure_series(fig)
 
     def _show_summary(self) -> None:
+        series: list[str]
         if self.figure is None:
             text, series = "No chart yet: " + (self.error or "nothing to draw."), []
         else:
@@ -711,7 +713,7 @@ class Timeline(_Explorer):
         self,
         events: pd.DataFrame | None = None,
         *,
-        highlight: list[str] | tuple[str, ...] | None = None,
+        highlight: Sequence[str] | None = None,
         start_year: int | None = None,
         end_year: int | None = None,
         backend: Backend | None = None,

@@ -121,12 +121,18 @@ LIGHT_TEMPLATE = {
 }
 
 
+#: Validate charts when they are made (tests set it; off for speed, see :class:`Spec`).
+VALIDATE = False
+
+
 class Spec:
-    """Collects traces and layout as plain dicts and validates them once in :meth:`figure`.
+    """Collects traces and layout as plain dicts and makes the figure once in :meth:`figure`.
 
     Building a figure with ``go.Figure.add_trace``/``update_layout`` validates every property
-    at every call; assembling dicts and validating once is about five times faster, which is
-    what keeps a widget update fast (docs/performance.md).
+    at every call; assembling dicts is about five times faster, and skipping plotly's
+    validation of the finished figure halves a widget update again (docs/performance.md).
+    The charts are checked instead by tests/test_chart_style.py, which validates every chart
+    with plotly (``go.Figure(fig.to_plotly_json())``).
     """
 
     def __init__(self) -> None:
@@ -163,7 +169,7 @@ class Spec:
         self.layout.setdefault("annotations", []).append(props)
 
     def figure(self) -> go.Figure:
-        return ChartFigure(data=self.data, layout=self.layout)
+        return ChartFigure(data=self.data, layout=self.layout, _validate=VALIDATE)
 
 
 def source_note(fig: Spec, text: str) -> None:
