@@ -152,3 +152,22 @@ def test_growth_table_is_the_text_columns_of_the_growth_frame(frames):
     # ln(200 / 107.76) / ln(1.05) = 12.7 years, i.e. in 2033
     row = frame.set_index("target").loc["USD 200bn by 2024 (set 2019)"]
     assert (row["goal"], row["deadline_year"], row["reached_year"]) == (200.0, 2024, 2033)
+
+
+def test_only_the_data_module_filters_trade_csv_by_reporter_and_flow():
+    # data.trade_series is the one place that picks a reporter's flow out of trade.csv
+    import re
+    from pathlib import Path
+
+    import rapprochement
+
+    pattern = re.compile(r"\btrade\[\s*[\"'](reporter|flow)[\"']\s*\]")
+    package = Path(rapprochement.__file__).parent
+    offenders = [
+        f"{path.name}:{n}"
+        for path in package.rglob("*.py")
+        if path.name != "data.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert offenders == []
