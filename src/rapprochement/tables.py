@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import pandas as pd
@@ -43,6 +43,7 @@ __all__ = [
     "partner_share_frame",
     "period_position",
     "plain_tables",
+    "reporter_rows",
     "shares_view",
     "target_label",
     "target_lines",
@@ -50,6 +51,7 @@ __all__ = [
     "theme_of",
     "timeline_frame",
     "trade_frame",
+    "trade_index",
     "years_text",
 ]
 
@@ -159,6 +161,25 @@ def _deadline(row: pd.Series) -> int | None:
 # ------------------------------------------------------------------- trade against targets
 
 
+ReporterRows = tuple[pd.Series, frozenset[int]]
+
+
+def reporter_rows(trade: pd.DataFrame, reporter: str, flow: str) -> ReporterRows:
+    """One reporter's values for one flow (from :func:`data.trade_series`) and the years whose
+    value a source page confirmed."""
+    series = trade_series(trade, reporter, flow)
+    verified = frozenset(
+        int(y) for y in trade_series(trade, reporter, flow, verified_only=True).index
+    )
+    return series, verified
+
+
+def trade_index(trade: pd.DataFrame) -> dict[tuple[str, str], ReporterRows]:
+    """:func:`reporter_rows` for every reporter and flow, for callers that draw many settings
+    from one table (an explorer computes it once instead of filtering trade.csv at each update)."""
+    return {(r, f): reporter_rows(trade, r, f) for r in REPORTERS for f in FLOWS}
+
+
 def trade_frame(
     trade: pd.DataFrame,
     cpi: pd.DataFrame,
@@ -169,41 +190,39 @@ def trade_frame(
     end: int = 2025,
     dollars: Dollars = "nominal",
     base_year: int = 2025,
+    index: Mapping[tuple[str, str], ReporterRows] | None = None,
 ) -> pd.DataFrame:
     """Rows of ``trade.csv`` that the target explorer draws, in the chosen dollars.
 
     Columns: year, reporter, value (USD bn, nominal or in ``base_year`` dollars), nominal,
-    verified. Raises :class:`SettingError` for impossible settings or when a chosen source
-    reports nothing for this flow in these years.
+    verified. ``index`` (from :func:`trade_index`) saves filtering ``trade`` again. Raises
+    :class:`SettingError` for impossible settings or when a chosen source reports nothing for
+    this flow in these years.
     """
     check_years(start, end)
     check_choice("flow", flow, FLOWS)
     check_choice("source", source, (*REPORTERS, "both"))
     check_choice("dollars", dollars, ("nominal", "real"))
     reporters = REPORTERS if source == "both" else (source,)
-    parts = []
+    columns: dict[str, list] = {"year": [], "reporter": [], "value": [], "verified": []}
     for reporter in reporters:
-        series = trade_series(trade, reporter, flow)
-        series = series[(series.index >= start) & (series.index <= end)]
-        if series.empty:
+        if index is not None:
+            series, verified = index[(reporter, flow)]
+        else:
+            series, verified = reporter_rows(trade, reporter, flow)
+        pairs = [(int(y), float(v)) for y, v in series.items() if start <= y <= end]
+        if not pairs:
             raise SettingError(
                 f"{REPORTER_LABELS[reporter]} reports no figure for "
                 f"{FLOW_LABELS[flow].split(' (')[0]} in {start}-{end}. "
                 "Choose another source, flow or year range."
             )
-        verified = set(trade_series(trade, reporter, flow, verified_only=True).index)
-        parts.append(
-            pd.DataFrame(
-                {
-                    "year": series.index.astype(int),
-                    "reporter": reporter,
-                    "value": series.to_numpy(dtype=float),
-                    "nominal": series.to_numpy(dtype=float),
-                    "verified": [int(y) in verified for y in series.index],
-                }
-            )
-        )
-    frame = pd.concat(parts, ignore_index=True)
+        columns["year"] += [y for y, _ in pairs]
+        columns["reporter"] += [reporter] * len(pairs)
+        columns["value"] += [v for _, v in pairs]
+        columns["verified"] += [y in verified for y, _ in pairs]
+    frame = pd.DataFrame(columns)
+    frame["nominal"] = frame["value"]
     if dollars == "real":
         cpi_s = cpi_series(cpi)
         if base_year not in cpi_s.index:
@@ -215,7 +234,8 @@ def trade_frame(
         if missing:
             raise SettingError(f"No CPI value for {years_text(missing)}: cannot convert.")
         frame["value"] = frame["nominal"] * cpi_s[base_year] / frame["year"].map(cpi_s)
-    return frame.sort_values(["reporter", "year"], ignore_index=True)
+    # REPORTERS and each series are already in (reporter, year) order
+    return frame[["year", "reporter", "value", "nominal", "verified"]]
 
 
 def missing_years(frame: pd.DataFrame, reporter: str, start: int, end: int) -> list[int]:
@@ -260,8 +280,8 @@ def target_lines(
             raise SettingError("Real dollars need the CPI table (data/us_cpi.csv).")
         cpi_s = cpi_series(cpi)
     rows = []
-    for order, (_, row) in enumerate(_chosen(targets, target_ids).iterrows()):
-        deadline = _deadline(row)
+    for order, row in enumerate(_chosen(targets, target_ids).to_dict("records")):
+        deadline = None if pd.isna(row["deadline_year"]) else int(row["deadline_year"])
         value = float(row["target_usd_bn"])
         how = "as stated (current dollars)"
         if cpi_s is not None:

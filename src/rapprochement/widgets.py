@@ -391,6 +391,7 @@ class TargetExplorer(_Explorer):
         self.trade = D.load_trade() if trade is None else trade
         self.targets = D.load_targets() if targets is None else targets
         self.cpi = D.load_us_cpi() if cpi is None else cpi
+        self.index = TB.trade_index(self.trade)
         super().__init__(backend=backend)
 
     def _make_controls(self) -> dict[str, W.Widget]:
@@ -462,6 +463,7 @@ class TargetExplorer(_Explorer):
             end=end,
             dollars=v["dollars"],
             base_year=v["base_year"],
+            index=self.index,
         )
         lines = TB.target_lines(
             self.targets,
