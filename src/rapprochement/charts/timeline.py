@@ -10,6 +10,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -64,15 +65,19 @@ def _wrap(text: str, width: int = 70) -> str:
     return "<br>".join(textwrap.wrap(str(text), width)) or ""
 
 
-def _hover(row: pd.Series) -> str:
-    verified = bool(row["verified"]) if not pd.isna(row["verified"]) else False
+def _is_true(value: object) -> bool:
+    return False if value is None or pd.isna(value) else bool(value)
+
+
+def _hover(row: dict[str, Any]) -> str:
+    verified = _is_true(row["verified"])
     precision = str(row["date_precision"])
     when = str(row["date"]) + ("" if precision == "day" else f" ({precision} only)")
     lines = [f"<b>{when}</b>" + ("" if verified else " <i>(unverified)</i>"), _wrap(row["event"])]
     lines.append(f"Category: {row['category']}")
     url = row["source_url"]
     lines.append(f"Source: {url}" if isinstance(url, str) and url else "Source: none (see note)")
-    if not verified and isinstance(row["note"], str) and row["note"]:
+    if not verified and isinstance(row.get("note"), str) and row["note"]:
         lines.append("Note: " + _wrap(row["note"]))
     return "<br>".join(lines)
 
@@ -89,21 +94,25 @@ def timeline_chart(frame: pd.DataFrame) -> go.Figure:
     """
     start, end, chosen = frame.attrs["start"], frame.attrs["end"], frame.attrs["themes"]
     fig = Spec()
-    labelled: list[tuple[str, pd.Series]] = []
+    # plain records, grouped by theme once: pandas filtering per theme was most of an update
+    by_theme: dict[str, list[dict[str, Any]]] = {t.name: [] for t in _ALL_THEMES}
+    for record in frame.to_dict("records"):
+        by_theme[record["theme"]].append(record)
+    labelled: list[tuple[str, dict[str, Any]]] = []
     for theme in _ALL_THEMES:
-        rows = frame[frame["theme"] == theme.name]
-        verified = rows["verified"].fillna(False).astype(bool).tolist()
-        is_marked = rows["highlighted"].astype(bool).tolist()
+        rows = by_theme[theme.name]
+        verified = [_is_true(r["verified"]) for r in rows]
+        is_marked = [bool(r["highlighted"]) for r in rows]
         fig.add_trace(
             trace(
                 "scatter",
                 name=theme.name,
-                x=[ts.strftime("%Y-%m-%d") for ts in rows["start"]],
+                x=[r["start"].strftime("%Y-%m-%d") for r in rows],
                 y=[theme.name] * len(rows),
                 mode="markers",
-                text=[_hover(r) for _, r in rows.iterrows()],
+                text=[_hover(r) for r in rows],
                 hovertemplate="%{text}<extra></extra>",
-                customdata=rows["date"].astype(str).tolist(),
+                customdata=[str(r["date"]) for r in rows],
                 marker={
                     "color": theme.colour,
                     "symbol": [theme.symbol + ("" if v else "-open") for v in verified],
@@ -114,10 +123,8 @@ def timeline_chart(frame: pd.DataFrame) -> go.Figure:
                 showlegend=False,
             )
         )
-        labelled.extend(
-            (theme.name, r) for (_, r), m in zip(rows.iterrows(), is_marked, strict=True) if m
-        )
-    lanes = [t.name for t in _ALL_THEMES if t.name in chosen and (frame["theme"] == t.name).any()]
+        labelled.extend((theme.name, r) for r, m in zip(rows, is_marked, strict=True) if m)
+    lanes = [t.name for t in _ALL_THEMES if t.name in chosen and by_theme[t.name]]
     # Labels of highlighted events sit in a band above the top lane, each with a thin arrow to
     # its marker, so that no label box covers another event's marker (the 2001 treaty was hidden
     # under the 1997 label). Labels close in time go to different rows of the band.
