@@ -24,7 +24,20 @@ GACC_TOTAL = {
 RUSSIA_TOTAL = {2010: 59.34, 2018: 108.3}
 CPI = {2018: 251.107, 2025: 321.943, 2020: 258.811}
 CHINA_TOTAL_2022 = 6300  # totals_context.csv, verified
-PALETTE = set(F.OKABE_ITO.values()) | {"white", "black"}
+# The chart palette, written by hand (tests/test_chart_style.py checks its contrast).
+PALETTE = {
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#000000",
+    "#8C5A2B",
+    "#332288",
+    "#882255",
+    "#6B6B6B",
+    "white",
+    "black",
+}
 
 
 @pytest.fixture(scope="module")

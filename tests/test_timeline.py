@@ -47,25 +47,6 @@ def test_unverified_rows_are_hollow_and_labelled(events):
                 assert row["source_url"] in text
 
 
-def test_palette_is_distinct_and_colour_blind_safe():
-    okabe_ito = {
-        "#000000",
-        "#E69F00",
-        "#56B4E9",
-        "#009E73",
-        "#F0E442",
-        "#0072B2",
-        "#D55E00",
-        "#CC79A7",
-        "#7F7F7F",
-        "#999999",
-    }
-    colours = [t.colour for t in timeline.THEMES]
-    symbols = [t.symbol for t in timeline.THEMES]
-    assert len(set(colours)) == len(colours) and set(colours) <= okabe_ito
-    assert len(set(symbols)) == len(symbols)
-
-
 def test_year_range_and_categories_filter(events):
     fig = timeline.timeline_figure(events, 2014, 2016, categories=["Sanctions and war", "energy"])
     pts = _points(fig)
@@ -74,7 +55,7 @@ def test_year_range_and_categories_filter(events):
         "Sanctions and war": ["2014-03-17"],
     }
     assert list(fig.layout.yaxis.categoryarray) == ["Sanctions and war", "Energy, finance, economy"]
-    assert "2014-2016" in fig.layout.title.text
+    assert "2014-2016" in fig.layout.meta["title"]
 
 
 def test_highlight_enlarges_and_labels(events):
@@ -109,25 +90,41 @@ def test_widget_controls_drive_the_figure():
     w = timeline.timeline_widget(
         highlight=["2015", "2019-06-05"], start_year=2010, end_year=2022, events=load_events()
     )
-    assert w.years.value == (2010, 2022)
+    years, themes = w.controls["years"], w.controls["themes"]
+    assert years.value == (2010, 2022)
     assert "2015" in _points(w.figure)["Data and fact-checks"]
-    w.years.value = (2014, 2016)
+    years.value = (2014, 2016)
     pts = _points(w.figure)
     assert pts["Sanctions and war"] == ["2014-03-17"]
     assert "2019-06-05" not in [d for v in pts.values() for d in v]
-    w.categories.value = ("Sanctions and war",)
+    # the chart on screen holds what was built
+    assert _points(w.view) == pts
+    themes.value = ("Sanctions and war",)
     assert list(_points(w.figure)) == ["Sanctions and war"]
-    assert w.message.value == ""
-    w.years.value = (1996, 1999)
+    assert w.message.value == "" and w.error == ""
+    years.value = (1996, 1999)
     assert not _points(w.figure)
     assert "No events" in w.message.value
-    w.categories.value = ()
-    assert "Choose at least one theme" in w.message.value
-    w.categories.value = ("Joint declarations",)
-    w.years.value = (1996, 2026)
-    assert w.message.value == ""
+    themes.value = ()
+    assert "Choose at least one theme" in w.error
+    assert 'role="alert"' in w.message.value
+    themes.value = ("Joint declarations",)
+    years.value = (1996, 2026)
+    assert w.message.value == "" and w.error == ""
     assert len(_points(w.figure)["Joint declarations"]) == 4
-    assert repr(w) == "TimelineWidget(years=1996-2026, themes=1)"
+    assert "4 events" in w.summary.value
+
+
+def test_timeline_is_an_explorer_like_the_others():
+    from rapprochement import widgets
+
+    w = timeline.timeline_widget(highlight=["2021-03-23"], events=load_events())
+    assert isinstance(w, widgets._Explorer)
+    assert "rapprochement-explorer" in w.widget._dom_classes
+    # the shared light template, not plotly's large "plotly_white" (slow to apply)
+    assert w.figure.layout.template.layout.plot_bgcolor.upper() == "#FFFFFF"
+    assert not w.figure.layout.template.data.scatter
+    assert w.view._config["displaylogo"] is False
 
 
 def test_widget_rejects_impossible_start():

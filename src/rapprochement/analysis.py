@@ -8,16 +8,19 @@ Every function raises :class:`ValueError` with a plain message for arguments tha
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 
 __all__ = [
+    "TargetOutcome",
     "cagr",
     "first_year_above",
     "mirror_gap",
     "project",
     "required_growth",
     "share",
+    "target_outcome",
     "to_real",
     "value_in",
     "year_growth_reaches",
@@ -186,3 +189,45 @@ def share(part: pd.Series, whole: pd.Series) -> pd.Series:
     result.index.name = "year"
     result.name = "share_pct"
     return result
+
+
+@dataclass(frozen=True)
+class TargetOutcome:
+    """How a trade target fared: the deadline value, the first year above, years early or late.
+
+    This is the one rule for "when a target counts as met", used by the targets table of
+    notebook 06 (:func:`rapprochement.tables.targets_table`) and by notebook 09
+    (:func:`rapprochement.hindsight.target_outcome`): a target is **met** when the first year
+    whose annual value is strictly above it is no later than its deadline (a later fall below
+    the target does not undo it); **met early** when that year is before the deadline.
+    """
+
+    target: float
+    deadline_year: int | None
+    value_at_deadline: float | None
+    first_year_above: int | None
+    met_by_deadline: bool
+    years_early: int | None
+    """Deadline minus the first year above the target: positive = early, negative = late."""
+
+
+def target_outcome(series: pd.Series, target: float, deadline_year: int | None) -> TargetOutcome:
+    """Compare a year-indexed trade series with a target to be passed by ``deadline_year``.
+
+    "Reached" means strictly above the target, as in :func:`first_year_above`. A target with
+    no deadline (``None``) is never "met by the deadline"; its first year above is still given.
+    ``value_at_deadline`` is None when the deadline year is not (yet) in the series.
+    """
+    if isinstance(target, bool) or not isinstance(target, int | float) or not target > 0:
+        raise ValueError(f"target must be a positive number, got {target!r}")
+    first = first_year_above(series, float(target))
+    if deadline_year is None:
+        return TargetOutcome(float(target), None, None, first, False, None)
+    deadline = int(deadline_year)
+    try:
+        at_deadline: float | None = value_in(series, deadline)
+    except ValueError:
+        at_deadline = None
+    met = first is not None and first <= deadline
+    early = None if first is None else deadline - first
+    return TargetOutcome(float(target), deadline, at_deadline, first, met, early)

@@ -3,15 +3,16 @@
 They work on the frames that :mod:`rapprochement.data` loads and on year-indexed series from
 :func:`rapprochement.data.trade_series`. Nothing here judges the paper: the functions return the
 figures and the data rows they come from, and the notebook leaves the judgement to students.
+
+:func:`target_outcome` is :func:`rapprochement.analysis.target_outcome`, the one rule for when a
+target counts as met (the targets table of notebook 06 uses it too).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
-from rapprochement.analysis import first_year_above, value_in
+from rapprochement.analysis import TargetOutcome, target_outcome, value_in
 
 __all__ = [
     "TargetOutcome",
@@ -24,37 +25,6 @@ __all__ = [
     "settlement_series",
     "target_outcome",
 ]
-
-
-@dataclass(frozen=True)
-class TargetOutcome:
-    """How a trade target fared: the deadline value, the first year above, years early or late."""
-
-    target: float
-    deadline_year: int
-    value_at_deadline: float | None
-    first_year_above: int | None
-    met_by_deadline: bool
-    years_early: int | None
-    """Deadline minus the first year above the target: positive = early, negative = late."""
-
-
-def target_outcome(series: pd.Series, target: float, deadline_year: int) -> TargetOutcome:
-    """Compare a year-indexed trade series with a target to be passed by ``deadline_year``.
-
-    "Reached" means strictly above the target, as in :func:`analysis.first_year_above`.
-    ``value_at_deadline`` is None when the deadline year is not (yet) in the series.
-    """
-    if not isinstance(target, int | float) or target <= 0:
-        raise ValueError(f"target must be a positive number, got {target!r}")
-    first = first_year_above(series, target)
-    try:
-        at_deadline: float | None = value_in(series, deadline_year)
-    except ValueError:
-        at_deadline = None
-    met = first is not None and first <= deadline_year
-    early = None if first is None else deadline_year - first
-    return TargetOutcome(float(target), int(deadline_year), at_deadline, first, met, early)
 
 
 _SETTLEMENT_COLUMNS = ("period", "year", "measure", "scope", "currency", "share_pct", "qualifier")

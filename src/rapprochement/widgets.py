@@ -1,4 +1,4 @@
-"""Interactive explorers for the trade notebook: ipywidgets controls wired to :mod:`.figures`.
+"""Interactive explorers: ipywidgets controls wired to the tables and charts.
 
 Each explorer is a small class with
 
@@ -6,15 +6,16 @@ Each explorer is a small class with
   from Python and the chart redraws, which is how the tests drive them);
 * ``message``: an HTML widget that shows a short note or, for impossible settings, a warning
   (never a traceback; the chart keeps its last valid state);
-* ``figure``: the last :class:`plotly.graph_objects.Figure` built by :mod:`.figures`;
+* ``figure``: the last :class:`plotly.graph_objects.Figure` built by :mod:`.charts`;
 * ``view``: what draws it, a :class:`plotly.graph_objects.FigureWidget` (default) or an
   :class:`ipywidgets.Output` holding a plain plotly figure (``backend="output"``, for front
   ends without anywidget support; see docs/performance.md for the measurements behind the
   default);
 * ``widget``: the whole box, which is what a notebook displays (the explorer displays itself).
 
-Data flows one way: data -> analysis -> figures -> widgets. Nothing here computes a number
-that a figure function does not compute too.
+Data flows one way: data -> analysis -> tables -> charts -> widgets. Each update computes
+each table once (with :mod:`.tables`) and hands it to its chart (:mod:`.charts`); nothing here
+computes a number of its own.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import html
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -32,7 +34,13 @@ import plotly.graph_objects as go
 import traitlets
 
 from . import data as D
-from . import figures as F
+from . import tables as TB
+from .charts import growth as CG
+from .charts import settlements as CS
+from .charts import shares as CP
+from .charts import style
+from .charts import targets as CT
+from .charts import timeline as CL
 
 __all__ = [
     "DEFAULT_BACKEND",
@@ -40,6 +48,7 @@ __all__ = [
     "PartnerShares",
     "SettlementCurrencies",
     "TargetExplorer",
+    "Timeline",
 ]
 
 Backend = Literal["figurewidget", "output"]
@@ -60,7 +69,7 @@ _WIDE = {"description_width": "initial"}
 STATIC_DIR = "figures"
 
 
-PLOTLY_CONFIG = F.PLOTLY_CONFIG
+PLOTLY_CONFIG = style.PLOTLY_CONFIG
 
 _A11Y_ESM = """
 function patch(root) {
@@ -286,11 +295,16 @@ class _Explorer:
         self._show_summary()
         self.last_update_ms = (time.perf_counter() - started) * 1000
 
+    def summarize(self, fig: go.Figure) -> tuple[str, list[str]]:
+        """The chart's text alternative and the names of the series it draws."""
+        return style.figure_summary(fig), style.figure_series(fig)
+
     def _show_summary(self) -> None:
+        series: list[str]
         if self.figure is None:
             text, series = "No chart yet: " + (self.error or "nothing to draw."), []
         else:
-            text, series = F.figure_summary(self.figure), F.figure_series(self.figure)
+            text, series = self.summarize(self.figure)
         self.summary.value = _summary_html(text, series, self._updates)
 
     def _show_error(self, text: str) -> None:
@@ -332,7 +346,7 @@ class _Explorer:
         if not self.static_name or not Path.cwd().joinpath(picture).is_file():
             return None
         alt = "Picture of the default setting. " + (
-            F.figure_summary(self.figure) if self.figure is not None else ""
+            self.summarize(self.figure)[0] if self.figure is not None else ""
         )
         return (
             '<figure class="rapprochement-static" style="margin:0">'
@@ -357,7 +371,7 @@ class _Explorer:
 
 
 def _target_options(targets: pd.DataFrame) -> list[tuple[str, str]]:
-    return [(F.target_label(row), str(row["target_id"])) for _, row in targets.iterrows()]
+    return [(TB.target_label(row), str(row["target_id"])) for _, row in targets.iterrows()]
 
 
 class TargetExplorer(_Explorer):
@@ -377,6 +391,7 @@ class TargetExplorer(_Explorer):
         self.trade = D.load_trade() if trade is None else trade
         self.targets = D.load_targets() if targets is None else targets
         self.cpi = D.load_us_cpi() if cpi is None else cpi
+        self.index = TB.trade_index(self.trade)
         super().__init__(backend=backend)
 
     def _make_controls(self) -> dict[str, W.Widget]:
@@ -438,32 +453,44 @@ class TargetExplorer(_Explorer):
     def build(self) -> tuple[go.Figure, str]:
         v = self.values()
         self.controls["base_year"].disabled = v["dollars"] != "real"
-        fig = F.target_explorer_figure(
+        start, end = v["start"], v["end"]
+        frame = TB.trade_frame(
             self.trade,
-            self.targets,
             self.cpi,
-            start=v["start"],
-            end=v["end"],
             flow=v["flow"],
             source=v["source"],
+            start=start,
+            end=end,
+            dollars=v["dollars"],
+            base_year=v["base_year"],
+            index=self.index,
+        )
+        lines = TB.target_lines(
+            self.targets,
+            start=start,
+            end=end,
+            cpi=self.cpi,
             dollars=v["dollars"],
             base_year=v["base_year"],
             target_ids=list(v["targets"]),
         )
+        gap = TB.mirror_gap_frame(frame) if v["source"] == "both" else None
+        fig = CT.targets_chart(
+            frame,
+            lines,
+            gap,
+            start=start,
+            end=end,
+            flow=v["flow"],
+            dollars=v["dollars"],
+            base_year=v["base_year"],
+        )
         notes = []
         if v["source"] in ("russia", "both"):
-            frame = F.trade_frame(
-                self.trade,
-                self.cpi,
-                flow=v["flow"],
-                source="russia",
-                start=v["start"],
-                end=v["end"],
-            )
-            gaps = F.missing_years(frame, "russia", v["start"], v["end"])
+            gaps = TB.missing_years(frame, "russia", start, end)
             if gaps:
                 notes.append(
-                    f"The Russian side has no figure for {F.years_text(gaps)} in this flow; "
+                    f"The Russian side has no figure for {TB.years_text(gaps)} in this flow; "
                     "those years are left blank, not filled in."
                 )
         if not v["targets"]:
@@ -543,19 +570,19 @@ class GrowthProjector(_Explorer):
     def build(self) -> tuple[go.Figure, str]:
         v = self.values()
         rate = v["rate_pct"] / 100
-        fig = F.projection_figure(
-            self.trade,
-            self.targets,
+        series = D.trade_series(self.trade, v["source"], "total")
+        growth = TB.growth_frame(
+            series, self.targets, base_year=v["base_year"], rate=rate, target_ids=list(v["targets"])
+        )
+        fig = CG.projection_chart(
+            series,
+            growth,
             reporter=v["source"],
             base_year=v["base_year"],
             rate=rate,
             end_year=v["end_year"],
-            target_ids=list(v["targets"]),
         )
-        series = D.trade_series(self.trade, v["source"], "total")
-        table = F.growth_table(
-            series, self.targets, base_year=v["base_year"], rate=rate, target_ids=list(v["targets"])
-        )
+        table = growth[TB.GROWTH_COLUMNS]
         self.table = table
         shown = table.assign(
             **{
@@ -596,12 +623,12 @@ class PartnerShares(_Explorer):
         trade = D.load_trade() if trade is None else trade
         totals = D.load_totals_context() if totals is None else totals
         shares = D.load_partner_shares() if partner_shares is None else partner_shares
-        self.frame = F.partner_share_frame(trade, totals, shares)
+        self.frame = TB.partner_share_frame(trade, totals, shares)
         super().__init__(backend=backend)
 
     def _make_controls(self) -> dict[str, W.Widget]:
         first, last = int(self.frame["year"].min()), int(self.frame["year"].max())
-        present = [k for k in F.SHARE_SERIES if (self.frame["series"] == k).any()]
+        present = [k for k in TB.SHARE_SERIES_LABELS if (self.frame["series"] == k).any()]
         return {
             "start": W.IntSlider(
                 value=first, min=first, max=last, description="From", continuous_update=False
@@ -610,7 +637,7 @@ class PartnerShares(_Explorer):
                 value=last, min=first, max=last, description="To", continuous_update=False
             ),
             "series": W.SelectMultiple(
-                options=[(F.SHARE_SERIES[k][0], k) for k in present],
+                options=[(TB.SHARE_SERIES_LABELS[k], k) for k in present],
                 value=tuple(present),
                 rows=len(present),
                 description="Show",
@@ -627,11 +654,9 @@ class PartnerShares(_Explorer):
     def build(self) -> tuple[go.Figure, str]:
         v = self.values()
         if not v["series"]:
-            raise F.SettingError("Pick at least one series in the list.")
-        fig = F.partner_shares_figure(
-            self.frame, start=v["start"], end=v["end"], series=list(v["series"])
-        )
-        return fig, ""
+            raise TB.SettingError("Pick at least one series in the list.")
+        view = TB.shares_view(self.frame, start=v["start"], end=v["end"], series=list(v["series"]))
+        return CP.partner_shares_chart(view, start=v["start"], end=v["end"]), ""
 
 
 class SettlementCurrencies(_Explorer):
@@ -647,18 +672,18 @@ class SettlementCurrencies(_Explorer):
         super().__init__(backend=backend)
 
     def _make_controls(self) -> dict[str, W.Widget]:
-        currencies = [c for c in F.CURRENCY_LABELS if (self.settlements["currency"] == c).any()]
-        measures = [m for m in F.MEASURE_LABELS if (self.settlements["measure"] == m).any()]
+        currencies = [c for c in TB.CURRENCY_LABELS if (self.settlements["currency"] == c).any()]
+        measures = [m for m in TB.MEASURE_LABELS if (self.settlements["measure"] == m).any()]
         return {
             "currencies": W.SelectMultiple(
-                options=[(F.CURRENCY_LABELS[c], c) for c in currencies],
+                options=[(TB.CURRENCY_LABELS[c], c) for c in currencies],
                 value=("usd", "rub_plus_cny"),
                 rows=len(currencies),
                 description="Currency",
                 layout=W.Layout(width="300px"),
             ),
             "measures": W.SelectMultiple(
-                options=[(F.MEASURE_LABELS[m], m) for m in measures],
+                options=[(TB.MEASURE_LABELS[m], m) for m in measures],
                 value=tuple(measures),
                 rows=len(measures),
                 description="Measure",
@@ -669,11 +694,80 @@ class SettlementCurrencies(_Explorer):
     def build(self) -> tuple[go.Figure, str]:
         v = self.values()
         if not v["currencies"] or not v["measures"]:
-            raise F.SettingError("Pick at least one currency and one measure.")
-        fig = F.settlement_figure(
+            raise TB.SettingError("Pick at least one currency and one measure.")
+        frame = TB.currency_frame(
             self.settlements, currencies=list(v["currencies"]), measures=list(v["measures"])
         )
-        return fig, ""
+        return CS.settlement_chart(frame), ""
+
+
+class Timeline(_Explorer):
+    """Events of data/events.csv by theme: a year range and a theme list (claims C02, C17, C19).
+
+    ``highlight`` takes event dates as written in events.csv (drawn larger and labelled);
+    ``start_year``/``end_year`` set the slider's starting range. Raises ValueError for an
+    unknown date or a start after the end.
+    """
+
+    title = "Timeline of events"
+
+    def __init__(
+        self,
+        events: pd.DataFrame | None = None,
+        *,
+        highlight: Sequence[str] | None = None,
+        start_year: int | None = None,
+        end_year: int | None = None,
+        backend: Backend | None = None,
+    ) -> None:
+        self.events = D.load_events() if events is None else events
+        self.start, self.end = TB.event_years(self.events, start_year, end_year)
+        self.highlight = TB.check_dates(self.events, highlight)
+        super().__init__(backend=backend)
+
+    def _make_controls(self) -> dict[str, W.Widget]:
+        first, last = int(self.events["year"].min()), int(self.events["year"].max())
+        present = set(self.events["category"].astype(str).map(TB.theme_of))
+        themes = [t for t in TB.ALL_THEMES if t in present]
+        return {
+            "years": W.IntRangeSlider(
+                value=(max(first, self.start), min(last, self.end)),
+                min=first,
+                max=last,
+                description="Years",
+                continuous_update=False,
+                layout=W.Layout(width="520px"),
+            ),
+            "themes": W.SelectMultiple(
+                options=themes,
+                value=tuple(themes),
+                rows=min(len(themes), 8),
+                description="Themes",
+                layout=W.Layout(width="380px"),
+            ),
+        }
+
+    def _control_box(self) -> W.Widget:
+        c = self.controls
+        hint = W.HTML(
+            "<small>Ctrl/Cmd-click to pick several themes.<br>Hover over a marker for the "
+            "event and its source.</small>"
+        )
+        return W.VBox(
+            [c["years"], W.HBox([c["themes"], hint], layout=W.Layout(flex_flow="row wrap"))]
+        )
+
+    def build(self) -> tuple[go.Figure, str]:
+        v = self.values()
+        if not v["themes"]:
+            raise TB.SettingError("Choose at least one theme to see events.")
+        lo, hi = v["years"]
+        frame = TB.timeline_frame(self.events, lo, hi, list(v["themes"]), self.highlight)
+        note = "" if len(frame) else "No events in these years for the chosen themes."
+        return CL.timeline_chart(frame), note
+
+    def summarize(self, fig: go.Figure) -> tuple[str, list[str]]:
+        return CL.timeline_summary(fig), CL.timeline_series(fig)
 
 
 def explorers(backend: Backend | None = None) -> dict[str, _Explorer]:

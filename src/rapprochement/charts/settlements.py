@@ -1,0 +1,115 @@
+"""The currency explorer's chart: reported currency shares in Russia-China settlements (C14)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .. import tables
+from ..tables import CURRENCY_LABELS, MEASURE_LABELS, MEASURE_SHORT
+from .style import PALETTE, TEXT, Spec, base_layout, source_note, trace
+
+__all__ = ["CURRENCY_COLORS", "MEASURE_SYMBOLS", "settlement_chart", "settlement_figure"]
+
+CURRENCY_COLORS = {
+    "usd": PALETTE["blue"],
+    "eur": PALETTE["brown"],
+    "rub": PALETTE["vermillion"],
+    "cny_or_other": PALETTE["reddish_purple"],
+    "rub_plus_cny": PALETTE["bluish_green"],
+}
+MEASURE_SYMBOLS = {
+    "russian_export_receipts_from_china": "circle",
+    "russian_exports_to_china": "triangle-up",
+    "total_trade_goods_and_services": "square",
+    "all_bilateral_settlements": "diamond",
+    "official_statement": "star",
+}
+
+
+def settlement_chart(frame: pd.DataFrame) -> go.Figure:
+    """Draw a :func:`tables.currency_frame`.
+
+    One trace per measure, currency and period length (years, quarters, other): figures of
+    different measures are never joined by a line, because they are shares of different
+    things, and annual figures are not joined to quarterly ones. Colour = currency, symbol =
+    measure; "~" and ">" in the labels repeat the source's "about" and "more than".
+    """
+    fig = Spec()
+    groups = frame.groupby(["measure", "currency", "granularity"], sort=False)
+    for (measure, currency, granularity), part in groups:
+        color = CURRENCY_COLORS[currency]
+        joined = granularity != "other" and len(part) > 1
+        hover = [
+            f"{CURRENCY_LABELS[currency]}: {a} of {MEASURE_LABELS[measure].split(' (')[0]}"
+            f"<br>period: {p}<br>scope: {s}<br>source: {u.split('/')[2] if '//' in u else u}"
+            + ("" if v else "<br>unverified")
+            for a, p, s, u, v in zip(
+                part["label"],
+                part["period"],
+                part["scope"],
+                part["source_url"],
+                part["verified"],
+                strict=True,
+            )
+        ]
+        fig.add_trace(
+            trace(
+                "scatter",
+                x=part["x"].tolist(),
+                y=part["share_pct"].tolist(),
+                mode="lines+markers+text" if joined else "markers+text",
+                name=f"{CURRENCY_LABELS[currency]}: {MEASURE_SHORT[measure]}"
+                + {"quarter": ", quarterly", "year": ", annual", "other": ""}[granularity],
+                line={
+                    "color": color,
+                    "width": 1.5,
+                    "dash": "dot" if granularity == "quarter" else "solid",
+                },
+                marker={
+                    "symbol": MEASURE_SYMBOLS[measure],
+                    "size": 11,
+                    "color": color,
+                    "line": {"color": "white", "width": 1},
+                },
+                # exact values are in the hover; "about" and "more than" are written out
+                text=[
+                    lab if q != "exact" else ""
+                    for lab, q in zip(part["label"], part["qualifier"], strict=True)
+                ],
+                textposition="top center",
+                textfont={"size": 11, "color": TEXT},
+                hovertext=hover,
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    fig.update_xaxes(
+        title_text="year (quarters and months placed within the year)",
+        dtick=1,
+        range=[2012.8, 2026.2],
+    )
+    fig.update_yaxes(title_text="share of the settlements measured, %", range=[0, 105])
+    base_layout(fig, title="Reported currency shares in Russia-China settlements", height=560)
+    fig.update_layout(legend={"font": {"size": 11}})
+    source_note(
+        fig,
+        "Source: data/settlement_currency.csv (Bank of Russia data as reported by Interfax, RBC "
+        "and Bloomberg; Nikkei; statements by Russian officials). Symbols = what is measured;<br>"
+        "different measures are not one series. Labels: ~ = 'about', > = 'more than', as the "
+        "source says (exact values on hover).<br>Russia has not published these shares by "
+        "partner since 2022.",
+    )
+    return fig.figure()
+
+
+def settlement_figure(
+    settlements: pd.DataFrame,
+    *,
+    currencies: Sequence[str] | None = ("usd", "rub_plus_cny"),
+    measures: Sequence[str] | None = None,
+) -> go.Figure:
+    """Reported currency shares from ``settlement_currency.csv`` (see :func:`settlement_chart`)."""
+    frame = tables.currency_frame(settlements, currencies=currencies, measures=measures)
+    return settlement_chart(frame)

@@ -1,0 +1,296 @@
+"""The style every chart shares: palette, font, base layout, source note, mode bar, summaries.
+
+Palette: the hues of Okabe & Ito (2008), with the three that are too light on white (orange,
+sky blue, yellow: 2.3:1, 2.3:1 and 1.3:1) replaced by darker colours, so that every graphical
+mark has at least 3:1 contrast against the white background (WCAG 2.2 AA, 1.4.11) and chart
+text, drawn in :data:`TEXT` or :data:`MUTED_TEXT`, at least 4.5:1 (1.4.3). Simulated for
+deuteranopia, protanopia and tritanopia (colorspacious, severity 100), every pair of the
+eight mark colours stays at least as far apart (CAM02-UCS distance 11) as the original
+Okabe-Ito set does; markers also differ by shape and lines by dash, so colour is never the
+only cue.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import textwrap
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import plotly.graph_objects as go
+
+__all__ = [
+    "FONT",
+    "MUTED_TEXT",
+    "NOTE_WIDTH",
+    "PALETTE",
+    "PLOTLY_CONFIG",
+    "REPORTER_COLORS",
+    "TARGET_COLORS",
+    "TEXT",
+    "ChartFigure",
+    "Spec",
+    "base_layout",
+    "figure_series",
+    "figure_summary",
+    "source_note",
+    "trace",
+]
+
+#: Mark colours (lines, markers, bars): each at least 3:1 against white.
+PALETTE = {
+    "blue": "#0072B2",  # Okabe-Ito blue, 5.2:1
+    "vermillion": "#D55E00",  # Okabe-Ito vermillion, 3.9:1
+    "bluish_green": "#009E73",  # Okabe-Ito bluish green, 3.4:1
+    "reddish_purple": "#CC79A7",  # Okabe-Ito reddish purple, 3.1:1
+    "black": "#000000",
+    "brown": "#8C5A2B",  # replaces Okabe-Ito orange (2.3:1), 5.8:1
+    "indigo": "#332288",  # Paul Tol's indigo, replaces sky blue (2.3:1), 12.2:1
+    "wine": "#882255",  # Paul Tol's wine, replaces yellow (1.3:1), 8.7:1
+    "grey": "#6B6B6B",  # 5.3:1
+}
+#: Chart text (titles, labels, legend) and secondary text (captions): 4.5:1 or more on white.
+TEXT = "#222222"
+MUTED_TEXT = "#4D4D4D"
+BACKGROUND = "#FFFFFF"
+FONT = {"family": "Arial, Helvetica, sans-serif", "size": 13, "color": TEXT}
+
+REPORTER_COLORS = {"china_customs": PALETTE["blue"], "russia": PALETTE["vermillion"]}
+TARGET_COLORS = [
+    PALETTE["bluish_green"],
+    PALETTE["brown"],
+    PALETTE["reddish_purple"],
+    PALETTE["indigo"],
+    PALETTE["black"],
+]
+
+#: Caption lines are wrapped to this many characters (fits a chart about 480 px wide).
+NOTE_WIDTH = 68
+#: Pixels between the bottom of the plot area and the caption (tick labels and axis title).
+NOTE_OFFSET = 62
+
+#: plotly's mode bar without what needs the internet (the plotly logo links to plotly.com;
+#: "send to cloud" uploads the chart); downloading a PNG stays.
+PLOTLY_CONFIG: dict[str, object] = {
+    "displaylogo": False,
+    "showSendToCloud": False,
+    "modeBarButtonsToRemove": ["sendDataToCloud", "select2d", "lasso2d"],
+    "responsive": True,
+}
+
+
+class ChartFigure(go.Figure):
+    """A plotly figure that is displayed with :data:`PLOTLY_CONFIG` (no online buttons).
+
+    (Setting the config on plotly's renderer when this module loads would import nbformat's
+    schema validation, several seconds of every notebook's Run All.)
+    """
+
+    def _repr_mimebundle_(self, include=None, exclude=None, validate=True, **kwargs):
+        kwargs.setdefault("config", PLOTLY_CONFIG)
+        return super()._repr_mimebundle_(include, exclude, validate, **kwargs)
+
+    def show(self, *args, **kwargs):
+        kwargs.setdefault("config", PLOTLY_CONFIG)
+        return super().show(*args, **kwargs)
+
+
+def trace(kind: str, **props: object) -> dict:
+    """A trace as a plain dict (validated once, when the figure is assembled)."""
+    return {"type": kind, **{k: v for k, v in props.items() if v is not None}}
+
+
+# A small explicit style instead of a named template: applying "plotly_white" deep-copies a
+# large template on every figure, which was two thirds of the time of a widget update.
+_AXIS_STYLE = {
+    "gridcolor": "#E5E5E5",
+    "linecolor": "#888888",
+    "zerolinecolor": "#CCCCCC",
+    "ticks": "outside",
+    "tickcolor": "#888888",
+    "automargin": True,
+}
+LIGHT_TEMPLATE = {
+    "layout": {
+        "plot_bgcolor": BACKGROUND,
+        "paper_bgcolor": BACKGROUND,
+        "xaxis": _AXIS_STYLE,
+        "yaxis": _AXIS_STYLE,
+    }
+}
+
+
+#: Validate charts when they are made (tests set it; off for speed, see :class:`Spec`).
+VALIDATE = False
+
+
+class Spec:
+    """Collects traces and layout as plain dicts and makes the figure once in :meth:`figure`.
+
+    Building a figure with ``go.Figure.add_trace``/``update_layout`` validates every property
+    at every call; assembling dicts is about five times faster, and skipping plotly's
+    validation of the finished figure halves a widget update again (docs/performance.md).
+    The charts are checked instead by tests/test_chart_style.py, which validates every chart
+    with plotly (``go.Figure(fig.to_plotly_json())``).
+    """
+
+    def __init__(self) -> None:
+        self.data: list[dict] = []
+        self.layout: dict[str, Any] = {"template": LIGHT_TEMPLATE}
+
+    def add_trace(self, trace: dict) -> None:
+        self.data.append(trace)
+
+    def add_traces(self, traces: Sequence[dict]) -> None:
+        self.data.extend(traces)
+
+    def update_layout(self, **props: object) -> None:
+        for key, value in props.items():
+            if isinstance(value, dict) and isinstance(self.layout.get(key), dict):
+                self.layout[key] = {**self.layout[key], **value}
+            else:
+                self.layout[key] = value
+
+    def _axis(self, name: str, title_text: str | None, props: dict) -> None:
+        axis = dict(self.layout.get(name, {}))
+        if title_text is not None:
+            axis["title"] = {"text": title_text}
+        axis.update(props)
+        self.layout[name] = axis
+
+    def update_xaxes(self, title_text: str | None = None, **props: object) -> None:
+        self._axis("xaxis", title_text, props)
+
+    def update_yaxes(self, title_text: str | None = None, **props: object) -> None:
+        self._axis("yaxis", title_text, props)
+
+    def add_annotation(self, **props: object) -> None:
+        self.layout.setdefault("annotations", []).append(props)
+
+    def figure(self) -> go.Figure:
+        return ChartFigure(data=self.data, layout=self.layout, _validate=VALIDATE)
+
+
+def source_note(fig: Spec, text: str) -> None:
+    """Sources and reading notes under the chart (a caption).
+
+    The text is placed just under the plot area, below the x-axis title, with a pixel offset
+    (not a fraction of the plot height), and wrapped to short lines so that it fits the chart
+    from a narrow laptop screen up; the bottom margin grows with the number of lines.
+    """
+    lines = [
+        line
+        for part in text.split("<br>")
+        for line in (textwrap.wrap(part, NOTE_WIDTH, break_long_words=False) or [""])
+    ]
+    fig.add_annotation(
+        text="<br>".join(lines),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-NOTE_OFFSET,
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        align="left",
+        font={"size": 11, "color": MUTED_TEXT},
+    )
+    margin = dict(fig.layout.get("margin", {}))
+    margin["b"] = NOTE_OFFSET + 16 * len(lines) + 10
+    fig.update_layout(margin=margin)
+
+
+def base_layout(fig: Spec, *, title: str, height: int = 520, legend: bool = True) -> None:
+    """Title, font, size and legend shared by every chart.
+
+    No fixed width: the chart takes the width of its output area (plotly's autosize), and the
+    legend sits in one or more rows between the title and the plot, where it is never cut
+    off at the right edge of a narrow screen.
+    """
+    margin = {"l": 70, "r": 20, "t": 20, "b": NOTE_OFFSET + 40}
+    margin.update(fig.layout.get("margin", {}))
+    fig.update_layout(
+        # The title is not drawn in the chart: a title and a legend above the plot both push
+        # the top margin and overlap (plotly sizes the margin for each alone), and a legend at
+        # the side is cut off on narrow screens. Explorers show their title as a heading above
+        # the chart; it is kept in layout.meta for the text alternative.
+        title={"text": ""},
+        meta={"title": title},
+        font=FONT,
+        height=height,
+        autosize=True,
+        margin=margin,
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": 1.02,
+            "yanchor": "bottom",
+            "font": {"size": 12},
+        },
+        hovermode="closest",
+        hoverlabel={"align": "left"},
+        showlegend=legend,
+    )
+
+
+def chart_title(fig: go.Figure, default: str = "Chart") -> str:
+    """The title a chart keeps in ``layout.meta`` (see :func:`base_layout`)."""
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    return str(meta.get("title") or fig.layout.title.text or default)
+
+
+# ---------------------------------------------------------------------- text alternative
+
+
+def _finite(values: Iterable[object]) -> list[float]:
+    out = []
+    for v in values:
+        if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v):
+            out.append(float(v))
+    return out
+
+
+def _shown_series(fig: go.Figure) -> list[tuple[str, list[float], list[float]]]:
+    """(name, xs, ys) of each trace that has a legend entry and at least one finite point."""
+    out = []
+    for tr in fig.data:
+        if tr.showlegend is False or not tr.name or tr.y is None or tr.x is None:
+            continue
+        pairs = [
+            (float(x), float(y))
+            for x, y in zip(tr.x, tr.y, strict=False)
+            if _finite([y]) and _finite([x])
+        ]
+        if pairs:
+            name = re.sub(r"<[^>]+>", "", str(tr.name))
+            out.append((name, [p[0] for p in pairs], [p[1] for p in pairs]))
+    return out
+
+
+def figure_series(fig: go.Figure) -> list[str]:
+    """Names of the series a chart shows (legend entries with at least one point)."""
+    return [name for name, _, _ in _shown_series(fig)]
+
+
+def figure_summary(fig: go.Figure) -> str:
+    """A one-sentence text alternative for a chart: its title, its series and their ranges.
+
+    Built from the figure itself (the title kept in ``layout.meta`` and the traces shown in
+    the legend), so that it always says what the chart draws; empty series are left out.
+    """
+    title = chart_title(fig)
+    parts = []
+    for name, xs, ys in _shown_series(fig):
+        lo, hi = min(ys), max(ys)
+        span = f"{min(xs):g}-{max(xs):g}" if min(xs) != max(xs) else f"{min(xs):g}"
+        values = f"{lo:,.1f}" if lo == hi else f"{lo:,.1f} to {hi:,.1f}"
+        parts.append(f"{name} ({span}: {values})")
+    if not parts:
+        return f"{title}: nothing to draw for this setting."
+    shown = "; ".join(parts[:6])
+    more = f"; and {len(parts) - 6} more series" if len(parts) > 6 else ""
+    sep = " " if title.endswith(("?", ".", "!")) else ". "
+    return f"{title}{sep}Series shown, with years and value range: {shown}{more}."

@@ -1,0 +1,223 @@
+"""The timeline explorer's chart: events of ``data/events.csv`` in one lane per theme.
+
+Each theme has a colour of the shared palette and its own marker shape. Unverified rows are
+drawn hollow and say "(unverified)" in their hover text; highlighted events are drawn larger
+and labelled in a band above the lanes.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .. import tables
+from .style import PALETTE, TEXT, Spec, base_layout, chart_title, source_note, trace
+
+__all__ = [
+    "THEMES",
+    "Theme",
+    "timeline_chart",
+    "timeline_figure",
+    "timeline_series",
+    "timeline_summary",
+]
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    colour: str
+    symbol: str
+    categories: tuple[str, ...]
+
+
+_THEME_STYLE = {
+    "Partnership and treaties": (PALETTE["blue"], "circle"),
+    "Joint declarations": (PALETTE["reddish_purple"], "diamond"),
+    "Trade and targets": (PALETTE["brown"], "square"),
+    "Energy, finance, economy": (PALETTE["bluish_green"], "triangle-up"),
+    "China's economic policy": (PALETTE["indigo"], "star"),
+    "Sanctions and war": (PALETTE["vermillion"], "hexagon"),
+    "Security and multilateral": (PALETTE["black"], "pentagon"),
+    "Data and fact-checks": (PALETTE["grey"], "x"),
+}
+#: The themes in lane order, with their colour, marker and events.csv categories.
+THEMES: tuple[Theme, ...] = tuple(
+    Theme(name, *_THEME_STYLE[name], cats) for name, cats in tables.THEME_CATEGORIES.items()
+)
+OTHER = Theme(tables.OTHER_THEME, PALETTE["wine"], "cross", ())
+_ALL_THEMES = (*THEMES, OTHER)
+SOURCE_NOTE = (
+    "Source: data/events.csv (this collection's table; hover over a marker for the event and its "
+    "source URL).<br>Hollow markers: rows not verified against a source. Large labelled markers: "
+    "highlighted events."
+)
+_LABEL_ROWS = 5  # rows of labels above the lanes (at most one per highlighted event)
+_LABEL_STEP = 0.7  # height of one row of labels, in lanes
+
+
+def _wrap(text: str, width: int = 70) -> str:
+    return "<br>".join(textwrap.wrap(str(text), width)) or ""
+
+
+def _is_true(value: object) -> bool:
+    return False if value is None or pd.isna(value) else bool(value)
+
+
+def _hover(row: dict[str, Any]) -> str:
+    verified = _is_true(row["verified"])
+    precision = str(row["date_precision"])
+    when = str(row["date"]) + ("" if precision == "day" else f" ({precision} only)")
+    lines = [f"<b>{when}</b>" + ("" if verified else " <i>(unverified)</i>"), _wrap(row["event"])]
+    lines.append(f"Category: {row['category']}")
+    url = row["source_url"]
+    lines.append(f"Source: {url}" if isinstance(url, str) and url else "Source: none (see note)")
+    if not verified and isinstance(row.get("note"), str) and row["note"]:
+        lines.append("Note: " + _wrap(row["note"]))
+    return "<br>".join(lines)
+
+
+def _short(text: str, width: int = 30) -> str:
+    return textwrap.shorten(str(text), width=width, placeholder="…")
+
+
+def timeline_chart(frame: pd.DataFrame) -> go.Figure:
+    """Draw a :func:`tables.timeline_frame` (its ``attrs`` give the years and themes chosen).
+
+    The figure always has one trace per theme, in :data:`THEMES` order (then "Other"); themes
+    not selected have no points. An empty selection gives an empty, labelled figure.
+    """
+    start, end, chosen = frame.attrs["start"], frame.attrs["end"], frame.attrs["themes"]
+    fig = Spec()
+    # plain records, grouped by theme once: pandas filtering per theme was most of an update
+    by_theme: dict[str, list[dict[str, Any]]] = {t.name: [] for t in _ALL_THEMES}
+    for record in frame.to_dict("records"):
+        by_theme[record["theme"]].append(record)
+    labelled: list[tuple[str, dict[str, Any]]] = []
+    for theme in _ALL_THEMES:
+        rows = by_theme[theme.name]
+        verified = [_is_true(r["verified"]) for r in rows]
+        is_marked = [bool(r["highlighted"]) for r in rows]
+        fig.add_trace(
+            trace(
+                "scatter",
+                name=theme.name,
+                x=[r["start"].strftime("%Y-%m-%d") for r in rows],
+                y=[theme.name] * len(rows),
+                mode="markers",
+                text=[_hover(r) for r in rows],
+                hovertemplate="%{text}<extra></extra>",
+                customdata=[str(r["date"]) for r in rows],
+                marker={
+                    "color": theme.colour,
+                    "symbol": [theme.symbol + ("" if v else "-open") for v in verified],
+                    "size": [20 if m else 12 for m in is_marked],
+                    "line": {"width": [3 if m else 1 for m in is_marked], "color": theme.colour},
+                    "opacity": 0.9,
+                },
+                showlegend=False,
+            )
+        )
+        labelled.extend((theme.name, r) for r, m in zip(rows, is_marked, strict=True) if m)
+    lanes = [t.name for t in _ALL_THEMES if t.name in chosen and by_theme[t.name]]
+    # Labels of highlighted events sit in a band above the top lane, each with a thin arrow to
+    # its marker, so that no label box covers another event's marker (the 2001 treaty was hidden
+    # under the 1997 label). Labels close in time go to different rows of the band.
+    labelled.sort(key=lambda item: item[1]["start"])
+    last_x: list[float] = [-1e9] * _LABEL_ROWS
+    for theme_name, r in labelled:
+        position = (r["start"].year + r["start"].day_of_year / 366 - start) / (end + 1 - start)
+        # a label is about 200 px wide, a third of a chart on a laptop screen
+        row = min(range(_LABEL_ROWS), key=lambda k: (last_x[k] > position - 0.45, last_x[k]))
+        last_x[row] = position
+        anchor = "right" if position > 0.75 else "left" if position < 0.25 else "center"
+        fig.add_annotation(
+            x=r["start"].strftime("%Y-%m-%d"),
+            y=theme_name,
+            text=f"{r['date']}: {_short(r['event'])}",
+            showarrow=True,
+            arrowhead=2,
+            arrowwidth=1,
+            arrowcolor="#555555",
+            standoff=8,
+            axref="x",
+            ax=r["start"].strftime("%Y-%m-%d"),
+            ayref="y",
+            ay=len(lanes) - 0.35 + _LABEL_STEP * row,
+            font={"size": 11, "color": TEXT},
+            bgcolor="rgba(255,255,255,0.9)",
+            xanchor=anchor,
+            yanchor="bottom",
+        )
+    if frame.empty:
+        fig.add_annotation(
+            text="No events match this selection: widen the years or add categories.",
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.5,
+            showarrow=False,
+            font={"size": 14, "color": TEXT},
+        )
+    top = (
+        len(lanes)
+        - 0.5
+        + (_LABEL_STEP * (min(len(labelled), _LABEL_ROWS)) + 0.2 if labelled else 0)
+    )
+    fig.update_xaxes(
+        title_text="Date", type="date", range=[f"{start - 1}-10-01", f"{end + 1}-03-31"]
+    )
+    fig.update_yaxes(
+        title_text="Theme",
+        type="category",
+        categoryorder="array",
+        categoryarray=list(reversed(lanes)),
+        range=[-0.5, max(top, 0.5)],
+    )
+    fig.update_layout(margin={"l": 10, "r": 20, "t": 20})
+    base_layout(
+        fig,
+        title=f"China-Russia relations: events {start}-{end}",
+        height=460 + 30 * min(len(labelled), _LABEL_ROWS),
+        legend=False,
+    )
+    source_note(fig, SOURCE_NOTE)
+    return fig.figure()
+
+
+def timeline_figure(
+    events: pd.DataFrame,
+    start_year: int | None = None,
+    end_year: int | None = None,
+    categories: Iterable[str] | str | None = None,
+    highlight: Sequence[str] | str | None = None,
+) -> go.Figure:
+    """A timeline of ``events`` (as from :func:`rapprochement.data.load_events`).
+
+    ``categories`` takes theme names (see :data:`THEMES`) or raw events.csv categories;
+    ``highlight`` takes event dates as written in events.csv (``"1997-04-23"``, ``"2020-07"``).
+    Raises ValueError for impossible arguments (start after end, an unknown category or date).
+    """
+    frame = tables.timeline_frame(events, start_year, end_year, categories, highlight)
+    return timeline_chart(frame)
+
+
+def timeline_series(fig: go.Figure) -> list[str]:
+    """Names of the themes a timeline shows (lanes with at least one event)."""
+    return [t.name for t in fig.data if t.x is not None and len(t.x)]
+
+
+def timeline_summary(fig: go.Figure) -> str:
+    """A one-sentence text alternative for a timeline: events per theme."""
+    counts = [(t.name, len(t.x)) for t in fig.data if t.x is not None and len(t.x)]
+    title = chart_title(fig, "Timeline")
+    if not counts:
+        return f"{title}: no events for this selection."
+    total = sum(n for _, n in counts)
+    per_theme = "; ".join(f"{name}: {n}" for name, n in counts)
+    return f"{title}: {total} events by theme ({per_theme}). Hover over a marker for details."

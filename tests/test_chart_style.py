@@ -1,0 +1,127 @@
+"""The shared chart style: colour contrast by the WCAG 2.2 formula, from hand-written hex values.
+
+The expected colours are written out here by hand (not read from the code under test); the
+contrast ratios are computed with the formula of WCAG 2.2 (relative luminance of sRGB,
+(L1 + 0.05) / (L2 + 0.05)). Graphical marks need 3:1 against the background (1.4.11), chart
+text 4.5:1 (1.4.3).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from rapprochement.charts import style
+from rapprochement.charts.timeline import THEMES
+
+WHITE = "#FFFFFF"
+# The mark colours, by hand (Okabe-Ito blue, vermillion, bluish green, reddish purple; black;
+# darker replacements for orange, sky blue and yellow; a grey).
+EXPECTED_MARKS = {
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "bluish_green": "#009E73",
+    "reddish_purple": "#CC79A7",
+    "black": "#000000",
+    "brown": "#8C5A2B",
+    "indigo": "#332288",
+    "wine": "#882255",
+    "grey": "#6B6B6B",
+}
+EXPECTED_TEXT = {"text": "#222222", "muted": "#4D4D4D"}
+# The Okabe-Ito colours that fail on white, which the palette must not use.
+TOO_LIGHT = {"#E69F00", "#56B4E9", "#F0E442"}
+
+
+def _channel(c8: int) -> float:
+    c = c8 / 255
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def luminance(hex_colour: str) -> float:
+    h = hex_colour.lstrip("#")
+    r, g, b = (_channel(int(h[i : i + 2], 16)) for i in (0, 2, 4))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_the_formula_on_known_pairs():
+    assert contrast("#000000", WHITE) == pytest.approx(21.0)
+    assert contrast(WHITE, WHITE) == pytest.approx(1.0)
+    assert contrast("#767676", WHITE) == pytest.approx(4.54, abs=0.01)  # the usual AA grey
+    # the defect of issue 11: Okabe-Ito orange, sky blue and yellow on white
+    assert contrast("#E69F00", WHITE) < 3
+    assert contrast("#56B4E9", WHITE) < 3
+    assert contrast("#F0E442", WHITE) < 3
+
+
+@pytest.mark.parametrize(("name", "hex_colour"), EXPECTED_MARKS.items())
+def test_every_mark_colour_has_3_to_1_on_white(name, hex_colour):
+    assert contrast(hex_colour, WHITE) >= 3.0, name
+
+
+@pytest.mark.parametrize(("name", "hex_colour"), EXPECTED_TEXT.items())
+def test_chart_text_has_4_5_to_1_on_white(name, hex_colour):
+    assert contrast(hex_colour, WHITE) >= 4.5, name
+
+
+def test_the_code_uses_exactly_these_colours():
+    assert {k: v.upper() for k, v in style.PALETTE.items()} == EXPECTED_MARKS
+    assert style.TEXT.upper() == EXPECTED_TEXT["text"]
+    assert style.FONT["color"].upper() == EXPECTED_TEXT["text"]
+    assert style.MUTED_TEXT.upper() == EXPECTED_TEXT["muted"]
+    assert style.LIGHT_TEMPLATE["layout"]["plot_bgcolor"].upper() in (WHITE, "WHITE")
+
+
+def test_timeline_themes_use_distinct_palette_colours_and_shapes():
+    colours = [t.colour.upper() for t in THEMES]
+    assert len(set(colours)) == len(colours)
+    assert set(colours) <= set(EXPECTED_MARKS.values())
+    assert not set(colours) & TOO_LIGHT
+    symbols = [t.symbol for t in THEMES]
+    assert len(set(symbols)) == len(symbols)
+
+
+def _every_chart():
+    from rapprochement import data, tables
+    from rapprochement.charts import growth, settlements, shares, targets, timeline
+
+    f = data.load_all()
+    share_frame = tables.partner_share_frame(f["trade"], f["totals"], f["shares"])
+    yield targets.target_explorer_figure(f["trade"], f["targets"], f["cpi"])
+    yield targets.target_explorer_figure(
+        f["trade"], f["targets"], f["cpi"], source="both", dollars="real", base_year=2020
+    )
+    yield growth.projection_figure(f["trade"], f["targets"], reporter="russia", base_year=2019)
+    yield shares.partner_shares_figure(share_frame)
+    yield settlements.settlement_figure(f["settlements"], currencies=None)
+    yield timeline.timeline_figure(data.load_events(), highlight=["2021-03-23"])
+    yield timeline.timeline_figure(data.load_events(), 1996, 1999, ["Sanctions and war"])
+
+
+def test_every_chart_is_valid_plotly_in_the_shared_style(monkeypatch):
+    # Charts are made without plotly's validation for speed; here plotly checks every property
+    # (an unknown or mistyped property raises ValueError).
+    import plotly.graph_objects as go
+
+    count = 0
+    for fig in _every_chart():
+        checked = go.Figure(fig.to_plotly_json())
+        assert checked.layout.template.layout.plot_bgcolor.upper() in (WHITE, "WHITE")
+        assert checked.layout.font.color.upper() == EXPECTED_TEXT["text"]
+        assert checked.layout.meta["title"]
+        colours = {
+            c.upper()
+            for t in checked.data
+            for c in (
+                getattr(t.marker, "color", None) if t.marker else None,
+                getattr(t.line, "color", None) if getattr(t, "line", None) else None,
+            )
+            if isinstance(c, str) and c.startswith("#")
+        }
+        assert colours <= set(EXPECTED_MARKS.values()), colours
+        count += 1
+    assert count == 7
