@@ -21,6 +21,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from . import analysis
+from . import data as D
 from .data import FLOW_LABELS, FLOWS, REPORTER_LABELS, REPORTERS, trade_series
 
 __all__ = [
@@ -60,20 +61,9 @@ Dollars = Literal["nominal", "real"]
 
 # Labels of the settlement data's codes. The data package will provide these
 # (rapprochement.data.labels("currency") / labels("measure")); until then they live here only.
-CURRENCY_LABELS = {
-    "usd": "US dollar",
-    "eur": "euro",
-    "rub": "rouble",
-    "cny_or_other": "yuan or other",
-    "rub_plus_cny": "rouble + yuan",
-}
-MEASURE_LABELS = {
-    "russian_export_receipts_from_china": "Russia's export receipts from China (Bank of Russia)",
-    "russian_exports_to_china": "Russia's exports to China (Bank of Russia via Bloomberg)",
-    "total_trade_goods_and_services": "Total trade in goods and services (Bank of Russia via RBC)",
-    "all_bilateral_settlements": "All bilateral settlements (Nikkei)",
-    "official_statement": "Statements by Russian officials (scope varies)",
-}
+#: Codes and labels of the settlement table, from the data package (``datapackage.json``).
+CURRENCY_LABELS: dict[str, str] = D.labels("currency")
+MEASURE_LABELS: dict[str, str] = D.labels("measure")
 MEASURE_SHORT = {
     "russian_export_receipts_from_china": "export receipts from China (CBR)",
     "russian_exports_to_china": "exports to China (CBR)",
