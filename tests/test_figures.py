@@ -8,21 +8,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+# Values typed by hand from data/sources/ (tests/expected.py), not computed by the code.
+from expected import CPI, GACC_TOTAL, RUSSIA_TOTAL
+
 from rapprochement import data
 from rapprochement import figures as F
 
-# Values copied by hand from the CSV files (not computed by the code under test).
-GACC_TOTAL = {
-    2010: 55.45,
-    2015: 68.0,
-    2018: 107.06,
-    2022: 190.27,
-    2023: 240.11,
-    2024: 244.81,
-    2025: 228.105,
-}
-RUSSIA_TOTAL = {2010: 59.34, 2018: 108.3}
-CPI = {2018: 251.107, 2025: 321.943, 2020: 258.811}
 CHINA_TOTAL_2022 = 6300  # totals_context.csv, verified
 # The chart palette, written by hand (tests/test_chart_style.py checks its contrast).
 PALETTE = {
