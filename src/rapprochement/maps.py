@@ -35,7 +35,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .data import DataFileError, data_dir, load_map_places
-from .figures import FONT, OKABE_ITO
+from .charts.style import FONT, PALETTE
 
 __all__ = [
     "CENTER",
@@ -60,10 +60,10 @@ LAYERS: dict[str, str] = {
     "central_asia": "Central Asia",
 }
 ROUTE_STYLE = {
-    "power_of_siberia": {"color": OKABE_ITO["orange"], "dash": "solid", "symbol": "circle"},
-    "northern_sea_route": {"color": OKABE_ITO["blue"], "dash": "dash", "symbol": "diamond"},
-    "arctic_place": {"color": OKABE_ITO["reddish_purple"], "dash": "solid", "symbol": "star"},
-    "border_place": {"color": OKABE_ITO["vermillion"], "dash": "solid", "symbol": "square"},
+    "power_of_siberia": {"color": PALETTE["brown"], "dash": "solid", "symbol": "circle"},
+    "northern_sea_route": {"color": PALETTE["blue"], "dash": "dash", "symbol": "diamond"},
+    "arctic_place": {"color": PALETTE["reddish_purple"], "dash": "solid", "symbol": "star"},
+    "border_place": {"color": PALETTE["vermillion"], "dash": "solid", "symbol": "square"},
 }
 #: Legend names of the single places (points on no line).
 PLACE_NAMES = {
@@ -71,7 +71,7 @@ PLACE_NAMES = {
     "border_place": "Border island divided 2004-2008",
 }
 # Fills: Russia and China in light tints of the colours the trade charts use for each side
-# (figures.REPORTER_COLORS: China blue, Russia vermillion).
+# (charts.style.REPORTER_COLORS: China blue, Russia vermillion).
 FILLS = {
     "russia": "rgba(213, 94, 0, 0.13)",
     "china": "rgba(0, 114, 178, 0.16)",
@@ -343,7 +343,7 @@ def _border_trace(region: dict[str, Any]) -> go.Scatter:
         x=x,
         y=y,
         mode="lines",
-        line={"color": OKABE_ITO["black"], "width": 2.6},
+        line={"color": PALETTE["black"], "width": 2.6},
         name=LAYERS["border"],
         hoverinfo="skip",
     )
