@@ -128,7 +128,7 @@ def test_problem_sets_and_notebooks_name_each_other(assignment):
 
 
 def test_every_notebook_ends_with_a_working_problem_set_link():
-    for path in sorted((ROOT / "notebooks").glob("0*.ipynb")):
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")):
         text = _next_ps_cell(path.name[:2])
         links = re.findall(r"\]\((\.\./exercises/[^)]+)\)", text)
         assert links, path.name
