@@ -98,6 +98,7 @@ def test_an_edit_in_the_text_reaches_the_notebook_with_ids_and_outputs_kept(copy
     jupytext_cli(["--sync", str(text), "--quiet"])
     after = json.loads(path.read_text(encoding="utf-8"))
     assert [c["id"] for c in after["cells"]] == [c["id"] for c in before["cells"]]
+    assert after["metadata"]["kernelspec"] == before["metadata"]["kernelspec"]
     assert [c.get("outputs") for c in after["cells"]] == [c.get("outputs") for c in before["cells"]]
     changed = [
         (a["source"], b["source"])
