@@ -106,7 +106,7 @@ def test_problem_set_ends_with_how_to_hand_in(assignment):
 def _builds_on(assignment):
     intro = _source(assignment).cells[0].source
     sentence = intro.split("**Builds on**", 1)[1].split(";", 1)[0]
-    return re.findall(r"\b(0\d)\b", sentence)
+    return re.findall(r"(?<![¶\d])(\d{2})\b", sentence)  # notebook numbers, not ¶
 
 
 def _next_ps_cell(number):
