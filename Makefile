@@ -79,6 +79,9 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/python scripts/build_data.py --check
+	$(VENV)/bin/mypy
+	$(VENV)/bin/python scripts/notebook_text.py --check
+	$(VENV)/bin/python scripts/make_toc_views.py --check
 
 unit: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest tests notebooks --ignore=tests/book --nbval --nbval-kernel-name python3 \

@@ -97,10 +97,18 @@ def test_each_quiz_exists_and_is_the_one_the_notebook_shows(m: manifest.Manifest
             assert (quizzes / f"{nb.quiz}.json").is_file(), nb.quiz
 
 
+def test_each_quiz_file_belongs_to_one_notebook(m: manifest.Manifest) -> None:
+    quizzes = ROOT / "src" / "rapprochement" / "quizzes"
+    named = [nb.quiz for nb in m.notebooks if nb.quiz]
+    assert len(named) == len(set(named)), "two notebooks show the same quiz"
+    assert sorted(named) == sorted(p.stem for p in quizzes.glob("*.json"))
+
+
 def test_problem_sets_exist_and_name_their_notebooks(m: manifest.Manifest) -> None:
     listed = {ps for nb in m.notebooks for ps in nb.problem_sets}
     on_disk = {p.parent.name for p in (ROOT / "exercises").glob("*/*.ipynb")}
-    assert listed == on_disk
+    assert listed == on_disk == set(m.problem_sets)
+    assert on_disk == {p.name for p in (ROOT / "solutions" / "source").iterdir() if p.is_dir()}
     for ps in listed:
         intro = _source(
             json.loads(next((ROOT / "exercises" / ps).glob("*.ipynb")).read_text())["cells"][0]
@@ -111,6 +119,18 @@ def test_problem_sets_exist_and_name_their_notebooks(m: manifest.Manifest) -> No
         named = set(re.findall(r"(?<![¶\d])(\d{2})\b", sentence.group(1)))
         manifest_says = {nb.number for nb in m.notebooks if ps in nb.problem_sets}
         assert named == manifest_says, ps
+
+
+def test_problem_set_titles_and_paragraphs_agree_with_their_headings(
+    m: manifest.Manifest,
+) -> None:
+    for ps in m.problem_sets.values():
+        cells = json.loads((ROOT / ps.path).read_text(encoding="utf-8"))["cells"]
+        heading = _source(cells[0]).splitlines()[0]
+        # "# Problem set 1: Trade statistics behind ¶9 (15 points)"
+        assert heading.startswith(f"# {ps.title} ("), (ps.name, heading)
+        cited = {int(p) for c in cells for p in re.findall(r"¶(\d+)", _source(c))}
+        assert set(ps.paragraphs) <= cited, (ps.name, sorted(cited))
 
 
 def test_claim_paragraphs_agree_with_the_argument_map(m: manifest.Manifest) -> None:
@@ -152,6 +172,21 @@ def test_pages_name_sources_that_exist_unless_optional(m: manifest.Manifest) -> 
             "parts:\n- chapters:\n  - {file: 02-b, title: B, meta: {}}\n"
             "  - {file: 01-c, title: C, meta: {}}\n",
             "numeric order",
+        ),
+        (
+            "format: jb-book\nroot: 00-a\nmeta:\n  claims: {C01: {paragraphs: [1]}}\n"
+            "parts:\n- chapters:\n  - {file: 01-b, title: B, meta: {problem_sets: [ps1-x]}}\n",
+            "not in the top-level problem_sets table",
+        ),
+        (
+            "format: jb-book\nroot: 00-a\nmeta:\n  claims: {C01: {paragraphs: [1]}}\n"
+            "  problem_sets: {ps1-x: {title: X, paragraphs: [1]}}\n",
+            "no notebook names them",
+        ),
+        (
+            "format: jb-book\nroot: 00-a\nmeta:\n  claims: {C01: {paragraphs: [1]}}\n"
+            "  problem_sets: {ps1-x: {paragraphs: [1]}}\n",
+            "needs a title",
         ),
     ],
 )

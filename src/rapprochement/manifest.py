@@ -16,16 +16,27 @@ its shape, with a clear error for anything malformed:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-__all__ = ["Claim", "Manifest", "ManifestError", "Notebook", "Page", "default_path", "load"]
+__all__ = [
+    "Claim",
+    "Manifest",
+    "ManifestError",
+    "Notebook",
+    "Page",
+    "ProblemSet",
+    "default_path",
+    "format_paragraphs",
+    "load",
+]
 
 _CLAIM_ID = re.compile(r"^C\d{2}$")
 _STEM = re.compile(r"^\d{2}-[a-z0-9-]+$")
+_PS_NAME = re.compile(r"^ps\d+-[a-z0-9-]+$")
 
 
 class ManifestError(ValueError):
@@ -53,6 +64,7 @@ class Notebook:
     quiz: str | None
     problem_sets: tuple[str, ...]
     part: str
+    covers: str = ""  # one line for the map of the collection
 
     @property
     def filename(self) -> str:
@@ -61,6 +73,21 @@ class Notebook:
     @property
     def number(self) -> str:
         return self.stem[:2]
+
+
+@dataclass(frozen=True)
+class ProblemSet:
+    """A graded problem set (exercises/<name>/<name>.ipynb) and the notebooks it builds on."""
+
+    name: str
+    title: str
+    paragraphs: tuple[int, ...]
+    covers: str
+
+    @property
+    def path(self) -> str:
+        """Its student notebook, relative to the repository root."""
+        return f"exercises/{self.name}/{self.name}.ipynb"
 
 
 @dataclass(frozen=True)
@@ -81,6 +108,7 @@ class Manifest:
     notebooks: tuple[Notebook, ...]
     pages: tuple[Page, ...]
     claims: dict[str, Claim]
+    problem_sets: dict[str, ProblemSet] = field(default_factory=dict)
 
     def notebook(self, stem: str) -> Notebook:
         """The entry for a notebook stem ("06-trade-and-targets"); KeyError names the options."""
@@ -94,6 +122,21 @@ class Manifest:
 
     def notebooks_for_claim(self, claim: str) -> list[Notebook]:
         return [nb for nb in self.notebooks if claim in nb.claims]
+
+    def notebooks_for_problem_set(self, name: str) -> list[Notebook]:
+        """The notebooks a problem set builds on, in reading order."""
+        return [nb for nb in self.notebooks if name in nb.problem_sets]
+
+
+def format_paragraphs(paragraphs: tuple[int, ...]) -> str:
+    """(1, 2) -> "¶1-2"; (5, 9) -> "¶5, ¶9"; (1, 5, 7, 8, 9) -> "¶1, ¶5, ¶7-9"; () -> "" ."""
+    runs: list[list[int]] = []
+    for p in sorted(set(paragraphs)):
+        if runs and p == runs[-1][-1] + 1:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    return ", ".join(f"¶{r[0]}" if len(r) == 1 else f"¶{r[0]}-{r[-1]}" for r in runs)
 
 
 def default_path() -> Path:
@@ -123,7 +166,7 @@ def _notebook(stem: str, title: str, meta: Any, part: str, claim_ids: set[str]) 
         raise ManifestError(f"{where}: a notebook stem looks like 'NN-name', got {stem!r}")
     if not isinstance(meta, dict):
         raise ManifestError(f"{where}: needs a 'meta' mapping with paragraphs, claims, quiz")
-    unknown = set(meta) - {"paragraphs", "claims", "quiz", "problem_sets"}
+    unknown = set(meta) - {"paragraphs", "claims", "quiz", "problem_sets", "covers"}
     if unknown:
         raise ManifestError(f"{where}: unknown meta keys {sorted(unknown)}")
     claims = _strs(meta.get("claims"), where, "claims")
@@ -141,6 +184,23 @@ def _notebook(stem: str, title: str, meta: Any, part: str, claim_ids: set[str]) 
         quiz=quiz,
         problem_sets=_strs(meta.get("problem_sets"), where, "problem_sets"),
         part=part,
+        covers=str(meta.get("covers", "")),
+    )
+
+
+def _problem_set(name: Any, info: Any, where: str) -> ProblemSet:
+    if not isinstance(name, str) or not _PS_NAME.match(name):
+        raise ManifestError(f"{where}: a problem set is named like 'ps1-name', got {name!r}")
+    if not isinstance(info, dict) or not info.get("title"):
+        raise ManifestError(f"{where}: problem set {name!r} needs a title (and paragraphs)")
+    unknown = set(info) - {"title", "paragraphs", "covers"}
+    if unknown:
+        raise ManifestError(f"{where}: problem set {name!r} has unknown keys {sorted(unknown)}")
+    return ProblemSet(
+        name=name,
+        title=str(info["title"]),
+        paragraphs=_ints(info.get("paragraphs"), f"problem set {name}"),
+        covers=str(info.get("covers", "")),
     )
 
 
@@ -173,7 +233,7 @@ def load(path: str | Path | None = None) -> Manifest:
     notebooks = [
         _notebook(
             str(raw["root"]),
-            (start or {}).get("title", raw["root"]),
+            str((start or {}).get("title", raw["root"])),
             {k: v for k, v in (start or {}).items() if k != "title"},
             "start",
             set(claims),
@@ -200,10 +260,26 @@ def load(path: str | Path | None = None) -> Manifest:
     numbers = [nb.number for nb in notebooks]
     if numbers != sorted(numbers):
         raise ManifestError(f"{path.name}: notebooks are not in numeric order: {numbers}")
+    problem_sets = {
+        name: _problem_set(name, info, path.name)
+        for name, info in (meta.get("problem_sets") or {}).items()
+    }
+    used = {ps for nb in notebooks for ps in nb.problem_sets}
+    if used - set(problem_sets):
+        raise ManifestError(
+            f"{path.name}: problem sets {sorted(used - set(problem_sets))} are named by a "
+            "notebook but not in the top-level problem_sets table"
+        )
+    if set(problem_sets) - used:
+        raise ManifestError(
+            f"{path.name}: problem sets {sorted(set(problem_sets) - used)} are in the table but "
+            "no notebook names them (list each under the notebooks it builds on)"
+        )
     return Manifest(
         path=path,
         title=str(meta.get("title", "")),
         notebooks=tuple(notebooks),
         pages=tuple(pages),
         claims=claims,
+        problem_sets=problem_sets,
     )

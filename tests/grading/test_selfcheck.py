@@ -7,8 +7,7 @@ import subprocess
 import sys
 
 import pytest
-
-from rapprochement.grading.samples import make_sample, write_sample
+from samples import make_sample, write_sample
 
 pytestmark = pytest.mark.grading
 PS1 = "ps1-trade-statistics"
@@ -35,7 +34,7 @@ def test_selfcheck_says_right_wrong_or_not_answered_only(tmp_path):
     questions = [line for line in lines if line.startswith("Question")]
     assert questions and all(LINE.match(line) for line in questions), questions
     verdicts = {line.split()[1]: line.split(None, 2)[2] for line in questions}
-    assert verdicts["1.1"] == "wrong"  # the sample breaks Question 1.1 (samples.py)
+    assert verdicts["1.1"] == "wrong"  # the sample breaks Question 1.1 (tests/grading/samples.py)
     assert sum(v == "right" for v in verdicts.values()) == len(questions) - 1
     assert lines[-1].startswith(f"{len(questions) - 1} of {len(questions)} ")
     assert len(lines) == len(questions) + 1  # nothing else: no test code, no expected values

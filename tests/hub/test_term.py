@@ -18,22 +18,26 @@ import json
 import os
 import re
 import shutil
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import nbformat
 import pytest
 
-from rapprochement.grading.samples import make_sample
-
 from . import hubctl
+
+# the generated submissions live with the grading tests (tests/grading/samples.py)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "grading"))
+from samples import make_sample  # noqa: E402
 
 pytestmark = pytest.mark.hub
 
 PS = "ps1-trade-statistics"
 NOTEBOOK_06 = "rapprochement/notebooks/06-trade-and-targets.ipynb"
 KIND = {"good": "solved", "partial": "wrong", "hostile": "patched_helpers"}
-"""Which generated submission (rapprochement.grading.samples) each student hands in."""
+"""Which generated submission (tests/grading/samples.py) each student hands in."""
 LEAK_MARKERS = ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS")
 HOSTILE_FILE = "hostile-was-here"
 
@@ -72,7 +76,7 @@ def _ok(proc: Any, what: str) -> str:
 def _answer(fetched: dict[str, Any], role: str, name: str) -> tuple[dict[str, Any], float]:
     """The fetched notebook with the answers of ``role``; the autograded points they deserve.
 
-    The answers come from the generated submissions of rapprochement.grading.samples (model
+    The answers come from the generated submissions of tests/grading/samples.py (model
     answers from solutions/source; the expected points derived from the cells they change).
     They are written into the cells of the notebook the student fetched, matched by cell id.
     """

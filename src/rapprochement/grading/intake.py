@@ -248,7 +248,7 @@ def _distinct(found: list[Submission]) -> list[Submission]:
     """
     owner: dict[str, str] = {}
     folded: dict[str, str] = {}
-    renamed: dict[str, str] = {}
+    renamed: dict[tuple[str, str], str] = {}  # (cleaned id, raw name) -> id used
     for sub in sorted(found, key=lambda s: (s.student_id, str(s.path))):
         raw = unicodedata.normalize("NFC", sub.name or sub.student_id)
         key = (sub.student_id, raw)

@@ -127,8 +127,10 @@ class Runner:
         try:
             tree = ast.parse(clean, filename=f"<cell {index}>")
             last = None
-            if tree.body and isinstance(tree.body[-1], ast.Expr):
-                last = ast.Expression(tree.body.pop().value)
+            final = tree.body[-1] if tree.body else None
+            if isinstance(final, ast.Expr):  # its value is shown, as in a kernel
+                tree.body.pop()
+                last = ast.Expression(final.value)
             exec(compile(tree, f"<cell {index}>", "exec"), self.namespace)
             if last is not None:
                 value = eval(compile(last, f"<cell {index}>", "eval"), self.namespace)
