@@ -40,8 +40,16 @@ def _visible(fig, mask=None) -> list:
 
 
 def _values(seq) -> list:
-    """NaN (a gap in a line) compares equal to NaN here."""
-    return ["NaN" if isinstance(v, float) and math.isnan(v) else v for v in (seq or [])]
+    """NaN (a gap in a line) compares equal to NaN here; numbers to 0.001, the precision the
+    explorers keep (US$ bn; the hovers show 0.1)."""
+    return [
+        "NaN"
+        if isinstance(v, float) and math.isnan(v)
+        else round(v, 3)
+        if isinstance(v, float)
+        else v
+        for v in (seq or [])
+    ]
 
 
 def _same_traces(a, b) -> None:

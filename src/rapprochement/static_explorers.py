@@ -222,6 +222,7 @@ def _switch(
     out = go.Figure(layout=first.layout)
     spans: list[tuple[int, int]] = []
     for _, fig in states:
+        _rounded_traces(fig)
         lo = len(out.data)
         out.add_traces(list(fig.data))
         spans.append((lo, len(out.data)))
@@ -292,6 +293,22 @@ def _switch(
 
 def _round(value: Any) -> Any:
     return round(value, 3) if isinstance(value, float) else value
+
+
+def _one_text(text: Any) -> Any:
+    """Per-point hover texts that are all the same, as the one text plotly repeats for every
+    point (the same hover, a fraction of the bytes: most traces here are two-point lines)."""
+    if isinstance(text, list | tuple) and len(text) > 1 and all(t == text[0] for t in text):
+        return text[0]
+    return list(text) if isinstance(text, tuple) else text
+
+
+def _rounded_traces(fig: go.Figure) -> None:
+    """Round the y values of every trace to 0.001 (US$ bn or %; the hovers show 0.1)."""
+    for trace in fig.data:
+        y = getattr(trace, "y", None)
+        if y is not None and len(y) and any(isinstance(v, float) for v in y):
+            trace.y = [_round(v) for v in y]
 
 
 def _slot_key(trace: Any) -> tuple[Any, ...]:
@@ -376,6 +393,7 @@ def growth(
         lo = len(out.data)
         for key in slots:
             trace = go.Scatter(templates[key])
+            trace.text = _one_text(trace.text)
             if key not in {_slot_key(t) for t in figs[active].data}:
                 trace.x, trace.y = [], []
             out.add_trace(trace)
@@ -395,7 +413,7 @@ def growth(
                         "x": list(t.x) if t is not None else [],
                         # to 0.001bn: the hover shows 0.1bn, and 17 digits would triple the page
                         "y": [_round(v) for v in t.y] if t is not None else [],
-                        "text": list(text) if isinstance(text, tuple) else text,
+                        "text": _one_text(text),
                         "name": t.name if t is not None else templates[key].name,
                     }
                 )
