@@ -298,7 +298,7 @@ def _round(value: Any) -> Any:
 def _one_text(text: Any) -> Any:
     """Per-point hover texts that are all the same, as the one text plotly repeats for every
     point (the same hover, a fraction of the bytes: most traces here are two-point lines)."""
-    if isinstance(text, list | tuple) and len(text) > 1 and all(t == text[0] for t in text):
+    if isinstance(text, list | tuple) and text and all(t == text[0] for t in text):
         return text[0]
     return list(text) if isinstance(text, tuple) else text
 
@@ -309,6 +309,40 @@ def _rounded_traces(fig: go.Figure) -> None:
         y = getattr(trace, "y", None)
         if y is not None and len(y) and any(isinstance(v, float) for v in y):
             trace.y = [_round(v) for v in y]
+
+
+_TEXT_ONLY = "%{text}<extra></extra>"
+
+
+def _factor_hover(trace: Any, looks: list[dict[str, Any]], active: int) -> None:
+    """Move the lines of a slot's hover text that no rate changes into its hovertemplate.
+
+    The chart code writes each hover as one text ("Target ... (set 2011)<br>reached at +5.0%:
+    2028<br>growth needed from 2011: 10.7%") shown by ``%{text}``. Across the rates of one base
+    year only the middle line changes, so the first and last lines go into the trace's
+    hovertemplate and each slider step carries only the middle: the same hover, fewer bytes.
+    ``looks`` (the slot's look at each rate) and ``trace`` (drawn at rate number ``active``)
+    are changed in place.
+    """
+    texts = [look["text"] for look in looks]
+    if trace.hovertemplate != _TEXT_ONLY or not all(isinstance(t, str) for t in texts):
+        return
+    parts = [t.split("<br>") for t in texts]
+    head = 0
+    while all(len(p) > head + 1 for p in parts) and len({p[head] for p in parts}) == 1:
+        head += 1
+    tail = 0
+    while all(len(p) > head + tail + 1 for p in parts) and len({p[-1 - tail] for p in parts}) == 1:
+        tail += 1
+    if not head and not tail:
+        return
+    first = parts[0]
+    lines = [*first[:head], "%{text}", *(first[len(first) - tail :] if tail else [])]
+    trace.hovertemplate = "<br>".join(lines) + "<extra></extra>"
+    for look, p in zip(looks, parts, strict=True):
+        look["text"] = "<br>".join(p[head : len(p) - tail])
+    if trace.text is not None:
+        trace.text = looks[active]["text"]
 
 
 def _slot_key(trace: Any) -> tuple[Any, ...]:
@@ -418,11 +452,19 @@ def growth(
                     }
                 )
             looks.append(row)
+        for j in range(len(slots)):
+            _factor_hover(out.data[lo + j], [row[j] for row in looks], active)
         varying = [j for j in range(len(slots)) if any(r[j] != looks[0][j] for r in looks)]
         indices = [lo + j for j in varying]
+        # a property no step changes is left out of the steps (it is set on the trace)
+        changed = [
+            p
+            for p in ("x", "y", "text", "name")
+            if any(row[j][p] != looks[0][j][p] for row in looks for j in varying)
+        ]
         steps = []
         for rate, row in zip(rates_pct, looks, strict=True):
-            props = {p: [row[j][p] for j in varying] for p in ("x", "y", "text", "name")}
+            props = {p: [row[j][p] for j in varying] for p in changed}
             steps.append({"label": f"{rate:+d}%", "method": "restyle", "args": [props, indices]})
         slider = _year_slider(
             room, list(rates_pct), default_rate_pct, f"Growth from {base}, % a year: ", steps
