@@ -27,6 +27,7 @@ Steps, all offline:
 from __future__ import annotations
 
 import argparse
+import hashlib
 import html
 import json
 import re
@@ -39,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+import plotly.io as pio
 import yaml
 
 from rapprochement import export as X
@@ -70,13 +72,46 @@ explorer_json = X.explorer_json
 static_for_widget = X.static_for_widget
 
 
+#: Where shared_figure_html writes the explorers' JSON (set by build()); None: inline.
+SHARED_FIGURES: Path | None = None
+
+
+def shared_figure_html(fig: dict[str, Any], div_id: str, label: str, note: str = "") -> str:
+    """An explorer as one file in _static/figures, loaded by every page that shows it.
+
+    The explorers of notebook 06 are also on the explorers page (and timelines with the same
+    arguments in several notebooks): one copy in the book instead of one per page.
+    """
+    if SHARED_FIGURES is None:
+        return figure_html(fig, div_id, label, note)
+    data = pio.to_json(fig, validate=False, remove_uids=True)
+    key = hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
+    path = SHARED_FIGURES / f"{key}.js"
+    if not path.exists():
+        SHARED_FIGURES.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            "(window.rapprochementFigures = window.rapprochementFigures || {})"
+            f'["{key}"] = {data};\n',
+            encoding="utf-8",
+        )
+    inline = figure_html({"layout": fig.get("layout", {})}, div_id, label, note)
+    # the container and note as figure_html writes them; the figure comes from the file
+    head, _, rest = inline.partition('<script type="application/json"')
+    tail = rest.partition("</script>")[2]
+    return (
+        f'{head}<script src="_static/figures/{key}.js"></script>'
+        f'<script type="application/json" class="rapprochement-figure" data-target="{div_id}" '
+        f'data-ref="{key}">{{}}</script>{tail}'
+    )
+
+
 def transform_notebook(nb: nbformat.NotebookNode, stem: str) -> dict[str, int]:
     """Make the stored outputs static (in place); links in markdown point at the book."""
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = rewrite_links(cell.source)
     # the book loads jupyterquiz's code once (_static/quiz.js); each page only calls it
-    return X.transform_notebook(nb, stem[:2], quiz_scripts="call")
+    return X.transform_notebook(nb, stem[:2], quiz_scripts="call", explorer_html=shared_figure_html)
 
 
 # ------------------------------------------------------------------------------ links
@@ -147,7 +182,7 @@ def page_explorers() -> str:
         blocks.append(
             f"## {title}\n\n*Used in notebooks {where}; claims {claims}. In a notebook: "
             f"`static_explorers.{name}()`.*\n\n```{{raw}} html\n"
-            f"{figure_html(fig, ids(), title)}\n```\n"
+            f"{shared_figure_html(fig, ids(), title)}\n```\n"
         )
     return "\n".join(blocks)
 
@@ -291,6 +326,8 @@ def build(out: Path, *, quiet: bool = False, keep_src: bool = False) -> dict[str
     staging = Path(tempfile.mkdtemp(prefix="rapprochement-book-"))
     src = staging / "src"
     shutil.copytree(BOOK, src, ignore=shutil.ignore_patterns("__pycache__", "fonts"))
+    global SHARED_FIGURES
+    SHARED_FIGURES = src / "_static" / "figures"
     report: dict[str, Any] = {"notebooks": {}}
     BOOK_FILES.clear()
     BOOK_FILES.update(nb.filename for nb in m.notebooks)
@@ -383,6 +420,15 @@ def prune(html_dir: Path) -> None:
     if used - defined:
         raise SystemExit(f"book/_static/icons.css lacks the icons {sorted(used - defined)}")
     (html_dir / "_static" / "scripts" / "fontawesome.js").unlink(missing_ok=True)
+    # icons.css uses only the solid webfont; the theme's launch-button logos are switched off
+    pages = "".join(p.read_text(encoding="utf-8") for p in html_dir.glob("*.html"))
+    webfonts = html_dir / "_static" / "vendor" / "fontawesome" / "webfonts"
+    for font in webfonts.glob("*"):
+        if font.name not in ICONS_CSS.read_text(encoding="utf-8"):
+            font.unlink()
+    for image in (html_dir / "_static" / "images").glob("logo_*"):
+        if image.name not in pages:
+            image.unlink()
     for folder in ("_static/locales", "_sources"):
         shutil.rmtree(html_dir / folder, ignore_errors=True)
 

@@ -3,10 +3,10 @@
 Usage::
 
     python -m rapprochement.export notebooks/06-trade-and-targets.ipynb ...  # -> build/html/
-    jupyter nbconvert --to rapprochement_html notebooks/06-trade-and-targets.ipynb
+    jupyter nbconvert --to offline_html notebooks/06-trade-and-targets.ipynb
     make html                                                  # every notebook -> build/html/
 
-and, in JupyterLab, File > Save and Export Notebook As > "HTML, offline (rapprochement)".
+and, in JupyterLab, File > Save and Export Notebook As > "Offline_html".
 
 nbconvert's own HTML export loads require.js and MathJax from CDNs, drops plotly figures (their
 ``application/vnd.plotly.v1+json`` outputs) and shows widgets as raw text. This exporter is
@@ -35,6 +35,7 @@ import functools
 import html
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -161,13 +162,22 @@ def _html_output(text: str) -> nbformat.NotebookNode:
     return nbformat.v4.new_output("display_data", data={"text/html": text})
 
 
+FigureHTML = Callable[[dict[str, Any], str, str, str], str]
+
+
 def transform_notebook(
-    nb: nbformat.NotebookNode, stem: str, *, quiz_scripts: str = "inline"
+    nb: nbformat.NotebookNode,
+    stem: str,
+    *,
+    quiz_scripts: str = "inline",
+    explorer_html: FigureHTML = figure_html,
 ) -> dict[str, int]:
     """Make the stored outputs static (in place); returns what was done, for logs and tests.
 
     ``quiz_scripts``: ``"inline"`` puts each quiz's whole script in the page; ``"call"`` only
     a call of ``rapprochementQuiz`` (the book loads jupyterquiz's code once, from _static).
+    ``explorer_html`` writes a kernel-free explorer (the book shares one file per explorer
+    between the pages that show it).
     """
     ids = Counter(re.sub(r"[^A-Za-z0-9]", "", stem)[:8] or "nb")
     counts = {"plotly": 0, "explorers": 0, "widgets_dropped": 0, "quizzes": 0}
@@ -197,7 +207,7 @@ def transform_notebook(
                 found = static_for_widget(cell.source)
                 if found:
                     _, fig = found
-                    out = _html_output(figure_html(fig, ids(), _title_of(fig), EXPLORER_NOTE))
+                    out = _html_output(explorer_html(fig, ids(), _title_of(fig), EXPLORER_NOTE))
                     counts["explorers"] += 1
                 else:
                     out = _html_output(f'<p class="rapprochement-no-kernel">{NO_KERNEL}</p>')
@@ -261,7 +271,7 @@ def _never_run(nb: nbformat.NotebookNode) -> bool:
 class OfflineHTMLExporter(HTMLExporter):  # type: ignore[misc]
     """nbconvert's HTML export, offline: charts drawn, explorers kernel-free, no CDN."""
 
-    export_from_notebook = "HTML, offline (rapprochement)"
+    export_from_notebook = "HTML (offline)"
 
     execute = Enum(
         ["auto", "always", "never"],

@@ -136,4 +136,4 @@ def test_never_run_notebook_is_executed_and_drawn(
 def test_exporter_is_registered_for_nbconvert_and_jupyterlab() -> None:
     from nbconvert.exporters import get_exporter
 
-    assert get_exporter("rapprochement_html") is export.OfflineHTMLExporter
+    assert get_exporter("offline_html") is export.OfflineHTMLExporter
