@@ -234,9 +234,8 @@ def _switch(
     extra = [_label(menu_label, x=0, y=room.above(136))]
     # the year axis as the slider leaves it; every state sets every axis, so that switching
     # back and forth leaves nothing stale (a state without the gap panel hides its axes)
-    lo_year, hi_year = year_slider if year_slider else (None, None)
-    shown = [lo_year - 0.5, hi_year + 0.5] if year_slider else None
-    buttons = []
+    shown = [year_slider[0] - 0.5, year_slider[1] + 0.5] if year_slider else None
+    buttons: list[dict[str, Any]] = []
     for (label, fig), (lo, hi) in zip(states, spans, strict=True):
         layout = _layout_only(fig, ("title", "xaxis", "xaxis2", "yaxis", "yaxis2", "annotations"))
         layout["title"] = {
@@ -268,6 +267,7 @@ def _switch(
         meta={"static_explorer": True, "note": _NOTE},
     )
     if year_slider is not None:
+        lo_year, hi_year = year_slider
         right_ends = list(range(max(lo_year + 1, 2005), hi_year + 1))
         steps = [
             {
@@ -477,7 +477,7 @@ def growth(
     chosen = years.index(default_base_year)
     for i, trace in enumerate(out.data):
         trace.visible = groups[chosen][0] <= i < groups[chosen][1]
-    buttons = []
+    buttons: list[dict[str, Any]] = []
     for k, (base, (lo, hi)) in enumerate(zip(years, groups, strict=True)):
         relayout: dict[str, Any] = {f"sliders[{j}].visible": j == k for j in range(len(years))}
         buttons.append(
@@ -526,7 +526,7 @@ def partner_shares(
     if computed and reported:
         choices += [("computed only", computed), ("reported only", reported)]
     choices += [(F.SHARE_SERIES[k][0], [k]) for k in present]
-    buttons = []
+    buttons: list[dict[str, Any]] = []
     for label, series in choices:
         subset = F.partner_shares_figure(frame, start=first, end=last, series=series)
         buttons.append(
@@ -556,7 +556,7 @@ def settlements(settlement: pd.DataFrame | None = None) -> go.Figure:
     currencies = [c for c in F.CURRENCY_LABELS if (settlement["currency"] == c).any()]
     measures = [m for m in F.MEASURE_LABELS if (settlement["measure"] == m).any()]
     full = F.settlement_figure(settlement, currencies=currencies, measures=measures)
-    default = [c for c in ("usd", "rub_plus_cny") if c in currencies] or currencies
+    default: list[str] = [c for c in ("usd", "rub_plus_cny") if c in currencies] or currencies
     choices: list[tuple[str, list[str], list[str]]] = [
         ("US dollar and rouble + yuan", default, measures),
         ("all currencies", currencies, measures),
@@ -567,7 +567,7 @@ def settlements(settlement: pd.DataFrame | None = None) -> go.Figure:
         for m in measures
         if (settlement["measure"] == m).any()
     ]
-    buttons = []
+    buttons: list[dict[str, Any]] = []
     for label, cur, meas in choices:
         try:
             subset = F.settlement_figure(settlement, currencies=cur, measures=meas)
@@ -642,13 +642,13 @@ def timeline(
                 ],
             }
         )
-    periods = []
-    chosen = [("all years", None, None)]
+    periods: list[dict[str, Any]] = []
+    chosen: list[tuple[str, int | None, int | None]] = [("all years", None, None)]
     if start_year is not None or end_year is not None:
-        lo = first if start_year is None else int(start_year)
-        hi = last if end_year is None else int(end_year)
-        T.timeline_figure(events, lo, hi, None, marked)  # same checks as the widget
-        chosen = [(f"{lo}-{hi}", lo, hi), *chosen]
+        lo_first = first if start_year is None else int(start_year)
+        hi_first = last if end_year is None else int(end_year)
+        T.timeline_figure(events, lo_first, hi_first, None, marked)  # same checks as the widget
+        chosen = [(f"{lo_first}-{hi_first}", lo_first, hi_first), *chosen]
     for label, lo, hi in [*chosen, *TIMELINE_PERIODS[1:]]:
         start = first if lo is None else max(lo, first)
         end = last if hi is None else min(hi, last)
