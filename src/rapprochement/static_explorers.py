@@ -70,6 +70,10 @@ _MENU_STYLE: dict[str, Any] = {
     "yanchor": "bottom",
     "pad": {"r": 4, "t": 2, "b": 2, "l": 4},
 }
+#: Pixels kept free between a slider and the plot for the chart's legend, which the chart code
+#: places just above the plot (two rows at 1280 px, up to four at 800 px): without it the
+#: slider's year labels were drawn over the legend.
+_LEGEND_ROOM = 90
 _NOTE = "Controls work without a running kernel (precomputed states)."
 
 
@@ -196,7 +200,7 @@ def _year_slider(room: _Room, years: list[int], active: int, prefix: str, steps:
         "steps": steps,
         "x": 0.0,
         "len": 1.0,
-        "y": room.above(6),
+        "y": room.above(6 + _LEGEND_ROOM),
         "yanchor": "bottom",
         "pad": {"t": 0, "b": 28, "l": 0, "r": 0},
         "font": {"size": 10},
@@ -230,8 +234,8 @@ def _switch(
     for i, trace in enumerate(out.data):
         trace.visible = i < spans[0][1]
     height = max(int(fig.layout.height or 520) for _, fig in states)
-    room = _Room(out, 150, height)
-    extra = [_label(menu_label, x=0, y=room.above(136))]
+    room = _Room(out, 150 + _LEGEND_ROOM, height)
+    extra = [_label(menu_label, x=0, y=room.above(136 + _LEGEND_ROOM))]
     # the year axis as the slider leaves it; every state sets every axis, so that switching
     # back and forth leaves nothing stale (a state without the gap panel hides its axes)
     shown = [year_slider[0] - 0.5, year_slider[1] + 0.5] if year_slider else None
@@ -262,7 +266,7 @@ def _switch(
         xaxis=first_layout["xaxis"],
         xaxis2=first_layout["xaxis2"],
         yaxis2=first_layout["yaxis2"],
-        updatemenus=[_menu(buttons, x=0, y=room.above(100), label=menu_label)],
+        updatemenus=[_menu(buttons, x=0, y=room.above(100 + _LEGEND_ROOM), label=menu_label)],
         annotations=first_layout["annotations"],
         meta={"static_explorer": True, "note": _NOTE},
     )
@@ -423,7 +427,7 @@ def growth(
                 templates.setdefault(_slot_key(trace), trace)
         if out is None:
             out = go.Figure(layout=figs[active].layout)
-            room = _Room(out, 150)
+            room = _Room(out, 150 + _LEGEND_ROOM)
         lo = len(out.data)
         for key in slots:
             trace = go.Scatter(templates[key])
@@ -487,12 +491,15 @@ def growth(
                 "args": [{"visible": [lo <= i < hi for i in range(n)]}, relayout],
             }
         )
-    menu = _menu(buttons, x=0, y=room.above(100), label="Base year")
+    menu = _menu(buttons, x=0, y=room.above(100 + _LEGEND_ROOM), label="Base year")
     menu["active"] = chosen
     out.update_layout(
         updatemenus=[menu],
         sliders=sliders,
-        annotations=[*out.layout.annotations, _label("Project from", x=0, y=room.above(136))],
+        annotations=[
+            *out.layout.annotations,
+            _label("Project from", x=0, y=room.above(136 + _LEGEND_ROOM)),
+        ],
         meta={"static_explorer": True, "note": _NOTE},
     )
     return out
@@ -540,11 +547,14 @@ def partner_shares(
         }
         for year in range(first, last)
     ]
-    room = _Room(full, 150)
+    room = _Room(full, 150 + _LEGEND_ROOM)
     full.update_layout(
-        updatemenus=[_menu(buttons, x=0, y=room.above(100), label="Series")],
+        updatemenus=[_menu(buttons, x=0, y=room.above(100 + _LEGEND_ROOM), label="Series")],
         sliders=[_year_slider(room, list(range(first, last)), first, "From year: ", steps)],
-        annotations=[*full.layout.annotations, _label("Series shown", x=0, y=room.above(136))],
+        annotations=[
+            *full.layout.annotations,
+            _label("Series shown", x=0, y=room.above(136 + _LEGEND_ROOM)),
+        ],
         meta={"static_explorer": True, "note": _NOTE},
     )
     return full
