@@ -36,7 +36,7 @@ else \
 fi
 endef
 
-.PHONY: lab test lint unit grading-test hub-test grading-env grade exercises selfstudy notebooks lock clean help book handouts book-test
+.PHONY: lab test lint unit grading-test hub-test grading-env grade exercises selfstudy notebooks lock clean help book handouts book-test html
 
 help:
 	@echo "make lab          open the collection in JupyterLab (student environment)"
@@ -47,6 +47,7 @@ help:
 	@echo "make selfstudy    write selfstudy/: problem sets with model answers, for studying alone"
 	@echo "make notebooks    re-run every notebook in place (maintainers)"
 	@echo "make book         build the static HTML book into build/book/html (open index.html)"
+	@echo "make html         export every notebook to an offline HTML page in build/html (charts, explorers, quizzes)"
 	@echo "make handouts     print the seminar handouts (student and instructor PDFs) into build/handouts"
 
 $(VENV)/.installed: requirements.lock pyproject.toml
@@ -100,6 +101,12 @@ hub-test: $(HUB_VENV)/.installed
 # The book and the handouts: built from the committed notebooks' stored outputs (no kernel).
 book: $(BOOK_VENV)/.installed
 	$(BOOK_VENV)/bin/python scripts/build_book.py
+
+# One self-contained HTML page per notebook, offline (rapprochement.export; stored outputs,
+# a notebook never run is executed first). Also in JupyterLab: File > Save and Export
+# Notebook As > Offline_html.
+html: $(VENV)/.installed
+	$(VENV)/bin/python -m rapprochement.export notebooks/[0-9][0-9]-*.ipynb --out build/html
 
 handouts: $(BOOK_VENV)/.installed
 	$(BOOK_VENV)/bin/python scripts/make_handouts.py

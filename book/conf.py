@@ -70,6 +70,9 @@ def _page_js(app, pagename, templatename, context, doctree):  # noqa: ANN001
     if "rapprochement-figure" in body:
         app.add_js_file(PLOTLY_JS, priority=200)
         app.add_js_file("plots.js", priority=210)
+    if "rapprochementQuiz(" in body:
+        # jupyterquiz's code, once for the whole book (scripts/build_book.py writes it)
+        app.add_js_file("quiz.js", priority=200)
 
 
 def setup(app):  # noqa: ANN001

@@ -27,8 +27,7 @@ Steps, all offline:
 from __future__ import annotations
 
 import argparse
-import copy
-import functools
+import hashlib
 import html
 import json
 import re
@@ -44,7 +43,8 @@ import nbformat
 import plotly.io as pio
 import yaml
 
-from rapprochement import glossary
+from rapprochement import export as X
+from rapprochement import glossary, quiz
 from rapprochement import manifest as M
 from rapprochement import static_explorers as S
 
@@ -63,135 +63,55 @@ RUSSIAN_ALPHABET = set("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪ
 WIDE_CHARS = re.compile(r"[\u0400-\u04ff\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 
 
-class Counter:
-    """Ids for the chart containers of one page."""
-
-    def __init__(self, prefix: str) -> None:
-        self.prefix, self.n = prefix, 0
-
-    def __call__(self) -> str:
-        self.n += 1
-        return f"{self.prefix}-fig{self.n}"
+# The static outputs (plotly JSON drawn by plots.js, kernel-free explorers for widgets, quiz
+# scripts) are made by rapprochement.export, which the offline HTML export uses too.
+Counter = X.Counter
+figure_html = X.figure_html
+_title_of = X._title_of
+explorer_json = X.explorer_json
+static_for_widget = X.static_for_widget
 
 
-def figure_html(fig: dict[str, Any], div_id: str, label: str, note: str = "") -> str:
-    """A container and the figure as JSON; book/_static/plots.js draws it."""
-    # plotly's encoder writes NaN (a gap in a line) as null, which JSON.parse accepts
-    data = pio.to_json(fig, validate=False, remove_uids=True).replace("</", "<\\/")
-    height = int((fig.get("layout") or {}).get("height") or 520)
-    note_html = f'<p class="rapprochement-figure-note">{html.escape(note)}</p>' if note else ""
+#: Where shared_figure_html writes the explorers' JSON (set by build()); None: inline.
+SHARED_FIGURES: Path | None = None
+
+
+def shared_figure_html(fig: dict[str, Any], div_id: str, label: str, note: str = "") -> str:
+    """An explorer as one file in _static/figures, loaded by every page that shows it.
+
+    The explorers of notebook 06 are also on the explorers page (and timelines with the same
+    arguments in several notebooks): one copy in the book instead of one per page.
+    """
+    if SHARED_FIGURES is None:
+        return figure_html(fig, div_id, label, note)
+    data = pio.to_json(fig, validate=False, remove_uids=True)
+    key = hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
+    path = SHARED_FIGURES / f"{key}.js"
+    if not path.exists():
+        SHARED_FIGURES.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            "(window.rapprochementFigures = window.rapprochementFigures || {})"
+            f'["{key}"] = {data};\n',
+            encoding="utf-8",
+        )
+    inline = figure_html({"layout": fig.get("layout", {})}, div_id, label, note)
+    # the container and note as figure_html writes them; the figure comes from the file
+    head, _, rest = inline.partition('<script type="application/json"')
+    tail = rest.partition("</script>")[2]
     return (
-        f'<div class="rapprochement-plot" id="{div_id}" role="figure" '
-        f'aria-label="{html.escape(label, quote=True)}" style="min-height:{height}px"></div>'
-        f'<script type="application/json" class="rapprochement-figure" '
-        f'data-target="{div_id}">{data}</script>{note_html}'
+        f'{head}<script src="_static/figures/{key}.js"></script>'
+        f'<script type="application/json" class="rapprochement-figure" data-target="{div_id}" '
+        f'data-ref="{key}">{{}}</script>{tail}'
     )
 
 
-def _title_of(fig: dict[str, Any]) -> str:
-    title = (fig.get("layout") or {}).get("title") or {}
-    text = title.get("text") if isinstance(title, dict) else str(title)
-    return re.sub(r"<[^>]+>", " ", text or "chart")
-
-
-# --------------------------------------------------------------------- widget -> static
-
-
-def _arg_list(source: str, name: str) -> list[str] | None:
-    m = re.search(rf"{name}\s*=\s*\[([^\]]*)\]", source)
-    return re.findall(r"[\"']([^\"']+)[\"']", m.group(1)) if m else None
-
-
-def _arg_int(source: str, name: str) -> int | None:
-    m = re.search(rf"{name}\s*=\s*(\d+)", source)
-    return int(m.group(1)) if m else None
-
-
-@functools.cache
-def explorer_json(name: str, kwargs: tuple[tuple[str, Any], ...] = ()) -> dict[str, Any]:
-    """A static explorer as plotly JSON, built once per build for the same arguments."""
-    fig = S.EXPLORERS[name](**{k: list(v) if isinstance(v, tuple) else v for k, v in kwargs})
-    return fig.to_plotly_json()
-
-
-def static_for_widget(source: str) -> tuple[str, dict[str, Any]] | None:
-    """The kernel-free explorer matching a widget cell's code, or None."""
-    calls = {
-        "TargetExplorer": "targets",
-        "GrowthProjector": "growth",
-        "PartnerShares": "partner_shares",
-        "SettlementCurrencies": "settlements",
-    }
-    for widget, name in calls.items():
-        if re.search(rf"\b{widget}\s*\(", source):
-            return name, explorer_json(name)
-    if re.search(r"\btimeline_widget\s*\(|\bTimelineWidget\s*\(", source):
-        highlight = _arg_list(source, "highlight")
-        kwargs = (
-            ("highlight", tuple(highlight) if highlight is not None else None),
-            ("start_year", _arg_int(source, "start_year")),
-            ("end_year", _arg_int(source, "end_year")),
-        )
-        return "timeline", explorer_json("timeline", kwargs)
-    return None
-
-
-_NO_KERNEL = (
-    "This cell shows an interactive widget, which needs a running kernel. "
-    "Open the notebook in JupyterLab (make lab) to use it."
-)
-
-
-# The picture of an explorer's default state that a notebook shows before it runs
-# (widgets.py writes it as its own output, linked to notebooks/figures/).
-_STATIC_PICTURE = 'class="rapprochement-static"'
-
-
 def transform_notebook(nb: nbformat.NotebookNode, stem: str) -> dict[str, int]:
-    """Make the stored outputs static (in place); returns counts for the build log."""
-    ids = Counter(stem[:2])
-    counts = {"plotly": 0, "explorers": 0, "widgets_dropped": 0}
+    """Make the stored outputs static (in place); links in markdown point at the book."""
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = rewrite_links(cell.source)
-            continue
-        if cell.cell_type != "code":
-            continue
-        outputs = []
-        live = any(WIDGET_MIME in o.get("data", {}) for o in cell.get("outputs", []))
-        twin = live and static_for_widget(cell.source) is not None
-        for out in cell.get("outputs", []):
-            data = out.get("data", {})
-            if twin and _STATIC_PICTURE in "".join(data.get("text/html", "")):
-                continue  # the kernel-free explorer below replaces the picture of its default
-            if PLOTLY_MIME in data:
-                fig = data[PLOTLY_MIME]
-                out = copy.deepcopy(out)
-                out["data"] = {"text/html": figure_html(fig, ids(), _title_of(fig))}
-                out.pop("metadata", None)
-                out["metadata"] = {}
-                counts["plotly"] += 1
-            elif WIDGET_MIME in data:
-                found = static_for_widget(cell.source)
-                out = copy.deepcopy(out)
-                if found:
-                    name, fig = found
-                    note = (
-                        "Kernel-free version of this explorer: use the menus, buttons and "
-                        "sliders above the chart (states precomputed from data/)."
-                    )
-                    out["data"] = {"text/html": figure_html(fig, ids(), _title_of(fig), note)}
-                    counts["explorers"] += 1
-                else:
-                    out["data"] = {
-                        "text/html": f'<p class="rapprochement-no-kernel">{_NO_KERNEL}</p>'
-                    }
-                    counts["widgets_dropped"] += 1
-                out["metadata"] = {}
-            outputs.append(out)
-        cell.outputs = outputs
-    nb.metadata.pop("widgets", None)
-    return counts
+    # the book loads jupyterquiz's code once (_static/quiz.js); each page only calls it
+    return X.transform_notebook(nb, stem[:2], quiz_scripts="call", explorer_html=shared_figure_html)
 
 
 # ------------------------------------------------------------------------------ links
@@ -262,7 +182,7 @@ def page_explorers() -> str:
         blocks.append(
             f"## {title}\n\n*Used in notebooks {where}; claims {claims}. In a notebook: "
             f"`static_explorers.{name}()`.*\n\n```{{raw}} html\n"
-            f"{figure_html(fig, ids(), title)}\n```\n"
+            f"{shared_figure_html(fig, ids(), title)}\n```\n"
         )
     return "\n".join(blocks)
 
@@ -406,6 +326,8 @@ def build(out: Path, *, quiet: bool = False, keep_src: bool = False) -> dict[str
     staging = Path(tempfile.mkdtemp(prefix="rapprochement-book-"))
     src = staging / "src"
     shutil.copytree(BOOK, src, ignore=shutil.ignore_patterns("__pycache__", "fonts"))
+    global SHARED_FIGURES
+    SHARED_FIGURES = src / "_static" / "figures"
     report: dict[str, Any] = {"notebooks": {}}
     BOOK_FILES.clear()
     BOOK_FILES.update(nb.filename for nb in m.notebooks)
@@ -425,6 +347,7 @@ def build(out: Path, *, quiet: bool = False, keep_src: bool = False) -> dict[str
     for data_file in (ROOT / "data").glob("*"):
         if data_file.suffix in (".csv", ".json"):
             shutil.copy2(data_file, files / data_file.name)
+    (src / "_static" / "quiz.js").write_text(quiz.library_js(), encoding="utf-8")
     missing = write_pages(src, m)
     if missing:
         print(f"note: left out of the book (source not there yet): {', '.join(missing)}")
@@ -497,6 +420,15 @@ def prune(html_dir: Path) -> None:
     if used - defined:
         raise SystemExit(f"book/_static/icons.css lacks the icons {sorted(used - defined)}")
     (html_dir / "_static" / "scripts" / "fontawesome.js").unlink(missing_ok=True)
+    # icons.css uses only the solid webfont; the theme's launch-button logos are switched off
+    pages = "".join(p.read_text(encoding="utf-8") for p in html_dir.glob("*.html"))
+    webfonts = html_dir / "_static" / "vendor" / "fontawesome" / "webfonts"
+    for font in webfonts.glob("*"):
+        if font.name not in ICONS_CSS.read_text(encoding="utf-8"):
+            font.unlink()
+    for image in (html_dir / "_static" / "images").glob("logo_*"):
+        if image.name not in pages:
+            image.unlink()
     for folder in ("_static/locales", "_sources"):
         shutil.rmtree(html_dir / folder, ignore_errors=True)
 

@@ -169,11 +169,33 @@ def test_show_is_deterministic_and_leaves_random_state_alone():
     assert random.random() == expected_next
     with capture_output() as second:
         quiz.show("01-context")
-    assert [o.data for o in first.outputs] == [o.data for o in second.outputs]
+
+    def saved(outputs):  # what a notebook keeps (widget model ids are random, as in nbval)
+        widget = "application/vnd.jupyter.widget-view+json"
+        return [{k: v for k, v in o.data.items() if k != widget} for o in outputs]
+
+    assert saved(first.outputs) == saved(second.outputs)
     html = first.outputs[0].data["text/html"]
-    js = first.outputs[1].data["application/javascript"]
     assert re.match(r'<div id="[A-Za-z]{12}"', html)
-    assert "new era" in js and "show_questions" in js
+    # the questions travel as inert JSON (nbval compares them), jupyterquiz's code does not
+    assert quiz.quiz_id_in(html) == "01-context" and "new era" in html
+    assert "show_questions" not in html and len(html) < 20_000
+    assert "application/vnd.jupyter.widget-view+json" in first.outputs[1].data
+    assert "01-context" in first.outputs[1].data["text/plain"]
+
+
+def test_the_runner_widget_carries_the_whole_script():
+    script = quiz._runner()(script=quiz.render("01-context")[1], quiz_id="01-context").script
+    assert "new era" in script and "show_questions" in script and "var MathJax" in script
+
+
+def test_library_and_call_for_pages_with_the_code_once():
+    lib = quiz.library_js()
+    assert "window.rapprochementQuiz" in lib and "show_questions" in lib
+    call = quiz.call_html("01-context")
+    assert 'data-quiz="01-context"' in call
+    assert quiz.render("01-context")[0].split('"')[1] in call  # the container's id
+    assert "show_questions" not in call
 
 
 def test_precision_zero_is_refused(tmp_path):

@@ -40,8 +40,16 @@ def _visible(fig, mask=None) -> list:
 
 
 def _values(seq) -> list:
-    """NaN (a gap in a line) compares equal to NaN here."""
-    return ["NaN" if isinstance(v, float) and math.isnan(v) else v for v in (seq or [])]
+    """NaN (a gap in a line) compares equal to NaN here; numbers to 0.001, the precision the
+    explorers keep (US$ bn; the hovers show 0.1)."""
+    return [
+        "NaN"
+        if isinstance(v, float) and math.isnan(v)
+        else round(v, 3)
+        if isinstance(v, float)
+        else v
+        for v in (seq or [])
+    ]
 
 
 def _same_traces(a, b) -> None:
@@ -174,3 +182,35 @@ def test_timeline_theme_buttons_and_periods(tables) -> None:
     assert list(fig.layout.xaxis.range) == list(same.layout.xaxis.range)
     with pytest.raises(ValueError):
         static_explorers.timeline(highlight=["1850-01-01"])
+
+
+def test_growth_hover_texts_are_what_the_chart_function_writes(tables) -> None:
+    """The explorer moves the hover lines no rate changes into each trace's hovertemplate;
+    a reader must still see the chart function's text, whole, at every rate tried here."""
+    fig = built("growth")
+    k = [b.label for b in fig.layout.updatemenus[0].buttons].index("base year 2021")
+    for rate in (-10, 5, 25):
+        step = next(s for s in fig.layout.sliders[k].steps if s.label == f"{rate:+d}%")
+        props, indices = step.args
+        shown = set()
+        for i, trace_index in enumerate(indices):
+            template = fig.data[trace_index].hovertemplate or ""
+            text = props["text"][i]
+            if "%{text}" in template and text is not None:
+                texts = [text] if isinstance(text, str) else text
+                for t in texts:
+                    shown.add(template.replace("%{text}", t).replace("<extra></extra>", ""))
+        drawn = figures.projection_figure(
+            tables["trade"],
+            tables["targets"],
+            base_year=2021,
+            rate=rate / 100,
+            target_ids=list(static_explorers.DEFAULT_TARGETS[1:]),
+        )
+        expected = {
+            t
+            for trace in drawn.data
+            if trace.hovertemplate == "%{text}<extra></extra>" and trace.text is not None
+            for t in ([trace.text] if isinstance(trace.text, str) else trace.text)
+        }
+        assert shown == expected, rate

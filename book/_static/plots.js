@@ -10,7 +10,14 @@
     document.querySelectorAll("script.rapprochement-figure").forEach(function (node) {
       var target = document.getElementById(node.dataset.target);
       if (!target || target.dataset.drawn) return;
-      var fig = JSON.parse(node.textContent);
+      // a figure shared by several pages comes from its own file (_static/figures/KEY.js)
+      var fig = node.dataset.ref
+        ? (window.rapprochementFigures || {})[node.dataset.ref]
+        : JSON.parse(node.textContent);
+      if (!fig) {
+        console.error("figure " + node.dataset.ref + " did not load");
+        return;
+      }
       var config = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["toImage"] };
       Plotly.newPlot(target, fig.data, fig.layout || {}, config).then(function () {
         target.dataset.drawn = "1";

@@ -18,13 +18,24 @@ feedback appears in the browser when an answer is clicked (or a number entered).
 
 from __future__ import annotations
 
+import functools
 import json
 import random
+import re
 import string
 from pathlib import Path
 from typing import Any
 
-__all__ = ["QUIZ_DIR", "QuizFormatError", "available", "load", "render", "show"]
+__all__ = [
+    "QUIZ_DIR",
+    "QuizFormatError",
+    "available",
+    "data_tag",
+    "load",
+    "quiz_id_in",
+    "render",
+    "show",
+]
 
 QUIZ_DIR = Path(__file__).with_name("quizzes")
 _CHOICE_TYPES = ("multiple_choice", "many_choice")
@@ -207,18 +218,22 @@ function rapprochementQuizA11y(root) {
 """
 
 
+def _div_id(quiz_id: str) -> str:
+    state = random.getstate()
+    try:
+        random.seed(f"rapprochement-quiz:{quiz_id}")
+        return "".join(random.choice(string.ascii_letters) for _ in range(12))
+    finally:
+        random.setstate(state)
+
+
 def render(quiz_id: str) -> tuple[str, str]:
     """The HTML and the JavaScript that display quiz ``quiz_id`` (see :func:`show`)."""
     from jupyterquiz.dynamic.loader import load_questions_script
     from jupyterquiz.dynamic.renderer import build_script, build_styles, render_div
 
     questions = load(quiz_id)
-    state = random.getstate()
-    try:
-        random.seed(f"rapprochement-quiz:{quiz_id}")
-        div_id = "".join(random.choice(string.ascii_letters) for _ in range(12))
-    finally:
-        random.setstate(state)
+    div_id = _div_id(quiz_id)
     prefix, static, url = load_questions_script(questions, div_id)
     html = (
         render_div(div_id, False, True, False, 1_000_000, 800, 10, "left")
@@ -253,6 +268,101 @@ def _default_colors() -> dict[str, str]:
     }
 
 
+#: Marks the questions a quiz output carries (exporters find the quiz id by it).
+DATA_CLASS = "rapprochement-quiz-data"
+_DATA_TAG = re.compile(rf'<script type="application/json" class="{DATA_CLASS}" data-quiz="([^"]+)"')
+
+
+def data_tag(quiz_id: str) -> str:
+    """The quiz's questions as inert JSON in the page (nothing runs it; nbval compares it)."""
+    text = json.dumps(load(quiz_id), ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    return (
+        f'<script type="application/json" class="{DATA_CLASS}" data-quiz="{quiz_id}">'
+        f"{text}</script>"
+    )
+
+
+def quiz_id_in(html: str) -> str | None:
+    """The id of the quiz whose output ``html`` is (see :func:`show`), or None."""
+    m = _DATA_TAG.search(html)
+    return m.group(1) if m else None
+
+
+def script_html(quiz_id: str) -> str:
+    """The quiz's script as an HTML ``<script>`` element (for static pages and exports)."""
+    return "<script>" + render(quiz_id)[1].replace("</", "<\\/") + "</script>"
+
+
+def library_js() -> str:
+    """jupyterquiz's code once, as ``window.rapprochementQuiz(questions, divId)``.
+
+    For pages with many quizzes (the book loads it once from _static); the same MathJax guard
+    and keyboard fixes as :func:`render`.
+    """
+    from importlib.resources import files
+
+    js_dir = files("jupyterquiz").joinpath("js")
+    modules = "".join(
+        f.read_text(encoding="utf-8")
+        for f in sorted(js_dir.iterdir(), key=lambda f: f.name)
+        if f.name.endswith(".js")
+    )
+    a11y = _SCRIPT_SUFFIX.split("(function wait(n)")[0]
+    return (
+        _SCRIPT_PREFIX
+        + modules
+        + a11y
+        + """window.rapprochementQuiz = function (questions, divId) {
+  (function wait(n) {
+    var root = document.getElementById(divId);
+    if (root) { show_questions(questions, root); rapprochementQuizA11y(root); return; }
+    if (n > 0) setTimeout(function () { wait(n - 1); }, 100);
+  })(100);
+};
+})();
+"""
+    )
+
+
+def call_html(quiz_id: str) -> str:
+    """A ``<script>`` that shows quiz ``quiz_id`` with :func:`library_js` (loaded once)."""
+    return (
+        "<script>rapprochementQuiz(JSON.parse(document.querySelector("
+        f'\'script[data-quiz="{quiz_id}"]\').textContent), "{_div_id(quiz_id)}");</script>'
+    )
+
+
+# Runs the quiz script when JupyterLab (or any anywidget front end) shows the widget. The
+# script reaches the browser through the widget's state, which is never saved in the notebook
+# (see scripts/execute_notebooks.py): the 40 KB of jupyterquiz's code stay out of the file.
+_RUNNER_ESM = """
+export default {
+  render({ model, el }) {
+    el.style.display = "none";
+    new Function(model.get("script"))();
+  }
+};
+"""
+
+
+@functools.cache
+def _runner() -> type:
+    import anywidget
+    import traitlets
+
+    class QuizRunner(anywidget.AnyWidget):
+        """Runs a quiz's script in the browser; the notebook keeps only a short text."""
+
+        _esm = traitlets.Unicode(_RUNNER_ESM).tag(sync=True)
+        script = traitlets.Unicode("").tag(sync=True)
+        quiz_id = traitlets.Unicode("").tag(sync=True)
+
+        def __repr__(self) -> str:
+            return f"Quiz {self.quiz_id}: its questions appear above when the cell runs."
+
+    return QuizRunner
+
+
 def show(quiz_id: str) -> None:
     """Display quiz ``quiz_id`` with instant feedback (run the cell to see it).
 
@@ -260,11 +370,17 @@ def show(quiz_id: str) -> None:
     changes: colours with enough contrast, no MathJax (so nothing is fetched from a CDN and
     no error is logged after an answer), and keyboard access to the answer buttons.
 
+    Two outputs: the quiz's container, styles and questions (inert JSON, compared by nbval),
+    and a small widget that runs jupyterquiz's script in the browser. The script travels as
+    widget state, which a saved notebook does not keep, so the 40 KB of jupyterquiz's code are
+    not repeated in every committed notebook; the book and HTML exports put the script back
+    from the quiz id (:func:`quiz_id_in`, :func:`script_html`).
+
     The output is deterministic: the container id is drawn from a generator seeded with the
     quiz id (answer order is shuffled in the browser, not in the output).
     """
-    from IPython.display import HTML, Javascript, display
+    from IPython.display import HTML, display
 
     html, script = render(quiz_id)
-    display(HTML(html))
-    display(Javascript(script))
+    display(HTML(html + data_tag(quiz_id)))
+    display(_runner()(script=script, quiz_id=quiz_id))

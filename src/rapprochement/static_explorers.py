@@ -70,6 +70,10 @@ _MENU_STYLE: dict[str, Any] = {
     "yanchor": "bottom",
     "pad": {"r": 4, "t": 2, "b": 2, "l": 4},
 }
+#: Pixels kept free between a slider and the plot for the chart's legend, which the chart code
+#: places just above the plot (two rows at 1280 px, up to four at 800 px): without it the
+#: slider's year labels were drawn over the legend.
+_LEGEND_ROOM = 90
 _NOTE = "Controls work without a running kernel (precomputed states)."
 
 
@@ -196,7 +200,7 @@ def _year_slider(room: _Room, years: list[int], active: int, prefix: str, steps:
         "steps": steps,
         "x": 0.0,
         "len": 1.0,
-        "y": room.above(6),
+        "y": room.above(6 + _LEGEND_ROOM),
         "yanchor": "bottom",
         "pad": {"t": 0, "b": 28, "l": 0, "r": 0},
         "font": {"size": 10},
@@ -222,6 +226,7 @@ def _switch(
     out = go.Figure(layout=first.layout)
     spans: list[tuple[int, int]] = []
     for _, fig in states:
+        _rounded_traces(fig)
         lo = len(out.data)
         out.add_traces(list(fig.data))
         spans.append((lo, len(out.data)))
@@ -229,13 +234,12 @@ def _switch(
     for i, trace in enumerate(out.data):
         trace.visible = i < spans[0][1]
     height = max(int(fig.layout.height or 520) for _, fig in states)
-    room = _Room(out, 150, height)
-    extra = [_label(menu_label, x=0, y=room.above(136))]
+    room = _Room(out, 150 + _LEGEND_ROOM, height)
+    extra = [_label(menu_label, x=0, y=room.above(136 + _LEGEND_ROOM))]
     # the year axis as the slider leaves it; every state sets every axis, so that switching
     # back and forth leaves nothing stale (a state without the gap panel hides its axes)
-    lo_year, hi_year = year_slider if year_slider else (None, None)
-    shown = [lo_year - 0.5, hi_year + 0.5] if year_slider else None
-    buttons = []
+    shown = [year_slider[0] - 0.5, year_slider[1] + 0.5] if year_slider else None
+    buttons: list[dict[str, Any]] = []
     for (label, fig), (lo, hi) in zip(states, spans, strict=True):
         layout = _layout_only(fig, ("title", "xaxis", "xaxis2", "yaxis", "yaxis2", "annotations"))
         layout["title"] = {
@@ -262,11 +266,12 @@ def _switch(
         xaxis=first_layout["xaxis"],
         xaxis2=first_layout["xaxis2"],
         yaxis2=first_layout["yaxis2"],
-        updatemenus=[_menu(buttons, x=0, y=room.above(100), label=menu_label)],
+        updatemenus=[_menu(buttons, x=0, y=room.above(100 + _LEGEND_ROOM), label=menu_label)],
         annotations=first_layout["annotations"],
         meta={"static_explorer": True, "note": _NOTE},
     )
     if year_slider is not None:
+        lo_year, hi_year = year_slider
         right_ends = list(range(max(lo_year + 1, 2005), hi_year + 1))
         steps = [
             {
@@ -292,6 +297,56 @@ def _switch(
 
 def _round(value: Any) -> Any:
     return round(value, 3) if isinstance(value, float) else value
+
+
+def _one_text(text: Any) -> Any:
+    """Per-point hover texts that are all the same, as the one text plotly repeats for every
+    point (the same hover, a fraction of the bytes: most traces here are two-point lines)."""
+    if isinstance(text, list | tuple) and text and all(t == text[0] for t in text):
+        return text[0]
+    return list(text) if isinstance(text, tuple) else text
+
+
+def _rounded_traces(fig: go.Figure) -> None:
+    """Round the y values of every trace to 0.001 (US$ bn or %; the hovers show 0.1)."""
+    for trace in fig.data:
+        y = getattr(trace, "y", None)
+        if y is not None and len(y) and any(isinstance(v, float) for v in y):
+            trace.y = [_round(v) for v in y]
+
+
+_TEXT_ONLY = "%{text}<extra></extra>"
+
+
+def _factor_hover(trace: Any, looks: list[dict[str, Any]], active: int) -> None:
+    """Move the lines of a slot's hover text that no rate changes into its hovertemplate.
+
+    The chart code writes each hover as one text ("Target ... (set 2011)<br>reached at +5.0%:
+    2028<br>growth needed from 2011: 10.7%") shown by ``%{text}``. Across the rates of one base
+    year only the middle line changes, so the first and last lines go into the trace's
+    hovertemplate and each slider step carries only the middle: the same hover, fewer bytes.
+    ``looks`` (the slot's look at each rate) and ``trace`` (drawn at rate number ``active``)
+    are changed in place.
+    """
+    texts = [look["text"] for look in looks]
+    if trace.hovertemplate != _TEXT_ONLY or not all(isinstance(t, str) for t in texts):
+        return
+    parts = [t.split("<br>") for t in texts]
+    head = 0
+    while all(len(p) > head + 1 for p in parts) and len({p[head] for p in parts}) == 1:
+        head += 1
+    tail = 0
+    while all(len(p) > head + tail + 1 for p in parts) and len({p[-1 - tail] for p in parts}) == 1:
+        tail += 1
+    if not head and not tail:
+        return
+    first = parts[0]
+    lines = [*first[:head], "%{text}", *(first[len(first) - tail :] if tail else [])]
+    trace.hovertemplate = "<br>".join(lines) + "<extra></extra>"
+    for look, p in zip(looks, parts, strict=True):
+        look["text"] = "<br>".join(p[head : len(p) - tail])
+    if trace.text is not None:
+        trace.text = looks[active]["text"]
 
 
 def _slot_key(trace: Any) -> tuple[Any, ...]:
@@ -372,10 +427,11 @@ def growth(
                 templates.setdefault(_slot_key(trace), trace)
         if out is None:
             out = go.Figure(layout=figs[active].layout)
-            room = _Room(out, 150)
+            room = _Room(out, 150 + _LEGEND_ROOM)
         lo = len(out.data)
         for key in slots:
             trace = go.Scatter(templates[key])
+            trace.text = _one_text(trace.text)
             if key not in {_slot_key(t) for t in figs[active].data}:
                 trace.x, trace.y = [], []
             out.add_trace(trace)
@@ -395,16 +451,24 @@ def growth(
                         "x": list(t.x) if t is not None else [],
                         # to 0.001bn: the hover shows 0.1bn, and 17 digits would triple the page
                         "y": [_round(v) for v in t.y] if t is not None else [],
-                        "text": list(text) if isinstance(text, tuple) else text,
+                        "text": _one_text(text),
                         "name": t.name if t is not None else templates[key].name,
                     }
                 )
             looks.append(row)
+        for j in range(len(slots)):
+            _factor_hover(out.data[lo + j], [row[j] for row in looks], active)
         varying = [j for j in range(len(slots)) if any(r[j] != looks[0][j] for r in looks)]
         indices = [lo + j for j in varying]
+        # a property no step changes is left out of the steps (it is set on the trace)
+        changed = [
+            p
+            for p in ("x", "y", "text", "name")
+            if any(row[j][p] != looks[0][j][p] for row in looks for j in varying)
+        ]
         steps = []
         for rate, row in zip(rates_pct, looks, strict=True):
-            props = {p: [row[j][p] for j in varying] for p in ("x", "y", "text", "name")}
+            props = {p: [row[j][p] for j in varying] for p in changed}
             steps.append({"label": f"{rate:+d}%", "method": "restyle", "args": [props, indices]})
         slider = _year_slider(
             room, list(rates_pct), default_rate_pct, f"Growth from {base}, % a year: ", steps
@@ -417,7 +481,7 @@ def growth(
     chosen = years.index(default_base_year)
     for i, trace in enumerate(out.data):
         trace.visible = groups[chosen][0] <= i < groups[chosen][1]
-    buttons = []
+    buttons: list[dict[str, Any]] = []
     for k, (base, (lo, hi)) in enumerate(zip(years, groups, strict=True)):
         relayout: dict[str, Any] = {f"sliders[{j}].visible": j == k for j in range(len(years))}
         buttons.append(
@@ -427,12 +491,15 @@ def growth(
                 "args": [{"visible": [lo <= i < hi for i in range(n)]}, relayout],
             }
         )
-    menu = _menu(buttons, x=0, y=room.above(100), label="Base year")
+    menu = _menu(buttons, x=0, y=room.above(100 + _LEGEND_ROOM), label="Base year")
     menu["active"] = chosen
     out.update_layout(
         updatemenus=[menu],
         sliders=sliders,
-        annotations=[*out.layout.annotations, _label("Project from", x=0, y=room.above(136))],
+        annotations=[
+            *out.layout.annotations,
+            _label("Project from", x=0, y=room.above(136 + _LEGEND_ROOM)),
+        ],
         meta={"static_explorer": True, "note": _NOTE},
     )
     return out
@@ -466,7 +533,7 @@ def partner_shares(
     if computed and reported:
         choices += [("computed only", computed), ("reported only", reported)]
     choices += [(F.SHARE_SERIES[k][0], [k]) for k in present]
-    buttons = []
+    buttons: list[dict[str, Any]] = []
     for label, series in choices:
         subset = F.partner_shares_figure(frame, start=first, end=last, series=series)
         buttons.append(
@@ -480,11 +547,14 @@ def partner_shares(
         }
         for year in range(first, last)
     ]
-    room = _Room(full, 150)
+    room = _Room(full, 150 + _LEGEND_ROOM)
     full.update_layout(
-        updatemenus=[_menu(buttons, x=0, y=room.above(100), label="Series")],
+        updatemenus=[_menu(buttons, x=0, y=room.above(100 + _LEGEND_ROOM), label="Series")],
         sliders=[_year_slider(room, list(range(first, last)), first, "From year: ", steps)],
-        annotations=[*full.layout.annotations, _label("Series shown", x=0, y=room.above(136))],
+        annotations=[
+            *full.layout.annotations,
+            _label("Series shown", x=0, y=room.above(136 + _LEGEND_ROOM)),
+        ],
         meta={"static_explorer": True, "note": _NOTE},
     )
     return full
@@ -496,7 +566,7 @@ def settlements(settlement: pd.DataFrame | None = None) -> go.Figure:
     currencies = [c for c in F.CURRENCY_LABELS if (settlement["currency"] == c).any()]
     measures = [m for m in F.MEASURE_LABELS if (settlement["measure"] == m).any()]
     full = F.settlement_figure(settlement, currencies=currencies, measures=measures)
-    default = [c for c in ("usd", "rub_plus_cny") if c in currencies] or currencies
+    default: list[str] = [c for c in ("usd", "rub_plus_cny") if c in currencies] or currencies
     choices: list[tuple[str, list[str], list[str]]] = [
         ("US dollar and rouble + yuan", default, measures),
         ("all currencies", currencies, measures),
@@ -507,7 +577,7 @@ def settlements(settlement: pd.DataFrame | None = None) -> go.Figure:
         for m in measures
         if (settlement["measure"] == m).any()
     ]
-    buttons = []
+    buttons: list[dict[str, Any]] = []
     for label, cur, meas in choices:
         try:
             subset = F.settlement_figure(settlement, currencies=cur, measures=meas)
@@ -582,13 +652,13 @@ def timeline(
                 ],
             }
         )
-    periods = []
-    chosen = [("all years", None, None)]
+    periods: list[dict[str, Any]] = []
+    chosen: list[tuple[str, int | None, int | None]] = [("all years", None, None)]
     if start_year is not None or end_year is not None:
-        lo = first if start_year is None else int(start_year)
-        hi = last if end_year is None else int(end_year)
-        T.timeline_figure(events, lo, hi, None, marked)  # same checks as the widget
-        chosen = [(f"{lo}-{hi}", lo, hi), *chosen]
+        lo_first = first if start_year is None else int(start_year)
+        hi_first = last if end_year is None else int(end_year)
+        T.timeline_figure(events, lo_first, hi_first, None, marked)  # same checks as the widget
+        chosen = [(f"{lo_first}-{hi_first}", lo_first, hi_first), *chosen]
     for label, lo, hi in [*chosen, *TIMELINE_PERIODS[1:]]:
         start = first if lo is None else max(lo, first)
         end = last if hi is None else min(hi, last)

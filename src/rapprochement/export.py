@@ -1,0 +1,351 @@
+"""Offline HTML export of the notebooks: every chart drawn, no CDN, no kernel needed to read.
+
+Usage::
+
+    python -m rapprochement.export notebooks/06-trade-and-targets.ipynb ...  # -> build/html/
+    jupyter nbconvert --to offline_html notebooks/06-trade-and-targets.ipynb
+    make html                                                  # every notebook -> build/html/
+
+and, in JupyterLab, File > Save and Export Notebook As > "Offline_html".
+
+nbconvert's own HTML export loads require.js and MathJax from CDNs, drops plotly figures (their
+``application/vnd.plotly.v1+json`` outputs) and shows widgets as raw text. This exporter is
+nbconvert's ``HTMLExporter`` with the ``lab`` template and three changes:
+
+* :class:`OfflinePreprocessor` makes the stored outputs static, as the book does: each plotly
+  output becomes its JSON in the page, drawn by the one plotly.js the page inlines; each
+  explorer widget becomes its kernel-free explorer (:mod:`rapprochement.static_explorers`,
+  same chart code, built with the cell's arguments); each quiz gets jupyterquiz's script back
+  (a notebook stores only the quiz's questions, see :func:`rapprochement.quiz.show`);
+* the template (``export_templates/rapprochement``) leaves out require.js, MathJax and
+  mermaid.js (the collection has no formulas or diagrams) and inlines plotly.js once, only
+  in pages that have a chart (the book's vendored plotly-basic, or plotly.py's full bundle);
+* a notebook that was never run (no code cell has an execution count) is executed first, in
+  a fresh kernel, offline (:attr:`OfflineHTMLExporter.execute`: ``auto``, ``always``,
+  ``never``); so every export shows every chart.
+
+The page requests nothing from another host and works from ``file://``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import functools
+import html
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbconvert.exporters import HTMLExporter
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool, Enum, Unicode, default
+
+from . import quiz
+
+__all__ = [
+    "OfflineHTMLExporter",
+    "OfflinePreprocessor",
+    "export_notebook",
+    "figure_html",
+    "main",
+    "plotly_js",
+    "static_for_widget",
+    "transform_notebook",
+]
+
+ROOT = Path(__file__).resolve().parents[2]
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+JS_MIME = "application/javascript"
+TEMPLATES = Path(__file__).with_name("export_templates")
+#: The book's vendored plotly.js (basic bundle: scatter, bar, every layout control).
+VENDORED_PLOTLY = ROOT / "book" / "_static" / "vendor" / "plotly-basic.min.js"
+PLOTS_JS = ROOT / "book" / "_static" / "plots.js"
+
+
+# ----------------------------------------------------------------------- static outputs
+
+
+class Counter:
+    """Ids for the chart containers of one page."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix, self.n = prefix, 0
+
+    def __call__(self) -> str:
+        self.n += 1
+        return f"{self.prefix}-fig{self.n}"
+
+
+def figure_html(fig: dict[str, Any], div_id: str, label: str, note: str = "") -> str:
+    """A container and the figure as JSON; ``plots.js`` draws it with the page's plotly.js."""
+    import plotly.io as pio
+
+    # plotly's encoder writes NaN (a gap in a line) as null, which JSON.parse accepts
+    data = pio.to_json(fig, validate=False, remove_uids=True).replace("</", "<\\/")
+    height = int((fig.get("layout") or {}).get("height") or 520)
+    note_html = f'<p class="rapprochement-figure-note">{html.escape(note)}</p>' if note else ""
+    return (
+        f'<div class="rapprochement-plot" id="{div_id}" role="figure" '
+        f'aria-label="{html.escape(label, quote=True)}" style="min-height:{height}px"></div>'
+        f'<script type="application/json" class="rapprochement-figure" '
+        f'data-target="{div_id}">{data}</script>{note_html}'
+    )
+
+
+def _title_of(fig: dict[str, Any]) -> str:
+    title = (fig.get("layout") or {}).get("title") or {}
+    text = title.get("text") if isinstance(title, dict) else str(title)
+    return re.sub(r"<[^>]+>", " ", text or "chart")
+
+
+def _arg_list(source: str, name: str) -> list[str] | None:
+    m = re.search(rf"{name}\s*=\s*\[([^\]]*)\]", source)
+    return re.findall(r"[\"']([^\"']+)[\"']", m.group(1)) if m else None
+
+
+def _arg_int(source: str, name: str) -> int | None:
+    m = re.search(rf"{name}\s*=\s*(\d+)", source)
+    return int(m.group(1)) if m else None
+
+
+@functools.cache
+def explorer_json(name: str, kwargs: tuple[tuple[str, Any], ...] = ()) -> dict[str, Any]:
+    """A static explorer as plotly JSON, built once per process for the same arguments."""
+    from . import static_explorers as S
+
+    args = {k: list(v) if isinstance(v, tuple) else v for k, v in kwargs}
+    fig: dict[str, Any] = S.EXPLORERS[name](**args).to_plotly_json()
+    return fig
+
+
+def static_for_widget(source: str) -> tuple[str, dict[str, Any]] | None:
+    """The kernel-free explorer matching a widget cell's code, or None."""
+    calls = {
+        "TargetExplorer": "targets",
+        "GrowthProjector": "growth",
+        "PartnerShares": "partner_shares",
+        "SettlementCurrencies": "settlements",
+    }
+    for widget, name in calls.items():
+        if re.search(rf"\b{widget}\s*\(", source):
+            return name, explorer_json(name)
+    if re.search(r"\btimeline_widget\s*\(|\bTimelineWidget\s*\(", source):
+        highlight = _arg_list(source, "highlight")
+        kwargs = (
+            ("highlight", tuple(highlight) if highlight is not None else None),
+            ("start_year", _arg_int(source, "start_year")),
+            ("end_year", _arg_int(source, "end_year")),
+        )
+        return "timeline", explorer_json("timeline", kwargs)
+    return None
+
+
+NO_KERNEL = (
+    "This cell shows an interactive widget, which needs a running kernel. "
+    "Open the notebook in JupyterLab (make lab) to use it."
+)
+EXPLORER_NOTE = (
+    "Kernel-free version of this explorer: use the menus, buttons and sliders above the "
+    "chart (states precomputed from data/)."
+)
+# The picture of an explorer's default state that a notebook shows before it runs
+# (widgets.py writes it as its own output, linked to notebooks/figures/).
+_STATIC_PICTURE = 'class="rapprochement-static"'
+
+
+def _html_output(text: str) -> nbformat.NotebookNode:
+    return nbformat.v4.new_output("display_data", data={"text/html": text})
+
+
+FigureHTML = Callable[[dict[str, Any], str, str, str], str]
+
+
+def transform_notebook(
+    nb: nbformat.NotebookNode,
+    stem: str,
+    *,
+    quiz_scripts: str = "inline",
+    explorer_html: FigureHTML = figure_html,
+) -> dict[str, int]:
+    """Make the stored outputs static (in place); returns what was done, for logs and tests.
+
+    ``quiz_scripts``: ``"inline"`` puts each quiz's whole script in the page; ``"call"`` only
+    a call of ``rapprochementQuiz`` (the book loads jupyterquiz's code once, from _static).
+    ``explorer_html`` writes a kernel-free explorer (the book shares one file per explorer
+    between the pages that show it).
+    """
+    ids = Counter(re.sub(r"[^A-Za-z0-9]", "", stem)[:8] or "nb")
+    counts = {"plotly": 0, "explorers": 0, "widgets_dropped": 0, "quizzes": 0}
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        outputs = []
+        live = any(WIDGET_MIME in o.get("data", {}) for o in cell.get("outputs", []))
+        twin = live and static_for_widget(cell.source) is not None
+        quiz_id = None
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            page = "".join(data.get("text/html", ""))
+            if twin and _STATIC_PICTURE in page:
+                continue  # the kernel-free explorer below replaces the picture of its default
+            if quiz.quiz_id_in(page):
+                quiz_id = quiz.quiz_id_in(page)
+                outputs.append(out)
+                continue
+            if quiz_id and WIDGET_MIME in data:
+                continue  # the quiz's runner widget: its script is added below
+            if PLOTLY_MIME in data:
+                fig = data[PLOTLY_MIME]
+                out = _html_output(figure_html(fig, ids(), _title_of(fig)))
+                counts["plotly"] += 1
+            elif WIDGET_MIME in data:
+                found = static_for_widget(cell.source)
+                if found:
+                    _, fig = found
+                    out = _html_output(explorer_html(fig, ids(), _title_of(fig), EXPLORER_NOTE))
+                    counts["explorers"] += 1
+                else:
+                    out = _html_output(f'<p class="rapprochement-no-kernel">{NO_KERNEL}</p>')
+                    counts["widgets_dropped"] += 1
+            outputs.append(out)
+        if quiz_id:
+            if quiz_scripts == "inline":
+                script = quiz.script_html(quiz_id)
+            else:
+                script = quiz.call_html(quiz_id)
+            outputs.append(_html_output(script))
+            counts["quizzes"] += 1
+        cell.outputs = outputs
+    nb.metadata.pop("widgets", None)
+    return counts
+
+
+# ---------------------------------------------------------------------------- nbconvert
+
+
+def plotly_js() -> tuple[str, str]:
+    """(source, name) of the plotly.js a page inlines: the book's vendored basic bundle when
+    its version is plotly.py's, else plotly.py's full bundle (4.8 MB)."""
+    from plotly.offline import get_plotlyjs, get_plotlyjs_version
+
+    if VENDORED_PLOTLY.is_file():
+        text = VENDORED_PLOTLY.read_text(encoding="utf-8")
+        if f"v{get_plotlyjs_version()}" in text[:200]:
+            return text, "plotly-basic (vendored in book/_static/vendor)"
+    return get_plotlyjs(), "plotly.js (full bundle from plotly.py)"
+
+
+def _plots_js() -> str:
+    if PLOTS_JS.is_file():
+        return PLOTS_JS.read_text(encoding="utf-8")
+    raise FileNotFoundError(f"{PLOTS_JS} is missing (the script that draws the charts)")
+
+
+class OfflinePreprocessor(Preprocessor):  # type: ignore[misc]
+    """Turns plotly, explorer-widget and quiz outputs into what a static page can show."""
+
+    def preprocess(
+        self, nb: nbformat.NotebookNode, resources: dict[str, Any]
+    ) -> tuple[nbformat.NotebookNode, dict[str, Any]]:
+        name = (resources.get("metadata") or {}).get("name") or "notebook"
+        counts = transform_notebook(nb, str(name))
+        resources["rapprochement"] = counts
+        if counts["plotly"] or counts["explorers"]:
+            source, _ = plotly_js()
+            resources["rapprochement_js"] = [source, _plots_js()]
+        else:
+            resources["rapprochement_js"] = []
+        return nb, resources
+
+
+def _never_run(nb: nbformat.NotebookNode) -> bool:
+    code = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+    return bool(code) and all(c.get("execution_count") is None for c in code)
+
+
+class OfflineHTMLExporter(HTMLExporter):  # type: ignore[misc]
+    """nbconvert's HTML export, offline: charts drawn, explorers kernel-free, no CDN."""
+
+    export_from_notebook = "HTML (offline)"
+
+    execute = Enum(
+        ["auto", "always", "never"],
+        default_value="auto",
+        help="Run the notebook first: 'auto' when no code cell was ever run.",
+    ).tag(config=True)
+    kernel_name = Unicode("python3", help="Kernel used to execute a notebook.").tag(config=True)
+    embed_images = Bool(True, help="Embed local images as data URIs (one file).").tag(config=True)
+
+    @default("extra_template_basedirs")
+    def _extra_basedirs(self) -> list[str]:
+        return [str(TEMPLATES)]
+
+    @default("template_name")
+    def _template_name(self) -> str:
+        return "rapprochement"
+
+    def _init_preprocessors(self) -> None:
+        super()._init_preprocessors()
+        self.register_preprocessor(OfflinePreprocessor, enabled=True)
+
+    def from_notebook_node(  # type: ignore[override]
+        self, nb: nbformat.NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
+    ) -> tuple[str, dict[str, Any]]:
+        nb = copy.deepcopy(nb)
+        resources = self._init_resources(resources)
+        if self.execute == "always" or (self.execute == "auto" and _never_run(nb)):
+            from nbclient import NotebookClient
+
+            path = (resources.get("metadata") or {}).get("path") or "."
+            NotebookClient(
+                nb,
+                timeout=180,
+                kernel_name=self.kernel_name,
+                resources={"metadata": {"path": path}},
+                store_widget_state=False,
+            ).execute()
+            resources["rapprochement_executed"] = True
+        return super().from_notebook_node(nb, resources, **kw)
+
+
+def export_notebook(path: Path, out_dir: Path, *, execute: str = "auto") -> Path:
+    """Export one notebook to ``out_dir/<stem>.html``; returns the file written."""
+    exporter = OfflineHTMLExporter(execute=execute)
+    resources = {"metadata": {"name": path.stem, "path": str(path.parent)}}
+    body, _ = exporter.from_filename(str(path), resources=resources)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / f"{path.stem}.html"
+    target.write_text(body, encoding="utf-8")
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m rapprochement.export",
+        description="Export notebooks to HTML pages that work offline (charts, explorers, quiz).",
+    )
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("--out", type=Path, default=Path("build/html"), help="folder to write to")
+    parser.add_argument(
+        "--execute",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="run the notebook first: auto (only if it was never run), always or never",
+    )
+    args = parser.parse_args(argv)
+    missing = [str(p) for p in args.notebooks if not p.is_file()]
+    if missing:
+        parser.error(f"no such notebook: {', '.join(missing)}")
+    for path in args.notebooks:
+        target = export_notebook(path, args.out, execute=args.execute)
+        print(f"{path} -> {target} ({target.stat().st_size / 1e6:.2f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
