@@ -7,6 +7,7 @@ fresh environment with it and compares every installed version with requirements
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -14,9 +15,11 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,6 +50,18 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _api(base: str, token: str, path: str, method: str = "GET", body: Any = None) -> Any:
+    request = urllib.request.Request(
+        f"{base}/api/{path}?token={token}",
+        method=method,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as resp:
+        text = resp.read().decode()
+    return json.loads(text) if text else None
+
+
 def _clean_env(path: str, home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "VIRTUAL_ENV"))}
     env.update(PATH=path, HOME=str(home))
@@ -57,8 +72,8 @@ def test_start_py_opens_the_start_page_without_make_or_bash(tmp_path: Path) -> N
     if not launch.is_current(REPO, REPO / ".venv"):
         pytest.skip(".venv is missing or out of date (make .venv/.installed or python start.py)")
     port, token = _free_port(), "start-py-test"
-    home = tmp_path / "home"
-    home.mkdir()
+    # a home as short as a student's: kernels then use local sockets (see the test below)
+    home = Path(tempfile.mkdtemp(prefix="home-"))
     log = tmp_path / "start.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
@@ -91,6 +106,23 @@ def test_start_py_opens_the_start_page_without_make_or_bash(tmp_path: Path) -> N
             timeout=10,
         ) as resp:
             assert resp.status == 200
+        # a notebook's kernel starts and answers (over local sockets: no TCP warning below)
+        base = f"http://127.0.0.1:{port}"
+        session = _api(base, token, "sessions", "POST", {
+            "path": "notebooks/00-start-here.ipynb", "type": "notebook", "name": "start",
+            "kernel": {"name": "python3"}})  # fmt: skip
+        kernel = session["kernel"]["id"]
+        # the kernel binds its five channels as socket files in the runtime folder
+        sockets: list[Path] = []
+        for _ in range(600):
+            sockets = list(home.rglob(f"kernel-{kernel}-ipc-*"))
+            if len(sockets) >= 5 or proc.poll() is not None:
+                break
+            time.sleep(0.2)
+        assert len(sockets) >= 5, f"kernel sockets {sockets}:\n{log.read_text()[-3000:]}"
+        time.sleep(1)  # what the kernel prints at start-up reaches the log
+        assert _api(base, token, f"kernels/{kernel}")["id"] == kernel  # still running
+        _api(base, token, f"sessions/{session['id']}", "DELETE")
         # the student's Ctrl-C: the server (start.py became it) shuts down cleanly
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=30) == 0
@@ -98,6 +130,7 @@ def test_start_py_opens_the_start_page_without_make_or_bash(tmp_path: Path) -> N
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        shutil.rmtree(home, ignore_errors=True)
     text = log.read_text()
     # the link a student copies (the server masks a token given on the command line)
     assert re.search(rf"http://127\.0\.0\.1:{port}/lab/tree/notebooks/00-start-here\.ipynb"
@@ -133,8 +166,6 @@ def test_start_py_builds_the_pinned_environment(tmp_path: Path) -> None:
         "import importlib.metadata as m, json, sys\n"
         "print(json.dumps({n: m.version(n) for n in json.loads(sys.argv[1])}))"
     )
-    import json
-
     got = subprocess.run(
         [str(launch.venv_python(venv)), "-c", script, json.dumps(sorted(pins))],
         capture_output=True, text=True, check=True,
@@ -148,3 +179,22 @@ def test_start_py_builds_the_pinned_environment(tmp_path: Path) -> None:
         env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path,
     )  # fmt: skip
     assert again.returncode == 0 and "creating" not in again.stdout, again.stdout
+
+
+def test_kernels_use_local_sockets_unless_the_path_is_too_long(tmp_path: Path) -> None:
+    """Unix sockets where the socket path fits the system limit, TCP otherwise (and on Windows)."""
+    venv = REPO / ".venv"
+    if not launch.venv_python(venv).exists():
+        pytest.skip(".venv is missing")
+    ipc = "--KernelManager.transport=ipc"
+    short, deep = tmp_path / "r", tmp_path / ("d" * 80) / "runtime"
+    for runtime, expected in ((short, [ipc]), (deep, [])):
+        os.environ["JUPYTER_RUNTIME_DIR"] = str(runtime)
+        try:
+            flags = launch.kernel_transport_flags(venv)
+            assert (ipc in launch.lab_command(REPO, venv)) == (ipc in flags)
+        finally:
+            del os.environ["JUPYTER_RUNTIME_DIR"]
+        if len(str(short)) + 60 > launch.IPC_PATH_MAX and runtime == short:
+            continue  # this machine's temporary folder is itself too deep
+        assert flags == (expected if os.name == "posix" else []), (runtime, flags)

@@ -42,7 +42,11 @@ def venv_python(venv: Path) -> Path:
     return venv / "bin" / "python"
 
 
-def inputs_hash(repo: Path, python: str = sys.executable) -> str:
+BASE_PYTHON = getattr(sys, "_base_executable", sys.executable)
+"""The Python the environment is made from (not a venv's own copy, if run from one)."""
+
+
+def inputs_hash(repo: Path, python: str = BASE_PYTHON) -> str:
     """sha256 of what the environment depends on: the lock, pyproject.toml, the Python."""
     h = hashlib.sha256()
     for name in (LOCK, "pyproject.toml"):
@@ -97,11 +101,11 @@ def create_env(repo: Path, venv: Path, *, use_uv: bool = True) -> None:
     if uv:
         print(f"creating {venv.name} with uv from {LOCK}", flush=True)
         _run(
-            [*uv, "venv", "--quiet", "--seed", "--python", sys.executable, str(venv)],
+            [*uv, "venv", "--quiet", "--seed", "--python", BASE_PYTHON, str(venv)],
             f"could not create {venv} with uv",
         )
         _run(
-            [*uv, "pip", "install", "--quiet", "--python", py, "-r", lock],
+            [*uv, "pip", "install", "--quiet", "--compile-bytecode", "--python", py, "-r", lock],
             f"installing {LOCK} into {venv} failed (network? see above)",
         )
         _run(
@@ -115,7 +119,7 @@ def create_env(repo: Path, venv: Path, *, use_uv: bool = True) -> None:
             flush=True,
         )
         _run(
-            [sys.executable, "-m", "venv", str(venv)],
+            [BASE_PYTHON, "-m", "venv", str(venv)],
             f"could not create {venv}: is the venv module installed (Debian: python3-venv)?",
         )
         pip = [py, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-input"]
@@ -130,12 +134,38 @@ def create_env(repo: Path, venv: Path, *, use_uv: bool = True) -> None:
 
 
 def lab_command(repo: Path, venv: Path, extra: Sequence[str] = ()) -> list[str]:
-    """``jupyter lab`` with the flags of ``make lab``, then ``extra``."""
+    """``jupyter lab`` with the flags of ``make lab`` (``LAB_FLAGS``), then ``extra``."""
     cmd = [str(venv_python(venv)), "-m", "jupyter", "lab"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")  # containers run as root; make lab adds it there too
+    cmd += kernel_transport_flags(venv)
     cmd += [f"--ServerApp.root_dir={repo}", f"--LabApp.default_url=/lab/tree/{START}"]
     return cmd + list(extra)
+
+
+IPC_PATH_MAX = 100
+"""Longest kernel socket path we use (the system limit is 107 bytes on Linux, 103 on macOS)."""
+
+
+def kernel_transport_flags(venv: Path) -> list[str]:
+    """Kernels on local (unix) sockets instead of TCP where that works.
+
+    Over TCP every kernel start prints "Kernel is running over TCP without encryption", and
+    other users of the machine could reach the kernel's ports. Windows has no unix sockets,
+    and a socket path inside a deep runtime folder can exceed the system's limit: TCP there.
+    """
+    if os.name != "posix":
+        return []
+    found = subprocess.run(
+        [str(venv_python(venv)), "-c",
+         "from jupyter_core.paths import jupyter_runtime_dir; print(jupyter_runtime_dir())"],
+        capture_output=True, text=True, env=lab_env(venv), check=False,
+    )  # fmt: skip
+    runtime = found.stdout.strip()
+    longest = os.path.join(runtime, f"kernel-{'0' * 36}-ipc-4")
+    if found.returncode != 0 or not runtime or len(longest.encode()) > IPC_PATH_MAX:
+        return []
+    return ["--KernelManager.transport=ipc"]
 
 
 def lab_env(venv: Path) -> dict[str, str]:

@@ -42,8 +42,32 @@ def test_notebook_06_renders_and_reacts(lab_page, run_notebook):
     assert ms < 5_000
     page.wait_for_selector(".js-plotly-plot .barlayer .point")
 
-    # an impossible setting shows the message inside the widget, not a traceback
-    lab.click_and_time_redraw(page, 1, "Russian side")  # projector: Russian side, base 2020
-    page.locator(".js-plotly-plot").nth(0).scroll_into_view_if_needed()
+    # an impossible setting shows the message inside the widget, not a traceback: the
+    # projector on the Russian side, then base year 2000 (the Russian series starts in 2006)
+    projector = page.locator(screen.ROOTS).nth(1)
+    lab.click_and_time_redraw(page, 1, "Russian side")
+    message = projector.locator(".rapprochement-message")
+    assert message.count() == 0 or "Cannot draw" not in message.inner_text()
+    handle = (
+        projector.locator(".widget-slider").filter(has_text="Base year").locator(".noUi-handle")
+    )
+    update = screen.state(page, 1)["update"]
+    handle.focus()
+    handle.press("Home")
+    assert handle.get_attribute("aria-valuenow") in ("2000", "2000.00")
+    page.wait_for_function(screen._REDRAWN, arg=[1, update], timeout=screen.STEP_TIMEOUT)
+    error = projector.locator(".rapprochement-message.rapprochement-error[role='alert']")
+    assert error.count() == 1, screen.state(page, 1)
+    text = error.inner_text()
+    assert "Cannot draw this" in text and "base year 2000" in text, text
+    assert screen.state(page, 1)["svg"], "the chart is gone after an impossible setting"
+    assert not lab.page_problems(page), lab.page_problems(page)
+    projector.scroll_into_view_if_needed()
+    lab.screenshot(page, "browser-06-impossible-setting.png")
+
+    # the other controls still work, and a possible setting clears the message
+    update = screen.state(page, 1)["update"]
+    projector.locator(".widget-toggle-button").filter(has_text="China customs").click()
+    page.wait_for_function(screen._REDRAWN, arg=[1, update], timeout=screen.STEP_TIMEOUT)
+    assert projector.locator(".rapprochement-error").count() == 0, screen.state(page, 1)
     assert not lab.page_problems(page)
-    lab.screenshot(page, "browser-06-after-change.png")
