@@ -124,7 +124,8 @@ book-test: $(BOOK_VENV)/.installed
 	@$(SUITE) --env $(BOOK_VENV) book-test -- $(BOOK_VENV)/bin/python -m pytest tests/book
 
 # `make test`: the four environments at once, then lint, then the suites side by side
-# (TEST_JOBS at a time, longest first; each suite's output appears when it ends). The hub test
+# (TEST_JOBS at a time, longest first; each suite's output appears when it ends; a failing suite
+# does not stop the others (-k), make test still fails). The hub test
 # runs after the grading test, whose check for leftover sandbox processes would see the hub's.
 TEST_JOBS ?= 2
 TEST_CACHE ?= 1
@@ -139,7 +140,7 @@ test:
 	@$(MAKE) --no-print-directory -j4 envs
 	@$(MAKE) --no-print-directory lint
 	@echo "running $(SUITES), $(TEST_JOBS) at a time; each one's output appears when it ends"
-	@$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target IN_TEST=1 \
+	@$(MAKE) --no-print-directory -k -j$(TEST_JOBS) --output-sync=target IN_TEST=1 \
 		CACHE=$(if $(filter true 1,$(CI)),0,$(TEST_CACHE)) $(SUITES)
 	@echo "make test: every suite passed (or was skipped as unchanged, see any SKIPPED banner above)"
 
