@@ -73,8 +73,8 @@ $(BOOK_VENV)/.installed: requirements-book.lock pyproject.toml
 	touch $@
 
 # start.py (src/rapprochement/launch.py) holds the flags, so that `make lab` and the Python-only
-# `python start.py` open the same thing: --allow-root as root (containers), kernels on local
-# sockets where possible, the start page as the default URL. ARGS go to jupyter lab.
+# `python start.py` open the same thing: --allow-root as root (containers), the start page as
+# the default URL. ARGS go to jupyter lab.
 lab: $(VENV)/.installed
 	$(VENV)/bin/python start.py $(ARGS)
 

@@ -30,7 +30,12 @@ START = REPO / "start.py"
 BASE_PYTHON = getattr(sys, "_base_executable", sys.executable)
 """The Python a student has (not the one inside .venv)."""
 
-#: Lines a normal start may print that are not alarming (checked below; see docs/performance.md).
+KNOWN_TCP_WARNING = "Kernel is running over TCP without encryption"
+"""ipykernel 7.4 prints this at every kernel start over TCP (the default). Local sockets
+(--KernelManager.transport=ipc) avoid it, but Run All stalled in 2 of 9 runs with them here
+(docs/performance.md), so TCP stays and so does this one line."""
+
+#: Lines a normal start may not print (checked below; see docs/performance.md).
 ALARMING = re.compile(r"Traceback|\bERROR\b|\[E |\[C |Warning|WARNING|\[W ", re.I)
 
 
@@ -72,8 +77,7 @@ def test_start_py_opens_the_start_page_without_make_or_bash(tmp_path: Path) -> N
     if not launch.is_current(REPO, REPO / ".venv"):
         pytest.skip(".venv is missing or out of date (make .venv/.installed or python start.py)")
     port, token = _free_port(), "start-py-test"
-    # a home as short as a student's: kernels then use local sockets (see the test below)
-    home = Path(tempfile.mkdtemp(prefix="home-"))
+    home = Path(tempfile.mkdtemp(prefix="home-"))  # a fresh Jupyter config and runtime folder
     log = tmp_path / "start.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
@@ -106,21 +110,19 @@ def test_start_py_opens_the_start_page_without_make_or_bash(tmp_path: Path) -> N
             timeout=10,
         ) as resp:
             assert resp.status == 200
-        # a notebook's kernel starts and answers (over local sockets: no TCP warning below)
+        # a notebook's kernel starts
         base = f"http://127.0.0.1:{port}"
         session = _api(base, token, "sessions", "POST", {
             "path": "notebooks/00-start-here.ipynb", "type": "notebook", "name": "start",
             "kernel": {"name": "python3"}})  # fmt: skip
         kernel = session["kernel"]["id"]
-        # the kernel binds its five channels as socket files in the runtime folder
-        sockets: list[Path] = []
+        # wait until the kernel itself has started and printed what it prints at start-up
         for _ in range(600):
-            sockets = list(home.rglob(f"kernel-{kernel}-ipc-*"))
-            if len(sockets) >= 5 or proc.poll() is not None:
+            if "[IPKernelApp]" in log.read_text() or proc.poll() is not None:
                 break
             time.sleep(0.2)
-        assert len(sockets) >= 5, f"kernel sockets {sockets}:\n{log.read_text()[-3000:]}"
-        time.sleep(1)  # what the kernel prints at start-up reaches the log
+        assert "[IPKernelApp]" in log.read_text(), log.read_text()[-3000:]
+        time.sleep(1)
         assert _api(base, token, f"kernels/{kernel}")["id"] == kernel  # still running
         _api(base, token, f"sessions/{session['id']}", "DELETE")
         # the student's Ctrl-C: the server (start.py became it) shuts down cleanly
@@ -135,7 +137,11 @@ def test_start_py_opens_the_start_page_without_make_or_bash(tmp_path: Path) -> N
     # the link a student copies (the server masks a token given on the command line)
     assert re.search(rf"http://127\.0\.0\.1:{port}/lab/tree/notebooks/00-start-here\.ipynb"
                      r"\?token=", text), text  # fmt: skip
-    alarming = [line for line in text.splitlines() if ALARMING.search(line)]
+    alarming = [
+        line
+        for line in text.splitlines()
+        if ALARMING.search(line) and KNOWN_TCP_WARNING not in line
+    ]
     assert not alarming, alarming
 
 
@@ -179,22 +185,3 @@ def test_start_py_builds_the_pinned_environment(tmp_path: Path) -> None:
         env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path,
     )  # fmt: skip
     assert again.returncode == 0 and "creating" not in again.stdout, again.stdout
-
-
-def test_kernels_use_local_sockets_unless_the_path_is_too_long(tmp_path: Path) -> None:
-    """Unix sockets where the socket path fits the system limit, TCP otherwise (and on Windows)."""
-    venv = REPO / ".venv"
-    if not launch.venv_python(venv).exists():
-        pytest.skip(".venv is missing")
-    ipc = "--KernelManager.transport=ipc"
-    short, deep = tmp_path / "r", tmp_path / ("d" * 80) / "runtime"
-    for runtime, expected in ((short, [ipc]), (deep, [])):
-        os.environ["JUPYTER_RUNTIME_DIR"] = str(runtime)
-        try:
-            flags = launch.kernel_transport_flags(venv)
-            assert (ipc in launch.lab_command(REPO, venv)) == (ipc in flags)
-        finally:
-            del os.environ["JUPYTER_RUNTIME_DIR"]
-        if len(str(short)) + 60 > launch.IPC_PATH_MAX and runtime == short:
-            continue  # this machine's temporary folder is itself too deep
-        assert flags == (expected if os.name == "posix" else []), (runtime, flags)

@@ -138,34 +138,8 @@ def lab_command(repo: Path, venv: Path, extra: Sequence[str] = ()) -> list[str]:
     cmd = [str(venv_python(venv)), "-m", "jupyter", "lab"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")  # containers run as root; make lab adds it there too
-    cmd += kernel_transport_flags(venv)
     cmd += [f"--ServerApp.root_dir={repo}", f"--LabApp.default_url=/lab/tree/{START}"]
     return cmd + list(extra)
-
-
-IPC_PATH_MAX = 100
-"""Longest kernel socket path we use (the system limit is 107 bytes on Linux, 103 on macOS)."""
-
-
-def kernel_transport_flags(venv: Path) -> list[str]:
-    """Kernels on local (unix) sockets instead of TCP where that works.
-
-    Over TCP every kernel start prints "Kernel is running over TCP without encryption", and
-    other users of the machine could reach the kernel's ports. Windows has no unix sockets,
-    and a socket path inside a deep runtime folder can exceed the system's limit: TCP there.
-    """
-    if os.name != "posix":
-        return []
-    found = subprocess.run(
-        [str(venv_python(venv)), "-c",
-         "from jupyter_core.paths import jupyter_runtime_dir; print(jupyter_runtime_dir())"],
-        capture_output=True, text=True, env=lab_env(venv), check=False,
-    )  # fmt: skip
-    runtime = found.stdout.strip()
-    longest = os.path.join(runtime, f"kernel-{'0' * 36}-ipc-4")
-    if found.returncode != 0 or not runtime or len(longest.encode()) > IPC_PATH_MAX:
-        return []
-    return ["--KernelManager.transport=ipc"]
 
 
 def lab_env(venv: Path) -> dict[str, str]:

@@ -104,8 +104,6 @@ def jupyter_lab(root: Path = REPO, *, startup_timeout: float = 90) -> Iterator[s
             "--ServerApp.disable_check_xsrf=True",
             f"--ServerApp.root_dir={root}",
             "--LabApp.news_url=",
-            # as `make lab` and start.py: kernels on local sockets (see the Makefile)
-            *(["--KernelManager.transport=ipc"] if os.name == "posix" else []),
         ],
         env=env,
         stdout=log,
