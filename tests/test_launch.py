@@ -31,9 +31,8 @@ BASE_PYTHON = getattr(sys, "_base_executable", sys.executable)
 """The Python a student has (not the one inside .venv)."""
 
 KNOWN_TCP_WARNING = "Kernel is running over TCP without encryption"
-"""ipykernel 7.4 prints this at every kernel start over TCP (the default). Local sockets
-(--KernelManager.transport=ipc) avoid it, but Run All stalled in 2 of 9 runs with them here
-(docs/performance.md), so TCP stays and so does this one line."""
+"""ipykernel 7.4 prints this at every kernel start over TCP (the default); local sockets
+(--KernelManager.transport=ipc) would avoid it, not adopted yet (docs/performance.md)."""
 
 #: Lines a normal start may not print (checked below; see docs/performance.md).
 ALARMING = re.compile(r"Traceback|\bERROR\b|\[E |\[C |Warning|WARNING|\[W ", re.I)
