@@ -1,6 +1,8 @@
 # Two commands for everyone (see README.md):
 #   make lab    create the environment if needed and open JupyterLab at the start page
-#   make test   create the environments if needed and run every check
+#   make test   create the environments if needed and run every check (the long suites
+#               are skipped, with a banner, when they passed with exactly the same inputs;
+#               `make test-all` or CI=true runs everything)
 # Only python3 (3.11+), make and bash are needed; everything else comes from PyPI.
 
 PYTHON ?= python3
@@ -16,8 +18,6 @@ UV ?= $(shell command -v uv 2>/dev/null || ($(PYTHON) -m uv --version >/dev/null
 START := notebooks/00-start-here.ipynb
 # Use the environment's own kernel spec, even if the user has another "python3" kernel.
 export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
-# JupyterLab refuses to run as root unless told; containers and CI run as root.
-ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 # $(call make_env,folder,lockfile): a fresh environment with the pinned packages and this
 # package (editable). Each step stops the build with its own message if it fails.
@@ -26,8 +26,8 @@ set -e; rm -rf $(1); \
 if [ -n "$(UV)" ]; then \
   echo "creating $(1) with uv from $(2)"; \
   $(UV) venv --quiet --seed --python "$$(command -v $(PYTHON))" $(1) || { echo "could not create $(1) with uv"; exit 1; }; \
-  $(UV) pip install --quiet --python $(1)/bin/python -r $(2) || { echo "installing $(2) into $(1) failed (network? see above)"; exit 1; }; \
-  $(UV) pip install --quiet --python $(1)/bin/python --no-deps -e . || { echo "installing this package into $(1) failed"; exit 1; }; \
+  $(UV) pip install --quiet --compile-bytecode --python $(1)/bin/python -r $(2) || { echo "installing $(2) into $(1) failed (network? see above)"; exit 1; }; \
+  $(UV) pip install --quiet --link-mode copy --python $(1)/bin/python --no-deps -e . || { echo "installing this package into $(1) failed"; exit 1; }; \
 else \
   echo "creating $(1) with venv + pip from $(2) (install uv to make this faster)"; \
   $(PYTHON) -m venv $(1) || { echo "could not create $(1): is the venv module installed (Debian: python3-venv)?"; exit 1; }; \
@@ -36,11 +36,13 @@ else \
 fi
 endef
 
-.PHONY: lab test lint unit grading-test hub-test grading-env grade exercises selfstudy notebooks lock clean help book handouts book-test html
+.PHONY: lab test test-all envs lint unit nbval-test browser-test grading-test hub-test grading-env grade exercises selfstudy notebooks lock clean help book handouts book-test html
 
 help:
-	@echo "make lab          open the collection in JupyterLab (student environment)"
-	@echo "make test         run every check: lint, unit tests, notebooks, browser, grading"
+	@echo "make lab          open the collection in JupyterLab (student environment); ARGS=--no-browser ..."
+	@echo "make test         run every check: lint, unit tests, notebooks, browser, grading, book, hub"
+	@echo "                  (skips a long suite that passed with exactly the same inputs; says so)"
+	@echo "make test-all     the same, never skipping anything (what CI runs)"
 	@echo "make grading-env  create the instructor environment (.venv-grading, with nbgrader)"
 	@echo "make grade SUBMISSIONS=path/to/folder-or-zip [ASSIGNMENT=ps1-trade-statistics] [JOBS=2] [TIMEOUT=30] [UNSAFE=1]"
 	@echo "make exercises    regenerate exercises/ from solutions/source (instructors)"
@@ -71,10 +73,11 @@ $(BOOK_VENV)/.installed: requirements-book.lock pyproject.toml
 	$(BOOK_VENV)/bin/python -c 'import rapprochement, myst_nb, sphinx_book_theme, sphinx_external_toc'
 	touch $@
 
+# start.py (src/rapprochement/launch.py) holds the flags, so that `make lab` and the Python-only
+# `python start.py` open the same thing: --allow-root as root (containers), the start page as
+# the default URL. ARGS go to jupyter lab.
 lab: $(VENV)/.installed
-	@echo "Opening JupyterLab at the start page, $(START). If no browser opens, use the"
-	@echo "http://localhost:.../lab/tree/$(START)?token=... link printed below."
-	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url="/lab/tree/$(START)"
+	$(VENV)/bin/python start.py $(ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
@@ -84,19 +87,36 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/python scripts/notebook_text.py --check
 	$(VENV)/bin/python scripts/make_toc_views.py --check
 
+# The long suites run through tests/suite_cache.py, which records each pass with a key made of
+# every tracked file, the environment's packages, Python and the system tools. Inside `make test`
+# (CACHE=1) a suite whose key matches its last pass is skipped with a banner; `make NAME`,
+# `make test-all` and CI=true always run it.
+CACHE ?= 0
+SUITE = $(PYTHON) tests/suite_cache.py $(if $(filter 1,$(CACHE)),--cache,)
+
+# Python unit tests (no notebooks, no browser): always run, about a minute.
 unit: $(VENV)/.installed
-	$(VENV)/bin/python -m pytest tests notebooks --ignore=tests/book --nbval --nbval-kernel-name python3 \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg
+	$(VENV)/bin/python -m pytest tests --ignore=tests/book --ignore=tests/browser
+
+# Every notebook run top to bottom in a fresh kernel, outputs compared with the committed ones.
+nbval-test: $(VENV)/.installed
+	@$(SUITE) --env $(VENV) nbval-test -- $(VENV)/bin/python -m pytest notebooks --nbval \
+		--nbval-kernel-name python3 --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+# JupyterLab in headless Chromium: every notebook and problem set as a student sees it.
+browser-test: $(VENV)/.installed
+	@$(SUITE) --env $(VENV) browser-test -- $(VENV)/bin/python -m pytest tests/browser
 
 grading-env: $(GRADING_VENV)/.installed
 	@command -v bwrap >/dev/null 2>&1 || echo "note: bubblewrap (bwrap) is not installed; make grade needs it to run student code in a sandbox (Debian/Ubuntu: apt-get install bubblewrap)"
 
 grading-test: $(GRADING_VENV)/.installed
-	JUPYTER_PATH="$(CURDIR)/$(GRADING_VENV)/share/jupyter" $(GRADING_VENV)/bin/python -m pytest tests/grading
+	@$(SUITE) --env $(GRADING_VENV) grading-test -- env JUPYTER_PATH="$(CURDIR)/$(GRADING_VENV)/share/jupyter" \
+		$(GRADING_VENV)/bin/python -m pytest tests/grading
 
 # A real JupyterHub with system users and a whole term (tests/hub/; needs root, else skipped).
 hub-test: $(HUB_VENV)/.installed
-	$(HUB_VENV)/bin/python -m pytest tests/hub
+	@$(SUITE) --env $(HUB_VENV) hub-test -- $(HUB_VENV)/bin/python -m pytest tests/hub
 
 # The book and the handouts: built from the committed notebooks' stored outputs (no kernel).
 book: $(BOOK_VENV)/.installed
@@ -112,9 +132,31 @@ handouts: $(BOOK_VENV)/.installed
 	$(BOOK_VENV)/bin/python scripts/make_handouts.py
 
 book-test: $(BOOK_VENV)/.installed
-	$(BOOK_VENV)/bin/python -m pytest tests/book
+	@$(SUITE) --env $(BOOK_VENV) book-test -- $(BOOK_VENV)/bin/python -m pytest tests/book
 
-test: lint unit grading-test book-test hub-test
+# `make test`: the four environments at once, then lint, then the suites side by side
+# (TEST_JOBS at a time, longest first; each suite's output appears when it ends; a failing suite
+# does not stop the others (-k), make test still fails). The hub test
+# runs after the grading test, whose check for leftover sandbox processes would see the hub's.
+TEST_JOBS ?= 2
+TEST_CACHE ?= 1
+SUITES := browser-test grading-test hub-test nbval-test book-test unit
+envs: $(VENV)/.installed $(GRADING_VENV)/.installed $(HUB_VENV)/.installed $(BOOK_VENV)/.installed
+
+ifeq ($(IN_TEST),1)
+hub-test: | grading-test
+endif
+
+test:
+	@$(MAKE) --no-print-directory -j4 envs
+	@$(MAKE) --no-print-directory lint
+	@echo "running $(SUITES), $(TEST_JOBS) at a time; each one's output appears when it ends"
+	@$(MAKE) --no-print-directory -k -j$(TEST_JOBS) --output-sync=target IN_TEST=1 \
+		CACHE=$(if $(filter true 1,$(CI)),0,$(TEST_CACHE)) $(SUITES)
+	@echo "make test: every suite passed (or was skipped as unchanged, see any SKIPPED banner above)"
+
+test-all:
+	@$(MAKE) --no-print-directory test TEST_CACHE=0
 
 grade: $(GRADING_VENV)/.installed
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=path/to/folder-or-zip"; exit 2; }

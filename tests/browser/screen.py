@@ -19,14 +19,23 @@ OVERFLOWING_CHARTS = """() => [...document.querySelectorAll(
         const out = gd.closest('.jp-OutputArea-output');
         if (!svg || !out) return null;
         const w = svg.getBoundingClientRect().width, o = out.getBoundingClientRect().width;
-        const over = svg.getBoundingClientRect().right - out.getBoundingClientRect().right;
-        return over > 1 ? `chart ${i}: ${Math.round(w)} px wide in a ${Math.round(o)} px output`
-                        : null;
+        const box = svg.getBoundingClientRect();
+        const over = box.right - out.getBoundingClientRect().right;
+        if (over > 1) return `chart ${i}: ${Math.round(w)} px wide in a ${Math.round(o)} px output`;
+        // text the chart's own frame cuts off (legend entries, captions, titles, tick labels)
+        const cut = [...gd.querySelectorAll('.main-svg text, .main-svg .legendtext')]
+            .filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0)
+            .filter(t => { const r = t.getBoundingClientRect();
+                           return r.right > box.right + 1 || r.left < box.left - 1; })
+            .map(t => t.textContent.trim().slice(0, 40));
+        return cut.length ? `chart ${i} (${Math.round(w)} px): text cut off at its edge: `
+                            + JSON.stringify(cut.slice(0, 3)) : null;
     }).filter(x => x)"""
 
 
 def overflowing_charts(page: Any) -> list[str]:
-    """Charts whose drawing reaches past the right edge of their output area."""
+    """Charts whose drawing reaches past the right edge of their output area, or whose text
+    (legend, caption, title, tick labels) reaches past the chart's own edge, where it is cut."""
     return page.evaluate(OVERFLOWING_CHARTS)
 
 

@@ -1,7 +1,7 @@
 """Every notebook as a student sees it in JupyterLab (headless Chromium), network off.
 
 After Run All: no console error and no request to any host but the local server; no MathJax
-inside an output table; no chart wider than its output area at 1366 and 1024 px; every quiz
+inside an output table; no chart wider than its output area at 1366, 1024 and 800 px; every quiz
 question answered once right and once wrong shows its feedback; every control of every
 widget moved through its range with the chart checked after each step; no serious or
 critical axe-core violation in the collection's own content.
@@ -107,11 +107,15 @@ def test_what_a_student_sees(student_page: Any, lab_server: str, notebook: str) 
     # tables are never typeset as formulas
     assert screen.mathjax_in_tables(page) == 0, "MathJax typeset text inside an output table"
 
-    # charts fit their output area, at 1366 px and after narrowing the window to 1024 px
+    # charts fit their output area, at 1366 px and after narrowing the window to 1024 and to
+    # 800 px (nothing clipped from 800 px up); then back to 1024 for the rest
     assert not screen.overflowing_charts(page), screen.overflowing_charts(page)
+    for width in (1024, 800):
+        page.set_viewport_size({"width": width, "height": 900})
+        screen.wait_for_charts_to_fit(page)
+        _chart_screenshots(page, f"screen-{name}-{width}")
     page.set_viewport_size({"width": 1024, "height": 900})
     screen.wait_for_charts_to_fit(page)
-    _chart_screenshots(page, f"screen-{name}-1024")
 
     # every quiz question: once wrong, once right, each with its feedback
     if "quiz.show(" in code:

@@ -11,6 +11,14 @@ N_EXPLORERS = 4
 N_PLOTS = N_EXPLORERS + 1  # and the region map of section 6 (maps.region_map)
 
 
+def _russian_years() -> set[int]:
+    """Years with a Russian-side total in the data (the notebook's own table)."""
+    from rapprochement import data
+
+    series = data.trade_series(data.load_trade(), "russia", "total")
+    return {int(y) for y in series.dropna().index}
+
+
 @pytest.mark.browser
 def test_notebook_06_renders_and_reacts(lab_page, run_notebook):
     page = lab_page
@@ -42,8 +50,33 @@ def test_notebook_06_renders_and_reacts(lab_page, run_notebook):
     assert ms < 5_000
     page.wait_for_selector(".js-plotly-plot .barlayer .point")
 
-    # an impossible setting shows the message inside the widget, not a traceback
-    lab.click_and_time_redraw(page, 1, "Russian side")  # projector: Russian side, base 2020
-    page.locator(".js-plotly-plot").nth(0).scroll_into_view_if_needed()
+    # an impossible setting shows the message inside the widget, not a traceback: the
+    # projector on the Russian side, then the first base year (before the Russian series)
+    projector = page.locator(screen.ROOTS).nth(1)
+    lab.click_and_time_redraw(page, 1, "Russian side")
+    message = projector.locator(".rapprochement-message")
+    assert message.count() == 0 or "Cannot draw" not in message.inner_text()
+    handle = (
+        projector.locator(".widget-slider").filter(has_text="Base year").locator(".noUi-handle")
+    )
+    update = screen.state(page, 1)["update"]
+    handle.focus()
+    handle.press("Home")
+    year = int(float(handle.get_attribute("aria-valuenow")))
+    assert year not in _russian_years(), f"base year {year} is possible: pick another setting"
+    page.wait_for_function(screen._REDRAWN, arg=[1, update], timeout=screen.STEP_TIMEOUT)
+    error = projector.locator(".rapprochement-message.rapprochement-error[role='alert']")
+    assert error.count() == 1, screen.state(page, 1)
+    text = error.inner_text()
+    assert "Cannot draw this" in text and f"base year {year}" in text, text
+    assert screen.state(page, 1)["svg"], "the chart is gone after an impossible setting"
+    assert not lab.page_problems(page), lab.page_problems(page)
+    projector.scroll_into_view_if_needed()
+    lab.screenshot(page, "browser-06-impossible-setting.png")
+
+    # the other controls still work, and a possible setting clears the message
+    update = screen.state(page, 1)["update"]
+    projector.locator(".widget-toggle-button").filter(has_text="China customs").click()
+    page.wait_for_function(screen._REDRAWN, arg=[1, update], timeout=screen.STEP_TIMEOUT)
+    assert projector.locator(".rapprochement-error").count() == 0, screen.state(page, 1)
     assert not lab.page_problems(page)
-    lab.screenshot(page, "browser-06-after-change.png")

@@ -1,0 +1,188 @@
+"""Open the collection in JupyterLab with nothing but Python (no make, no bash).
+
+``python start.py`` at the top of the repository (``py start.py`` on Windows) runs
+:func:`main`: it creates ``.venv`` from ``requirements.lock`` if needed (with uv when uv is on
+PATH or importable, otherwise with the standard library's venv and pip; the same pinned versions
+as ``make lab``), then starts JupyterLab at ``notebooks/00-start-here.ipynb`` with the same
+flags as ``make lab``. Extra arguments go to ``jupyter lab`` (for example ``--no-browser`` or
+``--port=8899``).
+
+This module uses the standard library only: it runs before the environment exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+LOCK = "requirements.lock"
+START = "notebooks/00-start-here.ipynb"
+MIN_PYTHON = (3, 11)
+STAMP = ".installed"
+"""The file ``make`` also uses to mark a finished environment (``$(VENV)/.installed``)."""
+HASH_STAMP = ".installed-inputs"
+"""What the environment was built from: a hash of the lock, pyproject.toml and the Python."""
+
+
+class LaunchError(RuntimeError):
+    """A step failed; the message says which and why."""
+
+
+def venv_python(venv: Path) -> Path:
+    """The interpreter inside ``venv`` (``Scripts/python.exe`` on Windows)."""
+    if os.name == "nt":
+        return venv / "Scripts" / "python.exe"
+    return venv / "bin" / "python"
+
+
+BASE_PYTHON = getattr(sys, "_base_executable", sys.executable)
+"""The Python the environment is made from (not a venv's own copy, if run from one)."""
+
+
+def inputs_hash(repo: Path, python: str = BASE_PYTHON) -> str:
+    """sha256 of what the environment depends on: the lock, pyproject.toml, the Python."""
+    h = hashlib.sha256()
+    for name in (LOCK, "pyproject.toml"):
+        h.update(name.encode())
+        h.update((repo / name).read_bytes())
+    h.update(f"{sys.version_info[:3]} {Path(python).resolve()}".encode())
+    return h.hexdigest()
+
+
+def is_current(repo: Path, venv: Path) -> bool:
+    """True when ``venv`` is complete and built from the present lock and pyproject.toml.
+
+    Built by this module: the recorded hash matches. Built by ``make``: its stamp is newer than
+    both inputs (make's own rule).
+    """
+    if not venv_python(venv).exists() or not (venv / STAMP).exists():
+        return False
+    recorded = venv / HASH_STAMP
+    if recorded.exists():
+        return recorded.read_text(encoding="utf-8").strip() == inputs_hash(repo)
+    stamp = (venv / STAMP).stat().st_mtime
+    return all(stamp >= (repo / n).stat().st_mtime for n in (LOCK, "pyproject.toml"))
+
+
+def find_uv() -> list[str] | None:
+    """The command that runs uv: ``uv`` on PATH, or ``python -m uv`` if importable."""
+    exe = shutil.which("uv")
+    if exe:
+        return [exe]
+    probe = subprocess.run(
+        [sys.executable, "-m", "uv", "--version"], capture_output=True, check=False
+    )
+    return [sys.executable, "-m", "uv"] if probe.returncode == 0 else None
+
+
+def _run(cmd: Sequence[str], failure: str) -> None:
+    if subprocess.run(list(cmd), check=False).returncode != 0:
+        raise LaunchError(failure)
+
+
+def create_env(repo: Path, venv: Path, *, use_uv: bool = True) -> None:
+    """A fresh ``venv`` with the pinned packages of the lock and this package (editable)."""
+    if sys.version_info < MIN_PYTHON:
+        raise LaunchError(
+            f"Python {'.'.join(map(str, MIN_PYTHON))} or newer is needed; this is "
+            f"{sys.version.split()[0]} ({sys.executable})"
+        )
+    shutil.rmtree(venv, ignore_errors=True)
+    lock = str(repo / LOCK)
+    py = str(venv_python(venv))
+    uv = find_uv() if use_uv else None
+    if uv:
+        print(f"creating {venv.name} with uv from {LOCK}", flush=True)
+        _run(
+            [*uv, "venv", "--quiet", "--seed", "--python", BASE_PYTHON, str(venv)],
+            f"could not create {venv} with uv",
+        )
+        _run(
+            [*uv, "pip", "install", "--quiet", "--compile-bytecode", "--python", py, "-r", lock],
+            f"installing {LOCK} into {venv} failed (network? see above)",
+        )
+        _run(
+            [*uv, "pip", "install", "--quiet", "--link-mode", "copy", "--python", py, "--no-deps", "-e", str(repo)],
+            f"installing this package into {venv} failed",
+        )
+    else:
+        print(
+            f"creating {venv.name} with venv + pip from {LOCK} (a minute or two; "
+            "`python -m pip install uv` makes it faster)",
+            flush=True,
+        )
+        _run(
+            [BASE_PYTHON, "-m", "venv", str(venv)],
+            f"could not create {venv}: is the venv module installed (Debian: python3-venv)?",
+        )
+        pip = [py, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-input"]
+        _run([*pip, "-r", lock], f"installing {LOCK} into {venv} failed (network? see above)")
+        _run([*pip, "--no-deps", "-e", str(repo)], f"installing this package into {venv} failed")
+    _run(
+        [py, "-c", "import rapprochement, jupyterlab, plotly, anywidget"],
+        f"{venv} was created but the packages do not import (see above)",
+    )
+    (venv / HASH_STAMP).write_text(inputs_hash(repo) + "\n", encoding="utf-8")
+    (venv / STAMP).touch()
+
+
+def lab_command(repo: Path, venv: Path, extra: Sequence[str] = ()) -> list[str]:
+    """``jupyter lab`` with the flags of ``make lab`` (``LAB_FLAGS``), then ``extra``."""
+    cmd = [str(venv_python(venv)), "-m", "jupyter", "lab"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")  # containers run as root; make lab adds it there too
+    cmd += [f"--ServerApp.root_dir={repo}", f"--LabApp.default_url=/lab/tree/{START}"]
+    return cmd + list(extra)
+
+
+def lab_env(venv: Path) -> dict[str, str]:
+    """The environment's own kernel spec first, even if the user has another "python3"."""
+    env = os.environ.copy()
+    env["JUPYTER_PATH"] = str(venv / "share" / "jupyter")
+    return env
+
+
+def main(argv: Sequence[str] | None = None, repo: Path = REPO) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python start.py",
+        description="Create .venv if needed and open JupyterLab at the start page. "
+        "Other arguments are passed to `jupyter lab`.",
+    )
+    parser.add_argument("--venv", default=".venv", help="environment folder (default .venv)")
+    parser.add_argument("--no-uv", action="store_true", help="use venv + pip even if uv exists")
+    parser.add_argument("--setup-only", action="store_true", help="create .venv, do not start")
+    args, extra = parser.parse_known_args(argv)
+    venv = (repo / args.venv).resolve()
+    try:
+        if not is_current(repo, venv):
+            create_env(repo, venv, use_uv=not args.no_uv)
+    except LaunchError as exc:
+        print(f"start.py: {exc}", file=sys.stderr)
+        return 1
+    if args.setup_only:
+        return 0
+    cmd = lab_command(repo, venv, extra)
+    print(
+        f"Opening JupyterLab at the start page, {START}. If no browser opens, use the\n"
+        f"http://localhost:.../lab/tree/{START}?token=... link printed below.",
+        flush=True,
+    )
+    os.chdir(repo)
+    if os.name == "posix":
+        # become the server: Ctrl-C and signals reach it directly, nothing is left behind
+        os.execve(cmd[0], cmd, lab_env(venv))
+    try:
+        return subprocess.run(cmd, env=lab_env(venv), check=False).returncode
+    except KeyboardInterrupt:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
