@@ -109,7 +109,19 @@ def create_env(repo: Path, venv: Path, *, use_uv: bool = True) -> None:
             f"installing {LOCK} into {venv} failed (network? see above)",
         )
         _run(
-            [*uv, "pip", "install", "--quiet", "--link-mode", "copy", "--python", py, "--no-deps", "-e", str(repo)],
+            [
+                *uv,
+                "pip",
+                "install",
+                "--quiet",
+                "--link-mode",
+                "copy",
+                "--python",
+                py,
+                "--no-deps",
+                "-e",
+                str(repo),
+            ],
             f"installing this package into {venv} failed",
         )
     else:

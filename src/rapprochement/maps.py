@@ -34,8 +34,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .data import DataFileError, data_dir, load_map_places
 from .charts.style import FONT, PALETTE
+from .data import DataFileError, data_dir, load_map_places
 
 __all__ = [
     "CENTER",
