@@ -89,7 +89,14 @@ def figure_html(fig: dict[str, Any], div_id: str, label: str, note: str = "") ->
     data = pio.to_json(fig, validate=False, remove_uids=True).replace("</", "<\\/")
     height = int((fig.get("layout") or {}).get("height") or 520)
     note_html = f'<p class="rapprochement-figure-note">{html.escape(note)}</p>' if note else ""
+    # The title is not drawn inside the chart (charts.style.base_layout): show it above.
+    title_html = (
+        f'<p class="rapprochement-figure-title"><strong>{html.escape(label)}</strong></p>'
+        if label and label != "chart"
+        else ""
+    )
     return (
+        f"{title_html}"
         f'<div class="rapprochement-plot" id="{div_id}" role="figure" '
         f'aria-label="{html.escape(label, quote=True)}" style="min-height:{height}px"></div>'
         f'<script type="application/json" class="rapprochement-figure" '
@@ -98,9 +105,13 @@ def figure_html(fig: dict[str, Any], div_id: str, label: str, note: str = "") ->
 
 
 def _title_of(fig: dict[str, Any]) -> str:
-    title = (fig.get("layout") or {}).get("title") or {}
-    text = title.get("text") if isinstance(title, dict) else str(title)
-    return re.sub(r"<[^>]+>", " ", text or "chart")
+    """The chart's title: kept in ``layout.meta`` (charts.style.base_layout), else drawn."""
+    layout = fig.get("layout") or {}
+    meta = layout.get("meta")
+    meta = meta if isinstance(meta, dict) else {}
+    title = layout.get("title") or {}
+    text = meta.get("title") or (title.get("text") if isinstance(title, dict) else str(title))
+    return re.sub(r"<[^>]+>", " ", text or "chart").strip()
 
 
 def _arg_list(source: str, name: str) -> list[str] | None:

@@ -77,6 +77,12 @@ _LEGEND_ROOM = 90
 _NOTE = "Controls work without a running kernel (precomputed states)."
 
 
+def _meta(fig: go.Figure) -> dict[str, Any]:
+    """The chart's own meta (its title, see charts.style.base_layout) with the static marks."""
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    return {**meta, "static_explorer": True, "note": _NOTE}
+
+
 def _layout_only(fig: go.Figure, keys: Sequence[str]) -> dict[str, Any]:
     """The layout properties ``keys`` of ``fig`` as plain JSON for a relayout."""
     layout = fig.layout.to_plotly_json()
@@ -268,7 +274,7 @@ def _switch(
         yaxis2=first_layout["yaxis2"],
         updatemenus=[_menu(buttons, x=0, y=room.above(100 + _LEGEND_ROOM), label=menu_label)],
         annotations=first_layout["annotations"],
-        meta={"static_explorer": True, "note": _NOTE},
+        meta=_meta(out),
     )
     if year_slider is not None:
         lo_year, hi_year = year_slider
@@ -500,7 +506,7 @@ def growth(
             *out.layout.annotations,
             _label("Project from", x=0, y=room.above(136 + _LEGEND_ROOM)),
         ],
-        meta={"static_explorer": True, "note": _NOTE},
+        meta=_meta(out),
     )
     return out
 
@@ -555,7 +561,7 @@ def partner_shares(
             *full.layout.annotations,
             _label("Series shown", x=0, y=room.above(136 + _LEGEND_ROOM)),
         ],
-        meta={"static_explorer": True, "note": _NOTE},
+        meta=_meta(full),
     )
     return full
 
@@ -593,7 +599,7 @@ def settlements(settlement: pd.DataFrame | None = None) -> go.Figure:
     full.update_layout(
         updatemenus=[_menu(buttons, x=0, y=room.above(16), label="Currencies")],
         annotations=[*full.layout.annotations, _label("Show", x=0, y=room.above(50))],
-        meta={"static_explorer": True, "note": _NOTE},
+        meta=_meta(full),
     )
     return full
 
@@ -692,7 +698,7 @@ def timeline(
             _label("Themes", x=0, y=room.above(120)),
             _label("Years", x=0, y=room.above(46)),
         ],
-        meta={"static_explorer": True, "note": _NOTE},
+        meta=_meta(full),
     )
     return full
 

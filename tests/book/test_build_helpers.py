@@ -32,7 +32,10 @@ def test_widget_cells_map_to_their_kernel_free_twin() -> None:
     assert found is not None
     name, fig = found
     assert name == "timeline"
-    assert fig["layout"]["title"]["text"].endswith("2014-2021")
+    assert fig["layout"]["meta"]["title"].startswith("China-Russia relations")  # kept in meta
+    start, end = fig["layout"]["xaxis"]["range"]  # opens on the cell's years, 2014-2021
+    assert start[:4] in ("2013", "2014") and end[:4] in ("2021", "2022")
+    assert fig["layout"]["meta"]["static_explorer"] is True
     assert build_book.static_for_widget("x = 1") is None
     name, _ = build_book.static_for_widget("explorer = widgets.TargetExplorer(trade, targets, cpi)")
     assert name == "targets"
