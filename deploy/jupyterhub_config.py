@@ -110,4 +110,7 @@ c.Spawner.args = [
     f"--ServerApp.shutdown_no_activity_timeout={CULL}",
     f"--MappingKernelManager.cull_idle_timeout={CULL}",
     "--MappingKernelManager.cull_interval=300",
+    # as in make lab (rapprochement.launch.LAB_SERVER_FLAGS): no jupytext pairing on save
+    "--ServerApp.jpserver_extensions",
+    "jupyterlab_jupytext=False",
 ]

@@ -28,6 +28,12 @@ MIN_PYTHON = (3, 11)
 STAMP = ".installed"
 """The file ``make`` also uses to mark a finished environment (``$(VENV)/.installed``)."""
 HASH_STAMP = ".installed-inputs"
+#: Server flags for every JupyterLab the collection starts (``make lab``, ``start.py``, the
+#: browser tests). jupytext's server extension is switched off: the notebooks' MyST text twins
+#: (notebooks/text/, for maintainers' review) are written by scripts, never by a Lab save, and a
+#: twin newer than its notebook (a fresh clone's file times are arbitrary) must not change what
+#: a student's notebook shows.
+LAB_SERVER_FLAGS = ["--ServerApp.jpserver_extensions", "jupyterlab_jupytext=False"]
 """What the environment was built from: a hash of the lock, pyproject.toml and the Python."""
 
 
@@ -151,7 +157,7 @@ def lab_command(repo: Path, venv: Path, extra: Sequence[str] = ()) -> list[str]:
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")  # containers run as root; make lab adds it there too
     cmd += [f"--ServerApp.root_dir={repo}", f"--LabApp.default_url=/lab/tree/{START}"]
-    return cmd + list(extra)
+    return cmd + LAB_SERVER_FLAGS + list(extra)
 
 
 def lab_env(venv: Path) -> dict[str, str]:

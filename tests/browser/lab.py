@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from rapprochement.launch import LAB_SERVER_FLAGS
+
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "artifacts"
 CHROMIUM = Path(os.environ.get("RAPPROCHEMENT_CHROMIUM", "/usr/bin/chromium"))
@@ -104,6 +106,7 @@ def jupyter_lab(root: Path = REPO, *, startup_timeout: float = 90) -> Iterator[s
             "--ServerApp.disable_check_xsrf=True",
             f"--ServerApp.root_dir={root}",
             "--LabApp.news_url=",
+            *LAB_SERVER_FLAGS,
         ],
         env=env,
         stdout=log,
