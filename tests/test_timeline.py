@@ -23,7 +23,12 @@ def test_all_events_are_drawn_once(events):
     drawn = [d for t in fig.data for d in t.customdata]
     assert sorted(drawn) == sorted(events["date"].astype(str))
     assert fig.layout.xaxis.title.text == "Date"
-    assert fig.layout.yaxis.title.text == "Theme"
+    # each drawn lane is named inside the plot (not by tick labels, which cut a narrow chart)
+    assert fig.layout.yaxis.showticklabels is False
+    lanes = set(fig.layout.yaxis.categoryarray)
+    assert lanes == {
+        a.text for a in fig.layout.annotations if a.xref == "paper" and a.x == 0 and a.yref == "y"
+    }
     assert any("Source: data/events.csv" in a.text for a in fig.layout.annotations)
 
 

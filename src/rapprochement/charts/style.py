@@ -172,7 +172,7 @@ class Spec:
         return ChartFigure(data=self.data, layout=self.layout, _validate=VALIDATE)
 
 
-def source_note(fig: Spec, text: str) -> None:
+def source_note(fig: Spec, text: str, *, width: int = NOTE_WIDTH) -> None:
     """Sources and reading notes under the chart (a caption).
 
     The text is placed just under the plot area, below the x-axis title, with a pixel offset
@@ -182,7 +182,7 @@ def source_note(fig: Spec, text: str) -> None:
     lines = [
         line
         for part in text.split("<br>")
-        for line in (textwrap.wrap(part, NOTE_WIDTH, break_long_words=False) or [""])
+        for line in (textwrap.wrap(part, width, break_long_words=False) or [""])
     ]
     fig.add_annotation(
         text="<br>".join(lines),

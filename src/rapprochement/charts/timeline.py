@@ -18,6 +18,9 @@ import plotly.graph_objects as go
 from .. import tables
 from .style import PALETTE, TEXT, Spec, base_layout, chart_title, source_note, trace
 
+#: Caption line length (characters): the caption fits a chart 370 px wide.
+NOTE_WIDTH_NARROW = 56
+
 __all__ = [
     "THEMES",
     "Theme",
@@ -139,7 +142,9 @@ def timeline_chart(frame: pd.DataFrame) -> go.Figure:
         fig.add_annotation(
             x=r["start"].strftime("%Y-%m-%d"),
             y=theme_name,
-            text=f"{r['date']}: {_short(r['event'])}",
+            # two short lines (date, then the event): about 150 px wide, so that a label fits
+            # beside its marker in a chart 370 px wide (JupyterLab at 800 px, sidebar open)
+            text=f"{r['date']}:<br>{_short(r['event'], 28)}",
             showarrow=True,
             arrowhead=2,
             arrowwidth=1,
@@ -172,8 +177,25 @@ def timeline_chart(frame: pd.DataFrame) -> go.Figure:
     fig.update_xaxes(
         title_text="Date", type="date", range=[f"{start - 1}-10-01", f"{end + 1}-03-31"]
     )
+    # Each lane's name is written above its line, inside the plot, not as a tick label on
+    # the left: tick labels took ~200 px of a chart 370 px wide (JupyterLab at 800 px).
+    for lane in lanes:
+        fig.add_annotation(
+            x=0,
+            xref="paper",
+            y=lane,
+            yref="y",
+            xanchor="left",
+            yanchor="bottom",
+            yshift=7,
+            text=lane,
+            showarrow=False,
+            font={"size": 11, "color": TEXT},
+            bgcolor="rgba(255,255,255,0.8)",
+        )
     fig.update_yaxes(
-        title_text="Theme",
+        title_text="",
+        showticklabels=False,
         type="category",
         categoryorder="array",
         categoryarray=list(reversed(lanes)),
@@ -186,7 +208,7 @@ def timeline_chart(frame: pd.DataFrame) -> go.Figure:
         height=460 + 30 * min(len(labelled), _LABEL_ROWS),
         legend=False,
     )
-    source_note(fig, SOURCE_NOTE)
+    source_note(fig, SOURCE_NOTE, width=NOTE_WIDTH_NARROW)
     return fig.figure()
 
 
