@@ -86,7 +86,7 @@ def settlement_chart(frame: pd.DataFrame) -> go.Figure:
             )
         )
     fig.update_xaxes(
-        title_text="year (quarters and months placed within the year)",
+        title_text="year (quarters, months within it)",
         dtick=1,
         range=[2012.8, 2026.2],
     )

@@ -56,7 +56,7 @@ def partner_shares_chart(view: pd.DataFrame, *, start: int = 2000, end: int = 20
                     mode=("lines+markers" if computed and verified else "markers")
                     if computed
                     else "markers+text",
-                    name=label if verified else f"{label}: unverified (hollow)",
+                    name=label if verified else "computed, unverified (hollow)",
                     legendgroup=key,
                     line={"color": color, "width": 1} if computed else None,
                     marker={

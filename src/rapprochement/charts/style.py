@@ -65,8 +65,9 @@ TARGET_COLORS = [
     PALETTE["black"],
 ]
 
-#: Caption lines are wrapped to this many characters (fits a chart about 480 px wide).
-NOTE_WIDTH = 68
+#: Caption lines are wrapped to this many characters (fits a chart 370 px wide: JupyterLab at
+#: 800 px with the file browser open).
+NOTE_WIDTH = 46
 #: Pixels between the bottom of the plot area and the caption (tick labels and axis title).
 NOTE_OFFSET = 62
 

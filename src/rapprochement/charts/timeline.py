@@ -18,9 +18,6 @@ import plotly.graph_objects as go
 from .. import tables
 from .style import PALETTE, TEXT, Spec, base_layout, chart_title, source_note, trace
 
-#: Caption line length (characters): the caption fits a chart 370 px wide.
-NOTE_WIDTH_NARROW = 56
-
 __all__ = [
     "THEMES",
     "Theme",
@@ -208,7 +205,7 @@ def timeline_chart(frame: pd.DataFrame) -> go.Figure:
         height=460 + 30 * min(len(labelled), _LABEL_ROWS),
         legend=False,
     )
-    source_note(fig, SOURCE_NOTE, width=NOTE_WIDTH_NARROW)
+    source_note(fig, SOURCE_NOTE)
     return fig.figure()
 
 
