@@ -46,13 +46,17 @@ if [ ! -x "$ENV/bin/python" ]; then
     "$PYTHON" -m venv "$ENV"
   fi
 fi
+# Compiled bytecode is written now, as root: users cannot write into this environment, so
+# without it every server, kernel and nbgrader command would compile its imports again
+# (pip does this by default; uv needs --compile-bytecode).
 if [ -n "$UV" ]; then
-  $UV pip install --quiet --python "$ENV/bin/python" -r "$PREFIX/requirements-hub.lock"
+  $UV pip install --quiet --compile-bytecode --python "$ENV/bin/python" -r "$PREFIX/requirements-hub.lock"
   $UV pip install --quiet --python "$ENV/bin/python" --no-deps -e "$PREFIX"
 else
   "$ENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$PREFIX/requirements-hub.lock"
   "$ENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e "$PREFIX"
 fi
+"$ENV/bin/python" -m compileall -q "$PREFIX/src"   # the collection's own modules, likewise
 "$ENV/bin/python" -c 'import rapprochement, jupyterhub, nbgrader, jupyterhub_idle_culler'
 # every user must be able to run it: a Python under /root or a private home would not do
 if ! runuser -u nobody -- "$ENV/bin/python" -c 'import rapprochement' 2>/dev/null; then

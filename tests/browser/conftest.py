@@ -45,25 +45,37 @@ def chromium(browser_available: None) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = lab.launch_chromium(pw)
+        browser = lab.launch_chromium(pw, offline=True)
         try:
             yield browser
         finally:
             browser.close()
 
 
+@pytest.fixture(scope="session")
+def browser_context(chromium: Any) -> Iterator[Any]:
+    """One browser context for the session, so that JupyterLab's scripts are loaded and compiled
+    once and then come from the browser's cache, as for a student who opens a second notebook.
+    Each test still gets its own page, opened on an empty workspace (``lab.open_notebook``)."""
+    context = chromium.new_context(viewport={"width": 1366, "height": 900})
+    try:
+        yield context
+    finally:
+        context.close()
+
+
 @pytest.fixture
-def lab_page(chromium: Any) -> Iterator[Any]:
+def lab_page(browser_context: Any) -> Iterator[Any]:
     """A fresh browser page (1400 x 1000); console errors are kept in ``page.console_errors``."""
-    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
+    page = browser_context.new_page()
+    page.set_viewport_size({"width": 1400, "height": 1000})
     page.console_errors = []  # type: ignore[attr-defined]
     page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
     page.set_default_timeout(60_000)
     try:
         yield page
     finally:
-        context.close()
+        page.close()
 
 
 @pytest.fixture

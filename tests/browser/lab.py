@@ -142,18 +142,43 @@ def jupyter_lab(root: Path = REPO, *, startup_timeout: float = 90) -> Iterator[s
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def launch_chromium(playwright: Any) -> Any:
-    """Debian's chromium through Playwright (Playwright cannot download browsers here)."""
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+#: Every request to another host goes to this proxy, where nothing listens, and fails at once, as
+#: for a student offline. Chromium never sends loopback addresses to a proxy, so the local
+#: server still answers. (Blocking by ``page.route`` would turn off the browser's cache.)
+NO_NETWORK = {"server": "http://127.0.0.1:9", "bypass": "127.0.0.1,localhost"}
+
+
+def launch_chromium(playwright: Any, *, offline: bool = False) -> Any:
+    """Debian's chromium through Playwright (Playwright cannot download browsers here);
+    ``offline``: no host but this machine is reachable (see :data:`NO_NETWORK`)."""
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM),
+        args=CHROMIUM_ARGS,
+        proxy=NO_NETWORK if offline else None,
+    )
+
+
+#: The kernel is started and connected: the status bar reads "<kernel> | Idle" (not "No Kernel"),
+#: and so does the notebook's execution indicator. The indicator alone is not enough: it says
+#: "idle" while the status bar still reads "No Kernel | Initializing", and Run All pressed then
+#: does nothing at all (JupyterLab clears the prompts of a notebook without a kernel). Under load
+#: the tests used to press it in that gap: the 30 s retries and the "stalled" runs.
+KERNEL_READY = """() => {
+    const idle = [...document.querySelectorAll('.jp-StatusBar-TextItem')].some(
+        e => /^(?!No Kernel).+ \\| Idle$/.test(e.textContent.trim()));
+    const ind = document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator');
+    return idle && ind !== null && ind.dataset.status === 'idle';
+}"""
 
 
 def open_notebook(page: Any, base_url: str, notebook: str, *, timeout: float = 60_000) -> None:
-    """Open ``notebook`` (a path relative to the server root) and wait for an idle kernel."""
+    """Open ``notebook`` (a path relative to the server root) and wait until its kernel is
+    started, connected and idle (:data:`KERNEL_READY`)."""
     # ?reset: start from an empty workspace, or JupyterLab reopens the notebooks of earlier
     # tests in hidden tabs and the selectors below would match their cells
     page.goto(f"{base_url}/lab/tree/{notebook}?reset", wait_until="domcontentloaded")
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=timeout)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout)
+    page.wait_for_function(KERNEL_READY, timeout=timeout)
 
 
 _PROMPTS = "[...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt')]"
