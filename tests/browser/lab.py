@@ -228,10 +228,11 @@ def run_all(page: Any, *, timeout: float = 90_000, attempts: int = 3) -> float:
 def open_and_run_all(page: Any, base_url: str, notebook: str, *, timeout: float = 90_000) -> float:
     """Open a notebook, run all cells, and wait for the widgets' plots; return run seconds.
 
-    On this shared 2-core machine the kernel's connection has been seen to drop mid-run under
-    heavy load (status "Unknown", the run never finishes). That is the test environment, not
-    the notebook: reload the page and run once more before failing. A notebook that errors
-    still fails, since the checks after Run All look at the outputs.
+    Runs that never finished ("stalls": the prompts cleared and nothing ran) came
+    from pressing Run All before the kernel was connected; ``open_notebook`` now waits for that
+    (:data:`KERNEL_READY`). One reload and a second run remain as a fallback, with a warning in
+    the test report, so that a stall that still happens is seen but does not fail the suite. A
+    notebook that errors still fails, since the checks after Run All look at the outputs.
     """
     for attempt in (1, 2):
         open_notebook(page, base_url, notebook, timeout=timeout)
