@@ -135,13 +135,14 @@ book-test: $(BOOK_VENV)/.installed
 	@$(SUITE) --env $(BOOK_VENV) book-test -- $(BOOK_VENV)/bin/python -m pytest tests/book
 
 # `make test`: the four environments at once, lint as soon as the student one is ready (a failure
-# stops here, with its reason), then the suites side by side
-# (TEST_JOBS at a time, longest first; each suite's output appears when it ends; a failing suite
-# does not stop the others (-k), make test still fails). The grading test's check for leftover
+# stops here, with its reason), then the suites side by side, TEST_JOBS at a time, longest
+# first (three keep two cores busy while the browser and hub suites wait on their servers).
+# Each suite's output appears when it ends; a failing suite does not stop the others (-k), and
+# make test still fails. The grading test's check for leftover
 # sandbox processes looks for the uids a root grader gives its sandboxes (1000000 + pid); the hub
 # test grades as an instructor account, whose sandboxes never have such a uid, so the two suites
 # can run side by side.
-TEST_JOBS ?= 2
+TEST_JOBS ?= 3
 TEST_CACHE ?= 1
 SUITES := browser-test grading-test hub-test nbval-test book-test unit
 envs: $(VENV)/.installed $(GRADING_VENV)/.installed $(HUB_VENV)/.installed $(BOOK_VENV)/.installed
@@ -149,7 +150,7 @@ envs: $(VENV)/.installed $(GRADING_VENV)/.installed $(HUB_VENV)/.installed $(BOO
 test:
 	@$(MAKE) --no-print-directory -j4 --output-sync=target envs lint
 	@echo "running $(SUITES), $(TEST_JOBS) at a time; each one's output appears when it ends"
-	@$(MAKE) --no-print-directory -k -j$(TEST_JOBS) --output-sync=target IN_TEST=1 \
+	@$(MAKE) --no-print-directory -k -j$(TEST_JOBS) --output-sync=target \
 		CACHE=$(if $(filter true 1,$(CI)),0,$(TEST_CACHE)) $(SUITES)
 	@echo "make test: every suite passed (or was skipped as unchanged, see any SKIPPED banner above)"
 
