@@ -411,3 +411,23 @@ def test_course_folder_never_runs_student_code():
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import os")])
     with pytest.raises(FileNotFoundError, match="make grade"):
         ReplayExecute(replay_dir="").preprocess(nb, {"nbgrader": {"student": "s", "notebook": "n"}})
+
+
+def test_gradebook_version_read_in_process_is_the_one_alembic_prints(tmp_path):
+    """course.alembic_head() replaces nbgrader's `alembic heads` subprocess: same answer, and a
+    gradebook made by a grading run carries it."""
+    import sqlite3
+    import subprocess
+
+    from nbgrader.dbutil import _temp_alembic_ini
+
+    from rapprochement.grading.course import alembic_head, prepare_course
+
+    with _temp_alembic_ini(f"sqlite:///{tmp_path / 'unused.db'}") as ini:
+        printed = subprocess.check_output(["alembic", "-c", ini, "heads"], text=True)
+    assert printed.split()[:2] == [alembic_head(), "(head)"], printed
+
+    prepare_course(tmp_path / "course", "ps1-trade-statistics")
+    with sqlite3.connect(tmp_path / "course" / "gradebook.db") as db:
+        stored = db.execute("SELECT version_num FROM alembic_version").fetchall()
+    assert stored == [(alembic_head(),)]
