@@ -4,7 +4,8 @@ After Run All: no console error and no request to any host but the local server;
 inside an output table; no chart wider than its output area at 1366, 1024 and 800 px; every quiz
 question answered once right and once wrong shows its feedback; every control of every
 widget moved through its range with the chart checked after each step; no serious or
-critical axe-core violation in the collection's own content.
+critical axe-core violation in the collection's own content. Notebook 06 also gets its own checks
+(``notebook_06.py``: the gap bars, an impossible setting and its message) on the same run.
 """
 
 from __future__ import annotations
