@@ -373,14 +373,19 @@ def _k_write_outside(a: str, targets: list[str] | None = None) -> Sample:
 def _k_kill_parent(a: str) -> Sample:
     """Tries to kill its parent, every process it can see and the grader by name. In the
     sandbox it sees only its own processes, and the runner is PID 1 there, which signals sent
-    from inside cannot kill: nothing happens and the answers count."""
+    from inside cannot kill: nothing happens and the answers count. (The shell's ``kill -9 -1``
+    may already have ended the parent, or every other process, by the time the cell's own
+    ``os.kill`` calls run; under load they then failed with ProcessLookupError, so they ignore
+    it, as a student set on marks would.)"""
     nb = _solved(a)
     _answer_cell(nb, 2).source = (
-        "import os, signal, subprocess\n"
+        "import contextlib, os, signal, subprocess\n"
         "subprocess.run('pkill -9 -f rapprochement; pkill -9 -f nbgrader; kill -9 -1', "
         "shell=True)\n"
-        "os.kill(os.getppid(), signal.SIGKILL)\n"
-        "os.kill(-1, signal.SIGKILL)\n" + _answer_cell(nb, 2).source
+        "with contextlib.suppress(ProcessLookupError):\n"
+        "    os.kill(os.getppid(), signal.SIGKILL)\n"
+        "with contextlib.suppress(ProcessLookupError):\n"
+        "    os.kill(-1, signal.SIGKILL)\n" + _answer_cell(nb, 2).source
     )
     return Sample("kill_parent", nb, _total(nb), "needs manual grading")
 
