@@ -145,10 +145,9 @@ book-test: $(BOOK_VENV)/.installed
 # stops here, with its reason), then the suites side by side, TEST_JOBS at a time, longest
 # first (three keep two cores busy while the browser and hub suites wait on their servers).
 # Each suite's output appears when it ends; a failing suite does not stop the others (-k), and
-# make test still fails. The grading test's check for leftover
-# sandbox processes looks for the uids a root grader gives its sandboxes (1000000 + pid); the hub
-# test grades as an instructor account, whose sandboxes never have such a uid, so the two suites
-# can run side by side.
+# make test still fails. The grading and hub suites may run side by side: the grading test's
+# check for leftover sandboxes looks for the uids a root grader gives them (1000000 + pid), and
+# the hub test grades as an instructor account, whose sandboxes never have such a uid.
 TEST_JOBS ?= 3
 TEST_CACHE ?= 1
 SUITES := browser-test hub-test grading-test book-test unit nbval-test

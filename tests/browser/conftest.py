@@ -3,8 +3,8 @@
 Reuse them for a smoke test of any notebook::
 
     @pytest.mark.browser
-    def test_notebook_03_renders(lab_page, run_notebook):
-        run_notebook("notebooks/03-trust-and-pragmatism.ipynb")
+    def test_notebook_03_renders(lab_page, lab_server):
+        lab.open_and_run_all(lab_page, lab_server, "notebooks/03-trust-and-pragmatism.ipynb")
         assert not lab.page_problems(lab_page)
 
 Without /usr/bin/chromium (or the playwright package) these tests are skipped with the reason,
@@ -15,7 +15,7 @@ browser test would hide a broken setup).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -66,7 +66,8 @@ def browser_context(chromium: Any) -> Iterator[Any]:
 
 @pytest.fixture
 def lab_page(browser_context: Any) -> Iterator[Any]:
-    """A fresh browser page (1400 x 1000); console errors are kept in ``page.console_errors``."""
+    """A fresh browser page (1400 x 1000); console errors are kept in ``page.console_errors``.
+    Afterwards every kernel of its server is shut down, so that tests leave none running."""
     page = browser_context.new_page()
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.console_errors = []  # type: ignore[attr-defined]
@@ -75,27 +76,8 @@ def lab_page(browser_context: Any) -> Iterator[Any]:
     try:
         yield page
     finally:
-        page.close()
-
-
-@pytest.fixture
-def run_notebook(lab_server: str, lab_page: Any) -> Callable[[str], float]:
-    """Open a notebook (path relative to the repository) in JupyterLab and run all cells.
-
-    Returns the seconds Run All took. The kernel is shut down afterwards so that tests do not
-    leave kernels running.
-    """
-    opened: list[str] = []
-
-    def run(notebook: str) -> float:
-        opened.append(notebook)
-        return lab.open_and_run_all(lab_page, lab_server, notebook)
-
-    yield run  # type: ignore[misc]
-    if opened:
-        lab_page.evaluate(
-            """async () => {
-                const r = await fetch('/api/kernels'); const ks = await r.json();
-                await Promise.all(ks.map(k => fetch('/api/kernels/' + k.id, {method: 'DELETE'})));
-            }"""
-        )
+        try:
+            if page.url.startswith("http"):
+                lab.shut_down_kernels(page)
+        finally:
+            page.close()

@@ -245,6 +245,16 @@ def open_and_run_all(page: Any, base_url: str, notebook: str, *, timeout: float 
     raise AssertionError("unreachable")
 
 
+def shut_down_kernels(page: Any) -> None:
+    """Shut down every kernel of the server ``page`` shows, so that tests leave none running."""
+    page.evaluate(
+        """async () => {
+            const r = await fetch('/api/kernels'); const ks = await r.json();
+            await Promise.all(ks.map(k => fetch('/api/kernels/' + k.id, {method: 'DELETE'})));
+        }"""
+    )
+
+
 def page_problems(page: Any) -> list[str]:
     """Widget errors and tracebacks visible on the page."""
     problems = []

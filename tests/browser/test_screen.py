@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlparse
 
@@ -31,16 +30,15 @@ def _code(notebook: str) -> str:
 
 
 @pytest.fixture
-def student_page(browser_context: Any, lab_server: str) -> Iterator[Any]:
-    """A 1366 x 900 page that records console errors and every request off the local server.
-
-    Requests to other hosts fail (the browser is started offline, ``lab.NO_NETWORK``), as for a
-    student with no network, and are recorded so that the test fails on them.
+def student_page(lab_page: Any, lab_server: str) -> Any:
+    """``lab_page`` at 1366 x 900 that also records page errors and every request off the
+    local server. Requests to other hosts fail (the browser is started offline,
+    ``lab.NO_NETWORK``), as for a student with no network, and are recorded so that the test
+    fails on them.
     """
+    page = lab_page
     local = urlparse(lab_server).netloc
-    page = browser_context.new_page()
     page.set_viewport_size({"width": 1366, "height": 900})
-    page.console_errors = []  # type: ignore[attr-defined]
     page.outside_requests = []  # type: ignore[attr-defined]
 
     def outside(url: str) -> None:
@@ -49,22 +47,8 @@ def student_page(browser_context: Any, lab_server: str) -> Iterator[Any]:
 
     page.on("request", lambda r: outside(r.url))
     page.on("websocket", lambda ws: outside(ws.url))
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
     page.on("pageerror", lambda e: page.console_errors.append(f"page error: {e}"))
-    page.set_default_timeout(60_000)
-    try:
-        yield page
-    finally:
-        try:
-            page.evaluate(
-                """async () => {
-                    const r = await fetch('/api/kernels'); const ks = await r.json();
-                    await Promise.all(ks.map(k => fetch('/api/kernels/' + k.id,
-                                                         {method: 'DELETE'})));
-                }"""
-            )
-        finally:
-            page.close()
+    return page
 
 
 def _chart_screenshots(page: Any, stem: str) -> None:
