@@ -13,6 +13,11 @@ Run it when a source file changes; the notebooks never run it. ``--check`` is wh
 
 Tables not built here (edited by hand, each row with its page): partner_shares.csv,
 primary_sources.csv, map_places.csv, bibliography.json and geo/.
+
+Last, for every table of data/datapackage.json (built or edited by hand) whose file changed, it
+validates the file against its schema and records the file's SHA-256 as the resource's ``hash``
+(the Data Package property). ``rapprochement.data`` trusts a file with that hash without
+validating it again; ``--check`` fails when a recorded hash is missing or stale.
 """
 
 from __future__ import annotations
@@ -20,11 +25,14 @@ from __future__ import annotations
 import argparse
 import csv
 import filecmp
+import hashlib
+import json
 import re
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = ROOT / "data" / "sources"
@@ -342,6 +350,48 @@ def check(src: Path, data: Path = OUT) -> list[str]:
         ]
 
 
+PACKAGE = "datapackage.json"
+
+
+def _tables(data: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The package descriptor in ``data`` and its tables (resources with a schema)."""
+    descriptor = json.loads((data / PACKAGE).read_text(encoding="utf-8"))
+    return descriptor, [r for r in descriptor["resources"] if "schema" in r]
+
+
+def _hash(path: Path) -> str:
+    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def stale_hashes(data: Path = OUT) -> list[str]:
+    """The tables of ``data``'s package whose ``hash`` is missing or not their file's."""
+    _, tables = _tables(data)
+    return [r["name"] for r in tables if r.get("hash") != _hash(data / r["path"])]
+
+
+def record_hashes(data: Path = OUT) -> list[str]:
+    """Validate each table whose file changed and record its hash in the package; return their
+    names. A table that does not validate stops it (DataFileError), with nothing written."""
+    from rapprochement.data import validate_table
+
+    descriptor, tables = _tables(data)
+    changed = []
+    for resource in tables:
+        digest = _hash(data / resource["path"])
+        if resource.get("hash") != digest:
+            validate_table(data / resource["path"], resource)
+            # right after "path", where a reader of datapackage.json looks for the file
+            items = [(k, v) for k, v in resource.items() if k != "hash"]
+            at = [k for k, _ in items].index("path") + 1
+            resource.clear()
+            resource.update([*items[:at], ("hash", digest), *items[at:]])
+            changed.append(resource["name"])
+    if changed:
+        text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
+        (data / PACKAGE).write_text(text, encoding="utf-8")
+    return changed
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -369,9 +419,27 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 1
         print(f"{len(TABLES)} tables in {args.out} are what {args.sources} builds")
+        if (args.out / PACKAGE).is_file():
+            stale = stale_hashes(args.out)
+            if stale:
+                print(
+                    f"the hash recorded in {args.out / PACKAGE} is missing or stale for "
+                    f"{', '.join(stale)}; run python scripts/build_data.py",
+                    file=sys.stderr,
+                )
+                return 1
+            print(f"every table's hash in {args.out / PACKAGE} is its file's")
         return 0
     build(args.sources, args.out)
     print(f"wrote {len(TABLES)} tables to {args.out}")
+    if (args.out / PACKAGE).is_file():
+        try:
+            changed = record_hashes(args.out)
+        except ValueError as exc:  # DataFileError: the file and the first problem
+            print(f"not recording hashes: {exc}", file=sys.stderr)
+            return 1
+        if changed:
+            print(f"validated and recorded the hash of {', '.join(changed)} in {PACKAGE}")
     return 0
 
 

@@ -230,6 +230,22 @@ def _rewrite(path: Path, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
+def test_a_file_with_the_recorded_hash_is_not_validated_again(
+    trade_copy: Path, monkeypatch
+) -> None:
+    """A byte-identical copy of a shipped table loads without Frictionless (its hash in
+    datapackage.json was recorded after validation); one changed byte and it is validated."""
+    seen: list[Path] = []
+    real = data.validate_table
+    monkeypatch.setattr(data, "validate_table", lambda p, s: (seen.append(p), real(p, s)))
+    assert data.load_trade(trade_copy).equals(data.load_trade())
+    assert seen == []
+    _rewrite(trade_copy, "2020,china_customs,total,", "2020,china_customs,total,-")
+    with pytest.raises(data.DataFileError, match="constraint"):
+        data.load_trade(trade_copy)
+    assert seen == [trade_copy]
+
+
 def test_missing_column_names_file_and_column(trade_copy: Path) -> None:
     frame = pd.read_csv(trade_copy, dtype=str, keep_default_na=False)
     frame.drop(columns=["verified"]).to_csv(trade_copy, index=False)

@@ -86,6 +86,47 @@ def test_data_is_what_the_sources_build() -> None:
     assert _build_module().check(SOURCES, DATA) == []
 
 
+# ---- each table's hash: recorded only for a valid file, and checked ---------------------------
+
+
+def test_every_table_records_the_hash_of_its_file() -> None:
+    assert _build_module().stale_hashes(DATA) == []
+
+
+def test_a_stale_hash_fails_the_package_validation(tmp_path: Path) -> None:
+    """The safety net under data.load's trust in a recorded hash: a file edited after its hash
+    was recorded makes the package invalid (Frictionless compares the two)."""
+    from frictionless import Package
+
+    shutil.copytree(DATA, tmp_path / "data")
+    target = tmp_path / "data" / "us_cpi.csv"
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("\n", "\r\n"), encoding="utf-8")  # same rows, other bytes
+    report = Package(str(tmp_path / "data" / "datapackage.json")).validate()
+    assert not report.valid
+    assert [e[0] for e in report.flatten(["type"])] == ["hash-count"]
+
+
+def test_a_hash_is_recorded_only_for_a_valid_file(tmp_path: Path) -> None:
+    build = _build_module()
+    shutil.copytree(DATA, tmp_path / "data")
+    folder = tmp_path / "data"
+    package = (folder / "datapackage.json").read_text(encoding="utf-8")
+    assert build.record_hashes(folder) == []  # nothing changed: nothing validated or written
+    text = (folder / "partner_shares.csv").read_text(encoding="utf-8")
+    (folder / "partner_shares.csv").write_text(text.replace(",true,", ",maybe,", 1), "utf-8")
+    with pytest.raises(data.DataFileError, match="partner_shares.csv"):
+        build.record_hashes(folder)
+    assert (folder / "datapackage.json").read_text(encoding="utf-8") == package
+    assert build.stale_hashes(folder) == ["partner_shares"]
+    (folder / "partner_shares.csv").write_text(text + text.splitlines()[-1] + "\n", "utf-8")
+    with pytest.raises(data.DataFileError, match="primary-key"):
+        build.record_hashes(folder)  # a duplicated row: the schema's key catches it
+    (folder / "partner_shares.csv").write_text(text.replace("\n", "\r\n"), "utf-8")
+    assert build.record_hashes(folder) == ["partner_shares"]  # same rows, other bytes: valid
+    assert build.stale_hashes(folder) == []
+
+
 def test_check_notices_a_hand_edit(tmp_path: Path) -> None:
     build = _build_module()
     for name in build.TABLES:
