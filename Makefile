@@ -32,7 +32,7 @@ set -e; rm -rf $(1); \
 if [ -n "$(UV)" ]; then \
   echo "creating $(1) with uv from $(2)"; \
   $(UV) venv --quiet --seed --python "$$(command -v $(PYTHON))" $(1) || { echo "could not create $(1) with uv"; exit 1; }; \
-  $(UV) pip install --quiet $(if $(3),,--compile-bytecode) --python $(1)/bin/python -r $(2) || { echo "installing $(2) into $(1) failed (network? see above)"; exit 1; }; \
+  UV_EXCLUDE=$(EXCLUDED) $(UV) pip install --quiet $(if $(3),,--compile-bytecode) --python $(1)/bin/python -r $(2) || { echo "installing $(2) into $(1) failed (network? see above)"; exit 1; }; \
   $(UV) pip install --quiet --link-mode copy --python $(1)/bin/python --no-deps -e . || { echo "installing this package into $(1) failed"; exit 1; }; \
 else \
   echo "creating $(1) with venv + pip from $(2) (install uv to make this faster)"; \
@@ -42,6 +42,10 @@ else \
 fi
 endef
 WRITE_PYC := env -u PYTHONDONTWRITEBYTECODE
+# Packages uv leaves out although a dependency asks for them (see the file: rfc3987-syntax costs
+# every Jupyter server and nbgrader command a second). UV_EXCLUDE, not --excludes, so that an
+# older uv that does not know it still works; pip installs them anyway (slower, same behaviour).
+EXCLUDED := requirements-excluded.txt
 
 .PHONY: lab test test-all envs lint unit nbval-test browser-test grading-test hub-test grading-env grade exercises selfstudy notebooks lock clean help book handouts book-test html
 
@@ -59,23 +63,23 @@ help:
 	@echo "make html         export every notebook to an offline HTML page in build/html (charts, explorers, quizzes)"
 	@echo "make handouts     print the seminar handouts (student and instructor PDFs) into build/handouts"
 
-$(VENV)/.installed: requirements.lock pyproject.toml
+$(VENV)/.installed: requirements.lock pyproject.toml $(EXCLUDED)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11 or similar")'
 	@$(call make_env,$(VENV),requirements.lock)
 	$(VENV)/bin/python -c 'import rapprochement, jupyterlab, plotly, anywidget, nbval'
 	touch $@
 
-$(GRADING_VENV)/.installed: requirements-grading.lock pyproject.toml
+$(GRADING_VENV)/.installed: requirements-grading.lock pyproject.toml $(EXCLUDED)
 	@$(call make_env,$(GRADING_VENV),requirements-grading.lock)
 	$(GRADING_VENV)/bin/python -c 'import rapprochement, nbgrader'
 	touch $@
 
-$(HUB_VENV)/.installed: requirements-hub.lock pyproject.toml
+$(HUB_VENV)/.installed: requirements-hub.lock pyproject.toml $(EXCLUDED)
 	@$(call make_env,$(HUB_VENV),requirements-hub.lock,lazy)
 	$(WRITE_PYC) $(HUB_VENV)/bin/python -c 'import rapprochement, nbgrader, jupyterhub'
 	touch $@
 
-$(BOOK_VENV)/.installed: requirements-book.lock pyproject.toml
+$(BOOK_VENV)/.installed: requirements-book.lock pyproject.toml $(EXCLUDED)
 	@$(call make_env,$(BOOK_VENV),requirements-book.lock,lazy)
 	$(WRITE_PYC) $(BOOK_VENV)/bin/python -c 'import rapprochement, myst_nb, sphinx_book_theme, sphinx_external_toc'
 	touch $@
@@ -186,10 +190,10 @@ notebooks: $(VENV)/.installed
 
 lock:
 	$(PYTHON) -m pip install $(PIP_FLAGS) uv
-	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --python-version 3.11 --no-header -o requirements.lock
-	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --extra grading --python-version 3.11 --no-header -o requirements-grading.lock
-	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --extra grading --extra hub -c requirements-grading.lock --python-version 3.11 --no-header -o requirements-hub.lock
-	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --extra book -c requirements.lock --python-version 3.11 --no-header -o requirements-book.lock
+	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --python-version 3.11 --no-header --excludes $(EXCLUDED) -o requirements.lock
+	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --extra grading --python-version 3.11 --no-header --excludes $(EXCLUDED) -o requirements-grading.lock
+	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --extra grading --extra hub -c requirements-grading.lock --python-version 3.11 --no-header --excludes $(EXCLUDED) -o requirements-hub.lock
+	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --extra book -c requirements.lock --python-version 3.11 --no-header --excludes $(EXCLUDED) -o requirements-book.lock
 	$(PYTHON) scripts/sync_environment.py
 
 clean:

@@ -50,7 +50,9 @@ fi
 # without it every server, kernel and nbgrader command would compile its imports again
 # (pip does this by default; uv needs --compile-bytecode).
 if [ -n "$UV" ]; then
-  $UV pip install --quiet --compile-bytecode --python "$ENV/bin/python" -r "$PREFIX/requirements-hub.lock"
+  # UV_EXCLUDE: packages left out although a dependency asks for them (see the file)
+  UV_EXCLUDE="$PREFIX/requirements-excluded.txt" \
+    $UV pip install --quiet --compile-bytecode --python "$ENV/bin/python" -r "$PREFIX/requirements-hub.lock"
   $UV pip install --quiet --python "$ENV/bin/python" --no-deps -e "$PREFIX"
 else
   "$ENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$PREFIX/requirements-hub.lock"

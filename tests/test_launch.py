@@ -178,6 +178,12 @@ def test_start_py_builds_the_pinned_environment(tmp_path: Path) -> None:
     installed = json.loads(got.stdout)
     wrong = {n: (v, installed[n]) for n, v in pins.items() if installed[n] != v}
     assert not wrong, wrong
+    # and nothing the lock leaves out on purpose (requirements-excluded.txt, given as UV_EXCLUDE)
+    probe = "import importlib.util as u; print(u.find_spec('rfc3987_syntax') is None)"
+    absent = subprocess.run(
+        [str(launch.venv_python(venv)), "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert absent.stdout.strip() == "True", "rfc3987-syntax was installed"
     # a second start finds it current and does not rebuild
     again = subprocess.run(
         [BASE_PYTHON, str(START), "--setup-only", "--venv", str(venv)],

@@ -54,3 +54,38 @@ def test_lock_covers_every_declared_dependency() -> None:
     for requirement in declared:
         name = re.match(r"[A-Za-z0-9_.\-]+", requirement).group(0).lower()
         assert name in pinned, f"{name} is declared in pyproject.toml but not pinned in the lock"
+
+
+def _excluded() -> set[str]:
+    text = (ROOT / "requirements-excluded.txt").read_text(encoding="utf-8")
+    return {line.strip().lower() for line in text.splitlines() if line.strip()[:1].isalnum()}
+
+
+def test_no_lock_pins_an_excluded_package() -> None:
+    """uv leaves these out (UV_EXCLUDE); a lock made without --excludes would bring them back."""
+    excluded = _excluded()
+    assert "rfc3987-syntax" in excluded
+    for name in sorted(ROOT.glob("requirements*.lock")):
+        assert not excluded & set(lock(name.name)), f"{name.name} pins an excluded package"
+
+
+def test_jsonschema_works_without_the_excluded_iri_checker() -> None:
+    """What rfc3987-syntax gave: jsonschema's check of the "iri" format, used by no schema here
+    (nbformat's and Jupyter's event schemas use no "iri" format). Without it the other formats
+    are still checked and nbformat still validates a notebook."""
+    import jsonschema
+    import jupyter_events
+    import nbformat
+
+    schemas = [
+        *(Path(jupyter_events.__file__).parent / "schemas").glob("*.yml"),
+        *(Path(nbformat.__file__).parent / "v4").glob("*.json"),
+    ]
+    assert len(schemas) > 3
+    iri_format = re.compile(r"""format["']?\s*:\s*["']?iri""")
+    for schema in schemas:
+        assert not iri_format.search(schema.read_text(encoding="utf-8")), schema
+    checker = jsonschema.FormatChecker()
+    assert not checker.conforms("2026-13-01", "date")
+    notebook = nbformat.read(ROOT / "notebooks" / "00-start-here.ipynb", as_version=4)
+    nbformat.validate(notebook)

@@ -23,18 +23,22 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 LOCK = "requirements.lock"
+EXCLUDED = "requirements-excluded.txt"
+"""Packages uv leaves out although a dependency asks for them (``UV_EXCLUDE``; see the file)."""
+INPUTS = (LOCK, EXCLUDED, "pyproject.toml")
+"""What an environment is built from, with the Python (``inputs_hash``, make's prerequisites)."""
 START = "notebooks/00-start-here.ipynb"
 MIN_PYTHON = (3, 11)
 STAMP = ".installed"
 """The file ``make`` also uses to mark a finished environment (``$(VENV)/.installed``)."""
 HASH_STAMP = ".installed-inputs"
+"""What the environment was built from: a hash of :data:`INPUTS` and the Python."""
 #: Server flags for every JupyterLab the collection starts (``make lab``, ``start.py``, the
 #: browser tests). jupytext's server extension is switched off: the notebooks' MyST text twins
 #: (notebooks/text/, for maintainers' review) are written by scripts, never by a Lab save, and a
 #: twin newer than its notebook (a fresh clone's file times are arbitrary) must not change what
 #: a student's notebook shows.
 LAB_SERVER_FLAGS = ["--ServerApp.jpserver_extensions", "jupyterlab_jupytext=False"]
-"""What the environment was built from: a hash of the lock, pyproject.toml and the Python."""
 
 
 class LaunchError(RuntimeError):
@@ -53,9 +57,9 @@ BASE_PYTHON = getattr(sys, "_base_executable", sys.executable)
 
 
 def inputs_hash(repo: Path, python: str = BASE_PYTHON) -> str:
-    """sha256 of what the environment depends on: the lock, pyproject.toml, the Python."""
+    """sha256 of what the environment depends on: :data:`INPUTS` and the Python."""
     h = hashlib.sha256()
-    for name in (LOCK, "pyproject.toml"):
+    for name in INPUTS:
         h.update(name.encode())
         h.update((repo / name).read_bytes())
     h.update(f"{sys.version_info[:3]} {Path(python).resolve()}".encode())
@@ -63,10 +67,10 @@ def inputs_hash(repo: Path, python: str = BASE_PYTHON) -> str:
 
 
 def is_current(repo: Path, venv: Path) -> bool:
-    """True when ``venv`` is complete and built from the present lock and pyproject.toml.
+    """True when ``venv`` is complete and built from the present :data:`INPUTS`.
 
     Built by this module: the recorded hash matches. Built by ``make``: its stamp is newer than
-    both inputs (make's own rule).
+    every input (make's own rule).
     """
     if not venv_python(venv).exists() or not (venv / STAMP).exists():
         return False
@@ -74,7 +78,7 @@ def is_current(repo: Path, venv: Path) -> bool:
     if recorded.exists():
         return recorded.read_text(encoding="utf-8").strip() == inputs_hash(repo)
     stamp = (venv / STAMP).stat().st_mtime
-    return all(stamp >= (repo / n).stat().st_mtime for n in (LOCK, "pyproject.toml"))
+    return all(stamp >= (repo / n).stat().st_mtime for n in INPUTS)
 
 
 def find_uv() -> list[str] | None:
@@ -88,8 +92,8 @@ def find_uv() -> list[str] | None:
     return [sys.executable, "-m", "uv"] if probe.returncode == 0 else None
 
 
-def _run(cmd: Sequence[str], failure: str) -> None:
-    if subprocess.run(list(cmd), check=False).returncode != 0:
+def _run(cmd: Sequence[str], failure: str, env: dict[str, str] | None = None) -> None:
+    if subprocess.run(list(cmd), check=False, env=env).returncode != 0:
         raise LaunchError(failure)
 
 
@@ -110,9 +114,11 @@ def create_env(repo: Path, venv: Path, *, use_uv: bool = True) -> None:
             [*uv, "venv", "--quiet", "--seed", "--python", BASE_PYTHON, str(venv)],
             f"could not create {venv} with uv",
         )
+        # UV_EXCLUDE rather than --excludes: a uv too old to know it ignores the variable
         _run(
             [*uv, "pip", "install", "--quiet", "--compile-bytecode", "--python", py, "-r", lock],
             f"installing {LOCK} into {venv} failed (network? see above)",
+            env={**os.environ, "UV_EXCLUDE": str(repo / EXCLUDED)},
         )
         _run(
             [
