@@ -161,3 +161,5 @@ def test_problem_set_as_a_student(lab_page, lab_server, assignment) -> None:
     lab.screenshot(page, f"browser-{assignment}-answers.png")
     cells.nth(summary).scroll_into_view_if_needed()
     lab.screenshot(page, f"browser-{assignment}.png")
+    assert not page.outside_requests, f"requests off the local server: {page.outside_requests}"
+    assert not page.console_errors, f"console errors: {page.console_errors}"
