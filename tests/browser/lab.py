@@ -203,8 +203,16 @@ def open_notebook(
     the page loads JupyterLab with the notebook.
     """
     if not reload and page.url.startswith(f"{base_url}/lab") and close_documents(page):
+        # the file browser shows the notebook's folder, as after opening it from there
         page.evaluate(
-            "(path) => window.jupyterapp.commands.execute('docmanager:open', {path})", notebook
+            """async (path) => {
+                const app = window.jupyterapp;
+                const folder = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+                await app.commands.execute('filebrowser:go-to-path',
+                                           {path: '/' + folder, dontShowBrowser: true});
+                await app.commands.execute('docmanager:open', {path});
+            }""",
+            notebook,
         )
     else:
         # ?reset: start from an empty workspace, or JupyterLab reopens the notebooks of
