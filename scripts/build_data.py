@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import csv
 import filecmp
-import hashlib
 import json
 import re
 import sys
@@ -359,25 +358,23 @@ def _tables(data: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     return descriptor, [r for r in descriptor["resources"] if "schema" in r]
 
 
-def _hash(path: Path) -> str:
-    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def stale_hashes(data: Path = OUT) -> list[str]:
     """The tables of ``data``'s package whose ``hash`` is missing or not their file's."""
+    from rapprochement.data import file_hash
+
     _, tables = _tables(data)
-    return [r["name"] for r in tables if r.get("hash") != _hash(data / r["path"])]
+    return [r["name"] for r in tables if r.get("hash") != file_hash(data / r["path"])]
 
 
 def record_hashes(data: Path = OUT) -> list[str]:
     """Validate each table whose file changed and record its hash in the package; return their
     names. A table that does not validate stops it (DataFileError), with nothing written."""
-    from rapprochement.data import validate_table
+    from rapprochement.data import file_hash, validate_table
 
     descriptor, tables = _tables(data)
     changed = []
     for resource in tables:
-        digest = _hash(data / resource["path"])
+        digest = file_hash(data / resource["path"])
         if resource.get("hash") != digest:
             validate_table(data / resource["path"], resource)
             # right after "path", where a reader of datapackage.json looks for the file
