@@ -96,28 +96,40 @@ def facilitation_notes(guide: str) -> dict[str, list[tuple[str, str]]]:
             continue
         entries = re.split(r'^(?=\*\*")', body, flags=re.M)[1:]
         for entry in entries:
-            title = re.match(r'\*\*"(.+?)"\*\*', entry)
+            # the title is the quoted part; a qualifier may follow it inside the bold
+            # ("**"What is traded?" (evidence hunt)**")
+            title = re.match(r'\*\*"(.+?)"', entry)
             notes.setdefault(number, []).append((title.group(1) if title else "", entry.strip()))
     return notes
 
 
-def _similar(a: str, b: str) -> float:
-    def norm(s: str) -> str:
-        return re.sub(r"[^a-z ]+", " ", s.lower().replace("'", "")).strip()
+def _norm(s: str) -> str:
+    return " ".join(re.sub(r"[^a-z ]+", " ", s.lower().replace("'", "")).split())
 
-    a, b = norm(a), norm(b)
+
+def _similar(a: str, b: str) -> float:
+    """How well a guide title ``b`` names a prompt heading ``a`` (1.0: it is in it)."""
+    a, b = _norm(a), _norm(b)
+    if not b:
+        return 0.0  # a note without a title names no prompt
     return 1.0 if b in a else difflib.SequenceMatcher(None, a, b).ratio()
 
 
 def match_notes(found: list[Prompt], notes: list[tuple[str, str]]) -> list[str | None]:
-    """The guide's note for each prompt: same position, and the guide's title must be in it."""
-    matched: list[str | None] = []
-    for i, prompt in enumerate(found):
-        candidates = [notes[i]] if i < len(notes) else []
-        candidates += [n for n in notes if n not in candidates]
-        best = max(candidates, key=lambda n: _similar(prompt.title, n[0]), default=None)
-        ok = best is not None and _similar(prompt.title, best[0]) >= 0.6
-        matched.append(best[1] if ok and best else None)
+    """The guide's note for each prompt: the best-named note, each note used at most once.
+
+    A prompt whose heading no note names well enough (similarity under 0.6) gets None, so a
+    missing or renamed note shows as a gap rather than as another prompt's notes."""
+    pairs = sorted(
+        ((_similar(p.title, n[0]), i, j) for i, p in enumerate(found) for j, n in enumerate(notes)),
+        key=lambda t: (-t[0], abs(t[1] - t[2])),
+    )
+    matched: list[str | None] = [None] * len(found)
+    used: set[int] = set()
+    for score, i, j in pairs:
+        if score >= 0.6 and matched[i] is None and j not in used:
+            matched[i] = notes[j][1]
+            used.add(j)
     return matched
 
 
