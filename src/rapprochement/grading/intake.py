@@ -12,7 +12,7 @@ The layout is recognised once, from every file of the folder or zip, never file 
 * nbgrader: ``[submitted/]<student>/<assignment>/<notebook>.ipynb`` gives ``<student>``;
 * plain: ``<student>.ipynb``, or ``<student>/<any path>.ipynb``, gives ``<student>``.
 
-The layout that accounts for most notebooks wins (Canvas and Moodle over the folder layouts on a
+The layout that accounts for most files wins (Moodle, then Canvas, then the folder layouts on a
 tie). A file the chosen layout does not account for is set aside with the reason, never given to
 a student by a per-file guess: a file named like a Moodle submission inside a Canvas zip takes
 nobody's id.
@@ -51,14 +51,18 @@ from pathlib import Path, PurePosixPath
 __all__ = ["Intake", "Submission", "collect", "safe_student_id", "shorten"]
 
 CANVAS = re.compile(
-    r"^(?:(?P<name>\w*?)_)??(?P<late>LATE_)?(?P<id>\d+|anon_[0-9A-Za-z]+)_(?P<file_id>\d+)_"
-    r"(?P<file>.+)$"
+    r"^(?:(?P<name>[^/]*?)_)??(?P<late>LATE_)?(?P<id>[0-9]+|anon_[0-9A-Za-z]+)_(?P<file_id>[0-9]+)_"
+    r"(?P<file>[^/]+)$"
 )
-"""A file in a Canvas zip: the name keeps only word characters (Canvas removes the rest)."""
-MOODLE_DIR = re.compile(r"^(?P<name>[^_/]*)_(?P<id>\d+)_assignsubmission_(?P<plugin>[a-z0-9]+)_?$")
-"""A student's folder in a Moodle zip (Moodle 3.1 and later)."""
+"""A file in a Canvas zip. Canvas keeps only word characters of the sortable name and removes
+``_<digits>_`` from it, so the first ``_<digits>_<digits>_`` after the name is the ids'."""
+MOODLE_DIR = re.compile(
+    r"^(?P<name>[^_/]*)_(?P<id>[0-9]+)_assignsubmission_(?P<plugin>[a-z0-9]+)_?$"
+)
+"""A student's folder in a Moodle zip (Moodle 3.1 and later). Moodle turns ``_`` in a name
+into a space."""
 MOODLE_FLAT = re.compile(
-    r"^(?P<name>[^_/]*)_(?P<id>\d+)_assignsubmission_(?P<plugin>[a-z0-9]+)_(?P<file>.+)$"
+    r"^(?P<name>[^_/]*)_(?P<id>[0-9]+)_assignsubmission_(?P<plugin>[a-z0-9]+)_(?P<file>.+)$"
 )
 """A file in a Moodle zip downloaded without a folder per student."""
 IGNORED_PARTS = {"__MACOSX", ".ipynb_checkpoints", ".DS_Store"}
@@ -152,7 +156,7 @@ def shorten(text: str, max_bytes: int, keep_suffix: str = "") -> str:
         return text
     tail = "~" + _digest(text) + keep_suffix
     room = max(0, max_bytes - len(tail.encode("utf-8", "surrogateescape")))
-    stem = text[: len(text) - len(keep_suffix)] if keep_suffix else text
+    stem = text[: -len(keep_suffix)] if keep_suffix and text.endswith(keep_suffix) else text
     cut = stem.encode("utf-8", "surrogateescape")[:room].decode("utf-8", "ignore")
     return cut.rstrip(" ._-") + tail
 
@@ -281,8 +285,8 @@ def _extract(archive: Path, into: Path, rejected: list[tuple[str, str]]) -> list
             except OSError as exc:
                 problem = f"not extracted: could not be written ({exc.strerror or exc})"
             if problem:
-                if dest.is_file():
-                    dest.unlink()
+                with contextlib.suppress(OSError):
+                    dest.unlink(missing_ok=True)
                 skip(name, problem)
                 continue
             total += written
@@ -365,7 +369,7 @@ def _as_plain(rel: PurePosixPath) -> _Found | None:
 def _layout(rels: list[PurePosixPath], base: tuple[str, ...]) -> str:
     """The layout that accounts for most files (notebooks count double).
 
-    Ties go to Canvas, then Moodle, then nbgrader. The plain layout counts only the notebooks no
+    Ties go to Moodle, then Canvas, then nbgrader. The plain layout counts only the notebooks no
     other layout accounts for (it would otherwise read every file of any zip). Without a
     ``submitted/`` folder, nbgrader's layout is chosen only when every notebook follows it: the
     plain layout gives its notebooks the same student ids and keeps the loose ones beside them.
@@ -381,9 +385,9 @@ def _layout(rels: list[PurePosixPath], base: tuple[str, ...]) -> str:
         for r in notebooks
         if not (base and r.parts[: len(base)] == base) and not _as_canvas(r) and not _as_moodle(r)
     ]
-    scores = {
-        "canvas": score(_as_canvas),
+    scores = {  # on a tie, the first wins: a Canvas name never reads as Moodle's, the reverse can
         "moodle": score(_as_moodle),
+        "canvas": score(_as_canvas),
         "nbgrader": 2 * len(nbgrader) if base or len(nbgrader) == len(notebooks) else 0,
         "plain": 2 * len(plain),
     }
