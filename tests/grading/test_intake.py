@@ -243,6 +243,36 @@ def test_every_file_gets_a_row_or_a_reason(paths, as_zip, tmp_path_factory):
     assert all(len(names) == 1 for names in names_by_id.values())  # no two students merged
 
 
+LETTERS = st.text(st.sampled_from("abcxyz张伟Иван"), min_size=1, max_size=10)
+DECOYS = st.one_of(
+    st.builds(lambda a, i: f"{a}_{i}_assignsubmission_file_x.ipynb", LETTERS, st.integers(1, 9)),
+    st.builds(lambda a, i: f"{a}_{i}_assignsubmission_file/{a}.ipynb", LETTERS, st.integers(1, 9)),
+    st.builds(lambda s: f"{s}/{PS1}/{PS1}.ipynb", LETTERS),
+    st.builds(lambda s: f"{s}.ipynb", LETTERS),
+    st.builds(lambda s, f: f"{s}/{f}.ipynb", LETTERS, LETTERS),
+)
+
+
+@PROFILE
+@given(
+    students=st.dictionaries(st.integers(1, 9), LETTERS, min_size=2, max_size=5),
+    decoys=st.lists(DECOYS, max_size=4, unique=True),
+)
+def test_files_beside_a_canvas_majority_take_nobodys_id(students, decoys, tmp_path_factory):
+    decoys = [d for d in decoys if not any(d.startswith(o + "/") for o in decoys)]
+    decoys = decoys[: len(students) - 1]  # Canvas stays the layout of most files
+    tmp = tmp_path_factory.mktemp("decoys")
+    canvas = {f"{name}_{uid}_{uid + 100}_{PS1}.ipynb": str(uid) for uid, name in students.items()}
+    entries = {name: b"canvas" for name in canvas} | {d: b"decoy" for d in decoys}
+    intake = collect(_zip(tmp / "c.zip", entries), tmp / "w")
+    assert intake.layout == "canvas"
+    assert {s.source: s.student_id for s in intake.submissions} == canvas
+    assert all(s.notes == [] and s.path.read_bytes() == b"canvas" for s in intake.submissions)
+    set_aside = dict(intake.rejected)
+    assert set(set_aside) == set(decoys)
+    assert all("laid out as Canvas" in reason for reason in set_aside.values())
+
+
 # --- regressions: each way intake used to drop or confuse a student -----------------------
 
 
