@@ -13,14 +13,17 @@ import csv
 import glob
 import os
 import re
+import struct
 import unicodedata
 import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import TIMEOUT, require_sandbox
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from intake_samples import canvas_entry, canvas_name, moodle_entry, moodle_name, nfc
+from samples import make_sample, write_sample
 
 from rapprochement.grading import intake as intake_mod
 from rapprochement.grading.intake import MAX_ID_BYTES, collect, safe_student_id, shorten
@@ -397,3 +400,96 @@ def test_undecodable_file_names_are_shown_and_written_safely(tmp_path):
     out = tmp_path / "x.csv"
     with open(out, "w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerow([sub.student_id, sub.name, sub.display_file])
+
+
+# --- through a real grading run -----------------------------------------------------------
+
+
+def _flip_data_byte(archive: Path, name: str) -> None:
+    """Damage one byte of an entry's data, as a broken download does: its CRC no longer fits."""
+    with zipfile.ZipFile(archive) as zf:
+        offset = zf.getinfo(name).header_offset
+    data = bytearray(archive.read_bytes())
+    name_len, extra_len = struct.unpack("<HH", data[offset + 26 : offset + 30])
+    data[offset + 30 + name_len + extra_len + 5] ^= 0x01
+    archive.write_bytes(bytes(data))
+
+
+def _grade(source: Path, out: Path) -> dict[str, dict[str, str]]:
+    from rapprochement.grading.report import write_csv, write_feedback
+    from rapprochement.grading.runner import grade_submissions
+
+    result = grade_submissions(source, assignment=PS1, out=out, jobs=2, timeout=TIMEOUT)
+    csv_path = write_csv(result, out / "grades.csv")
+    write_feedback(result, out / "feedback" / PS1)
+    with open(csv_path, encoding="utf-8") as handle:
+        return {r["student_id"] or r["file"]: r for r in csv.DictReader(handle)}
+
+
+def _auto_total(row: dict[str, str]) -> float:
+    return sum(float(v) for k, v in row.items() if "-test (" in k and v)
+
+
+@pytest.fixture(scope="module")
+def canvas_run(tmp_path_factory):
+    require_sandbox()
+    root = tmp_path_factory.mktemp("canvas-run")
+    solved, blank = make_sample(PS1, "solved"), make_sample(PS1, "blank")
+    notebook = {
+        kind: write_sample(sample, root / f"{kind}.ipynb").read_bytes()
+        for kind, sample in (("solved", solved), ("blank", blank))
+    }
+    long_entry = f"{LONG_CHINESE}_LATE_12345_67890_{PS1}.ipynb"
+    archive = root / "submissions.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_STORED) as zf:
+        zf.writestr(long_entry, notebook["solved"])
+        zf.writestr(f"leeann_444_1_{PS1}.ipynb", notebook["blank"])
+        zf.writestr(f"leebob_444_2_{PS1}.ipynb", notebook["blank"])  # claims 444 too
+        zf.writestr("x_12345_assignsubmission_file_.ipynb", notebook["blank"])  # would take 12345
+        zf.writestr(f"kimkay_555_6_{PS1}.ipynb", notebook["solved"])
+    _flip_data_byte(archive, f"kimkay_555_6_{PS1}.ipynb")
+    before = archive.read_bytes()
+    rows = _grade(archive, root / "out")
+    return {
+        "rows": rows,
+        "out": root / "out",
+        "solved": solved,
+        "blank": blank,
+        "long_entry": long_entry,
+        "unchanged": archive.read_bytes() == before,
+    }
+
+
+def test_run_grades_a_long_chinese_canvas_name(canvas_run):
+    row = canvas_run["rows"]["12345"]
+    solved = canvas_run["solved"]
+    assert row["name"] == LONG_CHINESE and row["file"] == canvas_run["long_entry"]
+    assert row["status"] == solved.expected_status
+    assert _auto_total(row) == pytest.approx(solved.expected_auto)
+    assert "marked LATE by the learning system" in row["reason"]
+    assert (canvas_run["out"] / "feedback" / PS1 / "12345.html").is_file()
+    assert canvas_run["unchanged"]
+
+
+def test_run_shows_a_clash_on_both_rows_and_sets_aside_decoy_and_damage(canvas_run):
+    rows = canvas_run["rows"]
+    assert {k for k, r in rows.items() if r["student_id"]} == {"12345", "444", "444~2"}
+    for sid in ("444", "444~2"):
+        assert "check who is who" in rows[sid]["reason"], rows[sid]
+        assert rows[sid]["status"] == canvas_run["blank"].expected_status
+    decoy = rows["x_12345_assignsubmission_file_.ipynb"]
+    assert decoy["status"] == "not graded" and "laid out as Canvas" in decoy["reason"]
+    damaged = rows[f"kimkay_555_6_{PS1}.ipynb"]
+    assert damaged["status"] == "not graded" and "damaged in the zip" in damaged["reason"]
+
+
+def test_run_gives_a_long_folder_name_a_short_id(tmp_path):
+    require_sandbox()
+    folder_name = ("张伟王秀英李娜刘洋陈静杨磊赵敏黄勇周杰吴芳" * 6)[:84]  # 252 bytes
+    subs = tmp_path / "subs"
+    write_sample(make_sample(PS1, "blank"), subs / folder_name / f"{PS1}.ipynb")
+    rows = _grade(subs, tmp_path / "out")
+    ((sid, row),) = rows.items()
+    assert row["name"] == folder_name and row["status"] == "graded"
+    assert len(sid.encode()) <= MAX_ID_BYTES and sid.startswith(folder_name[:10])
+    assert (tmp_path / "out" / "feedback" / PS1 / f"{sid}.html").is_file()
