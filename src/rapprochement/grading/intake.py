@@ -137,8 +137,9 @@ class Intake:
 
 
 def _readable(text: str) -> str:
-    """Text safe to print and to write as UTF-8 (undecodable bytes of a file name become U+FFFD)."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    """Text safe to print and to write as UTF-8: a byte of a file name that is not UTF-8 is shown
+    as ``\\xNN``, so two such names stay different."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _digest(text: str) -> str:
@@ -174,7 +175,7 @@ def safe_student_id(raw: str) -> str:
         category = unicodedata.category(char)
         if char.isspace():
             out.append("_")
-        elif char in '/\\:*?"<>|[]{}\ufffd' or category[0] == "C":
+        elif char in '/\\:*?"<>|[]{}' or category[0] == "C":
             out.append("-")
         else:
             out.append(char)
