@@ -215,9 +215,11 @@ def _no_file_is_a_folder(paths: list[str]) -> bool:
 @given(
     paths=st.lists(PATHS, min_size=1, max_size=12, unique=True).filter(_no_file_is_a_folder),
     as_zip=st.booleans(),
+    wrapper=st.sampled_from(["", "ps1 submissions/", "Downloads/zip/"]),
 )
-def test_every_file_gets_a_row_or_a_reason(paths, as_zip, tmp_path_factory):
+def test_every_file_gets_a_row_or_a_reason(paths, as_zip, wrapper, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("mix")
+    paths = [wrapper + p for p in paths]
     contents = {p: f"file {n}".encode() for n, p in enumerate(paths)}
     if as_zip:
         source = _zip(tmp / "subs.zip", contents)
@@ -298,6 +300,34 @@ def test_loose_notebooks_beside_an_nbgrader_folder_all_get_rows(tmp_path):
     assert sorted(s.student_id for s in intake.submissions) == ["dan", "eve"]
     ((name, reason),) = intake.rejected
     assert name == "stray.ipynb" and "nbgrader's" in reason and "whose it is" in reason
+
+
+def test_a_zipped_folder_is_a_wrapper_not_a_student(tmp_path):
+    canvas = _zip(
+        tmp_path / "c.zip",
+        {
+            f"Downloads/ps1 submissions/doejane_1_2_{PS1}.ipynb": b"a",
+            f"Downloads/ps1 submissions/roebob_3_4_{PS1}.ipynb": b"b",
+            "Downloads/ps1 submissions/notes.ipynb": b"c",
+        },
+    )
+    intake = collect(canvas, tmp_path / "w")
+    assert intake.layout == "canvas"
+    assert sorted(s.student_id for s in intake.submissions) == ["1", "3"]
+    ((name, reason),) = intake.rejected
+    assert name.endswith("notes.ipynb") and "inside Downloads/ps1 submissions/" in reason
+    course = _zip(
+        tmp_path / "n.zip",
+        {f"course/{s}/{PS1}/{PS1}.ipynb": s.encode() for s in ("ann", "bob")},
+    )
+    intake = collect(course, tmp_path / "w2")
+    assert intake.layout == "nbgrader" and intake.rejected == []
+    assert sorted(s.student_id for s in intake.submissions) == ["ann", "bob"]
+    # one folder of plain notebooks cannot be told from one student's folder: the row says so
+    plain = _zip(tmp_path / "p.zip", {"subs/ann.ipynb": b"a", "subs/bob.ipynb": b"b"})
+    intake = collect(plain, tmp_path / "w3")
+    assert {s.student_id for s in intake.submissions} == {"subs"}
+    assert all("grade subs/ itself" in s.notes[0] for s in intake.submissions)
 
 
 def test_a_moodle_named_file_in_a_canvas_zip_takes_nobodys_id(tmp_path):

@@ -13,9 +13,10 @@ The layout is recognised once, from every file of the folder or zip, never file 
 * plain: ``<student>.ipynb``, or ``<student>/<any path>.ipynb``, gives ``<student>``.
 
 The layout that accounts for most files wins (Moodle, then Canvas, then the folder layouts on a
-tie). A file the chosen layout does not account for is set aside with the reason, never given to
-a student by a per-file guess: a file named like a Moodle submission inside a Canvas zip takes
-nobody's id.
+tie). When everything is inside one folder (a zip of a folder) and reads as Canvas, Moodle or
+nbgrader only without it, that folder is skipped as a wrapper. A file the chosen layout does not
+account for is set aside with the reason, never given to a student by a per-file guess: a file
+named like a Moodle submission inside a Canvas zip takes nobody's id.
 
 Student ids keep their letters in any script (``José``, ``张伟``, ``Иван``), normalised to
 Unicode NFC; characters that cannot be part of a folder name or that nbgrader's glob would read
@@ -398,6 +399,32 @@ def _layout(rels: list[PurePosixPath], base: tuple[str, ...]) -> str:
     return next(name for name, value in scores.items() if value == best)
 
 
+def _read_layout(
+    rels: list[PurePosixPath],
+) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """(layout, nbgrader's base folder, wrapper folders) for the files of a folder or zip.
+
+    A zip of a folder holds everything in one folder (``ps1 submissions/...``), maybe several
+    deep. While every file is inside one folder, the files are also read without it; the first
+    depth that reads as Canvas, Moodle, or nbgrader with a ``submitted/`` folder or at least two
+    students wins, so that a wrapper is not taken for one student holding the whole class.
+    """
+    levels: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = []
+    wrapper: tuple[str, ...] = ()
+    while True:
+        folders = {rel.parts[0] for rel in rels if len(rel.parts) > 1}
+        base = ("submitted",) if "submitted" in folders else ()
+        layout = _layout(rels, base)
+        students = {rel.parts[len(base)] for rel in rels if len(rel.parts) > len(base) + 1}
+        if layout in ("canvas", "moodle") or (layout == "nbgrader" and (base or len(students) > 1)):
+            return layout, base, wrapper
+        levels.append((layout, base, wrapper))
+        if len(folders) != 1 or any(len(rel.parts) == 1 for rel in rels):
+            return levels[0]
+        wrapper += (folders.pop(),)
+        rels = [PurePosixPath(*rel.parts[1:]) for rel in rels]
+
+
 def _identify(rel: PurePosixPath, layout: str, base: tuple[str, ...]) -> _Found | None:
     if layout == "canvas":
         return _as_canvas(rel)
@@ -442,23 +469,23 @@ def collect(path: Path, workdir: Path) -> Intake:
             continue
         candidates.append((rel, file))
 
-    folders = {rel.parts[0] for rel, _ in candidates if len(rel.parts) > 1}
-    base = ("submitted",) if "submitted" in folders else ()
-    layout = _layout([rel for rel, _ in candidates], base)
+    layout, base, wrapper = _read_layout([rel for rel, _ in candidates])
     kind = "zip" if origin_prefix else "folder"
+    inside = f" inside {'/'.join(wrapper)}/" if wrapper else ""
     found: list[Submission] = []
     for rel, file in candidates:
         shown = _readable(str(rel))
         if rel.suffix != ".ipynb":
             rejected.append((shown, "not a notebook (.ipynb); not graded"))
             continue
-        who = _identify(rel, layout, base)
+        who = _identify(PurePosixPath(*rel.parts[len(wrapper) :]), layout, base)
         if who is None:
             rejected.append(
                 (
                     shown,
-                    f"not graded: the rest of this {kind} is laid out as {LAYOUTS[layout]}, "
-                    "and this file's name or place does not say whose it is (rename or move it)",
+                    f"not graded: the rest of this {kind} is laid out{inside} as "
+                    f"{LAYOUTS[layout]}, and this file's name or place does not say whose it is "
+                    "(rename or move it)",
                 )
             )
             continue
@@ -476,6 +503,14 @@ def collect(path: Path, workdir: Path) -> Intake:
                 late=who.late,
             )
         )
+    if layout == "plain" and len(found) > 1 and len({s.student_id for s in found}) == 1:
+        top = PurePosixPath(found[0].source).parts[0]
+        if all(len(PurePosixPath(s.source).parts) > 1 for s in found):
+            for sub in found:
+                sub.notes.append(
+                    f"all {len(found)} notebooks are inside the folder {top}/ and were read as "
+                    f"one student's; if it holds several students' notebooks, grade {top}/ itself"
+                )
     if hidden:
         listed = ", ".join(hidden[:3]) + (f" and {len(hidden) - 3} more" if len(hidden) > 3 else "")
         rejected.append(
