@@ -15,12 +15,13 @@ import os
 import re
 import struct
 import unicodedata
+import urllib.parse
 import zipfile
 from pathlib import Path
 
 import pytest
 from conftest import TIMEOUT, require_sandbox
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from intake_samples import canvas_entry, canvas_name, moodle_entry, moodle_name, nfc
 from samples import make_sample, write_sample
@@ -63,6 +64,9 @@ def _id_is_safe(student_id: str, tmp: Path) -> None:
     assert glob.glob(os.path.join(tmp, "submitted", student_id, PS1)) == [str(folder)]
     (tmp / "feedback").mkdir(exist_ok=True)
     (tmp / "feedback" / f"{student_id}~99.html").write_text("x")
+    # formgrader builds its links by pasting the id into the URL, unescaped
+    url = urllib.parse.urlsplit(f"http://localhost/formgrader/manage_students/{student_id}/{PS1}")
+    assert urllib.parse.unquote(url.path).split("/")[-2] == student_id
 
 
 # --- ids and names of any length and script -----------------------------------------------
@@ -70,6 +74,10 @@ def _id_is_safe(student_id: str, tmp: Path) -> None:
 
 @PROFILE
 @given(raw=ANY_TEXT | st.text(min_size=1, max_size=400))
+@example(raw="Li [TA] #1 100%41")
+@example(raw=LONG_CHINESE * 2)
+@example(raw="..")
+@example(raw=" Jose\u0301 \t")
 def test_any_name_gives_a_safe_deterministic_id(raw, tmp_path_factory):
     sid = safe_student_id(raw)
     assert safe_student_id(raw) == sid

@@ -166,8 +166,9 @@ def shorten(text: str, max_bytes: int, keep_suffix: str = "") -> str:
 def safe_student_id(raw: str) -> str:
     """A student id usable as a folder name, keeping every letter and digit of any script.
 
-    NFC-normalised; path separators, control characters, glob patterns and other characters that
-    break folder names become ``-``; runs of spaces become one ``_``; ids over
+    NFC-normalised; path separators, control characters, glob patterns (nbgrader globs the id),
+    ``#`` and ``%`` (formgrader puts the id in links unescaped) and other characters that break
+    folder names become ``-``; runs of spaces become one ``_``; ids over
     :data:`MAX_ID_BYTES` bytes are shortened with :func:`shorten`.
     """
     text = unicodedata.normalize("NFC", _readable(raw)).strip()
@@ -176,7 +177,7 @@ def safe_student_id(raw: str) -> str:
         category = unicodedata.category(char)
         if char.isspace():
             out.append("_")
-        elif char in '/\\:*?"<>|[]{}' or category[0] == "C":
+        elif char in '/\\:*?"<>|[]{}#%' or category[0] == "C":
             out.append("-")
         else:
             out.append(char)
