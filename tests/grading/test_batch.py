@@ -244,28 +244,41 @@ def test_manual_scores_survive_regrading(batch, tmp_path):
 
 
 def test_zip_from_learning_systems(tmp_path):
-    """Canvas and Moodle downloads: names map to student ids; a renamed notebook is graded."""
+    """Canvas and Moodle downloads: names map to student ids; a renamed notebook is graded.
+
+    One learning system per zip (the layout is read from the whole zip): a Moodle file inside
+    the Canvas zip is set aside with the reason, not given to anyone."""
     solved = make_sample(PS1, "solved")
     wrong = make_sample(PS1, "wrong")
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        zf.writestr(f"doejane_12345_67890_{PS1}.ipynb", nbformat.writes(solved.notebook))
-        zf.writestr(
-            "smithjo_LATE_23456_78901_my homework (1).ipynb", nbformat.writes(wrong.notebook)
-        )
-        zf.writestr(
-            "Ann Lee_34567_assignsubmission_file_/answers.ipynb", nbformat.writes(solved.notebook)
-        )
-        zf.writestr("__MACOSX/._junk", b"x")
-    archive = tmp_path / "download.zip"
-    archive.write_bytes(buf.getvalue())
+    moodle_entry = "Ann Lee_34567_assignsubmission_file_/answers.ipynb"
+    zips = {}
+    for system, entries in {
+        "canvas": {
+            f"doejane_12345_67890_{PS1}.ipynb": solved,
+            "smithjo_LATE_23456_78901_my homework (1).ipynb": wrong,
+            moodle_entry: solved,
+        },
+        "moodle": {moodle_entry: solved},
+    }.items():
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as zf:
+            for name, sample in entries.items():
+                zf.writestr(name, nbformat.writes(sample.notebook))
+            zf.writestr("__MACOSX/._junk", b"x")
+        zips[system] = tmp_path / f"{system}.zip"
+        zips[system].write_bytes(buf.getvalue())
     before = checksums(tmp_path)
     require_sandbox()
     result = grade_submissions(
-        archive, out=tmp_path / "out", jobs=3, timeout=TIMEOUT, feedback=False
+        zips["canvas"], out=tmp_path / "out", jobs=2, timeout=TIMEOUT, feedback=False
     )
     rows = {r.student_id: r for r in result.rows}
-    assert set(rows) == {"12345", "23456", "34567"}
+    assert set(rows) == {"12345", "23456"}
+    assert "laid out as Canvas" in dict(result.rejected)[moodle_entry]
+    moodle = grade_submissions(
+        zips["moodle"], out=tmp_path / "out2", jobs=1, timeout=TIMEOUT, feedback=False
+    )
+    rows |= {r.student_id: r for r in moodle.rows}
     assert rows["12345"].name == "doejane" and rows["34567"].name == "Ann Lee"
     assert (
         sum(v for k, v in rows["12345"].scores.items() if k.endswith("test") and v)
@@ -278,7 +291,7 @@ def test_zip_from_learning_systems(tmp_path):
     assert "LATE" in "; ".join(rows["23456"].reasons)
     assert "graded as" in "; ".join(rows["23456"].reasons)
     assert "graded as" in "; ".join(rows["34567"].reasons)
-    assert {k: v for k, v in checksums(tmp_path).items() if not k.startswith("out/")} == before
+    assert {k: v for k, v in checksums(tmp_path).items() if not k.startswith("out")} == before
 
 
 def test_nbgrader_submitted_layout(tmp_path):

@@ -209,8 +209,10 @@ def _pick(subs: list[Submission], assignment: str) -> tuple[Submission, list[str
     named = [s for s in subs if Path(s.file_name).stem.startswith(assignment)]
     pool = named or subs
     chosen = max(pool, key=lambda s: s.path.stat().st_mtime)
-    others = ", ".join(s.path.name for s in subs if s is not chosen)
-    return chosen, [f"{len(subs)} notebooks handed in; graded {chosen.path.name}, ignored {others}"]
+    others = ", ".join(s.display_file for s in subs if s is not chosen)
+    return chosen, [
+        f"{len(subs)} notebooks handed in; graded {chosen.display_file}, ignored {others}"
+    ]
 
 
 def _execution_notes(nb: Any, memory_gb: float, policy: Policy | None = None) -> list[str]:
@@ -426,13 +428,11 @@ def grade_submissions(
     kept = 0
     for student, subs in sorted(by_student.items()):
         chosen, notes = _pick(subs, assignment)
-        row = StudentRow(student, chosen.name, chosen.path.name, reasons=notes + chosen.notes)
+        row = StudentRow(student, chosen.name, chosen.display_file, reasons=notes + chosen.notes)
         rows[student] = row
         row.sha256 = _sha256(chosen.path)
         if unsafe_no_sandbox:
             row.flags.append(UNSANDBOXED)
-        if "_LATE_" in chosen.path.name:
-            row.reasons.append("marked LATE by the learning system")
         old = state.get(student)
         autograded = course / "autograded" / student / assignment / f"{assignment}.ipynb"
         if (
