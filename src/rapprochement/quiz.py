@@ -26,6 +26,8 @@ import string
 from pathlib import Path
 from typing import Any
 
+from .focus import FOCUS_COLOR
+
 __all__ = [
     "QUIZ_DIR",
     "QuizFormatError",
@@ -188,14 +190,12 @@ QUIZ_COLORS = {
     "--jq-link-color": "#C9DAFF",
 }
 
-#: Keyboard focus ring (WCAG 2.4.7): dark blue, 7.9:1 against the white card it sits on.
-FOCUS_COLOR = "#1F4E9E"
-
 #: Rules added after jupyterquiz's own styles, scoped to the quiz's container (``%(id)s``):
 #: the card behind each question, readable feedback and chosen answers (no colour
 #: animation, so what is read is the final colour), a typed number dark on white until it is
 #: checked, and a visible focus ring on the answer that has the keyboard focus (its radio
-#: button is hidden) and on the number box.
+#: button is hidden) and on the number box (:data:`rapprochement.focus.FOCUS_COLOR`, 4.7:1 on
+#: the white card).
 QUIZ_CSS = """
 #%(id)s .Quiz {
   background: #FFFFFF; color: #1A1A1A; padding: 8px; box-sizing: border-box;
@@ -272,6 +272,10 @@ function rapprochementQuizA11y(root) {
       inp.setAttribute("aria-label", "Your answer (a number; press Enter to check)");
     }
     inp.setAttribute("data-lm-suppress-shortcuts", "true");
+    // jupyterquiz empties the box on focus: it is then a new answer, not yet checked
+    inp.addEventListener("focus", function () {
+      inp.classList.remove("correctButton", "incorrectButton");
+    });
   });
   root.querySelectorAll(".Feedback").forEach(function (f) {
     f.setAttribute("aria-live", "polite");

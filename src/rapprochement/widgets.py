@@ -41,6 +41,7 @@ from .charts import shares as CP
 from .charts import style
 from .charts import targets as CT
 from .charts import timeline as CL
+from .focus import CONTROL_FOCUS_CSS
 
 __all__ = [
     "DEFAULT_BACKEND",
@@ -159,7 +160,8 @@ class AccessibleControls(anywidget.AnyWidget):
     _css = traitlets.Unicode(
         ".rapprochement-explorer, .rapprochement-explorer .widget-box,"
         " .rapprochement-explorer .widget-box > *, .rapprochement-explorer > * "
-        "{min-width: 0; max-width: 100%;}"
+        "{min-width: 0; max-width: 100%;}\n" + CONTROL_FOCUS_CSS
+        # and a focus ring one can see on every control (rapprochement.focus)
     ).tag(sync=True)
 
 
