@@ -44,7 +44,8 @@ const background = (el) => {
   return {rgb: base.slice(0, 3), image: image ? image.slice(0, 80) : null};
 };
 const lum = (rgb) => {
-  const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+  const f = (v) => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
   return 0.2126 * f(rgb[0]) + 0.7152 * f(rgb[1]) + 0.0722 * f(rgb[2]);
 };
 const ratio = (a, b) => { const x = lum(a), y = lum(b);
