@@ -76,7 +76,8 @@ def test_quiz_feedback_is_readable_and_arrow_keys_do_not_answer(page: Any, lab_s
     # the arrow keys must stay in the quiz: JupyterLab's would move to another cell
     result = contrast.exercise_quiz(page, quiz_id, probe=lambda: _active_cell(page))
     _picture(page, quiz_id, f"{quiz_id}-light")
-    assert not contrast.quiz_problems(result), contrast.quiz_problems(result)
+    problems = contrast.quiz_problems(result)
+    assert not problems, "\n".join(problems)
     # 0.157 for 15.7 %: told to check fraction against percentage, not "the other way round"
     hints = dict(result["feedback"])
     assert "fraction" in hints["0.157"] and "other way round" not in hints["0.157"], hints
@@ -87,7 +88,7 @@ def test_quiz_feedback_is_readable_and_arrow_keys_do_not_answer(page: Any, lab_s
         _picture(page, quiz_id, f"{quiz_id}-dark")
     finally:
         _set_theme(page, LIGHT)
-    assert not problems, problems
+    assert not problems, "\n".join(problems)
     assert not page.console_errors, page.console_errors
 
 
@@ -138,7 +139,8 @@ def test_explorer_controls_and_quiz_after_use(page: Any, lab_server: str):
         timeout=60_000,
     )
     result = contrast.exercise_quiz(page, quiz_id)
-    assert not contrast.quiz_problems(result), contrast.quiz_problems(result)
+    problems = contrast.quiz_problems(result)
+    assert not problems, "\n".join(problems)
     problems, checked = _control_rings(page, "light")
     assert checked >= 8, checked
     # the explorers' own texts (titles, notes, summaries) stay readable after use
@@ -149,6 +151,6 @@ def test_explorer_controls_and_quiz_after_use(page: Any, lab_server: str):
         dark += _quiz_in_the_dark(page, quiz_id)
     finally:
         _set_theme(page, LIGHT)
-    assert not problems + dark, problems + dark
+    assert not problems + dark, "\n".join(problems + dark)
     assert not low, low
     assert not page.console_errors, page.console_errors
