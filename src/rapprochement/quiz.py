@@ -192,9 +192,10 @@ QUIZ_COLORS = {
 
 #: Rules added after jupyterquiz's own styles, scoped to the quiz's container (``%(id)s``):
 #: the card behind each question, readable feedback and chosen answers (no colour
-#: animation, so what is read is the final colour), a typed number dark on white until it is
-#: checked, and a visible focus ring on the answer that has the keyboard focus (its radio
-#: button is hidden) and on the number box (:data:`rapprochement.focus.FOCUS_COLOR`, 4.7:1 on
+#: animation, so what is read is the final colour), each answer's radio button hidden as
+#: jupyterquiz means it to be (pages without an ``sr-only`` rule showed it), a typed number
+#: dark on white until it is checked, and a visible focus ring on the answer that has the
+#: keyboard focus and on the number box (:data:`rapprochement.focus.FOCUS_COLOR`, 4.7:1 on
 #: the white card).
 QUIZ_CSS = """
 #%(id)s .Quiz {
@@ -205,6 +206,10 @@ QUIZ_CSS = """
 #%(id)s .Feedback.incorrect { color: var(--jq-incorrect-color); }
 #%(id)s .Feedback a { color: #1A4FA0 !important; }
 #%(id)s .MCButton { color: #1A1A1A; }
+#%(id)s .MCButton input.sr-only {
+  position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; border: 0;
+  overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap;
+}
 #%(id)s .correctButton, #%(id)s .incorrectButton {
   animation: none; color: #FFFFFF; box-shadow: none;
 }
