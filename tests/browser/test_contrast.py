@@ -125,6 +125,28 @@ def _control_rings(page: Any, theme: str) -> tuple[list[str], int]:
     return problems, checked
 
 
+EXPLORER_TEXT = ", ".join(
+    f".rapprochement-explorer {c}"
+    for c in (".widget-html", ".widget-label", ".widget-toggle-button", ".widget-readout")
+)
+
+
+def _use_first_explorer(page: Any) -> None:
+    """Choose the next option of the first drop-down and press an unpressed toggle button,
+    waiting each time for the explorer to redraw (its summary's update count)."""
+    root = page.locator(".rapprochement-explorer").first
+    count = "(r) => Number(r.querySelector('.rapprochement-summary').dataset.update)"
+    for act in (
+        lambda: root.locator("select:not([multiple])").first.press("ArrowDown"),
+        lambda: root.locator(".widget-toggle-buttons button[aria-pressed='false']").first.click(),
+    ):
+        before = root.evaluate(count)
+        act()
+        page.wait_for_function(
+            f"([r, n]) => ({count})(r) > n", arg=[root.element_handle(), before], timeout=60_000
+        )
+
+
 def test_explorer_controls_and_quiz_after_use(page: Any, lab_server: str):
     quiz_id = "06-trade-and-targets"
     lab.open_and_run_all(page, lab_server, f"notebooks/{quiz_id}.ipynb")
@@ -138,8 +160,11 @@ def test_explorer_controls_and_quiz_after_use(page: Any, lab_server: str):
     assert not problems, "\n".join(problems)
     problems, checked = _control_rings(page, "light")
     assert checked >= 8, checked
-    # the explorers' own texts (titles, notes, summaries) stay readable after use
-    low = contrast.low_contrast(contrast.texts(page, ".rapprochement-explorer .widget-html"))
+    # the explorers' own texts (titles, notes, summaries, labels, buttons) stay readable after
+    # a drop-down and a toggle button are used
+    _use_first_explorer(page)
+    low = contrast.low_contrast(contrast.texts(page, EXPLORER_TEXT))
+    assert len(contrast.texts(page, EXPLORER_TEXT)) > 20
     try:
         _set_theme(page, DARK)
         dark, _ = _control_rings(page, "dark")
