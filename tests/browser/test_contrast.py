@@ -169,6 +169,9 @@ def test_explorer_controls_and_quiz_after_use(page: Any, lab_server: str):
         _set_theme(page, DARK)
         dark, _ = _control_rings(page, "dark")
         dark += _quiz_in_the_dark(page, quiz_id)
+        dark += [
+            f"dark theme: {t}" for t in contrast.low_contrast(contrast.texts(page, EXPLORER_TEXT))
+        ]
     finally:
         _set_theme(page, LIGHT)
     assert not problems + dark, "\n".join(problems + dark)
