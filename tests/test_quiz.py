@@ -228,3 +228,54 @@ def test_quiz_script_leaves_mathjax_alone():
     assert js.startswith("(function () {\nvar MathJax = undefined;")
     assert js.rstrip().endswith("})();")
     assert "--jq-numeric-input-bg: #FFFFFF" in html
+    # the rules that make feedback readable and the focus visible come with the output
+    assert ".Feedback.correct" in html and ":focus-within" in html
+
+
+def _feedback_for(question, typed: float) -> dict:
+    """The answer entry jupyterquiz's check_numeric picks for a typed number: the first value or
+    range (in file order) that matches, else the default."""
+    for a in question["answers"]:
+        if a["type"] == "value" and a["value"] == typed:
+            return a
+        if a["type"] == "range" and a["range"][0] <= typed < a["range"][1]:
+            return a
+    return next(a for a in question["answers"] if a["type"] == "default")
+
+
+def test_a_percentage_typed_as_a_fraction_gets_its_own_hint():
+    # 0.157 for 15.7% used to be told "the other way round", which is wrong and no help
+    checked = 0
+    for quiz_id in quiz.available():
+        for q in quiz.load(quiz_id):
+            if q["type"] != "numeric" or "percentage" not in q["question"].lower():
+                continue
+            raw = _source_value(q["source"])
+            numbers = [float(x) for x in re.findall(r"\d+(?:\.\d+)?", str(raw))]
+            right = [x for x in numbers if _feedback_for(q, x).get("correct")]
+            assert right, (quiz_id, raw)
+            for typed in (right[0] / 100, round(right[0] / 100, 2)):
+                hint = _feedback_for(q, typed)
+                assert hint["type"] != "default" and hint["correct"] is False, (quiz_id, typed)
+                text = hint["feedback"].lower()
+                assert "fraction" in text and "percentage" in text, hint
+                # it says what to check, not the answer
+                assert f"{right[0]:g}" not in text and "other way round" not in text, hint
+            checked += 1
+    assert checked >= 1
+
+
+def test_03_other_way_round_holds_the_computed_shares():
+    # the hint "that is about the size of Russia's share in China's trade" must be true for
+    # every year the notebook computes it (GACC bilateral trade over China's total trade)
+    from rapprochement import analysis
+
+    totals = data.load_totals_context()
+    china = totals[totals["economy"].str.startswith("China")].set_index("year")
+    bilateral = data.trade_series(data.load_trade(), "china_customs", "total")
+    shares = analysis.share(bilateral, china["total_goods_trade_usd_bn"].dropna())
+    (q,) = [q for q in quiz.load("03-trust-and-pragmatism") if q["type"] == "numeric"]
+    other_way = [a for a in q["answers"] if "other way round" in a["feedback"]]
+    assert len(other_way) == 1 and len(shares) > 10
+    for year, value in shares.items():
+        assert _feedback_for(q, float(value)) is other_way[0], (year, value)

@@ -26,6 +26,8 @@ import string
 from pathlib import Path
 from typing import Any
 
+from .focus import FOCUS_COLOR
+
 __all__ = [
     "QUIZ_DIR",
     "QuizFormatError",
@@ -174,36 +176,111 @@ def load(quiz_id: str, quiz_dir: str | Path | None = None) -> list[dict[str, Any
     return validate(quiz_id, questions)
 
 
-#: jupyterquiz's colours, changed where its defaults fail WCAG 2.2 AA contrast (4.5:1): typed
-#: answers were light grey on grey (1.7:1) and red or green feedback sat on dark purple.
+#: jupyterquiz's colours, changed where its defaults fail WCAG 2.2 AA contrast (4.5:1). The
+#: feedback text, the chosen answer and the number box do not sit on the coloured question box
+#: but on whatever is behind the quiz, so :data:`QUIZ_CSS` gives each question a white card of
+#: its own (the same in light and dark themes); these colours are measured against it: dark
+#: green and dark red, 6.6:1 as text on white and for white text on them.
 QUIZ_COLORS = {
     "--jq-many-choice-bg": "#A33E03",
     "--jq-numeric-input-bg": "#FFFFFF",
-    "--jq-numeric-input-label": "#101010",
-    "--jq-incorrect-color": "#FFC2C2",
-    "--jq-correct-color": "#B8F5C4",
+    "--jq-numeric-input-label": "#1A1A1A",
+    "--jq-incorrect-color": "#B3261E",
+    "--jq-correct-color": "#1B6B2E",
     "--jq-link-color": "#C9DAFF",
 }
+
+#: Rules added after jupyterquiz's own styles, scoped to the quiz's container (``%(id)s``):
+#: the card behind each question, readable feedback and chosen answers (no colour
+#: animation, so what is read is the final colour), each answer's radio button hidden as
+#: jupyterquiz means it to be (pages without an ``sr-only`` rule showed it), a typed number
+#: dark on white until it is checked, and a visible focus ring on the answer that has the
+#: keyboard focus and on the number box (:data:`rapprochement.focus.FOCUS_COLOR`, 4.7:1 on
+#: the white card).
+QUIZ_CSS = """
+#%(id)s .Quiz {
+  background: #FFFFFF; color: #1A1A1A; padding: 8px; box-sizing: border-box;
+}
+#%(id)s .Feedback { background: #FFFFFF; padding: 4px 6px; }
+#%(id)s .Feedback.correct { color: var(--jq-correct-color); }
+#%(id)s .Feedback.incorrect { color: var(--jq-incorrect-color); }
+#%(id)s .Feedback a { color: #1A4FA0 !important; }
+#%(id)s .MCButton { color: #1A1A1A; }
+#%(id)s .MCButton input.sr-only {
+  position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; border: 0;
+  overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap;
+}
+#%(id)s .correctButton, #%(id)s .incorrectButton {
+  animation: none; color: #FFFFFF; box-shadow: none;
+}
+#%(id)s .correctButton { background-color: var(--jq-correct-color); }
+#%(id)s .incorrectButton { background-color: var(--jq-incorrect-color); }
+#%(id)s .Input-text {
+  background-color: #FFFFFF; color: #1A1A1A; border: 2px solid #595959;
+}
+#%(id)s .Input-text.correctButton, #%(id)s .Input-text.incorrectButton {
+  color: #FFFFFF; border-color: transparent;
+}
+#%(id)s .Input-text.correctButton { background-color: var(--jq-correct-color); }
+#%(id)s .Input-text.incorrectButton { background-color: var(--jq-incorrect-color); }
+#%(id)s .InpLabel { color: #1A1A1A; }
+#%(id)s .MCButton:focus-within, #%(id)s .Input-text:focus {
+  outline: 3px solid %(focus)s; outline-offset: 2px;
+}
+@media (prefers-reduced-motion: reduce) {
+  #%(id)s * { animation: none !important; transition: none !important; }
+}
+"""
 
 # jupyterquiz has no option to leave MathJax alone: when a page has a MathJax object without
 # ``typeset`` (JupyterLab 4, or an HTML export without MathJax) it loads MathJax 3 from a CDN,
 # and it calls ``MathJax.typeset`` after every answer, which throws. Our quizzes contain no
 # mathematics (currency is written "USD 100bn"), so its script runs in a scope where
-# ``MathJax`` is undefined. The suffix keeps JupyterLab's shortcuts away from the answer
-# controls (arrow keys) and names the number inputs for screen readers.
+# ``MathJax`` is undefined. The suffix makes the answers keyboard-safe (below), keeps
+# JupyterLab's shortcuts away from them and names the number inputs for screen readers.
 _SCRIPT_PREFIX = "(function () {\nvar MathJax = undefined;\n"
 _SCRIPT_SUFFIX = """
 function rapprochementQuizA11y(root) {
-  // each answer is a label around a visually hidden radio button: keyboard users reach it
-  // with Tab and choose with Space; arrow keys must move between answers, not notebook cells
-  root.querySelectorAll(".MCButton input").forEach(function (inp) {
-    inp.setAttribute("data-lm-suppress-shortcuts", "true");
+  // Each answer is a label around a visually hidden radio button. In a plain radio group the
+  // arrow keys choose as they move, and jupyterquiz checks every answer passed over; here
+  // they only move the focus (to the next or previous answer, Home and End to the first and
+  // last), and Space or Enter gives the focused answer. Handled keys do not reach JupyterLab.
+  root.querySelectorAll(".Answer").forEach(function (group) {
+    var radios = Array.prototype.slice.call(group.querySelectorAll(".MCButton input"));
+    if (!radios.length || group.dataset.rapprochementKeys) return;
+    group.dataset.rapprochementKeys = "1";
+    group.setAttribute("role", "radiogroup");
+    var question = group.parentElement && group.parentElement.querySelector("[id^=quizQn]");
+    if (question) group.setAttribute("aria-labelledby", question.id);
+    radios.forEach(function (inp, k) {
+      inp.setAttribute("data-lm-suppress-shortcuts", "true");
+      inp.addEventListener("keydown", function (e) {
+        var n = radios.length, to = null;
+        if (e.key === "ArrowDown" || e.key === "ArrowRight") to = k + 1 < n ? k + 1 : 0;
+        else if (e.key === "ArrowUp" || e.key === "ArrowLeft") to = k > 0 ? k - 1 : n - 1;
+        else if (e.key === "Home") to = 0;
+        else if (e.key === "End") to = n - 1;
+        if (to !== null) {
+          e.preventDefault();
+          e.stopPropagation();
+          radios[to].focus();
+        } else if (e.key === "Enter") {
+          e.preventDefault();
+          e.stopPropagation();
+          inp.click();
+        }
+      });
+    });
   });
   root.querySelectorAll("input.Input-text").forEach(function (inp) {
     if (!inp.getAttribute("aria-label")) {
       inp.setAttribute("aria-label", "Your answer (a number; press Enter to check)");
     }
     inp.setAttribute("data-lm-suppress-shortcuts", "true");
+    // jupyterquiz empties the box on focus: it is then a new answer, not yet checked
+    inp.addEventListener("focus", function () {
+      inp.classList.remove("correctButton", "incorrectButton");
+    });
   });
   root.querySelectorAll(".Feedback").forEach(function (f) {
     f.setAttribute("aria-live", "polite");
@@ -238,7 +315,9 @@ def render(quiz_id: str) -> tuple[str, str]:
     html = (
         render_div(div_id, False, True, False, 1_000_000, 800, 10, "left")
         + build_styles(div_id, {**_default_colors(), **QUIZ_COLORS})
-        + "</div>"
+        + "<style>"
+        + QUIZ_CSS % {"id": div_id, "focus": FOCUS_COLOR}
+        + "</style></div>"
     )
     script = (
         _SCRIPT_PREFIX

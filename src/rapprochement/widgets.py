@@ -41,6 +41,7 @@ from .charts import shares as CP
 from .charts import style
 from .charts import targets as CT
 from .charts import timeline as CL
+from .focus import CONTROL_FOCUS_CSS
 
 __all__ = [
     "DEFAULT_BACKEND",
@@ -159,7 +160,8 @@ class AccessibleControls(anywidget.AnyWidget):
     _css = traitlets.Unicode(
         ".rapprochement-explorer, .rapprochement-explorer .widget-box,"
         " .rapprochement-explorer .widget-box > *, .rapprochement-explorer > * "
-        "{min-width: 0; max-width: 100%;}"
+        "{min-width: 0; max-width: 100%;}\n" + CONTROL_FOCUS_CSS
+        # and a focus ring one can see on every control (rapprochement.focus)
     ).tag(sync=True)
 
 
@@ -184,13 +186,14 @@ def _summary_html(text: str, series: list[str], count: int) -> str:
     """The chart's text alternative, read out by screen readers when it changes.
 
     ``data-series`` (the names of the series drawn) and ``data-update`` (a count of updates,
-    errors included) let the browser tests wait for a redraw instead of sleeping.
+    errors included) let the browser tests wait for a redraw instead of sleeping. Its colour is
+    the theme's text colour (a fixed dark grey was 1.5:1 in JupyterLab's dark theme).
     """
     names = html.escape("|".join(series))
     return (
         f'<p class="rapprochement-summary" role="status" aria-live="polite" '
         f'data-update="{count}" data-series="{names}" '
-        f'style="margin:2px 0;color:#333">{html.escape(text)}</p>'
+        f'style="margin:2px 0;color:var(--jp-content-font-color1, #333)">{html.escape(text)}</p>'
     )
 
 
