@@ -163,17 +163,17 @@ def test_no_new_user_namespace_no_root_no_tmpfs():
     """The attack the filter closes: ``unshare -rmn`` gave uid 0 with every capability, a
     tmpfs past the scratch limit and netfilter's netlink."""
     out = run_in_sandbox(
-        "import subprocess\n"
-        "p = subprocess.run(['unshare', '-rmn', 'sh', '-c', 'id -u; mount -t tmpfs none /tmp'],"
-        " capture_output=True, text=True)\n"
-        "print(p.returncode, repr(p.stdout), repr(p.stderr))\n"
-        "print(open('/proc/self/status').read().split('CapEff:')[1].split()[0])\n"
+        "import json, subprocess\n"
+        "runs = [subprocess.run(c, capture_output=True, text=True) for c in (\n"
+        "    ['unshare', '-r', 'id', '-u'],\n"
+        "    ['unshare', '-rn', 'cat', '/proc/self/status'],\n"
+        "    ['unshare', '-rmn', 'sh', '-c', 'id -u; mount -t tmpfs none /tmp; echo mounted'],\n"
+        ")]\n"
+        "print(json.dumps([[p.returncode, p.stdout, p.stderr] for p in runs]))\n"
     )
-    first, caps = out.strip().splitlines()[-2:]
-    code, stdout, stderr = first.split(" ", 2)
-    assert code != "0" and stdout == "''", out
-    assert "Operation not permitted" in stderr, out
-    assert caps == "0000000000000000"
+    for code, stdout, stderr in json.loads(out.strip().splitlines()[-1]):
+        assert code != 0 and stdout == "", (code, stdout, stderr)
+        assert "unshare failed: Operation not permitted" in stderr, stderr
 
 
 NORMAL_WORK = r"""
@@ -240,3 +240,85 @@ def test_model_answers_run_cleanly_inside(assignment):
     bad = {i: (c.status, c.outputs) for i, c in result.cells.items() if c.status != "ok"}
     assert not bad, bad
     assert len(result.cells) == len(cells) > 3
+
+
+@pytest.fixture
+def user_namespace_sandbox(monkeypatch):
+    """The sandbox a normal user (an instructor on the hub) gets: bwrap in a user namespace,
+    with --disable-userns. Run by root, bwrap makes the same namespaces."""
+    from rapprochement.grading import sandbox
+
+    monkeypatch.setattr(sandbox, "_is_root", lambda: False)
+    if sandbox.bwrap_version() < (0, 8):
+        pytest.skip(f"bubblewrap {sandbox.bwrap_version()} lacks --disable-userns")
+
+
+def test_each_refused_call_is_refused_in_the_user_namespace_sandbox(user_namespace_sandbox):
+    answers = probe(REFUSED)
+    wrong = {
+        name: f"{answers.get(name)} (expected {expected})"
+        for name, (_, _, expected) in REFUSED.items()
+        if answers.get(name) != expected
+    }
+    assert not wrong, wrong
+
+
+def test_disable_userns_refuses_a_namespace_even_without_the_filter(
+    user_namespace_sandbox, monkeypatch
+):
+    """Two layers: with the filter's namespace rules taken out, bwrap's --disable-userns
+    (user.max_user_namespaces = 1 inside) still refuses a new user namespace."""
+    from rapprochement.grading import seccomp
+
+    names = ("unshare", "setns", "clone3")
+    refused = {
+        code: tuple(n for n in calls if n not in names) for code, calls in seccomp.REFUSED.items()
+    }
+    monkeypatch.setattr(seccomp, "REFUSED", refused)
+    monkeypatch.setattr(seccomp, "NAMESPACE_FLAGS", {})
+    seccomp.program.cache_clear()
+    try:
+        answers = probe({k: v for k, v in REFUSED.items() if k.startswith(("unshare", "clone "))})
+    finally:
+        monkeypatch.undo()
+        seccomp.program.cache_clear()
+    assert answers == {
+        "unshare user": "ENOSPC",
+        "unshare user+mount+net": "ENOSPC",
+        "clone user": "ENOSPC",
+        "clone user+net": "ENOSPC",
+    }
+
+
+def test_without_libseccomp_grading_refuses_unless_told(tmp_path, monkeypatch):
+    """No binding or no libseccomp: no sandbox is started, grading refuses as when bwrap is
+    missing and says what to install; --unsafe-no-sandbox still grades (every row flagged)."""
+    import sys
+
+    from samples import make_sample, write_sample
+
+    from rapprochement.grading import seccomp
+    from rapprochement.grading.runner import UNSANDBOXED, SandboxRefused, grade_submissions
+    from rapprochement.grading.sandbox import Policy, SandboxUnavailable, probe, run_cells
+
+    monkeypatch.setitem(sys.modules, "pyseccomp", None)  # import fails, as when not installed
+    monkeypatch.setitem(sys.modules, "seccomp", None)
+    seccomp.program.cache_clear()
+    try:
+        why = probe()
+        assert "libseccomp" in why and "apt-get install libseccomp2" in why, why
+        with pytest.raises(SandboxUnavailable, match="libseccomp"):
+            run_cells([{"i": 0, "kind": "code", "source": "1"}], Policy())
+        solved = make_sample("ps1-trade-statistics", "solved")
+        write_sample(solved, tmp_path / "subs" / "a.ipynb")
+        with pytest.raises(SandboxRefused, match="libseccomp.*--unsafe-no-sandbox"):
+            grade_submissions(tmp_path / "subs", out=tmp_path / "out", feedback=False)
+        result = grade_submissions(
+            tmp_path / "subs", out=tmp_path / "out", jobs=1, feedback=False, unsafe_no_sandbox=True
+        )
+        assert result.rows[0].flags == [UNSANDBOXED]
+        assert result.rows[0].total == solved.expected_auto
+    finally:
+        monkeypatch.undo()
+        seccomp.program.cache_clear()
+    assert probe() == ""
