@@ -12,6 +12,10 @@ One sandbox per submission (``bwrap``, the namespace sandbox Flatpak uses):
   ``tmpfs`` at ``/tmp`` as the only writable place (thrown away with the sandbox). Nothing else
   of the repository (``solutions/``, other submissions, the gradebook, the output folder) exists
   inside it;
+* a seccomp filter (:mod:`.seccomp`, compiled here with libseccomp, loaded by bwrap's
+  ``--seccomp``) that refuses new namespaces, mounts, ptrace, the key ring, bpf, io_uring,
+  socket families other than unix/inet/inet6 and similar calls; for a normal user, also
+  bwrap's ``--disable-userns`` (bubblewrap 0.8+). Without libseccomp no sandbox starts;
 * limits: address space per process (``RLIMIT_AS``, 2 GB by default), processes and threads
   (``RLIMIT_NPROC``), file size (``RLIMIT_FSIZE``), a cgroup for the total memory and process
   count where the machine allows one (:mod:`.cgroup`), a per-cell wall-clock limit enforced
