@@ -4,8 +4,9 @@ work is not.
 Each probe runs as a notebook cell in a real sandbox (root's privileged bwrap in CI, the
 unprivileged one for a normal user) and calls the system call directly (ctypes ``syscall``),
 with arguments chosen so that the kernel itself would answer differently (EBADF, EFAULT,
-EINVAL, success ...) if the filter let the call through: each expectation below fails when the
-filter loses its rule. System call numbers are looked up outside, with libseccomp.
+EINVAL, success ...) if the filter let the call through: an expectation below fails when the
+filter loses its rule (the few exceptions are named above REFUSED). System call numbers are
+looked up outside, with libseccomp.
 """
 
 from __future__ import annotations
@@ -30,9 +31,9 @@ HIGH = 1 << 32  # a high bit in a 32-bit argument, which the kernel drops
 
 # name: (system call, arguments, what the filter answers); arguments are ints, "STR:..."
 # (a C string), "SELF" (the caller's pid) or "PIPE" (a pipe's read end, not a terminal).
-# Without the filter the kernel answers differently for each, except where a comment says the
-# kernel refuses it too (no capability, or no such module): move_mount, fsopen, pivot_root and
-# reboot answer EPERM either way, and AF_X25 is missing from most kernels.
+# Without the filter the kernel answers differently for each but these, which it refuses too
+# (no capability, or no such module): move_mount, fsopen, pivot_root and reboot answer EPERM
+# either way, and AF_X25 is missing from most kernels.
 REFUSED: dict[str, tuple[str, tuple[object, ...], str]] = {
     "unshare user": ("unshare", (CLONE_NEWUSER,), EPERM),
     "unshare user+mount+net": ("unshare", (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET,), EPERM),
