@@ -12,6 +12,10 @@ One sandbox per submission (``bwrap``, the namespace sandbox Flatpak uses):
   ``tmpfs`` at ``/tmp`` as the only writable place (thrown away with the sandbox). Nothing else
   of the repository (``solutions/``, other submissions, the gradebook, the output folder) exists
   inside it;
+* a seccomp filter (:mod:`.seccomp`, compiled here with libseccomp, loaded by bwrap's
+  ``--seccomp``) that refuses new namespaces, mounts, ptrace, the key ring, bpf, io_uring,
+  socket families other than unix/inet/inet6 and similar calls; for a normal user, also
+  bwrap's ``--disable-userns`` (bubblewrap 0.8+). Without libseccomp no sandbox starts;
 * limits: address space per process (``RLIMIT_AS``, 2 GB by default), processes and threads
   (``RLIMIT_NPROC``), file size (``RLIMIT_FSIZE``), a cgroup for the total memory and process
   count where the machine allows one (:mod:`.cgroup`), a per-cell wall-clock limit enforced
@@ -31,8 +35,10 @@ Nothing here imports nbgrader: the student self-check runs the same code without
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
+import re
 import resource
 import select
 import shutil
@@ -44,6 +50,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rapprochement.grading import seccomp
 from rapprochement.grading.cgroup import create as create_cgroup
 
 __all__ = [
@@ -60,7 +67,8 @@ MB = 1024**2
 
 
 class SandboxUnavailable(RuntimeError):
-    """bubblewrap is missing or cannot create namespaces here (the message says why)."""
+    """bubblewrap or libseccomp is missing, or namespaces cannot be made here (the message
+    says why)."""
 
 
 @dataclass
@@ -149,6 +157,22 @@ def _is_root() -> bool:
     return os.geteuid() == 0
 
 
+@functools.lru_cache(maxsize=1)
+def bwrap_version() -> tuple[int, ...]:
+    """The installed bubblewrap's version, e.g. (0, 8, 0); () when it does not say."""
+    bwrap = shutil.which("bwrap")
+    if not bwrap:
+        return ()
+    try:
+        text = subprocess.run(
+            [bwrap, "--version"], capture_output=True, text=True, timeout=10, check=False
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ()
+    match = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", text)
+    return tuple(int(n) for n in match.groups(default="0")) if match else ()
+
+
 def sandbox_uid() -> int:
     """The uid a sandbox started by this process runs under when the grader is root."""
     return 1_000_000 + os.getpid()
@@ -159,6 +183,13 @@ class _Command:
 
     def __init__(self, policy: Policy, event_fd: int, info_fd: int) -> None:
         self.policy = policy
+        self.fds: list[int] = []
+        """Descriptors bwrap reads (the seccomp program); closed once it has started."""
+        if policy.sandboxed:
+            try:
+                self.fds.append(seccomp.readable_fd())
+            except seccomp.FilterUnavailable as exc:
+                raise SandboxUnavailable(str(exc)) from None
         self.cgroup = create_cgroup(policy.memory_bytes, policy.max_processes)
         python = str(Path(sys.prefix) / "bin" / "python")
         env = {
@@ -191,10 +222,15 @@ class _Command:
             # bwrap as root keeps every capability unless told otherwise; the runner drops to
             # an unused uid (and so loses them all) before it reads the job. No user
             # namespace: the sandbox's processes count against RLIMIT_NPROC of that uid only.
+            # (bwrap's --disable-userns needs one; the seccomp filter refuses new ones here.)
             user: list[str] = []
             drop = ["--uid", str(sandbox_uid())]
         else:
             user = ["--unshare-user", "--uid", "65534", "--gid", "65534", "--cap-drop", "ALL"]
+            if bwrap_version() >= (0, 8):
+                # user.max_user_namespaces = 1 in the sandbox's own namespace, then a nested
+                # one: the notebook can make no namespace of its own (bwrap checks it did)
+                user.append("--disable-userns")
             drop = []
         self.argv = [
             bwrap,
@@ -229,6 +265,8 @@ class _Command:
             *[a for k, v in env.items() for a in ("--setenv", k, v)],
             "--info-fd",
             str(info_fd),
+            "--seccomp",
+            str(self.fds[0]),
             python,
             "-I",
             "-m",
@@ -238,7 +276,15 @@ class _Command:
         ]
         self.env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
 
+    def started(self) -> None:
+        """bwrap has its copies of the descriptors it reads."""
+        for fd in self.fds:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self.fds = []
+
     def close(self) -> None:
+        self.started()
         if self.cgroup is not None:
             self.cgroup.close()
 
@@ -334,7 +380,12 @@ def _one_run(
     """Run once; return the index of the cell that stopped the sandbox, or None when done."""
     event_r, event_w = os.pipe()
     info_r, info_w = os.pipe()
-    command = _Command(policy, event_w, info_w)
+    try:
+        command = _Command(policy, event_w, info_w)
+    except BaseException:
+        for fd in (event_r, event_w, info_r, info_w):
+            os.close(fd)
+        raise
     kwargs: dict[str, Any] = {}
     scratch = ""
     try:
@@ -350,14 +401,22 @@ def _one_run(
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
-            pass_fds=[event_w, info_w],
+            pass_fds=[event_w, info_w, *command.fds],
             env=command.env,
             preexec_fn=command.limits,
             **kwargs,
         )
+    except BaseException:
+        command.close()
+        os.close(event_r)
+        os.close(info_r)
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+        raise
     finally:
         os.close(event_w)
         os.close(info_w)
+        command.started()
     channel = _Channel(event_r, policy.max_channel_bytes)
     try:
         job = {"cells": cells, "skip": sorted(skip), "max_chars": policy.max_output_chars}
@@ -455,8 +514,7 @@ def _one_run(
         os.close(info_r)
         if proc.poll() is None:
             _kill(proc, None)
-        if command.cgroup is not None:
-            command.cgroup.close()
+        command.close()
         if scratch:
             shutil.rmtree(scratch, ignore_errors=True)
 
@@ -499,6 +557,11 @@ def probe(policy: Policy | None = None) -> str:
     policy = policy or Policy()
     if policy.sandboxed and not shutil.which("bwrap"):
         return "bubblewrap (bwrap) is not installed; on Debian/Ubuntu: apt-get install bubblewrap"
+    if policy.sandboxed:
+        try:
+            seccomp.program()
+        except seccomp.FilterUnavailable as exc:
+            return str(exc)
     cells = [
         {
             "i": 0,
