@@ -9,6 +9,9 @@ each entry ("core", "optional"; "none" for sources that are not readings) and, w
 
 The formatting is a plain author-date style written here on purpose: the page only lists works,
 and a CSL processor (citeproc-py, pandoc) would add a dependency for no gain in a Markdown list.
+Each entry starts with an anchor named after its key (``<a id="key"></a>``, a stable target for
+``docs/reading-list.md#key``) and the author-year label the text shows for it
+(:mod:`rapprochement.citations`, which writes the citations in the notebooks as links here).
 """
 
 from __future__ import annotations
@@ -18,6 +21,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from rapprochement import citations  # noqa: E402  (standard library only)
+
 BIBLIOGRAPHY = ROOT / "data" / "bibliography.json"
 PAGE = ROOT / "docs" / "reading-list.md"
 
@@ -69,8 +76,9 @@ def _link(entry: dict) -> str:
     return f"[{entry['URL']}]({entry['URL']})"
 
 
-def reference(entry: dict) -> str:
-    """One entry as a line of Markdown (author-date, with DOI, ISBN or URL)."""
+def reference(entry: dict, label: str = "") -> str:
+    """One entry as a line of Markdown (author-date, with DOI, ISBN or URL), after its anchor
+    and, when given, the author-year ``label`` citations show for it."""
     title = entry["title"]
     if entry["type"] in {"book", "report"}:
         title = f"*{title}*"
@@ -88,6 +96,9 @@ def reference(entry: dict) -> str:
         place = f"{entry['publisher-place']}: " if entry.get("publisher-place") else ""
         where.append(f"{place}{entry['publisher']}")
     line = f"{_names(entry)} ({_year(entry)}). {title}."
+    if label:
+        line = f"**{label}**: {line}"
+    line = f'<a id="{entry["id"]}"></a>{line}'
     if where:
         line += " " + ", ".join(where) + "."
     custom = entry.get("custom", {})
@@ -99,6 +110,7 @@ def reference(entry: dict) -> str:
 
 
 def render(entries: list[dict]) -> str:
+    labels = citations.labels(entries)
     lines = [
         "# Reading list",
         "",
@@ -106,9 +118,11 @@ def render(entries: list[dict]) -> str:
         " do not edit by hand. -->",
         "",
         "Every work the collection cites, from `data/bibliography.json` (CSL-JSON: import it into",
-        "Zotero or use it with pandoc). Notebooks and the instructor guide cite works as `[@key]`;",
-        "the key of each work is given at the end of its line. Works in Chinese and Russian",
-        "carry an English rendering of their title. The collection summarizes each reading",
+        "Zotero or use it with pandoc). The notebooks and the instructor guide cite works by",
+        "author and year (in bold before each entry below), linked to the entry; the sources",
+        "keep each work's key, given at the end of its line (`[@key]`, the link's anchor).",
+        "Works in Chinese and Russian carry an English rendering of their title. The",
+        "collection summarizes each reading",
         "where it is used; the summaries are the collection's, not the authors'.",
         "",
     ]
@@ -121,7 +135,7 @@ def render(entries: list[dict]) -> str:
                 continue
             lines += [f"### {subheading}", ""]
             part.sort(key=lambda e: (_names(e), _year(e)))
-            lines += [f"* {reference(e)}" for e in part]
+            lines += [f"* {reference(e, labels[e['id']])}" for e in part]
             lines.append("")
     sources = [e for e in entries if e.get("custom", {}).get("reading_list") == "none"]
     lines += [
@@ -132,7 +146,7 @@ def render(entries: list[dict]) -> str:
         "",
     ]
     sources.sort(key=lambda e: (_names(e), _year(e)))
-    lines += [f"* {reference(e)}" for e in sources]
+    lines += [f"* {reference(e, labels[e['id']])}" for e in sources]
     lines.append("")
     return "\n".join(lines)
 
