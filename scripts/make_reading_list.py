@@ -38,7 +38,6 @@ PERSPECTIVES = [
     ("Western", "Western readings"),
     ("theory", "International Relations theory and method"),
 ]
-LANGUAGE_NAMES = {"zh": "in Chinese", "ru": "in Russian"}
 
 
 def load(path: Path = BIBLIOGRAPHY) -> list[dict]:
@@ -48,65 +47,18 @@ def load(path: Path = BIBLIOGRAPHY) -> list[dict]:
     return entries
 
 
-def _names(entry: dict) -> str:
-    names = []
-    for a in entry.get("author", []):
-        if "literal" in a:
-            names.append(a["literal"])
-        elif entry.get("language") in LANGUAGE_NAMES:
-            names.append(f"{a['family']} {a.get('given', '')}".strip())
-        else:
-            names.append(f"{a['family']}, {a['given']}" if a.get("given") else a["family"])
-    if len(names) > 1:
-        return ", ".join(names[:-1]) + " and " + names[-1]
-    return names[0] if names else "Anonymous"
-
-
-def _year(entry: dict) -> str:
-    parts = entry.get("issued", {}).get("date-parts", [[]])[0]
-    return str(parts[0]) if parts else "n.d."
-
-
-def _link(entry: dict) -> str:
-    if entry.get("DOI"):
-        return f"DOI [{entry['DOI']}](https://doi.org/{entry['DOI']})"
-    if entry.get("ISBN"):
-        url = f"; [link]({entry['URL']})" if entry.get("URL") else ""
-        return f"ISBN {entry['ISBN']}{url}"
-    return f"[{entry['URL']}]({entry['URL']})"
-
-
 def reference(entry: dict, label: str = "") -> str:
-    """One entry as a line of Markdown (author-date, with DOI, ISBN or URL), after its anchor
-    and, when given, the author-year ``label`` citations show for it."""
-    title = entry["title"]
-    if entry["type"] in {"book", "report"}:
-        title = f"*{title}*"
-    elif not title.startswith(("“", '"')):
-        title = f"“{title}”"
-    where = []
-    if entry.get("container-title"):
-        volume = entry.get("volume", "")
-        issue = f"({entry['issue']})" if entry.get("issue") else ""
-        container = f"*{entry['container-title']}*"
-        where.append(f"{container} {volume}{issue}".strip())
-    if entry.get("page"):
-        where.append(f"pp. {entry['page'].replace('-', '–')}")
-    if entry.get("publisher"):
-        place = f"{entry['publisher-place']}: " if entry.get("publisher-place") else ""
-        where.append(f"{place}{entry['publisher']}")
-    line = f"{_names(entry)} ({_year(entry)}). {title}."
+    """One entry as a line of Markdown (author-date, with DOI, ISBN or URL; written by
+    :func:`rapprochement.citations.reference`), after its anchor and, when given, the
+    author-year ``label`` citations show for it."""
+    line = citations.reference(entry)
     if label:
         line = f"**{label}**: {line}"
-    line = f'<a id="{entry["id"]}"></a>{line}'
-    if where:
-        line += " " + ", ".join(where) + "."
-    custom = entry.get("custom", {})
-    if entry.get("language") in LANGUAGE_NAMES:
-        english = custom.get("title_en", "")
-        line += f" [{LANGUAGE_NAMES[entry['language']]}{': ' + english if english else ''}]"
-    line += f" {_link(entry)}. `[@{entry['id']}]`"
-    return line
+    return f'<a id="{entry["id"]}"></a>{line}'
+
+
+def _sort_key(entry: dict) -> tuple[str, str]:
+    return citations.full_names(entry), citations.year(entry)
 
 
 def render(entries: list[dict]) -> str:
@@ -134,7 +86,7 @@ def render(entries: list[dict]) -> str:
             if not part:
                 continue
             lines += [f"### {subheading}", ""]
-            part.sort(key=lambda e: (_names(e), _year(e)))
+            part.sort(key=_sort_key)
             lines += [f"* {reference(e, labels[e['id']])}" for e in part]
             lines.append("")
     sources = [e for e in entries if e.get("custom", {}).get("reading_list") == "none"]
@@ -145,7 +97,7 @@ def render(entries: list[dict]) -> str:
         "need them; not readings in their own right.",
         "",
     ]
-    sources.sort(key=lambda e: (_names(e), _year(e)))
+    sources.sort(key=_sort_key)
     lines += [f"* {reference(e, labels[e['id']])}" for e in sources]
     lines.append("")
     return "\n".join(lines)

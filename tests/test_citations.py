@@ -183,3 +183,29 @@ def test_script_rewrites_markdown_cells_only(tmp_path, monkeypatch):
     assert after.cells[0].source == "Lo ([Lo 2008](../docs/reading-list.md#lo2008axis))."
     assert after.cells[1] == nb.cells[1]
     assert script.main(["--check", str(path)]) == 0
+
+
+def test_handouts_link_citations_to_their_own_works_cited_list():
+    import sys
+
+    spec = importlib.util.spec_from_file_location(
+        "make_handouts", ROOT / "scripts" / "make_handouts.py"
+    )
+    handouts = importlib.util.module_from_spec(spec)
+    sys.modules["make_handouts"] = handouts
+    spec.loader.exec_module(handouts)
+    from rapprochement import manifest
+
+    m = manifest.load()
+    labels = citations.labels(citations.load())
+    total = 0
+    for nb in m.notebooks:
+        for instructor in (False, True):
+            doc, _ = handouts.handout_html(nb, m, instructor=instructor)
+            cited = re.findall(r'<a href="#cite-([\w-]+)">([^<]+)</a>', doc)
+            listed = re.findall(r'<li id="cite-([\w-]+)">', doc)
+            assert sorted(set(k for k, _ in cited)) == sorted(listed), nb.filename
+            assert all(labels[k] == text for k, text in cited), nb.filename
+            assert "[@" not in doc and "reading-list.md" not in doc, nb.filename
+            total += len(cited)
+    assert total > 20  # the discussion prompts and facilitation notes cite readings

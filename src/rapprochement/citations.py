@@ -36,10 +36,13 @@ __all__ = [
     "READING_LIST",
     "RENDERED",
     "UnknownKey",
+    "full_names",
     "keys_in",
     "labels",
     "link_base_for",
+    "reference",
     "render",
+    "year",
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -202,6 +205,65 @@ def _render_prose(text: str, base: str, known: Mapping[str, str]) -> str:
 
     text = RENDERED.sub(renew, text)
     return RAW.sub(lambda m: _cite(m.group(1), base, known), text)
+
+
+LANGUAGE_NAMES = {"zh": "in Chinese", "ru": "in Russian"}
+
+
+def full_names(entry: Mapping[str, Any]) -> str:
+    """The authors as a reference list gives them: "Family, Given" (Chinese and Russian names
+    family first without a comma; literal names as given), joined with "and"."""
+    shown = []
+    for a in entry.get("author", []):
+        if "literal" in a:
+            shown.append(a["literal"])
+        elif entry.get("language") in LANGUAGE_NAMES:
+            shown.append(f"{a['family']} {a.get('given', '')}".strip())
+        else:
+            shown.append(f"{a['family']}, {a['given']}" if a.get("given") else a["family"])
+    if len(shown) > 1:
+        return ", ".join(shown[:-1]) + " and " + shown[-1]
+    return shown[0] if shown else "Anonymous"
+
+
+def _identifier(entry: Mapping[str, Any]) -> str:
+    if entry.get("DOI"):
+        return f"DOI [{entry['DOI']}](https://doi.org/{entry['DOI']})"
+    if entry.get("ISBN"):
+        url = f"; [link]({entry['URL']})" if entry.get("URL") else ""
+        return f"ISBN {entry['ISBN']}{url}"
+    return f"[{entry['URL']}]({entry['URL']})"
+
+
+def reference(entry: Mapping[str, Any], *, key: bool = True) -> str:
+    """The full reference of ``entry`` as one line of Markdown (author-date, with DOI, ISBN or
+    URL, an English title for works in Chinese or Russian, and, with ``key``, the key), as the
+    reading list gives it."""
+    title = entry["title"]
+    if entry["type"] in {"book", "report"}:
+        title = f"*{title}*"
+    elif not title.startswith(("“", '"')):
+        title = f"“{title}”"
+    where = []
+    if entry.get("container-title"):
+        volume = entry.get("volume", "")
+        issue = f"({entry['issue']})" if entry.get("issue") else ""
+        container = f"*{entry['container-title']}*"
+        where.append(f"{container} {volume}{issue}".strip())
+    if entry.get("page"):
+        where.append(f"pp. {entry['page'].replace('-', '–')}")
+    if entry.get("publisher"):
+        place = f"{entry['publisher-place']}: " if entry.get("publisher-place") else ""
+        where.append(f"{place}{entry['publisher']}")
+    line = f"{full_names(entry)} ({year(entry)}). {title}."
+    if where:
+        line += " " + ", ".join(where) + "."
+    custom = entry.get("custom", {})
+    if entry.get("language") in LANGUAGE_NAMES:
+        english = custom.get("title_en", "")
+        line += f" [{LANGUAGE_NAMES[entry['language']]}{': ' + english if english else ''}]"
+    line += f" {_identifier(entry)}."
+    return line + f" `[@{entry['id']}]`" if key else line
 
 
 def keys_in(text: str, known: Mapping[str, str] | None = None) -> list[str]:
