@@ -61,7 +61,8 @@ LAB_SERVER_FLAGS = [
 LAB_CONFIG = Path(__file__).resolve().with_name("jupyter_config")
 """A Jupyter config folder: ``labconfig/default_setting_overrides.json`` sets the defaults of
 JupyterLab's notification settings to "never fetch news" (no first-start question) and "never
-check for updates". Students may still change them in the Settings editor."""
+check for updates", and opens Markdown files (the reading list, the READMEs) rendered, so that
+a citation's link lands on its entry. Students may still change them in the Settings editor."""
 TOOLS = {
     "selfcheck": "rapprochement.selfcheck",
     "selfstudy": "rapprochement.selfstudy",
