@@ -173,7 +173,8 @@ def create_env(repo: Path, venv: Path, *, use_uv: bool = True) -> None:
     else:
         print(
             f"creating {venv.name} with venv + pip from {LOCK} (a minute or two; "
-            "`python -m pip install uv` makes it faster)",
+            "`python -m pip install uv` makes it faster). First Python's venv module sets up "
+            "pip in it (up to half a minute, silent)...",
             flush=True,
         )
         _run(
