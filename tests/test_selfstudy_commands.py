@@ -158,10 +158,20 @@ def test_readme_self_study_commands_work_in_a_fresh_copy_without_make_bash_or_ve
     assert not (copy / "selfstudy").exists()
     none = _run(check, copy, env)
     assert none.returncode != 0 and "no solutions/ folder" in none.stderr, none
+    # the no-terminal route (IPython's %run -m, as in a console): the message, no traceback
+    python = str(copy / ".venv" / "bin" / "python")
+    cell = subprocess.run(
+        [python, "-m", "IPython", "--no-banner", "-c", "%run -m rapprochement.selfstudy"],
+        cwd=copy / "notebooks", env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    shown = cell.stdout + cell.stderr
+    assert "no solutions/ folder" in shown and "Traceback" not in shown, shown
+    assert "SystemExit" not in shown, shown
 
 
-def test_selfcheck_runs_in_a_notebook_cell_with_run_m(tmp_path):
-    """The route for a learner with no terminal: ``%run -m`` in a cell of the problem set."""
+def test_selfcheck_runs_with_run_m_in_the_notebooks_folder(tmp_path):
+    """The route for a learner with no terminal: ``%run -m`` in a console for the problem set
+    (its kernel, in its folder; run here as a one-cell notebook in that folder)."""
     from nbclient import NotebookClient
 
     folder = REPO / "exercises" / PS1

@@ -1,7 +1,7 @@
 """Self-study copies of the problem sets, with the model answers, for someone studying alone.
 
     python start.py selfstudy                 # any system, no make (Windows: py start.py ...)
-    %run -m rapprochement.selfstudy           # in a notebook cell (no terminal needed)
+    %run -m rapprochement.selfstudy           # in a notebook cell or console (no terminal)
     python -m rapprochement.selfstudy [--out selfstudy] [--force] [ps ...]   # inside .venv
 
 Each problem set becomes a plain notebook (no nbgrader markers or metadata, no hidden tests) in
@@ -52,7 +52,8 @@ HEADER = """> **Self-study copy.** Problem set {number} for working alone: the s
 > before reading the model answer closely. There are no hidden tests in this copy: to check
 > your code answers against them, save your copy of the exercise and run, in a terminal in
 > the collection's folder, `python start.py selfcheck exercises/{ps}/{ps}.ipynb` (Windows:
-> `py start.py ...`), or in a cell of that notebook `%run -m rapprochement.selfcheck {ps}.ipynb`.
+> `py start.py ...`), or, with no terminal, `%run -m rapprochement.selfcheck {ps}.ipynb` in a
+> console for that notebook (right-click in it: *New Console for Notebook*).
 > Generated from `solutions/source/` (`python start.py selfstudy`); your answers in this
 > copy are kept when it is generated again."""
 
@@ -236,5 +237,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def _in_ipython() -> bool:
+    """True under ``%run -m`` in a notebook or console, where a SystemExit shows a traceback."""
+    shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    return shell is not None
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        status = main()
+    except SystemExit as stop:  # argparse's usage errors
+        status = stop.code if isinstance(stop.code, int) else 2
+    if status and not _in_ipython():  # in IPython the message above says it all
+        sys.exit(status)
