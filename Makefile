@@ -11,6 +11,8 @@ GRADING_VENV := .venv-grading
 HUB_VENV := .venv-hub
 BOOK_VENV := .venv-book
 PIP_FLAGS := --quiet --disable-pip-version-check --no-input
+# the long first install is not quiet: pip's lines show a first-time user that it is working
+PIP_PROGRESS_FLAGS := --disable-pip-version-check --no-input
 # uv creates the environments in seconds when it is on PATH (or importable by $(PYTHON));
 # otherwise the standard library's venv and pip do it (slower, same pinned versions).
 # Set UV= (empty) to force pip.
@@ -32,12 +34,14 @@ set -e; rm -rf $(1); \
 if [ -n "$(UV)" ]; then \
   echo "creating $(1) with uv from $(2)"; \
   $(UV) venv --quiet --seed --python "$$(command -v $(PYTHON))" $(1) || { echo "could not create $(1) with uv"; exit 1; }; \
-  UV_EXCLUDE=$(EXCLUDED) $(UV) pip install --quiet $(if $(3),,--compile-bytecode) --python $(1)/bin/python -r $(2) || { echo "installing $(2) into $(1) failed (network? see above)"; exit 1; }; \
+  echo "installing the pinned packages of $(2) (seconds to a minute the first time)..."; \
+  UV_EXCLUDE=$(EXCLUDED) $(UV) pip install $(if $(3),,--compile-bytecode) --python $(1)/bin/python -r $(2) || { echo "installing $(2) into $(1) failed (network? see above)"; exit 1; }; \
   $(UV) pip install --quiet --link-mode copy --python $(1)/bin/python --no-deps -e . || { echo "installing this package into $(1) failed"; exit 1; }; \
 else \
   echo "creating $(1) with venv + pip from $(2) (install uv to make this faster)"; \
   $(PYTHON) -m venv $(1) || { echo "could not create $(1): is the venv module installed (Debian: python3-venv)?"; exit 1; }; \
-  $(1)/bin/python -m pip install $(PIP_FLAGS) -r $(2) || { echo "installing $(2) into $(1) failed (network? see above)"; exit 1; }; \
+  echo "installing the pinned packages of $(2) with pip; it lists each one (a minute or two the first time)..."; \
+  $(1)/bin/python -m pip install $(PIP_PROGRESS_FLAGS) -r $(2) || { echo "installing $(2) into $(1) failed (network? see above)"; exit 1; }; \
   $(1)/bin/python -m pip install $(PIP_FLAGS) --no-deps -e . || { echo "installing this package into $(1) failed"; exit 1; }; \
 fi
 endef
@@ -58,6 +62,7 @@ help:
 	@echo "make grade SUBMISSIONS=path/to/folder-or-zip [ASSIGNMENT=ps1-trade-statistics] [JOBS=2] [TIMEOUT=30] [UNSAFE=1]"
 	@echo "make exercises    regenerate exercises/ from solutions/source (instructors)"
 	@echo "make selfstudy    write selfstudy/: problem sets with model answers, for studying alone"
+	@echo "                  (keeps copies with answers in them; ARGS=--force replaces them)"
 	@echo "make notebooks    re-run every notebook in place (maintainers)"
 	@echo "make book         build the static HTML book into build/book/html (open index.html)"
 	@echo "make html         export every notebook to an offline HTML page in build/html (charts, explorers, quizzes)"
@@ -181,9 +186,10 @@ exercises: $(GRADING_VENV)/.installed
 		PATH="$(CURDIR)/$(GRADING_VENV)/bin:$$PATH" $(GRADING_VENV)/bin/nbgrader generate_assignment --force "$$ps" || exit 1; \
 	done
 
-# Self-study copies (model answers and rubrics after each question, no nbgrader markers).
+# Self-study copies (model answers and rubrics after each question, no nbgrader markers); a copy
+# with the student's answers is kept unless ARGS=--force. Without make: python start.py selfstudy
 selfstudy: $(VENV)/.installed
-	$(VENV)/bin/python scripts/make_selfstudy.py --out selfstudy
+	$(VENV)/bin/python -m rapprochement.selfstudy $(ARGS)
 
 notebooks: $(VENV)/.installed
 	$(VENV)/bin/python scripts/execute_notebooks.py notebooks/*.ipynb

@@ -65,6 +65,9 @@ c.Spawner.environment = {
     # the shared environment first, so that terminals, nbgrader and kernels all use it
     "PATH": f"{ENV / 'bin'}:/usr/local/bin:/usr/bin:/bin",
     "JUPYTER_PATH": str(ENV / "share" / "jupyter"),
+    # JupyterLab's notification defaults: no "Jupyter news" question, no update check
+    # (as make lab and start.py: rapprochement.launch.LAB_CONFIG)
+    "JUPYTER_CONFIG_PATH": str(PREFIX / "src" / "rapprochement" / "jupyter_config"),
 }
 c.Spawner.notebook_dir = "~"
 c.Spawner.default_url = "/lab/tree/rapprochement/notebooks/00-start-here.ipynb"
@@ -110,7 +113,10 @@ c.Spawner.args = [
     f"--ServerApp.shutdown_no_activity_timeout={CULL}",
     f"--MappingKernelManager.cull_idle_timeout={CULL}",
     "--MappingKernelManager.cull_interval=300",
-    # as in make lab (rapprochement.launch.LAB_SERVER_FLAGS): no jupytext pairing on save
+    # as in make lab (rapprochement.launch.LAB_SERVER_FLAGS): no jupytext pairing on save,
+    # no news feed or update check fetched from the internet
     "--ServerApp.jpserver_extensions",
     "jupyterlab_jupytext=False",
+    "--LabApp.news_url=None",
+    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
 ]
