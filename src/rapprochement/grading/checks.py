@@ -298,11 +298,11 @@ FORMS: dict[str, Form] = {
     "real_2014_in_2024": Form("usd_bn", decimals=1, low=0.0, high=1000.0),
     "first_100_real_2018": Form("year", low=1992, high=2025),
     # problem set 2
-    "gap_pct_of_china_2018": Form("percentage", decimals=2, low=-50.0, high=50.0),
+    "gap_pct_of_china_2018": Form("percentage", decimals=3, low=-50.0, high=50.0),
     "years_china_higher": Form("years", low=1992, high=2025),
     "largest_growth_gap_year": Form("year", low=1992, high=2025),
     "russia_share_2021": Form("percentage", decimals=2, low=0.5, high=50.0),
-    "asymmetry_2018": Form("ratio", decimals=1, low=1.0, high=100.0),
+    "asymmetry_2018": Form("ratio", decimals=1, low=0.0, high=1000.0),
     # problem set 3
     "kind_a": Form("word", words=("fact", "forecast", "advice")),
     "kind_b": Form("word", words=("fact", "forecast", "advice")),
