@@ -72,7 +72,7 @@ WRONG = {
         "ps3-q3-4-answer": (
             "needed_from_2020 = 0.167\nachieved_2020_2023 = cagr(gacc, 2020, 2024)\n"
             "share_of_rise_2021 = 0.304",
-            "ends in 2023",
+            "2020 to 2024",
         ),
     },
 }

@@ -294,7 +294,7 @@ FORMS: dict[str, Form] = {
     "growth_2021": Form("fraction", decimals=3, low=-1.0, high=1.0),
     "needed_by_2020": Form("fraction", decimals=3, low=0.0, high=1.0),
     "needed_by_2024": Form("fraction", decimals=3, low=0.0, high=1.0),
-    "achieved_2019_2024": Form("fraction", decimals=3, low=-1.0, high=1.0),
+    "achieved_2019_2024": Form("fraction", decimals=3, low=-1.0, high=5.0),
     "real_2014_in_2024": Form("usd_bn", decimals=1, low=0.0, high=1000.0),
     "first_100_real_2018": Form("year", low=1992, high=2025),
     # problem set 2
