@@ -244,3 +244,55 @@ def test_every_autograded_question_states_its_form():
                 names.add(name)
                 assert f"*Answer form:* `{name}`: {checks.form(name).describe()}." in text, name
     assert names == set(checks.FORMS)
+
+
+# Rounded and numpy answers written into a saved notebook, as a student would: the self-check
+# (sandboxed run of the notebook, answers out as plain data, hidden tests in a clean process)
+# must give the same verdict as the visible test. grade id -> code added after the model answer.
+ROUNDED_OK = {
+    "ps1-q1-1-answer": "first_50 = np.int64(first_50)\nyears_50_to_100 = float(years_50_to_100)",
+    "ps1-q1-3-answer": "growth_2021 = round(growth_2021, 3)",
+    "ps1-q1-4-answer": "needed_by_2020, needed_by_2024 = round(needed_by_2020, 3), "
+    "np.float64(round(needed_by_2024, 3))",
+    "ps1-q1-6-answer": "real_2014_in_2024 = round(real_2014_in_2024, 1)",
+}
+ROUNDED_TOO_FAR = {
+    "ps1-q1-3-answer": "growth_2021 = round(growth_2021, 2)",
+    "ps1-q1-6-answer": "real_2014_in_2024 = float(round(real_2014_in_2024))",
+}
+
+
+@pytest.mark.parametrize("tweaks", [ROUNDED_OK, ROUNDED_TOO_FAR], ids=["asked", "too-far"])
+def test_selfcheck_and_visible_tests_agree_on_rounded_answers(tweaks, tmp_path):
+    from rapprochement.selfcheck import self_check
+
+    assignment = "ps1-trade-statistics"
+    source = nbformat.read(SOURCE / assignment / f"{assignment}.ipynb", as_version=4)
+    model = {
+        _meta(c)["grade_id"]: _SOLUTION.search(c.source).group(1)
+        for c in source.cells
+        if c.cell_type == "code" and _meta(c).get("solution")
+    }
+    nb = nbformat.read(RELEASE / assignment / f"{assignment}.ipynb", as_version=4)
+    setup, _ = _namespace(assignment)
+    namespace = dict(setup)
+    exec("import numpy as np", namespace)  # noqa: S102
+    for cell in nb.cells:
+        gid = _meta(cell).get("grade_id", "")
+        if gid in model:
+            cell.source = "import numpy as np\n" + model[gid] + "\n" + tweaks.get(gid, "")
+            with contextlib.redirect_stdout(io.StringIO()):
+                exec(cell.source, namespace)  # noqa: S102
+    path = tmp_path / f"{assignment}.ipynb"
+    nbformat.write(nb, path)
+    verdicts = {q.split()[1]: v for q, v, _ in self_check(path, timeout=30) if q != "(your cells)"}
+    spec = read_spec(SOURCE / assignment / f"{assignment}.ipynb")
+    visible = _visible_cells(assignment)
+    seen = {}
+    for gid, names in spec.names.items():
+        question = re.search(r"q(\d+)-(\d+)", gid)
+        ok, _ = _visible_ok(visible[gid], setup, {n: namespace[n] for n in names})
+        seen[f"{question[1]}.{question[2]}"] = "right" if ok else "wrong"
+    assert verdicts == seen
+    failing = {"1.3", "1.6"} if tweaks is ROUNDED_TOO_FAR else set()
+    assert {q for q, v in verdicts.items() if v != "right"} == failing
