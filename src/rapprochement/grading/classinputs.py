@@ -1,0 +1,266 @@
+"""What the class report reads from a grading output folder, in one place.
+
+Every format the report depends on is read here, so that a change in the grader's output is
+adjusted in this module only. Sources, most stable first:
+
+* ``grades-<ps>.csv`` (written by :mod:`.report`): one row per student, a score per graded
+  cell headed ``<grade_id> (/<points>)``, ``status`` and ``reason`` (a Canvas LATE mark is
+  recorded there);
+* ``course/autograded/<student>/<ps>/<ps>.ipynb`` (nbgrader's layout; ``submitted/`` when
+  there is no autograded copy): the student's cells as graded;
+* ``course/gradebook.db`` (nbgrader's SQLite gradebook), read-only and optional: the students
+  nbgrader knows (for missing submissions) and submission times against the due date;
+* the student version of the problem set (``exercises/<ps>/<ps>.ipynb``): the starter text
+  and which cells are answers, tests and written answers.
+
+The answers of autograded questions are not yet stored by the grader as data, so they are
+re-read statically from the student's code cells with ``ast`` (see :func:`static_answers`):
+student code is never run here.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import json
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rapprochement.grading.answers import answer_names, defined_names, strip_magics
+from rapprochement.grading.settings import release_root
+
+__all__ = [
+    "ClassInputs",
+    "Question",
+    "load_inputs",
+    "static_answers",
+]
+
+COLUMN = re.compile(r"^(?P<gid>.+) \(/(?P<points>[0-9.]+)\)$")
+NOT_ANSWERED = "not answered"
+
+
+@dataclass
+class Question:
+    grade_id: str
+    points: float
+    kind: str
+    """``auto`` (a test cell) or ``written`` (a manually graded markdown cell)."""
+    column: str
+    names: list[str] = field(default_factory=list)
+    """For ``auto``: the answer names its test reads."""
+    starter: str = ""
+    """For ``written``: the text of the empty answer box."""
+
+
+@dataclass
+class ClassInputs:
+    assignment: str
+    grades: list[dict[str, str]]
+    """The CSV's rows, as read (strings)."""
+    questions: list[Question]
+    notebooks: dict[str, dict[str, Any]]
+    """student_id -> the graded notebook (JSON), for the students that have one."""
+    starter_code: dict[str, str]
+    """answer cell grade_id -> the starter code of that cell."""
+    roster: list[str]
+    """Students the gradebook knows (empty without a gradebook)."""
+    late_by_gradebook: dict[str, float]
+    """student_id -> hours after the due date, from the gradebook's submission times."""
+    setup_code: list[str] = field(default_factory=list)
+    """The locked code cells of the student version (setup, tests): names the course gives."""
+
+
+def _meta(cell: dict[str, Any]) -> dict[str, Any]:
+    return dict(cell.get("metadata", {}).get("nbgrader", {}))
+
+
+def _source(cell: dict[str, Any]) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else str(src)
+
+
+def _read_notebook(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("cells"), list) else None
+
+
+def _starter(assignment: str, course: Path) -> dict[str, Any]:
+    for path in (
+        course / "release" / assignment / f"{assignment}.ipynb",
+        release_root() / assignment / f"{assignment}.ipynb",
+    ):
+        nb = _read_notebook(path)
+        if nb is not None:
+            return nb
+    raise FileNotFoundError(f"no student version of {assignment} (looked in exercises/)")
+
+
+def _questions(columns: list[str], starter: dict[str, Any]) -> list[Question]:
+    cells = {_meta(c).get("grade_id"): c for c in starter["cells"] if _meta(c).get("grade_id")}
+    trusted: set[str] = set()
+    for cell in starter["cells"]:
+        meta = _meta(cell)
+        if cell.get("cell_type") == "code" and meta.get("locked") and not meta.get("grade"):
+            trusted |= defined_names(_source(cell))
+    out = []
+    for column in columns:
+        match = COLUMN.match(column)
+        if not match:
+            continue
+        gid, points = match["gid"], float(match["points"])
+        cell = cells.get(gid)
+        if cell is None:
+            # a column the student version does not have (renamed by the grader): scores only
+            out.append(Question(gid, points, "auto", column))
+        elif cell.get("cell_type") == "code":
+            names = answer_names(_source(cell), trusted)
+            out.append(Question(gid, points, "auto", column, names=names))
+        else:
+            out.append(Question(gid, points, "written", column, starter=_source(cell)))
+    return out
+
+
+def _gradebook(course: Path, assignment: str) -> tuple[list[str], dict[str, float]]:
+    db = course / "gradebook.db"
+    if not db.is_file():
+        return [], {}
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        roster = [r[0] for r in con.execute("SELECT id FROM student ORDER BY id")]
+        late = {
+            sid: float(hours)
+            for sid, hours in con.execute(
+                "SELECT s.student_id, (julianday(s.timestamp) - julianday(a.duedate)) * 24 "
+                "FROM submitted_assignment s JOIN assignment a ON s.assignment_id = a.id "
+                "WHERE a.name = ? AND a.duedate IS NOT NULL AND s.timestamp IS NOT NULL",
+                (assignment,),
+            )
+            if hours is not None and hours > 0
+        }
+    except sqlite3.DatabaseError:
+        return [], {}
+    finally:
+        con.close()
+    return roster, late
+
+
+def load_inputs(out: Path, assignment: str) -> ClassInputs:
+    """Everything the report needs about one problem set of a grading output folder."""
+    csv_path = out / f"grades-{assignment}.csv"
+    with open(csv_path, newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        columns = list(reader.fieldnames or [])
+        rows = list(reader)
+    for needed in ("student_id", "name", "status", "total", "reason"):
+        if needed not in columns:
+            raise ValueError(f"{csv_path}: no {needed!r} column; is this a gradebook CSV?")
+    course = out / "course"
+    starter = _starter(assignment, course)
+    questions = _questions(columns, starter)
+    notebooks = {}
+    for row in rows:
+        sid = row["student_id"]
+        if not sid or "/" in sid or sid in (".", ".."):
+            continue
+        for stage in ("autograded", "submitted"):
+            nb = _read_notebook(course / stage / sid / assignment / f"{assignment}.ipynb")
+            if nb is not None:
+                notebooks[sid] = nb
+                break
+    starter_code = {
+        _meta(c)["grade_id"]: _source(c)
+        for c in starter["cells"]
+        if c.get("cell_type") == "code" and _meta(c).get("solution")
+    }
+    roster, late = _gradebook(course, assignment)
+    setup = [
+        _source(c)
+        for c in starter["cells"]
+        if c.get("cell_type") == "code" and _meta(c).get("locked")
+    ]
+    return ClassInputs(assignment, rows, questions, notebooks, starter_code, roster, late, setup)
+
+
+def assignments_in(out: Path) -> list[str]:
+    """The problem sets a grading output folder has a CSV for."""
+    return sorted(p.name[len("grades-") : -len(".csv")] for p in out.glob("grades-*.csv"))
+
+
+# ------------------------------------------------------------------ the students' cells
+
+
+def student_code(nb: dict[str, Any]) -> dict[str, str]:
+    """{answer grade_id or ``cell-N``: source} of the cells a student could write code in."""
+    out = {}
+    for i, cell in enumerate(nb.get("cells", [])):
+        meta = _meta(cell)
+        if cell.get("cell_type") != "code" or meta.get("locked") or meta.get("grade"):
+            continue
+        out[str(meta.get("grade_id") or f"cell-{i}")] = _source(cell)
+    return out
+
+
+def written_text(nb: dict[str, Any], question: Question) -> str:
+    """The student's written answer, without the lines of the empty answer box."""
+    box = {line.strip() for line in question.starter.splitlines() if line.strip()}
+    for cell in nb.get("cells", []):
+        if _meta(cell).get("grade_id") == question.grade_id:
+            lines = [ln for ln in _source(cell).splitlines() if ln.strip() not in box]
+            return "\n".join(lines).strip()
+    return ""
+
+
+def _display(node: ast.expr) -> str:
+    try:
+        value = ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        text = ast.unparse(node)
+        return "expression: " + (text if len(text) <= 80 else text[:77] + "...")
+    if value is None:
+        return NOT_ANSWERED
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def static_answers(nb: dict[str, Any], names: list[str]) -> dict[str, str]:
+    """{name: the value last assigned to it at top level, as text}, read with ``ast`` only.
+
+    A literal is shown as its value (floats to 4 significant digits), anything computed as
+    ``expression: <code>``, a name never assigned or set to None as "not answered", a cell that
+    does not parse as "(code does not parse)".
+    """
+    found = dict.fromkeys(names, NOT_ANSWERED)
+    for source in student_code(nb).values():
+        try:
+            tree = ast.parse(strip_magics(source))
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            for name in names:
+                if re.search(rf"\b{re.escape(name)}\s*=", source):
+                    found[name] = "(code does not parse)"
+            continue
+        for stmt in tree.body:
+            if isinstance(stmt, ast.Assign):
+                for target in stmt.targets:
+                    if isinstance(target, ast.Name) and target.id in found:
+                        found[target.id] = _display(stmt.value)
+                    elif isinstance(target, ast.Tuple) and isinstance(stmt.value, ast.Tuple):
+                        for t, v in zip(target.elts, stmt.value.elts, strict=False):
+                            if isinstance(t, ast.Name) and t.id in found:
+                                found[t.id] = _display(v)
+            elif (
+                isinstance(stmt, ast.AnnAssign)
+                and isinstance(stmt.target, ast.Name)
+                and stmt.target.id in found
+                and stmt.value is not None
+            ):
+                found[stmt.target.id] = _display(stmt.value)
+    return found
