@@ -41,9 +41,78 @@ HOSTILE_TEXT = (
 )
 HOSTILE_ANSWER = "<script>window.__pwned = 5</script>"
 WRONG = {"first_50": [2009, 2009, 2010, 2004], "growth_2021": [0.35, 0.35, 1.35]}
-FIRST = ["Avery", "Blake", "Casey", "Dana", "Eden", "Finley", "Gray", "Harper", "Indigo", "Jules", "Kai", "Logan", "Morgan"]
-LAST = ["Quinlan", "Ravensworth", "Sallow", "Thistlewood", "Umberfield", "Vantreight", "Wexley", "Yarborough"]
-WORDS = ["trade", "customs", "figures", "growth", "target", "paper", "year", "russia", "china", "exports", "imports", "series", "dollars", "real", "nominal", "data", "table", "revision", "report", "estimate", "source", "inflation", "energy", "oil", "gas", "sanctions", "partner", "share", "rising", "falling", "forecast", "claim", "evidence", "ministry", "statistics", "agency", "total", "difference", "gap", "mirror", "valuation", "freight", "insurance", "timing", "rounding"]
+FIRST = [
+    "Avery",
+    "Blake",
+    "Casey",
+    "Dana",
+    "Eden",
+    "Finley",
+    "Gray",
+    "Harper",
+    "Indigo",
+    "Jules",
+    "Kai",
+    "Logan",
+    "Morgan",
+]
+LAST = [
+    "Quinlan",
+    "Ravensworth",
+    "Sallow",
+    "Thistlewood",
+    "Umberfield",
+    "Vantreight",
+    "Wexley",
+    "Yarborough",
+]
+WORDS = [
+    "trade",
+    "customs",
+    "figures",
+    "growth",
+    "target",
+    "paper",
+    "year",
+    "russia",
+    "china",
+    "exports",
+    "imports",
+    "series",
+    "dollars",
+    "real",
+    "nominal",
+    "data",
+    "table",
+    "revision",
+    "report",
+    "estimate",
+    "source",
+    "inflation",
+    "energy",
+    "oil",
+    "gas",
+    "sanctions",
+    "partner",
+    "share",
+    "rising",
+    "falling",
+    "forecast",
+    "claim",
+    "evidence",
+    "ministry",
+    "statistics",
+    "agency",
+    "total",
+    "difference",
+    "gap",
+    "mirror",
+    "valuation",
+    "freight",
+    "insurance",
+    "timing",
+    "rounding",
+]
 
 
 @dataclass

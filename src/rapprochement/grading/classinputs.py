@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from rapprochement.grading.answers import answer_names, defined_names, strip_magics
-from rapprochement.grading.settings import release_root
+from rapprochement.grading.settings import release_root, source_root
 
 __all__ = [
     "ClassInputs",
@@ -102,8 +102,39 @@ def _starter(assignment: str, course: Path) -> dict[str, Any]:
     raise FileNotFoundError(f"no student version of {assignment} (looked in exercises/)")
 
 
-def _questions(columns: list[str], starter: dict[str, Any]) -> list[Question]:
+def _instructor(assignment: str, course: Path) -> dict[str, Any] | None:
+    """The instructor's version (hidden tests included), as the grader copied it, if any."""
+    for path in (
+        course / "source" / assignment / f"{assignment}.ipynb",
+        source_root() / assignment / f"{assignment}.ipynb",
+    ):
+        nb = _read_notebook(path)
+        if nb is not None:
+            return nb
+    return None
+
+
+def _none_names(starter: dict[str, Any], test_id: str) -> list[str]:
+    """Names the answer cell before a test sets to None in the student version."""
+    previous: list[str] = []
+    for cell in starter["cells"]:
+        meta = _meta(cell)
+        if meta.get("solution") and cell.get("cell_type") == "code":
+            previous = re.findall(r"^([A-Za-z_]\w*) = None\s*$", _source(cell), re.M)
+        if meta.get("grade_id") == test_id:
+            return previous
+    return []
+
+
+def _questions(
+    columns: list[str], starter: dict[str, Any], instructor: dict[str, Any] | None
+) -> list[Question]:
     cells = {_meta(c).get("grade_id"): c for c in starter["cells"] if _meta(c).get("grade_id")}
+    tests = {
+        _meta(c).get("grade_id"): _source(c)
+        for c in (instructor or {"cells": []})["cells"]
+        if _meta(c).get("grade") and c.get("cell_type") == "code"
+    }
     trusted: set[str] = set()
     for cell in starter["cells"]:
         meta = _meta(cell)
@@ -120,7 +151,10 @@ def _questions(columns: list[str], starter: dict[str, Any]) -> list[Question]:
             # a column the student version does not have (renamed by the grader): scores only
             out.append(Question(gid, points, "auto", column))
         elif cell.get("cell_type") == "code":
-            names = answer_names(_source(cell), trusted)
+            # the instructor's test reads the answers by name (the visible test only as
+            # strings); without it, the names the answer cell starts as None
+            names = answer_names(tests[gid], trusted) if gid in tests else []
+            names = names or _none_names(starter, gid)
             out.append(Question(gid, points, "auto", column, names=names))
         else:
             out.append(Question(gid, points, "written", column, starter=_source(cell)))
@@ -163,7 +197,7 @@ def load_inputs(out: Path, assignment: str) -> ClassInputs:
             raise ValueError(f"{csv_path}: no {needed!r} column; is this a gradebook CSV?")
     course = out / "course"
     starter = _starter(assignment, course)
-    questions = _questions(columns, starter)
+    questions = _questions(columns, starter, _instructor(assignment, course))
     notebooks = {}
     for row in rows:
         sid = row["student_id"]

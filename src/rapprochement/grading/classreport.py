@@ -58,6 +58,7 @@ __all__ = ["build_report", "discrimination", "main", "write_report"]
 NOT_GRADED = "not graded"
 GROUP_SHARE = 0.27
 POOR_DISCRIMINATION = 0.2
+MAX_PASSAGES = 40
 LATE = re.compile(r"\bLATE\b")
 
 
@@ -317,27 +318,36 @@ def _questions(stats: Stats, charts: Charts) -> str:
     )
 
 
-def _wrong(stats: Stats, names: Names) -> str:
-    parts = []
+def wrong_answers(stats: Stats) -> dict[str, dict[str, Counter[str]]]:
+    """grade_id -> answer name -> Counter of the values written by students without full
+    marks (unanswered names left out)."""
+    out: dict[str, dict[str, Counter[str]]] = {}
     for gid, by_student in stats.answers.items():
         points = float(stats.questions.loc[gid, "points"])
         scores = stats.frame[gid]
-        wrong = Counter(
-            " | ".join(f"{k} = {v}" for k, v in by_student[sid].items())
-            for sid in by_student
-            if scores.get(sid) is not None
-            and not pd.isna(scores[sid])
-            and scores[sid] < points
-            and not all(v == NOT_ANSWERED for v in by_student[sid].values())
-        )
-        if not wrong:
-            continue
-        rows = [[names.text(value), n] for value, n in wrong.most_common(5)]
+        for sid, values in by_student.items():
+            score = scores.get(sid)
+            if score is None or pd.isna(score) or score >= points:
+                continue
+            for name, value in values.items():
+                if value != NOT_ANSWERED:
+                    out.setdefault(gid, {}).setdefault(name, Counter())[value] += 1
+    return out
+
+
+def _wrong(stats: Stats, names: Names) -> str:
+    parts = []
+    for gid, per_name in wrong_answers(stats).items():
+        rows = [
+            [name, names.text(value), n]
+            for name, counts in per_name.items()
+            for value, n in counts.most_common(5)
+        ]
         parts.append(
             table(
-                ["answer (read from the code, not run)", "students"],
+                ["answer", "value (read from the code, not run)", "students"],
                 rows,
-                f"{gid}: most common answers without full marks",
+                f"{gid}: most common answers without full marks (up to 5 per answer)",
             )
         )
     return "".join(parts) or "<p>No wrong answers to group.</p>"
@@ -429,7 +439,8 @@ def _pairs_html(pairs: list[sim.Pair], label: dict[str, str], names: Names, what
         "closer, not evidence of copying.</p>"
     )
     for p in hints:
-        rows = [[names.text(a), names.text(b)] for a, b in p.passages]
+        rows = [[names.text(a), names.text(b)] for a, b in p.passages[:MAX_PASSAGES]]
+        more = len(p.passages) - len(rows)
         out += (
             f"<details><summary>{esc(label[p.a])} and {esc(label[p.b])}: "
             f"{p.score:.0%} alike ({p.shared} shared fingerprints)</summary>"
@@ -440,7 +451,9 @@ def _pairs_html(pairs: list[sim.Pair], label: dict[str, str], names: Names, what
                 f"<tr><td><pre>{esc(a)}</pre></td><td><pre>{esc(b)}</pre></td></tr>"
                 for a, b in rows
             )
-            + "</tbody></table></details>"
+            + "</tbody></table>"
+            + (f"<p>{more} more matching passage(s) not shown.</p>" if more > 0 else "")
+            + "</details>"
         )
     return out
 

@@ -47,7 +47,7 @@ COMMON_SHARE = 0.5
 """A fingerprint found in more than this share of the submissions is ignored."""
 MIN_FINGERPRINTS = 4
 """Submissions with fewer fingerprints left (blank, only the starter) are not compared."""
-CODE_K, CODE_W = 4, 2
+CODE_K, CODE_W = 5, 2
 TEXT_K, TEXT_W = 4, 2
 
 _BUILTINS = set(dir(builtins))
