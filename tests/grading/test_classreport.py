@@ -139,9 +139,12 @@ def test_question_statistics_match_the_csv(graded: tuple[Path, cs.Truth]) -> Non
         assert table[gid][4] == f"{statistics.mean(scores):.2f}", gid
         assert table[gid][5] == f"{100 * sum(s >= most for s in scores) / len(scores):.0f}%"
         assert table[gid][7] == f"{_upper_lower(with_score, most):.2f}", gid
-    # the score histogram holds exactly the totals of the scored rows
-    histogram = _charts(_page(out))[0]["data"][0]
-    assert sorted(histogram["x"]) == sorted(float(r["total"]) for r in rows)
+    # the score chart: one bar per whole point, counting the totals from b to under b + 1
+    bars = _charts(_page(out))[0]["data"][0]
+    counts = {b: 0 for b in range(0, int(float(rows[0]["max_total"])) + 1)}
+    for r in rows:
+        counts[int(float(r["total"]))] += 1
+    assert dict(zip(bars["x"], bars["y"], strict=True)) == counts
     assert len(rows) == cs.N - 1  # one submission was not graded
 
 
@@ -339,6 +342,13 @@ def test_page_opens_offline_inert_and_accessible(
                 f"document.querySelectorAll('.chart .main-svg').length >= {charts}", timeout=20000
             )
             assert charts >= 4
+            # each chart drawn as the trace type it asks for (a type missing from the inlined
+            # plotly.js bundle would silently fall back to a line)
+            drawn = page.evaluate(
+                "[...document.querySelectorAll('.chart')].map(d => d._fullData[0].type)"
+            )
+            asked = [c["data"][0]["type"] for c in _charts(_page(out, anonymised))]
+            assert drawn == asked
             assert page.evaluate("typeof window.__pwned") == "undefined"
             assert page.locator("main img").count() == 0
             assert page.locator("a[href^='javascript:' i]").count() == 0

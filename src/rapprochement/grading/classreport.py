@@ -228,27 +228,36 @@ def compute(data: ClassInputs) -> Stats:
     return Stats(frame, questions, answers, words)
 
 
+def histogram(values: pd.Series, top: float) -> tuple[list[int], list[int]]:
+    """(bins, counts): how many values fall in [b, b + 1) for b = 0 .. top (top included)."""
+    bins = list(range(0, int(top) + 1))
+    floors = values.astype(float).clip(lower=0, upper=top).apply(int)
+    counts = floors.value_counts()
+    return bins, [int(counts.get(b, 0)) for b in bins]
+
+
+def _bars(x: list[Any], y: list[Any], colour: str, hover: str) -> dict[str, Any]:
+    # bars, not plotly's histogram trace: the inlined basic bundle draws scatter and bar only
+    return {"type": "bar", "x": x, "y": y, "marker": {"color": colour}, "hovertemplate": hover}
+
+
 def _distribution(stats: Stats, charts: Charts) -> str:
     totals = stats.frame["total"].dropna()
     if totals.empty:
         return "<p>No submission has a score yet.</p>"
-    top = stats.frame["max_total"].max()
+    top = float(stats.frame["max_total"].max())
+    bins, counts = histogram(totals, top)
     fig = {
-        "data": [
-            {
-                "type": "histogram",
-                "x": totals.tolist(),
-                "marker": {"color": "#1f5fa8"},
-                "hovertemplate": "total %{x}: %{y} students<extra></extra>",
-            }
-        ],
-        "layout": _layout("Score distribution", f"total (out of {top:g})", "students"),
+        "data": [_bars(bins, counts, "#1f5fa8", "total %{x}: %{y} students<extra></extra>")],
+        "layout": _layout(
+            "Score distribution", f"total (out of {top:g}; bar b: b to under b+1)", "students"
+        ),
     }
     summary = (
         f"{len(totals)} scored submissions out of {top:g} points: mean {totals.mean():.2f}, "
         f"median {totals.median():.2f}, lowest {totals.min():g}, highest {totals.max():g}."
     )
-    return charts.figure(fig, "Histogram of total scores", summary)
+    return charts.figure(fig, "Bar chart of how many students reached each total score", summary)
 
 
 def _questions(stats: Stats, charts: Charts) -> str:
@@ -360,16 +369,17 @@ def _words(stats: Stats, charts: Charts) -> str:
         if written.empty:
             parts.append(f"<p>{esc(gid)}: nobody has written an answer.</p>")
             continue
+        tens = (written // 10 * 10).astype(int).value_counts().sort_index()
         fig = {
             "data": [
-                {
-                    "type": "histogram",
-                    "x": written.tolist(),
-                    "marker": {"color": "#7a3e9d"},
-                    "hovertemplate": "%{x} words: %{y} students<extra></extra>",
-                }
+                _bars(
+                    [int(v) for v in tens.index],
+                    [int(v) for v in tens.to_numpy()],
+                    "#7a3e9d",
+                    "%{x} to %{x}+9 words: %{y} students<extra></extra>",
+                )
             ],
-            "layout": _layout(f"Words written, {gid}", "words", "students"),
+            "layout": _layout(f"Words written, {gid}", "words (bar: n to n+9)", "students"),
         }
         summary = (
             f"{gid}: {len(written)} of {len(counts)} students wrote an answer; median "
