@@ -194,6 +194,38 @@ def test_late_missing_and_manual_progress(graded: tuple[Path, cs.Truth]) -> None
         assert int(total) == len(rows)
 
 
+def test_hub_course_adds_students_and_collection_times(
+    graded: tuple[Path, cs.Truth], tmp_path: Path
+) -> None:
+    """--course: the hub's course folder (roster and due date in its gradebook, submission
+    times in the timestamp.txt files nbgrader collect writes)."""
+    from datetime import datetime
+
+    from nbgrader.api import Gradebook
+
+    out, truth = graded
+    honest, on_time = truth.honest[-1], truth.honest[-2]
+    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gb:
+        gb.add_assignment(cs.PS, duedate=datetime(2026, 10, 15, 22, 0))
+        for sid in (honest, on_time, "u9903"):
+            gb.add_student(sid)
+    for sid, stamp in (
+        (honest, "2026-10-17 04:00:00.000000 UTC"),
+        (on_time, "2026-10-15 21:59:00.000000 UTC"),
+    ):
+        folder = tmp_path / "submitted" / sid / cs.PS
+        folder.mkdir(parents=True)
+        (folder / "timestamp.txt").write_text(stamp)
+    target = tmp_path / "report.html"
+    args = [str(out), "--course", str(tmp_path), "--output", str(target)]
+    assert classreport.main(args) == 0
+    page = target.read_text(encoding="utf-8")
+    late = {r[0]: r[1] for r in _table(page, "Late submissions")}
+    assert late[f"{truth.names[honest]} ({honest})"] == "30.0 h after due"
+    assert f"{truth.names[on_time]} ({on_time})" not in late
+    assert {r[0] for r in _table(page, "Known to the gradebook")} == {*truth.missing, "u9903"}
+
+
 # ------------------------------------------------------------------------ similarity
 
 

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from rapprochement.grading.answers import answer_names, defined_names, strip_magics
 from rapprochement.grading.settings import release_root, source_root
 
@@ -161,13 +163,15 @@ def _questions(
     return out
 
 
-def _gradebook(course: Path, assignment: str) -> tuple[list[str], dict[str, float]]:
-    db = course / "gradebook.db"
+def _gradebook(db: Path, assignment: str) -> tuple[list[str], str | None, dict[str, float]]:
+    """(students, due date, {student: hours late}) from an nbgrader gradebook, read-only."""
     if not db.is_file():
-        return [], {}
+        return [], None, {}
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         roster = [r[0] for r in con.execute("SELECT id FROM student ORDER BY id")]
+        due_row = con.execute("SELECT duedate FROM assignment WHERE name = ?", (assignment,))
+        due = next((r[0] for r in due_row if r[0]), None)
         late = {
             sid: float(hours)
             for sid, hours in con.execute(
@@ -178,15 +182,37 @@ def _gradebook(course: Path, assignment: str) -> tuple[list[str], dict[str, floa
             )
             if hours is not None and hours > 0
         }
-    except sqlite3.DatabaseError:
-        return [], {}
+    except sqlite3.DatabaseError as exc:
+        raise ValueError(f"{db}: not an nbgrader gradebook ({exc})") from exc
     finally:
         con.close()
-    return roster, late
+    return roster, due, late
 
 
-def load_inputs(out: Path, assignment: str) -> ClassInputs:
-    """Everything the report needs about one problem set of a grading output folder."""
+def _collected_late(course: Path, assignment: str, due: str) -> dict[str, float]:
+    """{student: hours late} from ``nbgrader collect``'s ``submitted/*/<ps>/timestamp.txt``."""
+    deadline = pd.Timestamp(due)
+    deadline = deadline.tz_localize("UTC") if deadline.tzinfo is None else deadline
+    late = {}
+    for stamp in sorted((course / "submitted").glob(f"*/{assignment}/timestamp.txt")):
+        try:
+            when = pd.Timestamp(stamp.read_text(encoding="utf-8").strip().removesuffix(" UTC"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            continue
+        when = when.tz_localize("UTC") if when.tzinfo is None else when
+        hours = (when - deadline).total_seconds() / 3600
+        if hours > 0:
+            late[stamp.parent.parent.name] = hours
+    return late
+
+
+def load_inputs(out: Path, assignment: str, hub_course: Path | None = None) -> ClassInputs:
+    """Everything the report needs about one problem set of a grading output folder.
+
+    ``hub_course``: the nbgrader course folder submissions were collected in (the hub's
+    ``~/course``); its gradebook adds the students and due date it knows, its
+    ``submitted/*/<ps>/timestamp.txt`` the submission times.
+    """
     csv_path = out / f"grades-{assignment}.csv"
     with open(csv_path, newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
@@ -213,7 +239,16 @@ def load_inputs(out: Path, assignment: str) -> ClassInputs:
         for c in starter["cells"]
         if c.get("cell_type") == "code" and _meta(c).get("solution")
     }
-    roster, late = _gradebook(course, assignment)
+    roster, due, late = _gradebook(course / "gradebook.db", assignment)
+    if hub_course is not None:
+        if not hub_course.is_dir():
+            raise FileNotFoundError(f"no course folder {hub_course}")
+        more, hub_due, hub_late = _gradebook(hub_course / "gradebook.db", assignment)
+        roster = sorted(set(roster) | set(more))
+        due = hub_due or due
+        late.update(hub_late)
+        if due:
+            late.update(_collected_late(hub_course, assignment, due))
     setup = [
         _source(c)
         for c in starter["cells"]

@@ -532,14 +532,14 @@ def _csp_hash(script: str) -> str:
     )
 
 
-def build_report(out: Path, *, anonymise: bool = False) -> str:
+def build_report(out: Path, *, anonymise: bool = False, hub_course: Path | None = None) -> str:
     """The report's HTML for every problem set with a CSV in ``out``."""
     from rapprochement.export import plotly_js
 
     found = assignments_in(out)
     if not found:
         raise FileNotFoundError(f"no grades-<problem set>.csv in {out}: run make grade first")
-    inputs = [load_inputs(out, ps) for ps in found]
+    inputs = [load_inputs(out, ps, hub_course) for ps in found]
     names = Names(
         anonymise, _key(out) if anonymise else b"", _hidden_words(inputs) if anonymise else []
     )
@@ -568,8 +568,14 @@ def build_report(out: Path, *, anonymise: bool = False) -> str:
     )
 
 
-def write_report(out: Path, *, anonymise: bool = False, target: Path | None = None) -> Path:
-    page = build_report(out, anonymise=anonymise)
+def write_report(
+    out: Path,
+    *,
+    anonymise: bool = False,
+    target: Path | None = None,
+    hub_course: Path | None = None,
+) -> Path:
+    page = build_report(out, anonymise=anonymise, hub_course=hub_course)
     path = target or out / ("class-report-anonymised.html" if anonymise else "class-report.html")
     path.write_text(page, encoding="utf-8")
     return path
@@ -583,9 +589,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("out", type=Path, help="the grading output folder (make grade's --out)")
     p.add_argument("--anonymise", action="store_true", help="pseudonyms, no names or ids")
     p.add_argument("--output", type=Path, default=None, help="where to write the page")
+    p.add_argument(
+        "--course",
+        type=Path,
+        default=None,
+        help="the nbgrader course folder the submissions were collected in (on the hub, "
+        "~/course): its students (for missing submissions), due date and submission times",
+    )
     args = p.parse_args(argv)
     try:
-        path = write_report(args.out, anonymise=args.anonymise, target=args.output)
+        path = write_report(
+            args.out, anonymise=args.anonymise, target=args.output, hub_course=args.course
+        )
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
