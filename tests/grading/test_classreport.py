@@ -178,6 +178,36 @@ def test_wrong_answers_are_grouped(graded: tuple[Path, cs.Truth]) -> None:
     assert shown.get(repr(2009), 0) >= 2  # the generator's common slip is grouped, not split
 
 
+def _cell(source: str, shown: str | None = None) -> dict[str, Any]:
+    outputs = (
+        []
+        if shown is None
+        else [{"output_type": "execute_result", "data": {"text/plain": [shown]}, "metadata": {}}]
+    )
+    return {"cell_type": "code", "metadata": {}, "source": source, "outputs": outputs}
+
+
+def test_answers_come_from_stored_output_else_from_the_code() -> None:
+    from rapprochement.grading.classinputs import NOT_ANSWERED, answers_of
+
+    nb = {
+        "cells": [
+            _cell("a = None\nb = None\na = first_year_above(gacc, 50)\nb = 7\na, b", "(2006, 7)"),
+            _cell("c = 0.123456\nd = cagr(gacc, 2019, 2024)\nprint(d)", "ignored"),
+            _cell("e = None\ne", "'<script>x</script>'"),
+        ]
+    }
+    got = answers_of(nb, ["a", "b", "c", "d", "e", "f"])
+    assert got == {
+        "a": "2006",  # shown by the cell's last line
+        "b": "7",
+        "c": "0.1235",  # a literal, read from the code
+        "d": "expression: cagr(gacc, 2019, 2024)",  # computed, not shown: never run here
+        "e": repr("<script>x</script>"),  # student text, escaped where it is shown
+        "f": NOT_ANSWERED,
+    }
+
+
 def test_late_missing_and_manual_progress(graded: tuple[Path, cs.Truth]) -> None:
     out, truth = graded
     page = _page(out)

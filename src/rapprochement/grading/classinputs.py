@@ -13,9 +13,11 @@ adjusted in this module only. Sources, most stable first:
 * the student version of the problem set (``exercises/<ps>/<ps>.ipynb``): the starter text
   and which cells are answers, tests and written answers.
 
-The answers of autograded questions are not yet stored by the grader as data, so they are
-re-read statically from the student's code cells with ``ast`` (see :func:`static_answers`):
-student code is never run here.
+The answers of autograded questions are not yet stored by the grader as data (the grader keeps
+them only while it runs), so :func:`answers_of` reads them from what the graded notebook
+already holds: the stored output of the answer cell's last line, which shows the answers
+(:func:`displayed_answers`), else the value the code assigns, read with ``ast``
+(:func:`static_answers`). Student code is never run here.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ __all__ = [
     "ClassInputs",
     "Question",
     "load_inputs",
+    "answers_of",
+    "displayed_answers",
     "static_answers",
 ]
 
@@ -290,14 +294,74 @@ def _display(node: ast.expr) -> str:
     try:
         value = ast.literal_eval(node)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        text = ast.unparse(node)
+        try:
+            text = ast.unparse(node)
+        except (ValueError, RecursionError):
+            return "expression: (too deeply nested to show)"
         return "expression: " + (text if len(text) <= 80 else text[:77] + "...")
+    return _shown(value)
+
+
+def _shown(value: object) -> str:
     if value is None:
         return NOT_ANSWERED
     if isinstance(value, float):
         return f"{value:.4g}"
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+def displayed_answers(nb: dict[str, Any], names: list[str]) -> dict[str, str]:
+    """{name: value} from the stored output of a cell whose last line shows the answers.
+
+    The answer cells end by showing their answers (``first_50, years_50_to_100``); the graded
+    notebook keeps that output (``text/plain``, the sandboxed kernel's repr). It is read only
+    when the cell's last statement is exactly those names, and parsed with ``literal_eval``
+    (a value that is not a literal, e.g. a DataFrame, is shown as its text, single names only).
+    """
+    found: dict[str, str] = {}
+    for cell in nb.get("cells", []):
+        meta = _meta(cell)
+        if cell.get("cell_type") != "code" or meta.get("locked") or meta.get("grade"):
+            continue
+        try:
+            tree = ast.parse(strip_magics(_source(cell)))
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            continue
+        if not tree.body or not isinstance(tree.body[-1], ast.Expr):
+            continue
+        shown = tree.body[-1].value
+        elts = shown.elts if isinstance(shown, ast.Tuple) else [shown]
+        if not elts or not all(isinstance(e, ast.Name) and e.id in names for e in elts):
+            continue
+        keys = [e.id for e in elts if isinstance(e, ast.Name)]
+        text = next(
+            (
+                o.get("data", {}).get("text/plain")
+                for o in cell.get("outputs", [])
+                if o.get("output_type") == "execute_result"
+            ),
+            None,
+        )
+        if text is None:
+            continue
+        text = "".join(text) if isinstance(text, list) else str(text)
+        try:
+            value = ast.literal_eval(text) if len(text) < 10_000 else None
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            if len(keys) == 1:
+                found[keys[0]] = text if len(text) <= 80 else text[:77] + "..."
+            continue
+        if len(keys) == 1 and not isinstance(shown, ast.Tuple):
+            found[keys[0]] = _shown(value)
+        elif isinstance(value, tuple) and len(value) == len(keys):
+            found.update({k: _shown(v) for k, v in zip(keys, value, strict=True)})
+    return found
+
+
+def answers_of(nb: dict[str, Any], names: list[str]) -> dict[str, str]:
+    """The answers as the graded notebook shows them, else as the code assigns them."""
+    return {**static_answers(nb, names), **displayed_answers(nb, names)}
 
 
 def static_answers(nb: dict[str, Any], names: list[str]) -> dict[str, str]:

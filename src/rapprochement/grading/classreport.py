@@ -46,9 +46,9 @@ from rapprochement.grading import similarity as sim
 from rapprochement.grading.classinputs import (
     NOT_ANSWERED,
     ClassInputs,
+    answers_of,
     assignments_in,
     load_inputs,
-    static_answers,
     student_code,
     written_text,
 )
@@ -108,16 +108,13 @@ def _key(out: Path) -> bytes:
 
 
 def _hidden_words(inputs: list[ClassInputs]) -> list[str]:
+    """What the anonymised copy must not show: ids, file names, names and their parts."""
     words: set[str] = set()
     for data in inputs:
         for row in data.grades:
-            for value in (row.get("student_id", ""), row.get("name", ""), row.get("file", "")):
-                value = value.strip()
-                if not value:
-                    continue
-                words.add(value)
-                words.add(Path(value).stem)
-                words |= {w for w in re.split(r"[\s_.,()-]+", value) if len(w) >= 3}
+            sid, name, file = (row.get(k, "").strip() for k in ("student_id", "name", "file"))
+            words |= {sid, name, file, Path(file).stem if file else ""}
+            words |= {w for w in re.split(r"[\s_.,()-]+", name) if len(w) >= 3}
         words |= set(data.roster)
     return sorted(w for w in words if w)
 
@@ -199,7 +196,7 @@ def compute(data: ClassInputs) -> Stats:
         frame[q.grade_id] = pd.to_numeric(rows[q.column], errors="coerce").to_numpy()
         if q.kind == "auto":
             answers[q.grade_id] = {
-                sid: static_answers(data.notebooks.get(sid, {"cells": []}), q.names)
+                sid: answers_of(data.notebooks.get(sid, {"cells": []}), q.names)
                 for sid in frame.index
             }
             blank = [
@@ -354,7 +351,7 @@ def _wrong(stats: Stats, names: Names) -> str:
         ]
         parts.append(
             table(
-                ["answer", "value (read from the code, not run)", "students"],
+                ["answer", "value (shown by the notebook, else read from the code)", "students"],
                 rows,
                 f"{gid}: most common answers without full marks (up to 5 per answer)",
             )
