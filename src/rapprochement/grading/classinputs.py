@@ -218,7 +218,7 @@ def load_inputs(out: Path, assignment: str, hub_course: Path | None = None) -> C
     ``submitted/*/<ps>/timestamp.txt`` the submission times.
     """
     csv_path = out / f"grades-{assignment}.csv"
-    with open(csv_path, newline="", encoding="utf-8") as handle:
+    with open(csv_path, newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
         columns = list(reader.fieldnames or [])
         rows = list(reader)

@@ -543,6 +543,8 @@ def build_report(out: Path, *, anonymise: bool = False, hub_course: Path | None 
     charts = Charts()
     body = "".join(section(data, charts, names) for data in inputs)
     plotly, _ = plotly_js()
+    # plotly.js sets inline styles as it draws (blocked otherwise), hence 'unsafe-inline' for
+    # styles only; scripts are allowed by hash, and no student text is ever markup
     csp = (
         "default-src 'none'; script-src "
         + _csp_hash(plotly)
