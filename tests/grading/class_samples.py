@@ -204,9 +204,16 @@ def _set_written(nb: dict[str, Any], gid: str, text: str) -> None:
 
 
 def _rename_and_reorder(nb: dict[str, Any], rng: random.Random) -> dict[str, Any]:
-    """The same notebook with the student's own variables renamed and working lines shuffled."""
+    """The same notebook with the student's own variables renamed, working lines shuffled and
+    the sentences of written answers in another order."""
     out = copy.deepcopy(nb)
     for cell in out["cells"]:
+        if _meta(cell).get("solution") and cell["cell_type"] == "markdown":
+            first, _, answer = _source(cell).partition("\n")
+            sentences = re.split(r"(?<=\.) ", answer)
+            rng.shuffle(sentences)
+            cell["source"] = first + "\n" + " ".join(sentences)
+            continue
         if not (_meta(cell).get("solution") and cell["cell_type"] == "code"):
             continue
         lines = _source(cell).split("\n")

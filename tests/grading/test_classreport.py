@@ -276,6 +276,10 @@ def test_copied_pairs_rank_first_and_honest_work_stays_below(graded: tuple[Path,
         honest = [p for p in pairs if p.a in truth.honest and p.b in truth.honest]
         assert honest, "honest pairs were compared"
         assert max(p.score for p in honest) < similarity.HINT_THRESHOLD
+    # renaming variables, reordering lines and sentences change no fingerprint at all
+    for pairs in _pairs(out):
+        scores = {frozenset((p.a, p.b)): p.score for p in pairs}
+        assert all(scores[pair] == 1.0 for pair in copied)
     # blank notebooks (only the starter) are never paired
     assert not any(p.a in truth.blank or p.b in truth.blank for p in _pairs(out)[0])
 

@@ -31,6 +31,7 @@ import hashlib
 import hmac
 import html
 import json
+import os
 import re
 import secrets
 import sys
@@ -84,6 +85,7 @@ class Names:
     anonymise: bool
     key: bytes = b""
     hidden: list[str] = field(default_factory=list)
+    _pattern: re.Pattern[str] | None = field(default=None, repr=False)
 
     def show(self, student_id: str, name: str = "") -> str:
         if not self.anonymise:
@@ -95,15 +97,18 @@ class Names:
         """Student text to show: with names and ids replaced in the anonymised copy."""
         if not self.anonymise or not self.hidden:
             return value
-        pattern = "|".join(re.escape(h) for h in sorted(self.hidden, key=len, reverse=True))
-        return re.sub(rf"(?i)(?<!\w)(?:{pattern})(?!\w)", "[name]", value)
+        if self._pattern is None:
+            words = "|".join(re.escape(h) for h in sorted(self.hidden, key=len, reverse=True))
+            self._pattern = re.compile(rf"(?i)(?<!\w)(?:{words})(?!\w)")
+        return self._pattern.sub("[name]", value)
 
 
 def _key(out: Path) -> bytes:
     path = out / "classreport.key"
     if not path.is_file():
-        path.write_text(secrets.token_hex(32) + "\n", encoding="ascii")
-        path.chmod(0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_hex(32) + "\n")
     return bytes.fromhex(path.read_text(encoding="ascii").strip())
 
 
