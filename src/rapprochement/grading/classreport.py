@@ -60,7 +60,8 @@ NOT_GRADED = "not graded"
 GROUP_SHARE = 0.27
 POOR_DISCRIMINATION = 0.2
 MAX_PASSAGES = 40
-LATE = re.compile(r"\bLATE\b")
+LATE = re.compile(r"(?:^|; )marked LATE by the learning system(?:;|$)")
+"""The grader's reason for a Canvas LATE mark (rapprochement.grading.intake)."""
 
 
 def esc(value: object) -> str:
