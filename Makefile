@@ -51,7 +51,7 @@ WRITE_PYC := env -u PYTHONDONTWRITEBYTECODE
 # older uv that does not know it still works; pip installs them anyway (slower, same behaviour).
 EXCLUDED := requirements-excluded.txt
 
-.PHONY: lab test test-all envs lint unit nbval-test browser-test grading-test hub-test grading-env grade exercises selfstudy notebooks lock clean help book handouts book-test html
+.PHONY: lab test test-all envs lint unit nbval-test browser-test grading-test hub-test grading-env grade class-report exercises selfstudy notebooks lock clean help book handouts book-test html
 
 help:
 	@echo "make lab          open the collection in JupyterLab (student environment); ARGS=--no-browser ..."
@@ -60,6 +60,7 @@ help:
 	@echo "make test-all     the same, never skipping anything (what CI runs)"
 	@echo "make grading-env  create the instructor environment (.venv-grading, with nbgrader)"
 	@echo "make grade SUBMISSIONS=path/to/folder-or-zip [ASSIGNMENT=ps1-trade-statistics] [JOBS=2] [TIMEOUT=30] [UNSAFE=1]"
+	@echo "make class-report [OUT=grading-output]  after grading: class-report.html (names) and class-report-anonymised.html"
 	@echo "make exercises    regenerate exercises/ from solutions/source (instructors)"
 	@echo "make selfstudy    write selfstudy/: problem sets with model answers, for studying alone"
 	@echo "                  (keeps copies with answers in them; ARGS=--force replaces them)"
@@ -178,6 +179,12 @@ grade: $(GRADING_VENV)/.installed
 		"$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)",) \
 		$(if $(JOBS),--jobs $(JOBS),) $(if $(TIMEOUT),--timeout $(TIMEOUT),) \
 		$(if $(UNSAFE),--unsafe-no-sandbox,)
+
+# After grading: one offline page on the class (docs/instructor-grading.md, "Class report"),
+# the instructor's copy with names and an anonymised copy for the projector.
+class-report: $(GRADING_VENV)/.installed
+	$(GRADING_VENV)/bin/python -m rapprochement.grading.classreport "$(or $(OUT),grading-output)"
+	$(GRADING_VENV)/bin/python -m rapprochement.grading.classreport "$(or $(OUT),grading-output)" --anonymise
 
 # Regenerate the student versions in exercises/ from the instructor source in solutions/source/.
 exercises: $(GRADING_VENV)/.installed
