@@ -250,3 +250,10 @@ def test_a_font_covers_every_chinese_character_in_the_glossary():
             pytest.fail(message)
         pytest.skip(message)
     assert len(chars) > 30
+
+
+def test_glossary_file_keeps_citations_as_keys():
+    """Citations in glossary.json stay ``[@key]``; they become links only when shown (a link
+    rendered into the file would point to the wrong place from a notebook)."""
+    text = glossary.GLOSSARY_FILE.read_text(encoding="utf-8")
+    assert "reading-list.md" not in text

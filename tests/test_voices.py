@@ -5,9 +5,10 @@ citizenship, birthplace or later moves.
 * every Chinese, Russian or Western reading in data/bibliography.json records that base, and its
   ``perspective`` is what the criterion gives for the base's country;
 * the instructor guide and notebook 00 state the criterion;
-* a debate that lists its voices ("*Voices* ...: Chinese: ...; Russian: ...; Western: ...") lists
-  each reading under the criterion's class, and the debates reviewed for misplaced voices (C03,
-  C10, C12) do list them.
+* every debate (a "Discussion" cell of notebooks 01-09) that names a Chinese, Russian or Western
+  reading by author and year lists its voices ("*Voices* ...: Chinese: ...; Russian: ...;
+  Western: ..."), each reading under the criterion's class, and the debates reviewed for
+  misplaced voices (C03, C10, C12) do list them.
 """
 
 from __future__ import annotations
@@ -133,3 +134,55 @@ def test_reviewed_debates_list_their_voices(stem):
     ]
     assert len(debate) == 1, f"{stem}: {len(debate)} debate cells headed {heading!r}"
     assert _voice_lines(debate[0]), f"{stem}: the debate {heading!r} lists no voices"
+
+
+def _surname(e: dict) -> str:
+    """The first author's surname as the notebooks write it (from ``title_en`` for works whose
+    authors are written in Chinese or Cyrillic: Chinese order puts it first, Russian last)."""
+    first = e["author"][0]
+    if first.get("family", "").isascii() and first.get("family"):
+        return first["family"]
+    name = e["custom"]["title_en"].split(",")[0].split(" (")[0].split(" and ")[0].split()
+    return name[0] if e.get("language") == "zh" else name[-1]
+
+
+def _named_readings(text: str, readings: dict[str, dict]) -> list[str]:
+    flat = " ".join(text.split())
+    found = []
+    for key, e in readings.items():
+        if key == "zhang2021opportunities":  # the paper under discussion, not a voice beside it
+            continue
+        year = e["issued"]["date-parts"][0][0]
+        if re.search(rf"\b{re.escape(_surname(e))}\b[^.;¶]{{0,40}}?\b{year}\b", flat):
+            found.append(key)
+    return found
+
+
+def test_named_readings_are_found():
+    readings = _readings()
+    text = (
+        "Lo (2008, 2017) and Liang and Tao (2018); Alexander Lukin (2020) and Zhao Mingwen (2019)"
+    )
+    assert set(_named_readings(text, readings)) >= {
+        "lo2008axis",
+        "lo2017wary",
+        "liang2018zhonge",
+        "lukin2020bolshaya",
+        "zhao2019bainian",
+    }
+    assert _named_readings("Waltz (1979) on bipolarity", readings) == []
+
+
+def test_every_debate_naming_readings_lists_its_voices():
+    readings = _readings()
+    missing = []
+    for path in sorted((ROOT / "notebooks").glob("0[1-9]-*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            first = (cell.source.splitlines() or [""])[0]
+            if cell.cell_type != "markdown" or "Discussion" not in first:
+                continue
+            named = _named_readings(cell.source, readings)
+            if named and not _voice_lines(cell.source):
+                missing.append(f"{path.name}: {first[:60]} names {named}")
+    assert not missing, "debates without a voices line:\n" + "\n".join(missing)
