@@ -52,6 +52,9 @@ def reference(entry: dict, label: str = "") -> str:
     :func:`rapprochement.citations.reference`), after its anchor and, when given, the
     author-year ``label`` citations show for it."""
     line = citations.reference(entry)
+    base = entry.get("custom", {}).get("base")
+    if base:  # the ground on which the reading is filed as Chinese, Russian or Western
+        line += f" Base when written: {base['institution']} ({base['country']})."
     if label:
         line = f"**{label}**: {line}"
     return f'<a id="{entry["id"]}"></a>{line}'
@@ -76,6 +79,11 @@ def render(entries: list[dict]) -> str:
         "Works in Chinese and Russian carry an English rendering of their title. The",
         "collection summarizes each reading",
         "where it is used; the summaries are the collection's, not the authors'.",
+        "",
+        "A reading is filed as Chinese, Russian or Western by its author's institutional base at",
+        "the time of writing (the country of the university, institute or think tank the author",
+        "wrote from; for an independent analyst, the institute that published the work), not by",
+        "citizenship, birthplace or later moves. Each entry gives that base.",
         "",
     ]
     for group, heading, intro in GROUPS:

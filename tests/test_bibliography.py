@@ -113,7 +113,9 @@ def test_entries_are_csl_json_with_an_identifier():
             assert isinstance(year, int) and 1900 < year < 2030, where
         elif e["custom"]["perspective"] not in {"venue", "official"}:
             pytest.fail(f"{where}: a reading needs a date")
-        assert e.get("DOI") or e.get("ISBN") or e.get("URL"), f"{where}: no DOI, ISBN or URL"
+        assert e.get("DOI") or e.get("ISBN") or e.get("URL") or e["custom"].get("no_identifier"), (
+            f"{where}: no DOI, ISBN or URL, and no reason given in custom.no_identifier"
+        )
         if e.get("DOI"):
             assert re.fullmatch(r"10\.\d{4,9}/\S+", e["DOI"]), where
         if e.get("ISBN"):
@@ -231,3 +233,11 @@ def test_title_pattern_finds_the_forms_the_notebooks_use():
     )
     found = [t for t, _ in ITALIC_WITH_YEAR.findall(sample)]
     assert found == ["Axis of Convenience", "From Greater Europe", "Soft Power"]
+
+
+def test_no_entry_links_to_a_review_instead_of_the_work():
+    """A review goes in ``note``; the URL, DOI or ISBN must identify the work itself."""
+    for e in _entries():
+        url = e.get("URL", "").lower()
+        assert "review" not in url, f"{e['id']}: URL looks like a review: {url}"
+        assert "revisited" not in url, f"{e['id']}: URL looks like another work: {url}"

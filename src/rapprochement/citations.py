@@ -232,7 +232,10 @@ def _identifier(entry: Mapping[str, Any]) -> str:
     if entry.get("ISBN"):
         url = f"; [link]({entry['URL']})" if entry.get("URL") else ""
         return f"ISBN {entry['ISBN']}{url}"
-    return f"[{entry['URL']}]({entry['URL']})"
+    if entry.get("URL"):
+        return f"[{entry['URL']}]({entry['URL']})"
+    # A work with no identifier of its own (a first edition before ISBNs, say) says why.
+    return f"no identifier: {entry['custom']['no_identifier']}"
 
 
 def reference(entry: Mapping[str, Any], *, key: bool = True) -> str:
