@@ -27,11 +27,15 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
-import nbformat
 import pytest
-from conftest import TIMEOUT, checksums, require_sandbox
-from hostile import MARK, exploit, hostile_notebook, output_bundles
-from samples import make_sample, write_sample
+
+pytest.importorskip("nbgrader")  # the instructor environment (make grading-test)
+pytest.importorskip("nh3")
+
+import nbformat  # noqa: E402
+from conftest import TIMEOUT, checksums, require_sandbox  # noqa: E402
+from hostile import MARK, exploit, hostile_notebook, output_bundles  # noqa: E402
+from samples import make_sample, write_sample  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
 import lab  # noqa: E402

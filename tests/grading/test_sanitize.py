@@ -29,6 +29,7 @@ from traitlets.config import Config  # noqa: E402
 
 from rapprochement.grading.sanitize import (  # noqa: E402
     MIME_ALLOWED,
+    PLOTLY,
     clean_html,
     inert_markdown,
     sanitize_output,
@@ -286,6 +287,25 @@ def test_combinations_of_fragments_stay_inert(parts):
     once = sanitized(nb)
     assert active_content(_render(once)) == []
     assert sanitized(once) == once
+
+
+def test_plotly_keeps_labels_and_drops_addresses_and_links():
+    figure = {
+        "data": [{"type": "bar", "x": [1], "y": [2], "name": "Trade: <b>2024</b> & after"}],
+        "layout": {
+            "title": {"text": "<a href='javascript:alert(1)'>Exports</a> (USD bn)"},
+            "images": [{"source": "https://127.0.0.2/logo.png"}, {"source": "//127.0.0.2/x"}],
+            "mapbox": {"style": "JavaScript: alert(1)"},
+        },
+        "config": {"topojsonURL": "https://127.0.0.2/"},
+    }
+    (out,) = sanitized(_notebook(outputs=[_display({PLOTLY: figure})])).cells[-1].outputs
+    clean = out.data[PLOTLY]
+    assert set(clean) == {"data", "layout"}
+    assert clean["data"][0]["name"] == "Trade: <b>2024</b> &amp; after"
+    assert clean["layout"]["title"]["text"] == "Exports (USD bn)"
+    assert clean["layout"]["images"] == [{"source": ""}, {"source": ""}]
+    assert clean["layout"]["mapbox"]["style"] == ""
 
 
 def test_unknown_output_becomes_a_note():

@@ -11,8 +11,9 @@ inert whatever template shows it:
 * markdown cells (and ``text/markdown`` outputs, and raw cells shown as HTML) become their
   rendered HTML, cleaned by `nh3 <https://nh3.readthedocs.io>`_ (the Python binding of the Rust
   sanitiser ammonia, which parses HTML as browsers do) and written on one line inside a
-  ``<div>``, so that every markdown renderer passes it through as one HTML block. Markdown cells
-  identical to the instructor's cells in the gradebook are kept as they are;
+  ``<div>``, so that every markdown renderer passes it through as one HTML block (the
+  instructor's cells too: the copy cannot tell them from a student's edit of them, and they
+  look the same);
 * outputs keep only an allowed list of types: plain text, LaTeX, JSON, PNG/JPEG/GIF/WebP
   images (valid base64), cleaned HTML, SVG cleaned to drawing elements, and plotly's figure JSON
   (data, layout and frames; links and markup in its strings removed). Scripts, widget views and
@@ -313,11 +314,15 @@ def _text(value: Any) -> str | None:
     return None
 
 
-URLISH = re.compile(r"\s*([a-z][a-z0-9+.\-]*:|//|\\\\)", re.I)
+URLISH = re.compile(
+    r"\s*(//|\\\\|(https?|ftp|file|javascript|vbscript|data|blob|wss?)\s*:|[a-z][a-z0-9+.\-]*:(?!\s))",
+    re.I,
+)
+"""An address (``https:...``, ``javascript:...``, ``//host``), not a label (``Trade: 2024``)."""
 PLOTLY_MARKUP_TAGS = {"b", "i", "em", "strong", "sub", "sup", "br"}
 
 
-def _plotly_value(value: Any) -> Any:
+def _plotly_json(value: Any) -> Any:
     """Plotly's JSON with no URL (images, map tiles, links) and only plotly's own inline tags."""
     if isinstance(value, str):
         if URLISH.match(value):
@@ -326,9 +331,9 @@ def _plotly_value(value: Any) -> Any:
             return str(nh3.clean(value, tags=PLOTLY_MARKUP_TAGS, attributes={}))
         return value
     if isinstance(value, list):
-        return [_plotly_value(v) for v in value]
+        return [_plotly_json(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): _plotly_value(v) for k, v in value.items()}
+        return {str(k): _plotly_json(v) for k, v in value.items()}
     if value is None or isinstance(value, bool | int | float):
         return value
     return None
@@ -337,7 +342,7 @@ def _plotly_value(value: Any) -> Any:
 def _plotly(value: Any) -> dict[str, Any] | None:
     if not isinstance(value, Mapping) or not isinstance(value.get("data", []), list):
         return None
-    return {k: _plotly_value(value[k]) for k in ("data", "layout", "frames") if k in value}
+    return {k: _plotly_json(value[k]) for k in ("data", "layout", "frames") if k in value}
 
 
 def _clean_data(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -348,9 +353,9 @@ def _clean_data(data: Mapping[str, Any]) -> dict[str, Any]:
             if figure is not None:
                 kept[mime] = figure
             continue
-        if mime == "application/json":
+        if mime == "application/json":  # shown as a tree of escaped text
             if isinstance(value, dict | list):
-                kept[mime] = _plotly_value(value)
+                kept[mime] = value
             continue
         text = _text(value)
         if text is None or mime not in MIME_ALLOWED:
@@ -571,21 +576,6 @@ except ImportError:  # pragma: no cover - only the instructor environment has nb
     NbGraderPreprocessor = object
 
 
-def instructor_markdown(resources: Mapping[str, Any]) -> set[str]:
-    """The markdown sources of the assignment's cells in the gradebook (the instructor's)."""
-    info = resources.get("nbgrader", {}) if isinstance(resources, Mapping) else {}
-    if not all(info.get(k) for k in ("db_url", "assignment", "notebook")):
-        return set()
-    from nbgrader.api import Gradebook, MissingEntry
-
-    try:
-        with Gradebook(info["db_url"]) as gb:
-            notebook = gb.find_notebook(info["notebook"], info["assignment"])
-            return {c.source for c in notebook.source_cells if c.cell_type == "markdown"}
-    except MissingEntry:
-        return set()
-
-
 class SanitizeStudentContent(NbGraderPreprocessor):  # type: ignore[misc,valid-type]
     """nbgrader preprocessor: replace the notebook by :func:`sanitized` (see the module doc).
 
@@ -595,4 +585,4 @@ class SanitizeStudentContent(NbGraderPreprocessor):  # type: ignore[misc,valid-t
     """
 
     def preprocess(self, nb: NotebookNode, resources: Any) -> tuple[NotebookNode, Any]:
-        return sanitized(nb, trusted=instructor_markdown(resources)), resources
+        return sanitized(nb), resources
