@@ -45,7 +45,12 @@ from rapprochement.grading.runner import grade_submissions  # noqa: E402
 
 pytestmark = [pytest.mark.grading, pytest.mark.browser]
 PS1 = "ps1-trade-statistics"
-HOSTILE_FILE = "h4ck' onmouseover='window.named=1' &#x3C;img src=x onerror=window.named=1&#x3E;"
+# A file name that breaks out of single-quoted attributes (no space needed between attributes)
+# and holds a tag as character references; the student id keeps ', = and &.
+HOSTILE_FILE = (
+    "h4ck'onmouseover='window.named=1'onfocus='window.named=2'autofocus='"
+    "&#x3C;img src=x onerror=window.named=3&#x3E;"
+)
 
 ACTIVE_IN_PAGE = """() => {
     const roots = [...document.querySelectorAll('#notebook-container')];
@@ -216,6 +221,14 @@ def pages(tmp_path_factory):
                 }
                 page.close()
 
+            # formgrader's lists, where student ids are written into the page
+            for page_name in (
+                "manage_students",
+                f"manage_submissions/{PS1}",
+                f"gradebook/{PS1}/{PS1}",
+                f"manage_students/{quote(hostile)}",
+            ):
+                visit(f"list/{page_name}", f"{url}/formgrader/{page_name}")
             for student in ("solved", hostile):
                 sid = _submission_page(db, student)
                 visit(
@@ -296,6 +309,15 @@ def test_no_request_beyond_the_pages_own(pages, view):
         harmless, pages["url"], student
     )
     assert not extra, sorted(extra)
+
+
+def test_student_ids_run_nothing_in_formgraders_lists(pages):
+    lists = {k: v for k, v in pages["visits"].items() if k.startswith("list/")}
+    assert len(lists) == 4
+    assert pages["hostile"] in lists["list/manage_students"]["text"]  # the id is on the page
+    for name, seen in lists.items():
+        assert seen["mark"] is None and seen["also_mark"] is None, name
+        assert not [u for u in seen["requests"] if MARK in u or "127.0.0.2" in u], name
 
 
 def test_no_score_changed_and_no_file_written(pages):
