@@ -300,7 +300,16 @@ def inert_markdown(source: str, attachments: Any = None) -> str:
     """Markdown that shows what ``source`` shows, as one cleaned HTML block."""
     if not source.strip():
         return source
+    if not attachments:
+        return _inert_text(source)
     return _as_block(clean_html(render_markdown(source, attachments)))
+
+
+@lru_cache(maxsize=4096)
+def _inert_text(source: str) -> str:
+    """:func:`inert_markdown` without attachments, remembered: the instructor's cells are the
+    same in every submission of a batch, and rendering markdown is most of the cost."""
+    return _as_block(clean_html(render_markdown(source)))
 
 
 # --- outputs --------------------------------------------------------------------------------
