@@ -308,6 +308,22 @@ def test_plotly_keeps_labels_and_drops_addresses_and_links():
     assert clean["layout"]["mapbox"]["style"] == ""
 
 
+def test_math_keeps_formulas_but_no_links():
+    """MathJax typesets $...$ and LaTeX outputs: \\href and friends would make links."""
+    nb = _notebook(
+        ["Growth $g = \\frac{a}{b}$, $\\href{javascript:alert(1)}{x}$ $\\style{color:red}{y}$"],
+        [_display({"text/latex": "$\\url{http://127.0.0.2/} + \\alpha$"})],
+    )
+    clean = sanitized(nb)
+    assert "\\frac{a}{b}" in clean.cells[0].source
+    for text in (clean.cells[0].source, clean.cells[1].outputs[0].data["text/latex"]):
+        assert not re.search(r"\\(href|url|style)\b", text)
+    assert (
+        clean.cells[1].outputs[0].data["text/latex"]
+        == "$\\mathrm{url}{http://127.0.0.2/} + \\alpha$"
+    )
+
+
 def test_unknown_output_becomes_a_note():
     out = sanitize_output(_display({"application/javascript": "alert(1)"}))
     assert out["data"] == {

@@ -232,6 +232,16 @@ def clean_svg(text: str) -> str | None:
     return cleaned
 
 
+TEX_ACTIVE = re.compile(r"\\(href|url|require|class|cssId|style|html|data|unicode)(?![A-Za-z])")
+"""MathJax commands that make links, load extensions or set HTML attributes."""
+
+
+def defuse_tex(text: str) -> str:
+    """Math that MathJax typesets (``$...$`` in markdown, LaTeX outputs) without links or
+    attributes: ``\\href{javascript:...}{x}`` becomes the plain text ``\\mathrm{href}``."""
+    return TEX_ACTIVE.sub(r"\\mathrm{\1}", text)
+
+
 def _one_line(text: str) -> str:
     """The same HTML on one line (character references for line breaks), so that a markdown
     renderer reads it as one HTML block and never parses part of it as markdown."""
@@ -239,7 +249,7 @@ def _one_line(text: str) -> str:
 
 
 def _as_block(cleaned: str) -> str:
-    line = _one_line(cleaned.strip())
+    line = _one_line(defuse_tex(cleaned.strip()))
     for _ in range(3):  # "<pre>\n": the line break the parser drops is dropped here too
         again = _one_line(clean_html(line).strip())
         if again == line:
@@ -369,8 +379,10 @@ def _clean_data(data: Mapping[str, Any]) -> dict[str, Any]:
         text = _text(value)
         if text is None or mime not in MIME_ALLOWED:
             continue
-        if mime in ("text/plain", "text/latex"):
+        if mime == "text/plain":
             kept[mime] = text
+        elif mime == "text/latex":
+            kept[mime] = defuse_tex(text)
         elif mime in RASTER:
             if _is_base64(text):
                 kept[mime] = re.sub(r"\s", "", text)
