@@ -342,7 +342,10 @@ def test_course_and_repository_configs_turn_sanitising_on(tmp_path):
     replay = Config()
     course_settings(replay, tmp_path, replay_dir=str(tmp_path))
     assert replay.Autograde.autograde_preprocessors[-1] == name
-    text = (repo_root() / "nbgrader_config.py").read_text(encoding="utf-8")
-    assert "apply_common(c)" in text  # the repository's config takes the same settings
+    from traitlets.config.loader import PyFileConfigLoader
+
+    repo = PyFileConfigLoader("nbgrader_config.py", path=str(repo_root())).load_config()
+    assert repo.GenerateFeedback.preprocessors[0] == name
+    assert repo.HTMLExporter.sanitize_html is True
     install = (repo_root() / "deploy" / "install.sh").read_text(encoding="utf-8")
     assert "c.HTMLExporter.sanitize_html = True" in install
