@@ -83,6 +83,9 @@ cat > "$ENV/etc/jupyter/nbgrader_config.py" <<PY
 c = get_config()  # noqa: F821
 c.CourseDirectory.course_id = "$COURSE_ID"
 c.Exchange.root = "$EXCHANGE"
+# formgrader and feedback pages clean student HTML in outputs (rapprochement.grading also
+# sanitises the graded copies themselves: rapprochement.grading.sanitize)
+c.HTMLExporter.sanitize_html = True
 PY
 
 # 5. students see the Assignments tab (fetch, validate, submit) but no instructor panels
