@@ -406,11 +406,11 @@ def test_inside_the_sandbox_no_privileges_no_network_no_repository():
 def test_course_folder_never_runs_student_code():
     import nbformat
 
-    from rapprochement.grading.preprocessors import ReplayExecute
+    from rapprochement.grading.preprocessors import ReplayOutcomes
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import os")])
     with pytest.raises(FileNotFoundError, match="make grade"):
-        ReplayExecute(replay_dir="").preprocess(nb, {"nbgrader": {"student": "s", "notebook": "n"}})
+        ReplayOutcomes(outcomes_dir="").preprocess(nb, {"nbgrader": {"student": "s"}})
 
 
 def test_gradebook_version_read_in_process_is_the_one_alembic_prints(tmp_path):
@@ -437,3 +437,126 @@ def test_gradebook_version_read_in_process_is_the_one_alembic_prints(tmp_path):
     with sqlite3.connect(tmp_path / "course" / "gradebook.db") as db:
         stored = db.execute("SELECT version_num FROM alembic_version").fetchall()
     assert stored == [(alembic_head(),)]
+
+
+def test_preprocessor_lists_are_nbgrader_defaults_with_our_steps():
+    """Derived from nbgrader's own defaults (preprocessors.nbgrader_steps). When an nbgrader
+    upgrade adds, drops or reorders a step, this list shows the difference: review it, then
+    update the list here."""
+    from rapprochement.grading.preprocessors import nbgrader_steps
+
+    ours = "rapprochement.grading.preprocessors."
+    assert nbgrader_steps() == {
+        "Autograde.sanitize_preprocessors": [
+            "nbgrader.preprocessors.ClearOutput",
+            "nbgrader.preprocessors.DeduplicateIds",
+            "nbgrader.preprocessors.OverwriteKernelspec",
+            "nbgrader.preprocessors.OverwriteCells",
+            "nbgrader.preprocessors.CheckCellMetadata",
+        ],
+        "Autograde.autograde_preprocessors": [
+            ours + "ReplayOutcomes",
+            "nbgrader.preprocessors.IgnorePattern",
+            "nbconvert.preprocessors.ClearMetadataPreprocessor",
+            "nbgrader.preprocessors.LimitOutput",
+            ours + "LimitOutputSize",
+            "nbgrader.preprocessors.SaveAutoGrades",
+            "nbgrader.preprocessors.AssignLatePenalties",
+        ],
+        "GenerateFeedback.preprocessors": [
+            "nbgrader.preprocessors.GetGrades",
+            ours + "NeutraliseMarkers",
+            "nbgrader.preprocessors.ClearHiddenTests",
+            ours + "HideTestTracebacks",
+            "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+        ],
+    }
+
+
+def test_preprocessor_lists_follow_nbgrader_and_refuse_a_missing_step():
+    """A step a new nbgrader adds is kept in place (not dropped silently); a step we replace
+    that nbgrader no longer has stops with a message."""
+    from nbgrader.preprocessors import ClearOutput, Execute, SaveAutoGrades
+
+    from rapprochement.grading.preprocessors import nbgrader_defaults, nbgrader_steps
+
+    class NewStep(ClearOutput):
+        pass
+
+    defaults = nbgrader_defaults()
+    defaults["Autograde.autograde_preprocessors"] = [Execute, NewStep, SaveAutoGrades]
+    with pytest.raises(RuntimeError, match="no LimitOutput step"):
+        nbgrader_steps(defaults)
+    defaults["Autograde.autograde_preprocessors"] = [
+        Execute,
+        NewStep,
+        "nbgrader.preprocessors.LimitOutput",
+        "nbgrader.preprocessors.CheckCellMetadata",
+    ]
+    steps = nbgrader_steps(defaults)["Autograde.autograde_preprocessors"]
+    assert steps[0].endswith("ReplayOutcomes") and steps[1].endswith("NewStep")
+    assert steps[2:] == [
+        "nbgrader.preprocessors.LimitOutput",
+        "rapprochement.grading.preprocessors.LimitOutputSize",
+    ]
+    defaults["Autograde.autograde_preprocessors"] = [ClearOutput, SaveAutoGrades]
+    with pytest.raises(RuntimeError, match="no Execute step"):
+        nbgrader_steps(defaults)
+
+
+def test_one_rule_for_cell_kinds():
+    from rapprochement.grading import cells
+
+    def cell(cell_type, **meta):
+        return {"cell_type": cell_type, "metadata": {"nbgrader": meta} if meta else {}}
+
+    assert cells.kind(cell("code", grade=True, solution=False, grade_id="t")) == "test"
+    assert cells.kind(cell("code", solution=True, grade_id="a")) == "answer"
+    assert cells.kind(cell("code", grade=True, solution=True, grade_id="a")) == "answer"
+    assert cells.kind(cell("markdown", grade=True, solution=True, grade_id="w")) == "written"
+    assert cells.kind(cell("code", locked=True, grade_id="s")) == "setup"
+    assert cells.kind(cell("code")) == "setup"
+    # a test cell turned into markdown is no test: it is restored from the student version
+    assert cells.kind(cell("markdown", grade=True, solution=False, grade_id="t")) == "text"
+    assert cells.grade_id({"metadata": {"nbgrader": {"grade_id": 3}}}) is None
+    assert cells.source({"source": ["a\n", "b"]}) == "a\nb"
+
+
+def test_problem_sets_are_recognised_by_content_not_file_name():
+    import nbformat
+
+    from rapprochement.grading.pipeline import identify
+    from rapprochement.grading.settings import assignments, release_root
+
+    names = assignments()
+    assert len(names) >= 3
+    for name in names:
+        nb = nbformat.read(release_root() / name / f"{name}.ipynb", as_version=4)
+        assert identify(nb) == name
+    assert identify(nbformat.v4.new_notebook()) is None
+    tagged = nbformat.v4.new_notebook(metadata={"rapprochement": {"selfstudy": names[1]}})
+    assert identify(tagged) == names[1]
+
+
+def test_replay_refuses_a_notebook_other_than_the_one_graded():
+    import nbformat
+
+    from rapprochement.grading.outcomes import Outcome, TestOutcome
+    from rapprochement.grading.pipeline import apply_outcome
+
+    def test_cell(gid):
+        meta = {"nbgrader": {"grade": True, "solution": False, "grade_id": gid, "points": 1}}
+        return nbformat.v4.new_code_cell("pass", metadata=meta)
+
+    graded = nbformat.v4.new_notebook(cells=[test_cell("t1"), test_cell("t2")])
+    outcome = Outcome(graded, tests={"t1": TestOutcome(True, "ok"), "t2": TestOutcome(False)})
+    nb = nbformat.v4.new_notebook(cells=[test_cell("t1"), test_cell("t2")])
+    apply_outcome(nb, outcome, 30)
+    assert nb.cells[0].outputs == [] and nb.cells[1].outputs[0].output_type == "error"
+    # a test with no outcome never passes by default
+    del outcome.tests["t1"]
+    apply_outcome(nb, outcome, 30)
+    assert nb.cells[0].outputs[0].ename == "NotChecked"
+    extra = nbformat.v4.new_notebook(cells=[test_cell("t1"), test_cell("t2"), test_cell("t3")])
+    with pytest.raises(ValueError, match="differs"):
+        apply_outcome(extra, outcome, 30)

@@ -148,7 +148,13 @@ def prepare(notebook: Any, problem: Problem) -> tuple[Any, list[str], list[str],
         if cell.get("id") in seen:
             cell["id"] = f"dup-{number}"
         seen.add(cell.get("id"))
-    restored = restore_missing_cells(nb, release)
+    if _ids(nb) & _ids(release):
+        restored = restore_missing_cells(nb, release)
+    else:  # a copy without nbgrader's marks (a self-study copy): the tests go at the end
+        restored = [kinds.grade_id(c) or "" for c in release.cells if kinds.is_test(c)]
+        nb.cells.extend(copy.deepcopy(c) for c in release.cells if kinds.is_test(c))
+        for cell in nb.cells[-len(restored) :]:
+            cell.pop("id", None)
     put_back = [g for g in restored if g not in missing]
     if put_back:
         reasons.append("deleted cells put back unanswered: " + ", ".join(put_back))

@@ -44,26 +44,34 @@ class Task:
     attempts: int = 0
 
 
-def kill_tree(pid: int, grace: float = 3.0) -> None:
-    """SIGTERM ``pid`` and wait up to ``grace`` seconds, then SIGKILL it and every process
-    below it (found before the kill, so that none is orphaned first)."""
+def _below(proc: psutil.Process) -> list[psutil.Process]:
     try:
-        root = psutil.Process(pid)
-    except psutil.NoSuchProcess:
-        return
-    with contextlib.suppress(psutil.Error):
-        root.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    while time.monotonic() < deadline and root.is_running() and root.status() != "zombie":
-        time.sleep(0.02)
-    try:
-        below = root.children(recursive=True)
+        return list(proc.children(recursive=True))
     except psutil.Error:
-        below = []
-    for proc in [root, *below]:
+        return []
+
+
+def kill_tree(pids: list[int], grace: float = 3.0) -> None:
+    """SIGTERM each of ``pids`` and wait up to ``grace`` seconds for them to end, then SIGKILL
+    them and every process that was below them before or after. The list is taken before the
+    first signal: a sandbox whose bwrap ended first is no longer anyone's descendant, and, as
+    its namespace's process 1, ignores bwrap's parent-death signal."""
+    roots = []
+    for pid in pids:
         with contextlib.suppress(psutil.Error):
-            proc.kill()
-    psutil.wait_procs([root, *below], timeout=5)
+            roots.append(psutil.Process(pid))
+    below = {p.pid: p for root in roots for p in _below(root)}
+    for root in roots:
+        with contextlib.suppress(psutil.Error):
+            root.send_signal(signal.SIGTERM)
+    if grace > 0:
+        psutil.wait_procs(roots, timeout=grace)
+    below.update({p.pid: p for root in roots for p in _below(root)})
+    procs = [*roots, *below.values()]
+    for proc in procs:
+        with contextlib.suppress(psutil.Error):
+            proc.kill()  # psutil checks it is still the process listed (no pid reuse)
+    psutil.wait_procs(procs, timeout=5)
 
 
 def _worker_main(conn: Connection, setup: Callable[[], Handler]) -> None:
@@ -105,7 +113,7 @@ class _Worker:
 
     def kill(self, grace: float = 3.0) -> None:
         if self.process.pid is not None:
-            kill_tree(self.process.pid, grace)
+            kill_tree([self.process.pid], grace)
         self.process.join(1)
         self.conn.close()
 
@@ -183,17 +191,19 @@ class Pool:
         return True
 
     def stop(self) -> None:
-        """End every worker and everything below it (a running sandbox included)."""
+        """End every worker and everything below it (a running sandbox included): idle ones
+        are told to stop, busy ones get SIGTERM (their sandbox is killed on the way out), and
+        after 3 s whatever is left of any of them is killed."""
+        busy = []
         for worker in self.workers:
-            with contextlib.suppress(OSError, ValueError):
-                if worker.task is None:
+            if worker.task is None:
+                with contextlib.suppress(OSError, ValueError):
                     worker.conn.send(None)
-                elif worker.process.pid is not None:
-                    os.kill(worker.process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 3
+            elif worker.process.pid is not None:
+                busy.append(worker.process.pid)
+        kill_tree(busy, 3.0)
         for worker in self.workers:
-            worker.process.join(max(0.0, deadline - time.monotonic()))
-        for worker in self.workers:
+            worker.process.join(max(0.0, 1.0))
             worker.kill(0.0)
         self.workers = []
         self.queue.clear()

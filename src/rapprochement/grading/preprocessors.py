@@ -49,9 +49,15 @@ __all__ = [
 
 OURS = "rapprochement.grading.preprocessors."
 
-# How our lists differ from nbgrader's defaults: {step: replacement} and {step: steps after it}.
+# How our lists differ from nbgrader's defaults: {step: replacement ("" drops it)} and
+# {step: steps after it}. The one place where the lists are changed.
 REPLACE = {
-    "Autograde.autograde_preprocessors": {"Execute": OURS + "ReplayOutcomes"},
+    "Autograde.autograde_preprocessors": {
+        "Execute": OURS + "ReplayOutcomes",
+        # the sanitize pass just checked the same metadata (about 70 ms a notebook), and the
+        # replay changes outputs only
+        "CheckCellMetadata": "",
+    },
 }
 AFTER = {
     "Autograde.autograde_preprocessors": {"LimitOutput": [OURS + "LimitOutputSize"]},
@@ -79,31 +85,41 @@ def _dotted(step: Any) -> str:
     return f"{module}.{name}"
 
 
-def nbgrader_steps() -> dict[str, list[str]]:
-    """{"Class.trait": [dotted step names]} for every nbgrader run of a grading course."""
+def nbgrader_defaults() -> dict[str, list[Any]]:
+    """nbgrader's own default preprocessor lists, read from its classes."""
     from nbgrader.converters import Autograde, GenerateFeedback
 
     classes = {"Autograde": Autograde, "GenerateFeedback": GenerateFeedback}
-    traits = [
+    out = {}
+    for key in (
         "Autograde.sanitize_preprocessors",
         "Autograde.autograde_preprocessors",
         "GenerateFeedback.preprocessors",
-    ]
-    out: dict[str, list[str]] = {}
-    for key in traits:
+    ):
         owner, trait = key.split(".")
-        defaults = [_dotted(s) for s in classes[owner].class_traits()[trait].default()]
+        out[key] = list(classes[owner].class_traits()[trait].default())
+    return out
+
+
+def nbgrader_steps(defaults: dict[str, list[Any]] | None = None) -> dict[str, list[str]]:
+    """{"Class.trait": [dotted step names]} for every nbgrader run of a grading course,
+    derived from ``defaults`` (nbgrader's own, :func:`nbgrader_defaults`)."""
+    out: dict[str, list[str]] = {}
+    for key, given in (defaults or nbgrader_defaults()).items():
+        defaults_ = [_dotted(s) for s in given]
         replace, after = REPLACE.get(key, {}), AFTER.get(key, {})
-        short = [d.rsplit(".", 1)[1] for d in defaults]
-        for wanted in [*replace, *after]:
+        short = [d.rsplit(".", 1)[1] for d in defaults_]
+        for wanted in [*(k for k, v in replace.items() if v), *after]:
             if wanted not in short:
                 raise RuntimeError(
                     f"nbgrader's default {key} has no {wanted} step any more ({short}); "
                     "rapprochement.grading.preprocessors must be updated for this nbgrader"
                 )
         steps: list[str] = []
-        for dotted, name in zip(defaults, short, strict=True):
-            steps.append(replace.get(name, dotted))
+        for dotted, name in zip(defaults_, short, strict=True):
+            kept = replace.get(name, dotted)
+            if kept:
+                steps.append(kept)
             steps.extend(after.get(name, []))
         out[key] = steps
     return out
