@@ -47,7 +47,7 @@ WRITE_PYC := env -u PYTHONDONTWRITEBYTECODE
 # older uv that does not know it still works; pip installs them anyway (slower, same behaviour).
 EXCLUDED := requirements-excluded.txt
 
-.PHONY: lab test test-all envs lint unit nbval-test browser-test grading-test hub-test grading-env grade exercises selfstudy notebooks lock clean help book handouts book-test html
+.PHONY: lab test test-all envs lint unit nbval-test browser-test grading-test hub-test grading-env grade feedback exercises selfstudy notebooks lock clean help book handouts book-test html
 
 help:
 	@echo "make lab          open the collection in JupyterLab (student environment); ARGS=--no-browser ..."
@@ -55,7 +55,8 @@ help:
 	@echo "                  (skips a long suite that passed with exactly the same inputs; says so)"
 	@echo "make test-all     the same, never skipping anything (what CI runs)"
 	@echo "make grading-env  create the instructor environment (.venv-grading, with nbgrader)"
-	@echo "make grade SUBMISSIONS=path/to/folder-or-zip [ASSIGNMENT=ps1-trade-statistics] [JOBS=2] [TIMEOUT=30] [UNSAFE=1]"
+	@echo "make grade SUBMISSIONS=path/to/folder-or-zip [ASSIGNMENT=ps1-trade-statistics] [JOBS=2] [TIMEOUT=30] [SUBMISSION_TIMEOUT=300] [RUN_TIMEOUT=s] [UNSAFE=1]"
+	@echo "make feedback SUBMISSIONS=...   after formgrader: CSV and feedback again, with manual scores and comments"
 	@echo "make exercises    regenerate exercises/ from solutions/source (instructors)"
 	@echo "make selfstudy    write selfstudy/: problem sets with model answers, for studying alone"
 	@echo "make notebooks    re-run every notebook in place (maintainers)"
@@ -167,12 +168,22 @@ test:
 test-all:
 	@$(MAKE) --no-print-directory test TEST_CACHE=0
 
+GRADE_ARGS = "$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)",) \
+	$(if $(JOBS),--jobs $(JOBS),) $(if $(TIMEOUT),--timeout $(TIMEOUT),) \
+	$(if $(SUBMISSION_TIMEOUT),--submission-timeout $(SUBMISSION_TIMEOUT),) \
+	$(if $(RUN_TIMEOUT),--run-timeout $(RUN_TIMEOUT),) $(if $(UNSAFE),--unsafe-no-sandbox,)
+
 grade: $(GRADING_VENV)/.installed
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=path/to/folder-or-zip"; exit 2; }
 	PATH="$(CURDIR)/$(GRADING_VENV)/bin:$$PATH" $(GRADING_VENV)/bin/python -m rapprochement.grading \
-		"$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)",) \
-		$(if $(JOBS),--jobs $(JOBS),) $(if $(TIMEOUT),--timeout $(TIMEOUT),) \
-		$(if $(UNSAFE),--unsafe-no-sandbox,)
+		$(GRADE_ARGS)
+
+# After grading written answers in formgrader: the CSV and every student's feedback page again,
+# with the manual scores and comments (nothing is graded again unless its file changed).
+feedback: $(GRADING_VENV)/.installed
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make feedback SUBMISSIONS=path/to/folder-or-zip"; exit 2; }
+	PATH="$(CURDIR)/$(GRADING_VENV)/bin:$$PATH" $(GRADING_VENV)/bin/python -m rapprochement.grading \
+		$(GRADE_ARGS) --refresh-feedback
 
 # Regenerate the student versions in exercises/ from the instructor source in solutions/source/.
 exercises: $(GRADING_VENV)/.installed

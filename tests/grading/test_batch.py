@@ -212,9 +212,10 @@ def test_manual_scores_survive_regrading(batch, tmp_path):
 
     out = batch["out"]
     db = f"sqlite:///{out / 'course' / 'gradebook.db'}"
-    with Gradebook(db) as gb:  # what formgrader does when the instructor enters a score
+    with Gradebook(db) as gb:  # what formgrader's API does when the instructor saves a score
         grade = gb.find_grade("ps1-q1-2-written", PS1, PS1, "solved")
         grade.manual_score = 1.5
+        grade.needs_manual_grade = False
         gb.db.commit()
     again = tmp_path / "again"
     write_sample(batch["samples"]["solved"], again / "solved.ipynb")
