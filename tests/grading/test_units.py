@@ -560,3 +560,70 @@ def test_replay_refuses_a_notebook_other_than_the_one_graded():
     extra = nbformat.v4.new_notebook(cells=[test_cell("t1"), test_cell("t2"), test_cell("t3")])
     with pytest.raises(ValueError, match="differs"):
         apply_outcome(extra, outcome, 30)
+
+
+_MARK = "617.25"  # a sleep no one else runs
+
+
+def _marked() -> list:
+    import psutil
+
+    return [p for p in psutil.process_iter(["cmdline"]) if p.info["cmdline"] == ["sleep", _MARK]]
+
+
+def _pool_setup():
+    import os
+    import subprocess
+    import time
+
+    def handle(kind, args):
+        if kind == "sleep":  # a task that never ends, with a child process of its own
+            subprocess.Popen(["sleep", _MARK])
+            time.sleep(600)
+        if kind == "die":
+            os._exit(3)
+        return {"echo": args[0], "pid": os.getpid()}
+
+    return handle
+
+
+def test_pool_keeps_the_clock_and_retries_a_dead_worker_once():
+    import time
+
+    from rapprochement.grading.pool import DIED, TIMED_OUT, Pool, Task
+
+    pool = Pool(2, _pool_setup)
+    got = {}
+    pool.submit(Task("a", "echo", ("x",), 30))
+    pool.submit(Task("b", "sleep", (), 2))
+    pool.submit(Task("c", "die", (), 30))
+    started = time.monotonic()
+    assert pool.run(lambda task, res, why: got.update({task.key: (res, why, task.attempts)}))
+    assert time.monotonic() - started < 30
+    assert got["a"][0]["echo"] == "x" and got["a"][1] == ""
+    assert got["b"] == (None, TIMED_OUT, 0)
+    assert got["c"] == (None, DIED, 1)  # tried a second time in a fresh worker
+    pool.stop()
+    assert _marked() == []  # the timed-out task's own child went with its worker
+
+
+def test_pool_stops_at_the_run_limit_and_leaves_no_process():
+    import time
+
+    import psutil
+
+    from rapprochement.grading.pool import Pool, Task
+
+    pool = Pool(1, _pool_setup)
+    pool.submit(Task("b", "sleep", (), 600))
+    pool.submit(Task("a", "echo", ("x",), 30))
+    got = {}
+    started = time.monotonic()
+    finished = pool.run(lambda t, r, w: got.update({t.key: w}), stop_at=time.monotonic() + 2)
+    assert not finished and got == {} and time.monotonic() - started < 10
+    before = psutil.Process().children(recursive=True)
+    assert before
+    assert _marked()
+    pool.stop()
+    assert [p for p in before if p.is_running() and p.status() != "zombie"] == []
+    assert _marked() == []

@@ -160,18 +160,30 @@ class Pool:
                 worker = self._idle()
                 if worker is None:
                     break
-                worker.give(self.queue.popleft())
+                task = self.queue.popleft()
+                try:
+                    worker.give(task)
+                except (OSError, ValueError):  # the worker died while idle
+                    self._replace(worker, 0.0)
+                    task.attempts += 1
+                    if task.attempts > 1:
+                        done(task, None, DIED)
+                    else:
+                        self.queue.appendleft(task)
             busy = [w for w in self.workers if w.task is not None]
             now = time.monotonic()
             if stop_at is not None and now >= stop_at:
                 return False
+            if not busy:
+                continue
             wake = min(w.deadline for w in busy)
             if stop_at is not None:
                 wake = min(wake, stop_at)
             ready = wait([w.conn for w in busy], max(0.0, wake - now))
             for worker in busy:
-                task = worker.task
-                assert task is not None
+                running = worker.task
+                assert running is not None
+                task = running
                 if worker.conn in ready:
                     try:
                         result = worker.conn.recv()
