@@ -627,3 +627,22 @@ def test_pool_stops_at_the_run_limit_and_leaves_no_process():
     pool.stop()
     assert [p for p in before if p.is_running() and p.status() != "zombie"] == []
     assert _marked() == []
+
+
+def test_feedback_exporter_reuses_compiled_templates_with_the_same_pages():
+    import nbformat
+    from nbconvert.exporters import HTMLExporter
+
+    from rapprochement.grading import preprocessors
+
+    def page(exporter, text):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(text, id="c1")])
+        return exporter.from_notebook_node(nb)[0]
+
+    preprocessors._TEMPLATE_CODE.store.clear()
+    first = page(preprocessors.FeedbackHTMLExporter(), "first student")
+    assert preprocessors._TEMPLATE_CODE.store  # compiled once, kept
+    second = page(preprocessors.FeedbackHTMLExporter(), "second student")
+    assert second == page(HTMLExporter(), "second student")
+    assert "second student" in second and "first student" not in second
+    assert first == page(HTMLExporter(), "first student")

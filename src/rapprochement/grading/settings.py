@@ -101,6 +101,7 @@ def course_settings(
     from rapprochement.grading.preprocessors import apply_steps
 
     apply_steps(c)  # every list: Autograde replays sandboxed outcomes
+    c.GenerateFeedback.exporter_class = "rapprochement.grading.preprocessors.FeedbackHTMLExporter"
     c.LimitOutputSize.max_chars = MAX_OUTPUT_CHARS
     c.ReplayOutcomes.outcomes_dir = outcomes_dir
     c.ReplayOutcomes.cell_timeout = float(timeout)
