@@ -23,4 +23,4 @@ c.Exchange.root = str(ROOT / "grading-output" / "exchange")
 apply_common(c)
 # Student code never runs outside the sandbox: `nbgrader autograde` here stops with a message
 # that points to `make grade` (rapprochement.grading), which sandboxes every submission.
-c.Autograde.autograde_preprocessors = ["rapprochement.grading.preprocessors.ReplayExecute"]
+c.Autograde.autograde_preprocessors = ["rapprochement.grading.preprocessors.ReplayOutcomes"]

@@ -14,15 +14,16 @@ the model answers. Save the notebook first: the file on disk is what gets checke
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from rapprochement.grading.answers import AnswerError
-from rapprochement.grading.checking import check_once, read_spec
-from rapprochement.grading.sandbox import Policy, run_cells
+from rapprochement.grading.checking import check_once
+from rapprochement.grading.pipeline import grade_one, identify, load_problem
+from rapprochement.grading.sandbox import Policy
 from rapprochement.grading.settings import assignments, source_root
 
 __all__ = ["main", "self_check"]
@@ -30,38 +31,25 @@ __all__ = ["main", "self_check"]
 RIGHT, WRONG, NOT_ANSWERED = "right", "wrong", "not answered"
 
 
-def _meta(cell: dict[str, Any]) -> dict[str, Any]:
-    return cell.get("metadata", {}).get("nbgrader", {}) or {}
-
-
-def _source(cell: dict[str, Any]) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
-
-
-def _read(path: Path) -> dict[str, Any]:
+def _read(path: Path) -> Any:
     import nbformat
 
     try:
-        return dict(nbformat.read(path, as_version=4))
+        return nbformat.read(path, as_version=4)
     except Exception as exc:  # nbformat raises several kinds for broken files
         raise SystemExit(f"{path} is not a readable notebook ({type(exc).__name__})") from None
 
 
-def _assignment(path: Path, nb: dict[str, Any]) -> str:
-    names = assignments()
-    for name in names:
-        if path.stem == name or path.stem.startswith(name):
-            return name
-    ids = {_meta(c).get("grade_id") for c in nb.get("cells", [])}
-    for name in names:
-        source = json.loads((source_root() / name / f"{name}.ipynb").read_text(encoding="utf-8"))
-        if ids & {_meta(c).get("grade_id") for c in source.get("cells", [])}:
-            return name
-    raise SystemExit(
-        f"cannot tell which problem set {path.name} is (one of: {', '.join(names)}); "
-        "keep the notebook's file name"
-    )
+def _assignment(path: Path, nb: Any) -> str:
+    """Which problem set ``nb`` is, from its cells (never from the file name)."""
+    found = identify(nb)
+    if found is None:
+        raise SystemExit(
+            f"cannot tell which problem set {path.name} is (one of: {', '.join(assignments())}): "
+            "its cells carry none of their problem-set ids. Check the notebook you downloaded "
+            "from the course (exercises/<problem set>/), not a copy made with File > New"
+        )
+    return found
 
 
 def _question(gid: str) -> str:
@@ -78,56 +66,35 @@ def self_check(path: Path, timeout: float = 60) -> list[tuple[str, str, str]]:
             "grades with the hidden ones)"
         )
     nb = _read(path)
-    assignment = _assignment(path, nb)
-    spec = read_spec(source_root() / assignment / f"{assignment}.ipynb")
-    plan: list[dict[str, Any]] = []
-    where: dict[str, int] = {}
-    answer_errors: dict[int, str] = {}
-    for index, cell in enumerate(nb.get("cells", [])):
-        if cell.get("cell_type") != "code":
-            continue
-        gid = _meta(cell).get("grade_id")
-        if gid in spec.tests and gid not in where:
-            where[gid] = index
-            plan.append({"i": index, "kind": "extract", "names": spec.names[gid]})
-        elif not (_meta(cell).get("grade") and not _meta(cell).get("solution")):
-            plan.append({"i": index, "kind": "code", "source": _source(cell)})
-    end = len(nb.get("cells", []))
-    for offset, gid in enumerate(g for g in spec.tests if g not in where):
-        where[gid] = end + offset  # a deleted test cell: check the answers at the end
-        plan.append({"i": end + offset, "kind": "extract", "names": spec.names[gid]})
+    problem = load_problem(_assignment(path, nb))
+    # the student's own code on the student's own machine: no sandbox, the same pipeline
     policy = Policy(cell_timeout=timeout, sandboxed=False, cwd=str(path.resolve().parent))
-    run = run_cells(plan, policy)
-    for index, cell in run.cells.items():
-        for output in cell.outputs:
-            if output.get("output_type") == "error":
-                answer_errors[index] = str(output.get("ename", "error"))
-    answers = {gid: run.answers[i] for gid, i in where.items() if i in run.answers}
-    results = check_once(spec_path(assignment), answers)
+    outcome = grade_one(nb, problem, policy, partial(check_once, problem.source))
     out = []
-    for gid in spec.tests:
-        got = results.get(gid, {})
-        answer = answers.get(gid) or {}
+    for gid, test in outcome.tests.items():
         note = ""
-        if got.get("passed"):
+        if test.passed:
             verdict = RIGHT
-        elif got.get("kind") == "refused":
+        elif test.kind == "refused":
             verdict = WRONG
-            note = "; ".join(str(v) for v in (answer.get("refused") or {}).values())
-            note = note or "the answer could not be read as plain data"
-        elif got.get("kind") == "not answered" or not answer:
+            note = test.evalue or "the answer could not be read as plain data"
+        elif test.kind in ("not answered", "not checked"):
             verdict = NOT_ANSWERED
         else:
             verdict = WRONG
         out.append((_question(gid), verdict, note))
-    errors = sorted(set(answer_errors.values()) - {"NotImplementedError"})
+    errors = sorted(
+        {
+            str(o.get("ename", "error"))
+            for cell in outcome.cells.values()
+            for o in cell.outputs
+            if o.get("output_type") == "error"
+        }
+        - {"NotImplementedError"}
+    )
     if errors:
         out.append(("(your cells)", "note", "some cells raised errors: " + ", ".join(errors)))
     return out
-
-
-def spec_path(assignment: str) -> Path:
-    return source_root() / assignment / f"{assignment}.ipynb"
 
 
 def main(argv: list[str] | None = None) -> int:

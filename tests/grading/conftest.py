@@ -53,15 +53,18 @@ def require_sandbox() -> None:
 
 
 def sandbox_processes() -> list[str]:
-    """Processes still running under a sandbox uid (1000000 and up)."""
+    """Processes still running under a sandbox uid (1000000 and up) from this environment
+    (other checkouts on the same machine may be grading at the same time)."""
     found = []
+    prefix = sys.prefix.encode()
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
             text = status.read_text()
+            command = (status.parent / "cmdline").read_bytes()
         except OSError:
             continue
         uid = int(next(line for line in text.splitlines() if line.startswith("Uid:")).split()[1])
-        if uid >= 1_000_000:
+        if uid >= 1_000_000 and prefix in command:
             found.append(f"{status.parent.name} uid {uid}")
     return found
 

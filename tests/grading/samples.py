@@ -21,6 +21,7 @@ from rapprochement.grading.settings import release_root, source_root
 __all__ = [
     "HOSTILE_WITH_TARGETS",
     "KINDS",
+    "SLOW",
     "Sample",
     "make_sample",
     "solution_code",
@@ -527,6 +528,28 @@ def _k_invalid_json(a: str) -> Sample:
     return Sample("invalid_json", None, None, "not graded", "not valid notebook JSON", raw=text[1:])
 
 
+def _k_holds_the_clock(a: str) -> Sample:
+    """Writes "done"-looking records to every descriptor it has, forever: the sandbox's event
+    channel among them. Only the per-submission limit, kept outside, stops it."""
+    nb = _solved(a)
+    _answer_cell(nb, 1).source = (
+        "import json, os, time\n"
+        "_fds = [int(n) for n in os.listdir('/proc/self/fd') if int(n) > 2]\n"
+        "_line = (json.dumps({'ev': 'done', 'i': 0, 'n': 1, 'outputs': []}) + '\\n').encode()\n"
+        "while True:\n"
+        "    for _fd in _fds:\n"
+        "        try:\n"
+        "            os.write(_fd, _line)\n"
+        "        except OSError:\n"
+        "            pass\n"
+        "    time.sleep(0.3)\n" + _answer_cell(nb, 1).source
+    )
+    return Sample("holds_the_clock", nb, None, "not graded", "the limit for one submission")
+
+
+SLOW: dict[str, Builder] = {"holds_the_clock": _k_holds_the_clock}
+"""Kinds that only a per-submission limit ends (graded in their own tests, with a short one)."""
+
 KINDS: dict[str, Builder] = {
     "solved": _k_solved,
     "blank": _k_blank,
@@ -566,6 +589,8 @@ def make_sample(assignment: str, kind: str, **targets: Any) -> Sample:
     :data:`HOSTILE_WITH_TARGETS`, which take ``targets`` / ``port``)."""
     if kind in HOSTILE_WITH_TARGETS:
         return HOSTILE_WITH_TARGETS[kind](assignment, **targets)
+    if kind in SLOW:
+        return SLOW[kind](assignment)
     return KINDS[kind](assignment)
 
 

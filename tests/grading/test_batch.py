@@ -212,9 +212,10 @@ def test_manual_scores_survive_regrading(batch, tmp_path):
 
     out = batch["out"]
     db = f"sqlite:///{out / 'course' / 'gradebook.db'}"
-    with Gradebook(db) as gb:  # what formgrader does when the instructor enters a score
+    with Gradebook(db) as gb:  # what formgrader's API does when the instructor saves a score
         grade = gb.find_grade("ps1-q1-2-written", PS1, PS1, "solved")
         grade.manual_score = 1.5
+        grade.needs_manual_grade = False
         gb.db.commit()
     again = tmp_path / "again"
     write_sample(batch["samples"]["solved"], again / "solved.ipynb")
@@ -230,17 +231,44 @@ def test_manual_scores_survive_regrading(batch, tmp_path):
     assert not any(f.startswith(REVIEW) for f in row.flags)
     with Gradebook(db) as gb:
         assert gb.find_grade("ps1-q1-2-written", PS1, PS1, "solved").manual_score == 1.5
-    # a re-submission (a different file): graded again, the manual score kept and flagged
+    # a re-submission (a different file): graded again; the manual score, given to the
+    # earlier file, is flagged and left out of the total until the instructor saves it again
     changed = make_sample(PS1, "wrong")
     write_sample(changed, again / "solved.ipynb")
+    for run in range(2):  # the flag stays on the next run too
+        result = grade_submissions(
+            again, assignment=PS1, out=out, jobs=1, timeout=TIMEOUT, feedback=False
+        )
+        row = next(r for r in result.rows if r.student_id == "solved")
+        assert result.timings["kept from an earlier run"] == run
+        assert row.scores["ps1-q1-2-written"] is None
+        assert row.sources["ps1-q1-2-written"] == "manual, to review"
+        assert any(f.startswith(REVIEW) and "ps1-q1-2-written (1.5" in f for f in row.flags)
+        assert row.total == pytest.approx(changed.expected_auto)
+        assert row.status == "needs manual grading"
+    # the feedback copy would show the old score: held back while the flag is up
+    target = write_feedback(result, tmp_path / "fb")
+    assert not (tmp_path / "fb" / "solved.html").exists() and target == []
+    with Gradebook(db) as gb:  # the instructor saves the score again in formgrader
+        grade = gb.find_grade("ps1-q1-2-written", PS1, PS1, "solved")
+        grade.manual_score = 1.0
+        grade.needs_manual_grade = False
+        gb.db.commit()
     result = grade_submissions(
         again, assignment=PS1, out=out, jobs=1, timeout=TIMEOUT, feedback=False
     )
     row = next(r for r in result.rows if r.student_id == "solved")
+    assert not any(f.startswith(REVIEW) for f in row.flags)
+    assert row.sources["ps1-q1-2-written"] == "manual"
+    assert row.total == pytest.approx(changed.expected_auto + 1.0)
+    # grading the same file again (--no-resume) does not bring the flag back
+    result = grade_submissions(
+        again, assignment=PS1, out=out, jobs=1, timeout=TIMEOUT, feedback=False, resume=False
+    )
+    row = next(r for r in result.rows if r.student_id == "solved")
     assert result.timings["kept from an earlier run"] == 0
-    assert row.scores["ps1-q1-2-written"] == 1.5
-    assert any(f.startswith(REVIEW) and "ps1-q1-2-written" in f for f in row.flags)
-    assert row.total == pytest.approx(changed.expected_auto + 1.5)
+    assert not any(f.startswith(REVIEW) for f in row.flags)
+    assert row.total == pytest.approx(changed.expected_auto + 1.0)
 
 
 def test_zip_from_learning_systems(tmp_path):
@@ -387,7 +415,7 @@ def test_without_a_sandbox_grading_refuses_unless_told(tmp_path, monkeypatch):
 _DEATH: dict[str, Path] = {}
 
 
-def _dies_once(assignment, student, notebook, executed):
+def _dies_once(ctx, student, path):
     """Stands in for the worker's step: the first time it sees "victim", the worker dies."""
     import os
 
@@ -395,7 +423,7 @@ def _dies_once(assignment, student, notebook, executed):
     if student == "victim" and not marker.exists():
         marker.write_text("x")
         os._exit(1)
-    return _DEATH["original"](assignment, student, notebook, executed)
+    return _DEATH["original"](ctx, student, path)
 
 
 def test_a_dying_grading_process_does_not_cost_the_batch(tmp_path, monkeypatch):
@@ -404,8 +432,8 @@ def test_a_dying_grading_process_does_not_cost_the_batch(tmp_path, monkeypatch):
     from rapprochement.grading import runner
 
     require_sandbox()
-    _DEATH.update(marker=tmp_path / "died-once", original=runner._worker_execute)
-    monkeypatch.setattr(runner, "_worker_execute", _dies_once)
+    _DEATH.update(marker=tmp_path / "died-once", original=runner._grade_task)
+    monkeypatch.setattr(runner, "_grade_task", _dies_once)
     for name, kind in [("victim", "solved"), ("a", "wrong"), ("b", "solved")]:
         write_sample(make_sample(PS1, kind), tmp_path / "subs" / f"{name}.ipynb")
     result = grade_submissions(
@@ -423,3 +451,146 @@ def test_a_dying_grading_process_does_not_cost_the_batch(tmp_path, monkeypatch):
         "a": make_sample(PS1, "wrong").expected_auto,
         "b": make_sample(PS1, "solved").expected_auto,
     }
+
+
+def test_the_clock_of_one_submission_cannot_be_held_from_inside(tmp_path):
+    """A cell that keeps sending "done" records held the batch forever; the per-submission
+    limit, kept by the main process, stops its sandbox, and the rest is graded."""
+    require_sandbox()
+    for name, kind in [("holds", "holds_the_clock"), ("a", "solved"), ("b", "wrong")]:
+        write_sample(make_sample(PS1, kind), tmp_path / "subs" / f"{name}.ipynb")
+    started = time.monotonic()
+    result = grade_submissions(
+        tmp_path / "subs",
+        assignment=PS1,
+        out=tmp_path / "out",
+        jobs=2,
+        timeout=TIMEOUT,
+        feedback=True,
+        submission_timeout=20,
+    )
+    took = time.monotonic() - started
+    rows = {r.student_id: r for r in result.rows}
+    assert rows["holds"].status == "not graded"
+    assert "the limit for one submission" in "; ".join(rows["holds"].reasons)
+    assert rows["a"].total == make_sample(PS1, "solved").expected_auto and rows["a"].feedback
+    assert rows["b"].total == make_sample(PS1, "wrong").expected_auto
+    assert took < 120, took  # 20 s for the one held, not forever
+    assert sandbox_processes() == []
+    # saved: the next run does not wait for it again (unless given a longer limit)
+    again = grade_submissions(
+        tmp_path / "subs",
+        assignment=PS1,
+        out=tmp_path / "out",
+        jobs=2,
+        timeout=TIMEOUT,
+        submission_timeout=20,
+    )
+    assert again.timings["kept from an earlier run"] == 3
+    held = next(r for r in again.rows if r.student_id == "holds")
+    assert "the limit for one submission" in "; ".join(held.reasons)
+
+
+def _descendants(pid: int) -> list:
+    import psutil
+
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "Ctrl-C"])
+def test_stopping_the_grader_keeps_what_is_done_and_leaves_no_process(tmp_path, how):
+    """`kill <grader pid>` or Ctrl-C in its terminal: every row already scored is saved (with
+    feedback on), no process is left, and the next run grades only what is missing."""
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    require_sandbox()
+    kinds = [("a", "solved"), ("b", "wrong"), ("c", "blank"), ("zz", "holds_the_clock")]
+    for name, kind in kinds:
+        write_sample(make_sample(PS1, kind), tmp_path / "subs" / f"{name}.ipynb")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "rapprochement.grading", str(tmp_path / "subs")]
+    command += ["--assignment", PS1, "--out", str(out), "--jobs", "2", "--no-progress"]
+    command += ["--timeout", str(TIMEOUT), "--submission-timeout", "600"]
+    grader = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    state = out / f"state-{PS1}.json"
+    deadline = time.monotonic() + 240
+    seen: dict = {}
+    while time.monotonic() < deadline:
+        try:
+            seen = json.loads(state.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            seen = {}
+        if sum(bool(v.get("feedback")) for v in seen.values()) >= 3:
+            break
+        time.sleep(0.5)
+    assert sum(bool(v.get("feedback")) for v in seen.values()) >= 3, grader.poll()
+    below = _descendants(grader.pid)
+    assert below  # its workers, their checking processes and the held sandbox
+    if how == "SIGTERM":
+        grader.send_signal(signal.SIGTERM)
+    else:  # a terminal sends SIGINT to the whole foreground process group
+        os.killpg(grader.pid, signal.SIGINT)
+    stdout, stderr = grader.communicate(timeout=60)
+    assert grader.returncode == 130, stderr[-2000:]
+    time.sleep(0.5)
+    left = [p for p in below if p.is_running() and p.status() != "zombie"]
+    assert [(p.pid, p.cmdline()) for p in left] == []
+    assert sandbox_processes() == []
+    assert "run the same command again" in stdout
+    with open(out / f"grades-{PS1}.csv", encoding="utf-8") as handle:
+        rows = {r["student_id"]: r for r in csv.DictReader(handle)}
+    assert rows["a"]["status"] == "needs manual grading" and rows["c"]["status"] == "graded"
+    assert "not graded yet" in rows["zz"]["reason"]
+    for name in ("a", "b", "c"):
+        assert (out / "feedback" / PS1 / f"{name}.html").is_file()
+    result = grade_submissions(
+        tmp_path / "subs",
+        assignment=PS1,
+        out=out,
+        jobs=2,
+        timeout=TIMEOUT,
+        submission_timeout=15,
+    )
+    assert result.timings["kept from an earlier run"] == 3
+    rows_again = {r.student_id: r for r in result.rows}
+    assert "the limit for one submission" in "; ".join(rows_again["zz"].reasons)
+    assert rows_again["a"].total == make_sample(PS1, "solved").expected_auto
+
+
+def test_feedback_after_manual_grading_shows_written_scores_and_comments(tmp_path):
+    """The documented step after formgrader (`make feedback`, i.e. --refresh-feedback) makes
+    the student's page again with the written answer's score and comment."""
+    from nbgrader.api import Gradebook
+
+    require_sandbox()
+    write_sample(make_sample(PS1, "solved"), tmp_path / "subs" / "ann.ipynb")
+    out = tmp_path / "out"
+    kwargs = {"assignment": PS1, "out": out, "jobs": 1, "timeout": TIMEOUT}
+    result = grade_submissions(tmp_path / "subs", **kwargs)
+    write_feedback(result, out / "feedback" / PS1)
+    page = out / "feedback" / PS1 / "ann.html"
+    comment = "Names the two targets and cites the paragraph; the growth figure is missing."
+    assert comment not in _visible_text(page)
+    with Gradebook(f"sqlite:///{out / 'course' / 'gradebook.db'}") as gb:
+        # what formgrader's API does when the instructor saves a score and a comment
+        grade = gb.find_grade("ps1-q1-2-written", PS1, PS1, "ann")
+        grade.manual_score = 1.5
+        grade.needs_manual_grade = False
+        gb.find_comment("ps1-q1-2-written", PS1, PS1, "ann").manual_comment = comment
+        gb.db.commit()
+    result = grade_submissions(tmp_path / "subs", refresh_feedback=True, **kwargs)
+    write_feedback(result, out / "feedback" / PS1)
+    text = _visible_text(page)
+    assert comment in text
+    assert re.search(r"1\.5\s*/\s*2", text), text[:3000]
+    row = result.rows[0]
+    assert row.scores["ps1-q1-2-written"] == 1.5

@@ -57,3 +57,31 @@ def test_selfcheck_without_solutions_says_so(tmp_path, monkeypatch):
     with pytest.raises(FileNotFoundError, match="no solutions/ folder"):
         selfcheck.self_check(tmp_path / f"{PS1}.ipynb")
     assert selfcheck.main([str(tmp_path / f"{PS1}.ipynb")]) == 2
+
+
+@pytest.mark.parametrize("assignment", ["ps2-mirror-statistics", "ps3-argument-analysis"])
+def test_selfcheck_recognises_a_renamed_problem_set_by_its_cells(tmp_path, assignment):
+    """Saved under another name, even the first problem set's, a problem set is checked as
+    itself: its cells say which one it is."""
+    solved = make_sample(assignment, "solved")
+    write_sample(solved, tmp_path / f"{PS1}.ipynb")
+    lines = _selfcheck(tmp_path / f"{PS1}.ipynb")
+    questions = [line for line in lines if line.startswith("Question")]
+    number = assignment[2]
+    assert questions and all(q.startswith(f"Question {number}.") for q in questions), lines
+    assert all(q.endswith("right") for q in questions), lines
+
+
+def test_selfcheck_says_so_when_no_cell_names_a_problem_set(tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    nbformat.write(nb, tmp_path / f"{PS1}.ipynb")
+    code = (
+        "import sys; sys.modules['nbgrader'] = None\n"
+        "from rapprochement.selfcheck import main\n"
+        f"sys.exit(main([{str(tmp_path / f'{PS1}.ipynb')!r}]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode != 0
+    assert "cannot tell which problem set" in done.stderr

@@ -409,11 +409,11 @@ def test_inside_the_sandbox_no_privileges_no_network_no_repository():
 def test_course_folder_never_runs_student_code():
     import nbformat
 
-    from rapprochement.grading.preprocessors import ReplayExecute
+    from rapprochement.grading.preprocessors import ReplayOutcomes
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import os")])
     with pytest.raises(FileNotFoundError, match="make grade"):
-        ReplayExecute(replay_dir="").preprocess(nb, {"nbgrader": {"student": "s", "notebook": "n"}})
+        ReplayOutcomes(outcomes_dir="").preprocess(nb, {"nbgrader": {"student": "s"}})
 
 
 def test_gradebook_version_read_in_process_is_the_one_alembic_prints(tmp_path):
@@ -440,3 +440,215 @@ def test_gradebook_version_read_in_process_is_the_one_alembic_prints(tmp_path):
     with sqlite3.connect(tmp_path / "course" / "gradebook.db") as db:
         stored = db.execute("SELECT version_num FROM alembic_version").fetchall()
     assert stored == [(alembic_head(),)]
+
+
+def test_preprocessor_lists_are_nbgrader_defaults_with_our_steps():
+    """Derived from nbgrader's own defaults (preprocessors.nbgrader_steps). When an nbgrader
+    upgrade adds, drops or reorders a step, this list shows the difference: review it, then
+    update the list here."""
+    from rapprochement.grading.preprocessors import nbgrader_steps
+
+    ours = "rapprochement.grading.preprocessors."
+    inert = "rapprochement.grading.sanitize.SanitizeStudentContent"
+    assert nbgrader_steps() == {
+        "Autograde.sanitize_preprocessors": [
+            "nbgrader.preprocessors.ClearOutput",
+            "nbgrader.preprocessors.DeduplicateIds",
+            "nbgrader.preprocessors.OverwriteKernelspec",
+            "nbgrader.preprocessors.OverwriteCells",
+            "nbgrader.preprocessors.CheckCellMetadata",
+        ],
+        "Autograde.autograde_preprocessors": [
+            ours + "ReplayOutcomes",
+            "nbgrader.preprocessors.IgnorePattern",
+            "nbconvert.preprocessors.ClearMetadataPreprocessor",
+            "nbgrader.preprocessors.LimitOutput",
+            ours + "LimitOutputSize",
+            "nbgrader.preprocessors.SaveAutoGrades",
+            "nbgrader.preprocessors.AssignLatePenalties",
+            inert,
+        ],
+        "GenerateFeedback.preprocessors": [
+            inert,
+            "nbgrader.preprocessors.GetGrades",
+            ours + "NeutraliseMarkers",
+            "nbgrader.preprocessors.ClearHiddenTests",
+            ours + "HideTestTracebacks",
+            "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+        ],
+    }
+
+
+def test_preprocessor_lists_follow_nbgrader_and_refuse_a_missing_step():
+    """A step a new nbgrader adds is kept in place (not dropped silently); a step we replace
+    that nbgrader no longer has stops with a message."""
+    from nbgrader.preprocessors import ClearOutput, Execute, SaveAutoGrades
+
+    from rapprochement.grading.preprocessors import nbgrader_defaults, nbgrader_steps
+
+    class NewStep(ClearOutput):
+        pass
+
+    defaults = nbgrader_defaults()
+    defaults["Autograde.autograde_preprocessors"] = [Execute, NewStep, SaveAutoGrades]
+    with pytest.raises(RuntimeError, match="no LimitOutput step"):
+        nbgrader_steps(defaults)
+    defaults["Autograde.autograde_preprocessors"] = [
+        Execute,
+        NewStep,
+        "nbgrader.preprocessors.LimitOutput",
+        "nbgrader.preprocessors.CheckCellMetadata",
+    ]
+    steps = nbgrader_steps(defaults)["Autograde.autograde_preprocessors"]
+    assert steps[0].endswith("ReplayOutcomes") and steps[1].endswith("NewStep")
+    assert steps[2:] == [
+        "nbgrader.preprocessors.LimitOutput",
+        "rapprochement.grading.preprocessors.LimitOutputSize",
+    ]
+    defaults["Autograde.autograde_preprocessors"] = [ClearOutput, SaveAutoGrades]
+    with pytest.raises(RuntimeError, match="no Execute step"):
+        nbgrader_steps(defaults)
+
+
+def test_one_rule_for_cell_kinds():
+    from rapprochement.grading import cells
+
+    def cell(cell_type, **meta):
+        return {"cell_type": cell_type, "metadata": {"nbgrader": meta} if meta else {}}
+
+    assert cells.kind(cell("code", grade=True, solution=False, grade_id="t")) == "test"
+    assert cells.kind(cell("code", solution=True, grade_id="a")) == "answer"
+    assert cells.kind(cell("code", grade=True, solution=True, grade_id="a")) == "answer"
+    assert cells.kind(cell("markdown", grade=True, solution=True, grade_id="w")) == "written"
+    assert cells.kind(cell("code", locked=True, grade_id="s")) == "setup"
+    assert cells.kind(cell("code")) == "setup"
+    # a test cell turned into markdown is no test: it is restored from the student version
+    assert cells.kind(cell("markdown", grade=True, solution=False, grade_id="t")) == "text"
+    assert cells.grade_id({"metadata": {"nbgrader": {"grade_id": 3}}}) is None
+    assert cells.source({"source": ["a\n", "b"]}) == "a\nb"
+
+
+def test_problem_sets_are_recognised_by_content_not_file_name():
+    import nbformat
+
+    from rapprochement.grading.pipeline import identify
+    from rapprochement.grading.settings import assignments, release_root
+
+    names = assignments()
+    assert len(names) >= 3
+    for name in names:
+        nb = nbformat.read(release_root() / name / f"{name}.ipynb", as_version=4)
+        assert identify(nb) == name
+    assert identify(nbformat.v4.new_notebook()) is None
+    tagged = nbformat.v4.new_notebook(metadata={"rapprochement": {"selfstudy": names[1]}})
+    assert identify(tagged) == names[1]
+
+
+def test_replay_refuses_a_notebook_other_than_the_one_graded():
+    import nbformat
+
+    from rapprochement.grading.outcomes import Outcome, TestOutcome
+    from rapprochement.grading.pipeline import apply_outcome
+
+    def test_cell(gid):
+        meta = {"nbgrader": {"grade": True, "solution": False, "grade_id": gid, "points": 1}}
+        return nbformat.v4.new_code_cell("pass", metadata=meta)
+
+    graded = nbformat.v4.new_notebook(cells=[test_cell("t1"), test_cell("t2")])
+    outcome = Outcome(graded, tests={"t1": TestOutcome(True, "ok"), "t2": TestOutcome(False)})
+    nb = nbformat.v4.new_notebook(cells=[test_cell("t1"), test_cell("t2")])
+    apply_outcome(nb, outcome, 30)
+    assert nb.cells[0].outputs == [] and nb.cells[1].outputs[0].output_type == "error"
+    # a test with no outcome never passes by default
+    del outcome.tests["t1"]
+    apply_outcome(nb, outcome, 30)
+    assert nb.cells[0].outputs[0].ename == "NotChecked"
+    extra = nbformat.v4.new_notebook(cells=[test_cell("t1"), test_cell("t2"), test_cell("t3")])
+    with pytest.raises(ValueError, match="differs"):
+        apply_outcome(extra, outcome, 30)
+
+
+_MARK = "617.25"  # a sleep no one else runs
+
+
+def _marked() -> list:
+    import psutil
+
+    return [p for p in psutil.process_iter(["cmdline"]) if p.info["cmdline"] == ["sleep", _MARK]]
+
+
+def _pool_setup():
+    import os
+    import subprocess
+    import time
+
+    def handle(kind, args):
+        if kind == "sleep":  # a task that never ends, with a child process of its own
+            subprocess.Popen(["sleep", _MARK])
+            time.sleep(600)
+        if kind == "die":
+            os._exit(3)
+        return {"echo": args[0], "pid": os.getpid()}
+
+    return handle
+
+
+def test_pool_keeps_the_clock_and_retries_a_dead_worker_once():
+    import time
+
+    from rapprochement.grading.pool import DIED, TIMED_OUT, Pool, Task
+
+    pool = Pool(2, _pool_setup)
+    got = {}
+    pool.submit(Task("a", "echo", ("x",), 30))
+    pool.submit(Task("b", "sleep", (), 2))
+    pool.submit(Task("c", "die", (), 30))
+    started = time.monotonic()
+    assert pool.run(lambda task, res, why: got.update({task.key: (res, why, task.attempts)}))
+    assert time.monotonic() - started < 30
+    assert got["a"][0]["echo"] == "x" and got["a"][1] == ""
+    assert got["b"] == (None, TIMED_OUT, 0)
+    assert got["c"] == (None, DIED, 1)  # tried a second time in a fresh worker
+    pool.stop()
+    assert _marked() == []  # the timed-out task's own child went with its worker
+
+
+def test_pool_stops_at_the_run_limit_and_leaves_no_process():
+    import time
+
+    import psutil
+
+    from rapprochement.grading.pool import Pool, Task
+
+    pool = Pool(1, _pool_setup)
+    pool.submit(Task("b", "sleep", (), 600))
+    pool.submit(Task("a", "echo", ("x",), 30))
+    got = {}
+    started = time.monotonic()
+    finished = pool.run(lambda t, r, w: got.update({t.key: w}), stop_at=time.monotonic() + 2)
+    assert not finished and got == {} and time.monotonic() - started < 10
+    before = psutil.Process().children(recursive=True)
+    assert before
+    assert _marked()
+    pool.stop()
+    assert [p for p in before if p.is_running() and p.status() != "zombie"] == []
+    assert _marked() == []
+
+
+def test_feedback_exporter_reuses_compiled_templates_with_the_same_pages():
+    import nbformat
+    from nbconvert.exporters import HTMLExporter
+
+    from rapprochement.grading import preprocessors
+
+    def page(exporter, text):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(text, id="c1")])
+        return exporter.from_notebook_node(nb)[0]
+
+    preprocessors._TEMPLATE_CODE.store.clear()
+    first = page(preprocessors.FeedbackHTMLExporter(), "first student")
+    assert preprocessors._TEMPLATE_CODE.store  # compiled once, kept
+    second = page(preprocessors.FeedbackHTMLExporter(), "second student")
+    assert second == page(HTMLExporter(), "second student")
+    assert "second student" in second and "first student" not in second
+    assert first == page(HTMLExporter(), "first student")

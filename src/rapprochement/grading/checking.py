@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rapprochement.grading import cells as kinds
 from rapprochement.grading.answers import (
     AnswerError,
     answer_names,
@@ -34,15 +35,6 @@ from rapprochement.grading.answers import (
 )
 
 __all__ = ["AssignmentSpec", "CheckServer", "check_once", "read_spec"]
-
-
-def _meta(cell: dict[str, Any]) -> dict[str, Any]:
-    return cell.get("metadata", {}).get("nbgrader", {}) or {}
-
-
-def _source(cell: dict[str, Any]) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
 
 
 @dataclass
@@ -65,14 +57,13 @@ def read_spec(path: Path) -> AssignmentSpec:
     tests: dict[str, str] = {}
     points: dict[str, float] = {}
     for cell in nb.get("cells", []):
-        if cell.get("cell_type") != "code":
-            continue
-        meta = _meta(cell)
-        if meta.get("grade") and not meta.get("solution"):
-            tests[meta["grade_id"]] = _source(cell)
-            points[meta["grade_id"]] = float(meta.get("points", 0))
-        elif not meta.get("solution") and not meta.get("grade"):
-            setup.append(_source(cell))
+        kind = kinds.kind(cell)
+        gid = kinds.grade_id(cell)
+        if kind == "test" and gid:
+            tests[gid] = kinds.source(cell)
+            points[gid] = float(kinds.nbgrader_meta(cell).get("points", 0))
+        elif kind == "setup":
+            setup.append(kinds.source(cell))
     trusted: set[str] = set()
     for code in setup:
         trusted |= defined_names(code)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from rapprochement.grading.settings import CELL_TIMEOUT, assignments, prepare_environment
 
+SUBMISSION_TIMEOUT = 300.0  # the runner's default (the runner imports nbgrader; this does not)
+
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
@@ -21,6 +23,25 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=None, help="parallel kernels (default: 2 x cores)")
     p.add_argument("--timeout", type=int, default=CELL_TIMEOUT, help="seconds per cell")
     p.add_argument("--no-feedback", action="store_true", help="skip the feedback HTML")
+    p.add_argument(
+        "--refresh-feedback",
+        action="store_true",
+        help="make every student's feedback again from the gradebook (after manual grading in "
+        "formgrader: written-answer scores and comments); `make feedback` runs this",
+    )
+    p.add_argument(
+        "--submission-timeout",
+        type=float,
+        default=SUBMISSION_TIMEOUT,
+        help=f"seconds one submission may take in all (default {SUBMISSION_TIMEOUT:g}); past "
+        "it, its sandbox is stopped and the row says so",
+    )
+    p.add_argument(
+        "--run-timeout",
+        type=float,
+        default=None,
+        help="seconds the whole run may take (default: no limit); what is done is kept",
+    )
     p.add_argument(
         "--memory-gb", type=float, default=2.0, help="memory limit per submission (default 2)"
     )
@@ -69,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
             unsafe_no_sandbox=args.unsafe_no_sandbox,
             memory_gb=args.memory_gb,
             resume=not args.no_resume,
+            refresh_feedback=args.refresh_feedback,
+            submission_timeout=args.submission_timeout,
+            run_timeout=args.run_timeout,
             progress=None if args.no_progress else progress,
         )
     except SandboxRefused as exc:
@@ -81,4 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     csv_path = write_csv(result, out / f"grades-{result.assignment}.csv")
     write_feedback(result, out / "feedback" / result.assignment)
     print(summary(result, csv_path))
+    if result.stopped:
+        print(f"the run was {result.stopped}; run the same command again to grade the rest")
+        return 130
     return 0

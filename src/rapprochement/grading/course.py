@@ -56,10 +56,10 @@ def alembic_head() -> str:
 nbgrader.api.get_alembic_version = alembic_head  # type: ignore[assignment]
 
 
-def make_config(course: Path, *, timeout: int = CELL_TIMEOUT, replay_dir: str = "") -> Config:
+def make_config(course: Path, *, timeout: int = CELL_TIMEOUT, outcomes_dir: str = "") -> Config:
     """A traitlets Config for ``course`` (the same settings as its nbgrader_config.py)."""
     c = Config()
-    course_settings(c, course, timeout=timeout, replay_dir=replay_dir)
+    course_settings(c, course, timeout=timeout, outcomes_dir=outcomes_dir)
     return c
 
 

@@ -11,6 +11,8 @@ from typing import Any
 
 import nbformat
 
+from rapprochement.grading import cells as kinds
+
 __all__ = [
     "Inspection",
     "inspect_notebook",
@@ -42,10 +44,9 @@ def test_cells(nb: Any) -> dict[str, str]:
     """{grade_id: source} for the autograder test cells of a notebook."""
     out = {}
     for cell in nb.get("cells", []):
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if meta.get("grade") and not meta.get("solution") and meta.get("grade_id"):
-            source = cell.get("source", "")
-            out[meta["grade_id"]] = "".join(source) if isinstance(source, list) else source
+        gid = kinds.grade_id(cell)
+        if kinds.is_test(cell) and gid:
+            out[gid] = kinds.source(cell)
     return out
 
 
@@ -135,13 +136,13 @@ def inspect_notebook(path: Path, release: Any) -> Inspection:
 
 
 def restore_missing_cells(nb: Any, release: Any) -> list[str]:
-    """Put back, in place, answer and locked cells of ``release`` that ``nb`` lacks.
+    """Put back, in place, every graded, answer and locked cell of ``release`` that ``nb`` lacks.
 
-    nbgrader re-adds deleted *test* cells (``OverwriteCells.add_missing_cells``) after the
-    source cell that precedes them; when that preceding answer cell was deleted as well, it
-    fails with a KeyError, and a deleted setup cell is never re-added. Re-inserting those cells
-    from the student version (unanswered answer stubs, the original setup code) lets nbgrader
-    grade the rest. Returns the grade ids put back.
+    Each goes after the cell that precedes it in the student version (test cells as
+    nbgrader's ``OverwriteCells.add_missing_cells`` would put them; nbgrader fails with a
+    KeyError when that preceding answer cell was deleted too, and never re-adds a setup cell),
+    so that the notebook that is run is the notebook nbgrader scores: unanswered answer stubs,
+    the original setup code and tests. Returns the grade ids put back.
     """
     present = {
         cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") for cell in nb.cells
@@ -160,8 +161,6 @@ def restore_missing_cells(nb: Any, release: Any) -> list[str]:
                 if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == gid
             )
             continue
-        if meta.get("grade") and not meta.get("solution"):
-            continue  # test cells: nbgrader restores them itself
         copy_ = nbformat.from_dict(json.loads(json.dumps(cell)))
         copy_.pop("id", None)
         nb.cells.insert(last_index + 1, copy_)
@@ -188,7 +187,7 @@ def normalise_cells(nb: Any, release: Any) -> list[str]:
         if not isinstance(meta, dict) or not meta:
             continue
         gid = meta.get("grade_id")
-        kind = "test cell" if meta.get("grade") and not meta.get("solution") else "cell"
+        kind = "test cell" if kinds.is_test(cell) else "cell"
         if not isinstance(gid, str) or gid not in known:
             reasons.append(
                 f"{kind} {index + 1} has an unknown id ({str(gid)[:60]}), perhaps renamed: "

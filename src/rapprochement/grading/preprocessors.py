@@ -1,187 +1,201 @@
-"""nbgrader preprocessors used by the grading runs (instructor environment only).
+"""nbgrader's side of grading: the preprocessor lists of every nbgrader run, and our steps.
 
-* :class:`SandboxExecute`: replaces nbgrader's ``Execute``. The student's cells run in a
-  bubblewrap sandbox (:mod:`.sandbox`), test cells do not run there at all: at each test cell
-  the names it reads are taken out as plain data (:mod:`.answers`), and the test code, hidden
-  part included, runs on them in a clean checking process (:mod:`.checking`). The outcome is
-  written into the notebook as outputs (an error output for a failed test), which nbgrader's
-  ``SaveAutoGrades`` then scores as usual.
-* :class:`ReplayExecute`: takes outputs from a notebook already executed by a worker process
-  (the parallel step of :mod:`.runner`) instead of running anything again.
+nbgrader runs at the edges only. Each submission is graded by
+:func:`rapprochement.grading.pipeline.grade_one` (no nbgrader); then one ``Autograde`` pass in
+the course folder sanitizes the prepared notebook with nbgrader's own steps and replays the
+outcome (:class:`ReplayOutcomes`, in place of ``Execute``), and nbgrader scores it into the
+gradebook as usual.
+
+:func:`nbgrader_steps` derives every preprocessor list from nbgrader's own defaults (the one
+place where they are built; ``tests/grading/test_units.py`` pins the result, so a step that a
+new nbgrader adds shows up as a difference there instead of being dropped):
+
+* :class:`ReplayOutcomes`: replaces ``Execute``; nothing runs, the outcome file is read.
 * :class:`LimitOutputSize`: caps the characters of every output (nbgrader caps lines only).
-* :class:`HideTestTracebacks`: for feedback; failed test cells show the error message but not
-  the traceback, which would quote hidden tests.
+* :class:`NeutraliseMarkers`, :class:`HideTestTracebacks`: for feedback; failed test cells
+  show the error message but not the traceback, which would quote hidden tests.
 """
 
 from __future__ import annotations
 
-import copy
+import importlib
+import json
 from pathlib import Path
 from typing import Any
 
-import nbformat
-from nbclient.exceptions import DeadKernelError
+import jinja2
+from nbconvert.exporters import HTMLExporter
 from nbformat.notebooknode import NotebookNode
-from nbgrader.preprocessors import Execute, NbGraderPreprocessor
-from traitlets import Integer, Unicode
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Float, Integer, Unicode
 
-from rapprochement.grading.sandbox import MB, Policy, run_cells
-
-KERNEL_DIED = "KernelDied"
-CELL_TIMEOUT_ERROR = "CellTimeoutError"
-NOT_PLAIN = "AnswerNotPlainData"
-SANDBOX: dict[str, Any] = {}
-"""Set by the grading worker: ``policy`` (a :class:`.sandbox.Policy`), ``checker`` (a
-:class:`.checking.CheckServer`) and ``spec`` (a :class:`.checking.AssignmentSpec`)."""
-SKIPPED_SOURCE = (
-    "raise RuntimeError('this cell was skipped: it stopped the kernel in an earlier run')"
+from rapprochement.grading import cells as kinds
+from rapprochement.grading.outcomes import Outcome
+from rapprochement.grading.pipeline import (
+    CELL_TIMEOUT_ERROR,
+    KERNEL_DIED,
+    NOT_PLAIN,
+    apply_outcome,
 )
 
+__all__ = [
+    "CELL_TIMEOUT_ERROR",
+    "KERNEL_DIED",
+    "NOT_PLAIN",
+    "HideTestTracebacks",
+    "LimitOutputSize",
+    "NeutraliseMarkers",
+    "ReplayOutcomes",
+    "nbgrader_steps",
+]
 
-def _is_test_cell(cell: NotebookNode) -> bool:
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return bool(meta.get("grade")) and not meta.get("solution") and cell.cell_type == "code"
+OURS = "rapprochement.grading.preprocessors."
+SANITIZE = "rapprochement.grading.sanitize.SanitizeStudentContent"
 
-
-class ResilientExecute(Execute):
-    """nbgrader's Execute, restarted past cells that kill the kernel."""
-
-    max_kernel_deaths = Integer(
-        3, help="How many dead kernels to tolerate per notebook before giving up."
-    ).tag(config=True)
-
-    _current_index: int = -1
-
-    def preprocess_cell(self, cell: Any, resources: Any, index: int) -> Any:
-        self._current_index = index
-        return super().preprocess_cell(cell, resources, index)
-
-    def preprocess(self, nb: NotebookNode, resources: Any = None, km: Any = None) -> Any:
-        skipped: dict[int, str] = {}
-        for _ in range(self.max_kernel_deaths + 1):
-            work = copy.deepcopy(nb)
-            for index in skipped:
-                work.cells[index].source = SKIPPED_SOURCE
-            self._current_index = -1
-            try:
-                out, resources = super().preprocess(work, resources, km)
-            except DeadKernelError:
-                index = self._current_index
-                if index < 0 or index in skipped:
-                    raise
-                skipped[index] = nb.cells[index].source
-                self.log.warning("The kernel died in cell %d; re-running without it", index)
-                continue
-            for index, source in skipped.items():
-                cell = out.cells[index]
-                cell.source = source
-                cell.outputs = [
-                    nbformat.v4.new_output(
-                        "error",
-                        ename=KERNEL_DIED,
-                        evalue="the kernel died while running this cell; the cell was skipped",
-                        traceback=[f"{KERNEL_DIED}: the kernel died while running this cell"],
-                    )
-                ]
-            return out, resources
-        raise DeadKernelError(f"the kernel died more than {self.max_kernel_deaths} times")
+# How our lists differ from nbgrader's defaults: {step: replacement ("" drops it)},
+# {step: steps after it} and {step: steps before it}. The one place where the lists are changed.
+REPLACE = {
+    "Autograde.autograde_preprocessors": {
+        "Execute": OURS + "ReplayOutcomes",
+        # the sanitize pass just checked the same metadata (about 70 ms a notebook), and the
+        # replay changes outputs only; last, after SaveAutoGrades has read the answer cells as
+        # handed in, student content is made inert: the graded copy is what formgrader shows
+        "CheckCellMetadata": SANITIZE,
+    },
+}
+# {step: steps before it}
+BEFORE = {
+    # first, before GetGrades writes the instructor's scores and comments into the copy
+    "GenerateFeedback.preprocessors": {"GetGrades": [SANITIZE]},
+}
+AFTER = {
+    "Autograde.autograde_preprocessors": {"LimitOutput": [OURS + "LimitOutputSize"]},
+    "GenerateFeedback.preprocessors": {
+        "GetGrades": [
+            OURS + "NeutraliseMarkers",
+            "nbgrader.preprocessors.ClearHiddenTests",
+            OURS + "HideTestTracebacks",
+        ]
+    },
+}
 
 
-def _error(ename: str, evalue: str) -> NotebookNode:
-    return nbformat.v4.new_output(
-        "error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"]
-    )
+def _dotted(step: Any) -> str:
+    """``nbgrader.preprocessors.ClearOutput`` for the class (the package's public name)."""
+    if isinstance(step, str):
+        return step
+    module, name = step.__module__, step.__name__
+    package = module.rsplit(".", 1)[0]
+    try:
+        if getattr(importlib.import_module(package), name, None) is step:
+            return f"{package}.{name}"
+    except ImportError:
+        pass
+    return f"{module}.{name}"
 
 
-class SandboxExecute(NbGraderPreprocessor):
-    """Run the student's cells in a sandbox and the tests in a clean process (see above)."""
+def nbgrader_defaults() -> dict[str, list[Any]]:
+    """nbgrader's own default preprocessor lists, read from its classes."""
+    from nbgrader.converters import Autograde, GenerateFeedback
 
-    def preprocess(self, nb: NotebookNode, resources: Any = None) -> Any:
-        policy: Policy = SANDBOX["policy"]
-        spec = SANDBOX["spec"]
-        plan: list[dict[str, Any]] = []
-        tests: dict[int, str] = {}
-        for index, cell in enumerate(nb.cells):
-            if cell.cell_type != "code":
-                continue
-            if _is_test_cell(cell):
-                gid = cell.metadata["nbgrader"]["grade_id"]
-                tests[index] = gid
-                plan.append({"i": index, "kind": "extract", "names": spec.names.get(gid, [])})
-            else:
-                plan.append({"i": index, "kind": "code", "source": cell.source})
-        run = run_cells(plan, policy)
-        answers = {gid: run.answers.get(index) for index, gid in tests.items()}
-        checked = SANDBOX["checker"].check(
-            {gid: a for gid, a in answers.items() if a}, timeout=max(5.0, policy.cell_timeout)
-        )
-        limit = policy.cell_timeout
-        for index, cell in enumerate(nb.cells):
-            if cell.cell_type != "code":
-                continue
-            cell.outputs = []
-            if index in tests:
-                got = checked.get(tests[index], {})
-                if not got.get("passed"):
-                    cell.outputs = [
-                        _error(got.get("ename") or "AssertionError", got.get("evalue", ""))
-                    ]
-                continue
-            result = run.cells.get(index)
-            if result is None:
-                continue
-            cell.outputs = [nbformat.from_dict(o) for o in result.outputs if isinstance(o, dict)]
-            cell.execution_count = result.count
-            if result.status == "timeout":
-                cell.outputs = [o for o in cell.outputs if o.get("output_type") != "error"] + [
-                    _error(CELL_TIMEOUT_ERROR, f"the cell ran past the {limit:g} s time limit")
-                ]
-            elif result.status == "killed":
-                cell.outputs.append(
-                    _error(
-                        CELL_TIMEOUT_ERROR,
-                        f"the cell ran past the {limit:g} s time limit and ignored the interrupt; "
-                        "it was stopped and the notebook re-run without it",
-                    )
+    classes = {"Autograde": Autograde, "GenerateFeedback": GenerateFeedback}
+    out = {}
+    for key in (
+        "Autograde.sanitize_preprocessors",
+        "Autograde.autograde_preprocessors",
+        "GenerateFeedback.preprocessors",
+    ):
+        owner, trait = key.split(".")
+        out[key] = list(classes[owner].class_traits()[trait].default())
+    return out
+
+
+def nbgrader_steps(defaults: dict[str, list[Any]] | None = None) -> dict[str, list[str]]:
+    """{"Class.trait": [dotted step names]} for every nbgrader run of a grading course,
+    derived from ``defaults`` (nbgrader's own, :func:`nbgrader_defaults`)."""
+    out: dict[str, list[str]] = {}
+    for key, given in (defaults or nbgrader_defaults()).items():
+        defaults_ = [_dotted(s) for s in given]
+        replace, after = REPLACE.get(key, {}), AFTER.get(key, {})
+        before = BEFORE.get(key, {})
+        short = [d.rsplit(".", 1)[1] for d in defaults_]
+        for wanted in [*(k for k, v in replace.items() if v), *after, *before]:
+            if wanted not in short:
+                raise RuntimeError(
+                    f"nbgrader's default {key} has no {wanted} step any more ({short}); "
+                    "rapprochement.grading.preprocessors must be updated for this nbgrader"
                 )
-            elif result.status == "died":
-                cell.outputs.append(
-                    _error(KERNEL_DIED, result.note or "the process died while running this cell")
-                )
-            elif result.status == "not run":
-                cell.outputs.append(
-                    _error("NotRun", "not run: an earlier cell stopped the notebook")
-                )
-        SANDBOX["last_run"] = {
-            "sandboxed": run.sandboxed,
-            "notes": run.notes,
-            "memory_mb": policy.memory_bytes // MB,
-        }
-        return nb, resources
+        steps: list[str] = []
+        for dotted, name in zip(defaults_, short, strict=True):
+            kept = replace.get(name, dotted)
+            steps.extend(before.get(name, []))
+            if kept:
+                steps.append(kept)
+            steps.extend(after.get(name, []))
+        out[key] = steps
+    return out
 
 
-class ReplayExecute(ResilientExecute):
-    """Take the notebook executed by a worker, ``replay_dir/<student>/<notebook>.ipynb``.
+def apply_steps(c: Any, *only: str) -> None:
+    """Set the lists of :func:`nbgrader_steps` (all, or ``only`` these) on the config ``c``."""
+    for key, steps in nbgrader_steps().items():
+        if only and key not in only:
+            continue
+        owner, trait = key.split(".")
+        setattr(c[owner], trait, list(steps))
 
-    The worker ran nbgrader's sanitize step (restoring test cells from the same gradebook) and
-    :class:`SandboxExecute` on the submission, so its notebook is the one to score. Without a
-    replay folder, or when no worker notebook exists, it refuses: student code never runs
-    outside a sandbox here (an `nbgrader autograde` in the course folder fails clearly).
+
+class _TemplateCodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for the life of the process. Jinja keys each by its
+    name and a checksum of its source, so a page compiled for one student is never stale."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATE_CODE = _TemplateCodeCache()
+
+
+class FeedbackHTMLExporter(HTMLExporter):
+    """nbconvert's HTML exporter, without compiling its templates again for every page
+    (nbgrader makes a new exporter per student: about 40% of a feedback page's time)."""
+
+    def _create_environment(self) -> Any:
+        environment = super()._create_environment()
+        environment.bytecode_cache = _TEMPLATE_CODE
+        return environment
+
+
+class ReplayOutcomes(NbGraderPreprocessor):
+    """Write the outcome of :func:`~rapprochement.grading.pipeline.grade_one` into the
+    notebook, from ``outcomes_dir/<student>.json``; run nothing.
+
+    Without an outcome file it refuses: student code never runs outside a sandbox here (an
+    ``nbgrader autograde`` in the course folder fails clearly).
     """
 
-    replay_dir = Unicode("", help="Folder of executed notebooks, by student.").tag(config=True)
+    outcomes_dir = Unicode("", help="Folder of outcome files, one per student.").tag(config=True)
+    cell_timeout = Float(30.0, help="Seconds per cell (for the messages).").tag(config=True)
 
-    def preprocess(self, nb: NotebookNode, resources: Any = None, km: Any = None) -> Any:
-        info = (resources or {}).get("nbgrader", {})
-        path = Path(self.replay_dir) / str(info.get("student")) / f"{info.get('notebook')}.ipynb"
-        if self.replay_dir and path.is_file():
-            done = nbformat.read(path, as_version=4)
-            return done, resources
-        raise FileNotFoundError(
-            f"no executed notebook to replay ({path}): grade with `make grade` (python -m "
-            "rapprochement.grading), which runs submissions in a sandbox; this course folder "
-            "never runs student code itself"
-        )
+    def preprocess(self, nb: NotebookNode, resources: Any = None) -> Any:
+        student = str((resources or {}).get("nbgrader", {}).get("student"))
+        path = Path(self.outcomes_dir) / f"{student}.json"
+        if not self.outcomes_dir or not path.is_file():
+            raise FileNotFoundError(
+                f"no outcome to replay ({path}): grade with `make grade` (python -m "
+                "rapprochement.grading), which runs submissions in a sandbox; this course folder "
+                "never runs student code itself"
+            )
+        outcome = Outcome.from_json(json.loads(path.read_text(encoding="utf-8")))
+        return apply_outcome(nb, outcome, self.cell_timeout), resources
 
 
 class LimitOutputSize(NbGraderPreprocessor):
@@ -218,7 +232,7 @@ class NeutraliseMarkers(NbGraderPreprocessor):
     ClearHiddenTests fail (it would stop that student's feedback); break the marker there."""
 
     def preprocess_cell(self, cell: Any, resources: Any, index: int) -> Any:
-        if not _is_test_cell(cell) and "HIDDEN TESTS" in cell.source:
+        if not kinds.is_test(cell) and "HIDDEN TESTS" in cell.source:
             cell.source = cell.source.replace("HIDDEN TESTS", "HIDDEN\u200bTESTS")
         return cell, resources
 
@@ -227,7 +241,7 @@ class HideTestTracebacks(NbGraderPreprocessor):
     """Keep only the error name and message of failed test cells (for student feedback)."""
 
     def preprocess_cell(self, cell: Any, resources: Any, index: int) -> Any:
-        if _is_test_cell(cell):
+        if kinds.is_test(cell):
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error":
                     output.traceback = [

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from pathlib import Path
 
-from rapprochement.grading.runner import GRADED, NEEDS_MANUAL, GradingResult
+from rapprochement.grading.runner import GRADED, NEEDS_MANUAL, REVIEW, GradingResult
 
 __all__ = ["summary", "write_csv", "write_feedback"]
 
@@ -33,7 +34,8 @@ def write_csv(result: GradingResult, path: Path) -> Path:
     """One row per student: status, total, a score per question, reasons and flags."""
     path.parent.mkdir(parents=True, exist_ok=True)
     columns = FIXED + [f"{g} (/{_fmt(result.max_scores[g])})" for g in result.grade_ids]
-    with open(path, "w", newline="", encoding="utf-8") as handle:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(columns)
         for row in result.rows:
@@ -57,14 +59,21 @@ def write_csv(result: GradingResult, path: Path) -> Path:
             writer.writerow(
                 ["", "", name, "not graded", "", "", reason, "", ""] + [""] * len(result.grade_ids)
             )
+    os.replace(tmp, path)  # an interrupted write never leaves half a CSV
     return path
 
 
 def write_feedback(result: GradingResult, folder: Path) -> list[Path]:
-    """Copy each student's feedback HTML to ``folder/<student_id>.html``."""
+    """Copy each student's feedback HTML to ``folder/<student_id>.html``.
+
+    Held back (and an earlier copy removed) while a manual score is to be reviewed: the page
+    would show a score given to an earlier version of the submission."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for row in result.rows:
+        if any(f.startswith(REVIEW) for f in row.flags):
+            (folder / f"{row.student_id}.html").unlink(missing_ok=True)
+            continue
         if row.feedback:
             target = folder / f"{row.student_id}.html"
             shutil.copy(row.feedback, target)
@@ -98,6 +107,8 @@ def summary(result: GradingResult, csv_path: Path | None = None) -> str:
         lines.append("  code worth a look (possible attempts to fool the tests):")
         for row in flagged:
             lines.append(f"    - {row.student_id}: {'; '.join(row.flags)}")
+    if result.stopped:
+        lines.append(f"  STOPPED: the run was {result.stopped}; rows not graded yet say so")
     if csv_path:
         lines.append(f"  gradebook CSV: {csv_path}")
     lines.append(f"  course folder (formgrader, gradebook.db): {result.course}")

@@ -76,56 +76,39 @@ def apply_common(c: Any, *, timeout: int = CELL_TIMEOUT) -> None:
     ]
     c.LimitOutput.max_lines = 1000
     c.LimitOutput.max_traceback = 100
-    # Feedback must never show hidden tests, nor the tracebacks of failed tests that quote them.
-    c.GenerateFeedback.preprocessors = [
-        "rapprochement.grading.sanitize.SanitizeStudentContent",
-        "nbgrader.preprocessors.GetGrades",
-        "rapprochement.grading.preprocessors.NeutraliseMarkers",
-        "nbgrader.preprocessors.ClearHiddenTests",
-        "rapprochement.grading.preprocessors.HideTestTracebacks",
-        "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-    ]
-    # Student HTML is made inert in the graded copy (rapprochement.grading.sanitize); nbconvert's
-    # own cleaning of outputs on formgrader and feedback pages is a second layer.
+    # Feedback never shows hidden tests, nor the tracebacks of failed tests that quote them;
+    # the list is derived from nbgrader's default (rapprochement.grading.preprocessors)
+    from rapprochement.grading.preprocessors import apply_steps
+
+    apply_steps(c, "GenerateFeedback.preprocessors")
+    # Student HTML is made inert in the graded copy and again before feedback
+    # (rapprochement.grading.sanitize, a step of both lists); nbconvert's own cleaning of
+    # outputs on formgrader and feedback pages is a second layer.
     c.HTMLExporter.sanitize_html = True
 
 
 def course_settings(
-    c: Any, course: Path, *, timeout: int = CELL_TIMEOUT, replay_dir: str = ""
+    c: Any, course: Path, *, timeout: int = CELL_TIMEOUT, outcomes_dir: str = ""
 ) -> None:
     """Settings for a grading course folder (``grading-output/course`` by default).
 
-    Autograding uses :class:`~rapprochement.grading.preprocessors.ReplayExecute`: outputs
-    computed in parallel by worker processes are replayed, anything else is executed with
-    nbgrader's Execute (same per-cell timeout), restarted past cells that kill the kernel.
+    Autograding replays outcomes computed in a sandbox
+    (:class:`~rapprochement.grading.preprocessors.ReplayOutcomes`, from ``outcomes_dir``);
+    without them it refuses, so formgrader's or a hand-run ``nbgrader autograde`` never runs
+    student code outside the sandbox.
     """
     course = Path(course).resolve()
     c.CourseDirectory.root = str(course)
     c.CourseDirectory.db_url = f"sqlite:///{course / 'gradebook.db'}"
     c.Exchange.root = str(course / "exchange")
     apply_common(c, timeout=timeout)
-    pre = "rapprochement.grading.preprocessors."
-    c.Autograde.autograde_preprocessors = [
-        pre + "ReplayExecute",
-        "nbgrader.preprocessors.IgnorePattern",
-        "nbconvert.preprocessors.ClearMetadataPreprocessor",
-        "nbgrader.preprocessors.LimitOutput",
-        pre + "LimitOutputSize",
-        "nbgrader.preprocessors.SaveAutoGrades",
-        "nbgrader.preprocessors.AssignLatePenalties",
-        "nbgrader.preprocessors.CheckCellMetadata",
-        "rapprochement.grading.sanitize.SanitizeStudentContent",  # last: what browsers show
-    ]
+    from rapprochement.grading.preprocessors import apply_steps
+
+    apply_steps(c)  # every list: Autograde replays sandboxed outcomes
+    c.GenerateFeedback.exporter_class = "rapprochement.grading.preprocessors.FeedbackHTMLExporter"
     c.LimitOutputSize.max_chars = MAX_OUTPUT_CHARS
-    c.ReplayExecute.replay_dir = replay_dir
-    if replay_dir:
-        # Replaying (the runner's main process): the worker already sanitized the notebook with
-        # nbgrader's own preprocessors and an identical gradebook, and ReplayExecute takes that
-        # notebook whole; sanitizing again and re-checking the metadata would only cost time.
-        c.Autograde.sanitize_preprocessors = []
-        c.Autograde.autograde_preprocessors = [
-            p for p in c.Autograde.autograde_preprocessors if not p.endswith("CheckCellMetadata")
-        ]
+    c.ReplayOutcomes.outcomes_dir = outcomes_dir
+    c.ReplayOutcomes.cell_timeout = float(timeout)
 
 
 COURSE_CONFIG_TEMPLATE = '''"""nbgrader settings for this grading folder.
