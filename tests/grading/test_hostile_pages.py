@@ -173,9 +173,9 @@ def pages(tmp_path_factory):
     write_feedback(result, out / "feedback" / PS1)
     course = out / "course"
     db = f"sqlite:///{course / 'gradebook.db'}"
-    # the attack reached the grader: the executed notebook, before sanitising, holds every
-    # forged output type (if the sandbox's protocol changes, this says so)
-    executed = (out / "work" / "executed" / hostile / f"{PS1}.ipynb").read_text(encoding="utf-8")
+    # the attack reached the grader: the outcome of the sandboxed run, before sanitising, holds
+    # every forged output type (if the sandbox's protocol changes, this says so)
+    executed = (out / "work" / "outcomes" / f"{hostile}.json").read_text(encoding="utf-8")
     for bundle in output_bundles(exploit).values():
         for mime in bundle:
             assert mime in executed, f"the forged {mime} output did not reach the grader"
