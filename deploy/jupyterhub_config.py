@@ -20,6 +20,7 @@ RAPPROCHEMENT_CULL     seconds of inactivity before a server is stopped (3600)
 
 from __future__ import annotations
 
+import grp
 import os
 import pwd
 import shutil
@@ -89,7 +90,37 @@ def copy_notebooks(spawner) -> None:  # type: ignore[no-untyped-def]
         os.chown(path, user.pw_uid, user.pw_gid)
 
 
-c.Spawner.pre_spawn_hook = copy_notebooks
+def is_staff(name: str) -> bool:
+    """Whether account ``name`` is in the instructors' group (instructors and TAs)."""
+    try:
+        group = grp.getgrnam(INSTRUCTORS)
+    except KeyError:
+        return False
+    return name in group.gr_mem or pwd.getpwnam(name).pw_gid == group.gr_gid
+
+
+def staff_settings(spawner) -> None:  # type: ignore[no-untyped-def]
+    """Before a server starts: the staff's servers read install.sh's staff settings first.
+
+    $ENV/etc/jupyter-staff (written by deploy/install.sh) turns on nbgrader's formgrader
+    (at /user/<name>/formgrader, in a browser tab of its own) with the grading gradebook, and
+    makes the files the server, its terminals and kernels create group-writable (umask 002),
+    so that instructors and TAs share the folders under /srv/nbgrader/staff. Students' servers
+    never get it: formgrader stays off for them (install.sh, step 6).
+    """
+    if is_staff(spawner.user.name):
+        spawner.environment = {
+            **spawner.environment,
+            "JUPYTER_CONFIG_PATH": str(ENV / "etc" / "jupyter-staff"),
+        }
+
+
+def before_spawn(spawner) -> None:  # type: ignore[no-untyped-def]
+    copy_notebooks(spawner)
+    staff_settings(spawner)
+
+
+c.Spawner.pre_spawn_hook = before_spawn
 
 # --- stop idle servers (jupyterhub-idle-culler, run by the hub as a service) ----------------
 c.JupyterHub.load_roles = [
