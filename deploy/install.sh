@@ -125,11 +125,22 @@ EOF
 # 5. the staff's shared folders: setgid (what is made inside belongs to the instructors group)
 # and no access for others. The staff's servers and nbgrader commands in the course folder run
 # with umask 002, so that what one member of the staff makes, the others can change.
-mkdir -p "$STAFF/course" "$STAFF/grading"
+mkdir -p "$STAFF/course" "$STAFF/grading/course"
 chown root:root "$STAFF"
 chmod 0755 "$STAFF"
-chown root:"$INSTRUCTORS" "$STAFF/course" "$STAFF/grading"
-chmod 2770 "$STAFF/course" "$STAFF/grading"
+chown root:"$INSTRUCTORS" "$STAFF/course" "$STAFF/grading" "$STAFF/grading/course"
+chmod 2770 "$STAFF/course" "$STAFF/grading" "$STAFF/grading/course"
+# The two gradebooks (nbgrader's deadlines; the grading command's scores, which formgrader
+# edits): SQLite makes a new database file 0644 whatever the umask, so that only its creator
+# could write it. An empty file is a valid empty database: made here group-writable, it
+# stays so. A gradebook made earlier (by an older install) is made group-writable.
+for db in "$STAFF/course/gradebook.db" "$STAFF/grading/course/gradebook.db"; do
+  if [ -e "$db" ]; then
+    chmod g+rw "$db"
+  else
+    install -m 0664 -o root -g "$INSTRUCTORS" /dev/null "$db"
+  fi
+done
 cat > "$STAFF/course/nbgrader_config.py" <<EOF
 # Written by deploy/install.sh: the staff's nbgrader course folder (docs/course-runbook.md).
 import os
@@ -171,10 +182,15 @@ os.umask(0o002)
 EOF
 cat > "$STAFF_CONFIG/nbgrader_config.py" <<EOF
 # Written by deploy/install.sh: the staff's nbgrader settings (formgrader's course).
+import os
+
 from rapprochement.grading.settings import course_settings
 
 c = get_config()  # noqa: F821
 course_settings(c, "$STAFF/grading/course")  # formgrader shows the grading gradebook
+# formgrader serves only a course inside the server's root (the home folder): through the
+# link ~/staff -> $STAFF that jupyterhub_config.py makes for the staff
+c.CourseDirectory.root = os.path.expanduser("~/staff/grading/course")
 c.Exchange.root = "$EXCHANGE"  # but the exchange stays the hub's
 c.CourseDirectory.groupshared = True
 EOF

@@ -12,6 +12,7 @@ change are read from the environment so that this file stays as shipped:
 RAPPROCHEMENT_PREFIX   where install.sh put the collection (/opt/rapprochement)
 RAPPROCHEMENT_STUDENTS group of the students (rapprochement-students)
 RAPPROCHEMENT_INSTRUCTORS group of the instructors (rapprochement-instructors)
+RAPPROCHEMENT_STAFF    the staff's shared folders made by install.sh (/srv/nbgrader/staff)
 RAPPROCHEMENT_ADMINS   comma-separated hub administrators (none)
 RAPPROCHEMENT_MEM      memory per user server, kernels included (2G; docs/hub-sizing.md)
 RAPPROCHEMENT_CPU      CPU cores per user server (1.0)
@@ -33,6 +34,7 @@ PREFIX = Path(os.environ.get("RAPPROCHEMENT_PREFIX", "/opt/rapprochement"))
 ENV = PREFIX / ".venv-hub"
 STUDENTS = os.environ.get("RAPPROCHEMENT_STUDENTS", "rapprochement-students")
 INSTRUCTORS = os.environ.get("RAPPROCHEMENT_INSTRUCTORS", "rapprochement-instructors")
+STAFF = Path(os.environ.get("RAPPROCHEMENT_STAFF", "/srv/nbgrader/staff"))
 ADMINS = {a for a in os.environ.get("RAPPROCHEMENT_ADMINS", "").split(",") if a}
 MEM = os.environ.get("RAPPROCHEMENT_MEM", "2G")
 CPU = float(os.environ.get("RAPPROCHEMENT_CPU", "1.0"))
@@ -105,14 +107,22 @@ def staff_settings(spawner) -> None:  # type: ignore[no-untyped-def]
     $ENV/etc/jupyter-staff (written by deploy/install.sh) turns on nbgrader's formgrader
     (at /user/<name>/formgrader, in a browser tab of its own) with the grading gradebook, and
     makes the files the server, its terminals and kernels create group-writable (umask 002),
-    so that instructors and TAs share the folders under /srv/nbgrader/staff. Students' servers
-    never get it: formgrader stays off for them (install.sh, step 6).
+    so that instructors and TAs share the folders under $STAFF. Students' servers never get
+    it: formgrader stays off for them (install.sh, step 6). Formgrader only serves a course
+    inside the server's root (the home folder), so each member of the staff gets a link
+    ~/staff -> $STAFF (made once, never replaced).
     """
-    if is_staff(spawner.user.name):
-        spawner.environment = {
-            **spawner.environment,
-            "JUPYTER_CONFIG_PATH": str(ENV / "etc" / "jupyter-staff"),
-        }
+    if not is_staff(spawner.user.name):
+        return
+    spawner.environment = {
+        **spawner.environment,
+        "JUPYTER_CONFIG_PATH": str(ENV / "etc" / "jupyter-staff"),
+    }
+    user = pwd.getpwnam(spawner.user.name)
+    link = Path(user.pw_dir) / "staff"
+    if not link.exists() and not link.is_symlink():
+        link.symlink_to(STAFF)
+        os.lchown(link, user.pw_uid, user.pw_gid)
 
 
 def before_spawn(spawner) -> None:  # type: ignore[no-untyped-def]

@@ -451,6 +451,7 @@ def hub(
     env = os.environ.copy()
     env.update(
         RAPPROCHEMENT_PREFIX=str(inst.prefix),
+        RAPPROCHEMENT_STAFF=str(inst.staff),
         RAPPROCHEMENT_STUDENTS=students_group,
         RAPPROCHEMENT_INSTRUCTORS=instructors_group,
         RAPPROCHEMENT_CULL=str(cull_seconds),
