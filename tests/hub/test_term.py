@@ -375,13 +375,6 @@ def test_exchange_refuses_a_students_rename(course, term):
     place) nor delete it; fetch and submit through it worked in the term above."""
     inst = course.install
     course_x = inst.exchange / "rapprochement"
-    staff_gid = grp.getgrnam(course.groups["instructors"]).gr_gid
-    assert stat.S_IMODE(inst.exchange.stat().st_mode) == 0o1777
-    want = {course_x: 0o2775, course_x / "outbound": 0o2775}
-    want |= {course_x / "inbound": 0o2773, course_x / "feedback": 0o2771}
-    for path, mode in want.items():
-        st = path.stat()
-        assert (stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid) == (mode, 0, staff_gid), path
     before = course_x.stat().st_ino
     hostile = course.students["hostile"]
     attempts = {
@@ -395,6 +388,14 @@ def test_exchange_refuses_a_students_rename(course, term):
         assert proc.returncode != 0, f"a student could {what}: {cmd}"
     assert course_x.stat().st_ino == before
     assert (course_x / "outbound" / PS).is_dir()
+    # the modes install.sh sets (nbgrader's group-shared course, in a sticky exchange)
+    staff_gid = grp.getgrnam(course.groups["instructors"]).gr_gid
+    assert stat.S_IMODE(inst.exchange.stat().st_mode) == 0o1777
+    want = {course_x: 0o2775, course_x / "outbound": 0o2775}
+    want |= {course_x / "inbound": 0o2773, course_x / "feedback": 0o2771}
+    for path, mode in want.items():
+        st = path.stat()
+        assert (stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid) == (mode, 0, staff_gid), path
 
 
 def test_staff_servers_serve_formgrader_and_share_files(course, term):
