@@ -11,6 +11,8 @@ GRADING_VENV := .venv-grading
 HUB_VENV := .venv-hub
 BOOK_VENV := .venv-book
 PIP_FLAGS := --quiet --disable-pip-version-check --no-input
+# the long first install is not quiet: pip's lines show a first-time user that it is working
+PIP_PROGRESS_FLAGS := --disable-pip-version-check --no-input
 # uv creates the environments in seconds when it is on PATH (or importable by $(PYTHON));
 # otherwise the standard library's venv and pip do it (slower, same pinned versions).
 # Set UV= (empty) to force pip.
@@ -32,12 +34,14 @@ set -e; rm -rf $(1); \
 if [ -n "$(UV)" ]; then \
   echo "creating $(1) with uv from $(2)"; \
   $(UV) venv --quiet --seed --python "$$(command -v $(PYTHON))" $(1) || { echo "could not create $(1) with uv"; exit 1; }; \
-  UV_EXCLUDE=$(EXCLUDED) $(UV) pip install --quiet $(if $(3),,--compile-bytecode) --python $(1)/bin/python -r $(2) || { echo "installing $(2) into $(1) failed (network? see above)"; exit 1; }; \
+  echo "installing the pinned packages of $(2) (seconds to a minute the first time)..."; \
+  UV_EXCLUDE=$(EXCLUDED) $(UV) pip install $(if $(3),,--compile-bytecode) --python $(1)/bin/python -r $(2) || { echo "installing $(2) into $(1) failed (network? see above)"; exit 1; }; \
   $(UV) pip install --quiet --link-mode copy --python $(1)/bin/python --no-deps -e . || { echo "installing this package into $(1) failed"; exit 1; }; \
 else \
   echo "creating $(1) with venv + pip from $(2) (install uv to make this faster)"; \
   $(PYTHON) -m venv $(1) || { echo "could not create $(1): is the venv module installed (Debian: python3-venv)?"; exit 1; }; \
-  $(1)/bin/python -m pip install $(PIP_FLAGS) -r $(2) || { echo "installing $(2) into $(1) failed (network? see above)"; exit 1; }; \
+  echo "installing the pinned packages of $(2) with pip; it lists each one (a minute or two the first time)..."; \
+  $(1)/bin/python -m pip install $(PIP_PROGRESS_FLAGS) -r $(2) || { echo "installing $(2) into $(1) failed (network? see above)"; exit 1; }; \
   $(1)/bin/python -m pip install $(PIP_FLAGS) --no-deps -e . || { echo "installing this package into $(1) failed"; exit 1; }; \
 fi
 endef
@@ -47,7 +51,7 @@ WRITE_PYC := env -u PYTHONDONTWRITEBYTECODE
 # older uv that does not know it still works; pip installs them anyway (slower, same behaviour).
 EXCLUDED := requirements-excluded.txt
 
-.PHONY: lab test test-all envs lint unit nbval-test browser-test grading-test hub-test grading-env grade exercises selfstudy notebooks lock clean help book handouts book-test html
+.PHONY: lab test test-all envs lint unit nbval-test browser-test grading-test hub-test grading-env grade class-report exercises selfstudy notebooks lock clean help book handouts book-test html
 
 help:
 	@echo "make lab          open the collection in JupyterLab (student environment); ARGS=--no-browser ..."
@@ -56,8 +60,10 @@ help:
 	@echo "make test-all     the same, never skipping anything (what CI runs)"
 	@echo "make grading-env  create the instructor environment (.venv-grading, with nbgrader)"
 	@echo "make grade SUBMISSIONS=path/to/folder-or-zip [ASSIGNMENT=ps1-trade-statistics] [JOBS=2] [TIMEOUT=30] [UNSAFE=1]"
+	@echo "make class-report [OUT=grading-output]  after grading: class-report.html (names) and class-report-anonymised.html"
 	@echo "make exercises    regenerate exercises/ from solutions/source (instructors)"
 	@echo "make selfstudy    write selfstudy/: problem sets with model answers, for studying alone"
+	@echo "                  (keeps copies with answers in them; ARGS=--force replaces them)"
 	@echo "make notebooks    re-run every notebook in place (maintainers)"
 	@echo "make book         build the static HTML book into build/book/html (open index.html)"
 	@echo "make html         export every notebook to an offline HTML page in build/html (charts, explorers, quizzes)"
@@ -174,6 +180,12 @@ grade: $(GRADING_VENV)/.installed
 		$(if $(JOBS),--jobs $(JOBS),) $(if $(TIMEOUT),--timeout $(TIMEOUT),) \
 		$(if $(UNSAFE),--unsafe-no-sandbox,)
 
+# After grading: one offline page on the class (docs/instructor-grading.md, "Class report"),
+# the instructor's copy with names and an anonymised copy for the projector.
+class-report: $(GRADING_VENV)/.installed
+	$(GRADING_VENV)/bin/python -m rapprochement.grading.classreport "$(or $(OUT),grading-output)"
+	$(GRADING_VENV)/bin/python -m rapprochement.grading.classreport "$(or $(OUT),grading-output)" --anonymise
+
 # Regenerate the student versions in exercises/ from the instructor source in solutions/source/.
 exercises: $(GRADING_VENV)/.installed
 	mkdir -p grading-output
@@ -181,9 +193,10 @@ exercises: $(GRADING_VENV)/.installed
 		PATH="$(CURDIR)/$(GRADING_VENV)/bin:$$PATH" $(GRADING_VENV)/bin/nbgrader generate_assignment --force "$$ps" || exit 1; \
 	done
 
-# Self-study copies (model answers and rubrics after each question, no nbgrader markers).
+# Self-study copies (model answers and rubrics after each question, no nbgrader markers); a copy
+# with the student's answers is kept unless ARGS=--force. Without make: python start.py selfstudy
 selfstudy: $(VENV)/.installed
-	$(VENV)/bin/python scripts/make_selfstudy.py --out selfstudy
+	$(VENV)/bin/python -m rapprochement.selfstudy $(ARGS)
 
 notebooks: $(VENV)/.installed
 	$(VENV)/bin/python scripts/execute_notebooks.py notebooks/*.ipynb

@@ -120,6 +120,9 @@ cat > "$ENV/etc/jupyter/nbgrader_config.py" <<EOF
 c = get_config()  # noqa: F821
 c.CourseDirectory.course_id = "$COURSE_ID"
 c.Exchange.root = "$EXCHANGE"
+# formgrader and feedback pages clean student HTML in outputs (rapprochement.grading also
+# sanitises the graded copies themselves: rapprochement.grading.sanitize)
+c.HTMLExporter.sanitize_html = True
 EOF
 
 # 5. the staff's shared folders: setgid (what is made inside belongs to the instructors group)

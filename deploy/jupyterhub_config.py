@@ -68,6 +68,9 @@ c.Spawner.environment = {
     # the shared environment first, so that terminals, nbgrader and kernels all use it
     "PATH": f"{ENV / 'bin'}:/usr/local/bin:/usr/bin:/bin",
     "JUPYTER_PATH": str(ENV / "share" / "jupyter"),
+    # JupyterLab's notification defaults: no "Jupyter news" question, no update check
+    # (as make lab and start.py: rapprochement.launch.LAB_CONFIG)
+    "JUPYTER_CONFIG_PATH": str(PREFIX / "src" / "rapprochement" / "jupyter_config"),
 }
 c.Spawner.notebook_dir = "~"
 c.Spawner.default_url = "/lab/tree/rapprochement/notebooks/00-start-here.ipynb"
@@ -114,10 +117,11 @@ def staff_settings(spawner) -> None:  # type: ignore[no-untyped-def]
     """
     if not is_staff(spawner.user.name):
         return
-    spawner.environment = {
-        **spawner.environment,
-        "JUPYTER_CONFIG_PATH": str(ENV / "etc" / "jupyter-staff"),
-    }
+    # first on the path (highest priority), before the settings every server gets
+    paths = [str(ENV / "etc" / "jupyter-staff")]
+    if spawner.environment.get("JUPYTER_CONFIG_PATH"):
+        paths.append(spawner.environment["JUPYTER_CONFIG_PATH"])
+    spawner.environment = {**spawner.environment, "JUPYTER_CONFIG_PATH": os.pathsep.join(paths)}
     user = pwd.getpwnam(spawner.user.name)
     link = Path(user.pw_dir) / "staff"
     if not link.exists() and not link.is_symlink():
@@ -151,7 +155,10 @@ c.Spawner.args = [
     f"--ServerApp.shutdown_no_activity_timeout={CULL}",
     f"--MappingKernelManager.cull_idle_timeout={CULL}",
     "--MappingKernelManager.cull_interval=300",
-    # as in make lab (rapprochement.launch.LAB_SERVER_FLAGS): no jupytext pairing on save
+    # as in make lab (rapprochement.launch.LAB_SERVER_FLAGS): no jupytext pairing on save,
+    # no news feed or update check fetched from the internet
     "--ServerApp.jpserver_extensions",
     "jupyterlab_jupytext=False",
+    "--LabApp.news_url=None",
+    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
 ]

@@ -43,8 +43,8 @@ import nbformat
 import plotly.io as pio
 import yaml
 
+from rapprochement import citations, glossary, quiz
 from rapprochement import export as X
-from rapprochement import glossary, quiz
 from rapprochement import manifest as M
 from rapprochement import static_explorers as S
 
@@ -110,6 +110,9 @@ def transform_notebook(nb: nbformat.NotebookNode, stem: str) -> dict[str, int]:
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = rewrite_links(cell.source)
+        for out in cell.get("outputs", []):  # glossary definitions cite works too
+            if "text/markdown" in out.get("data", {}):
+                out["data"]["text/markdown"] = rewrite_links("".join(out["data"]["text/markdown"]))
     # the book loads jupyterquiz's code once (_static/quiz.js); each page only calls it
     return X.transform_notebook(nb, stem[:2], quiz_scripts="call", explorer_html=shared_figure_html)
 
@@ -119,6 +122,8 @@ def transform_notebook(nb: nbformat.NotebookNode, stem: str) -> dict[str, int]:
 _LINK = re.compile(r"(!?)\[([^\]]*)\]\((?!https?:|mailto:|#)([^)\s]+)\)")
 #: Files of the staged book a relative link may point at (set by build()).
 BOOK_FILES: set[str] = set()
+#: The bibliography's keys: the anchors of the reading list's entries (citations.py)
+CITED = set(citations.labels(citations.load()))
 
 
 def rewrite_links(text: str) -> str:
@@ -141,6 +146,8 @@ def rewrite_links(text: str) -> str:
         if clean == "data/README.md":
             return f"[{label}](data.md{anchor})"
         if clean == "docs/reading-list.md" and "reading-list.md" in BOOK_FILES:
+            if anchor[1:] in CITED:  # a work's entry: an HTML anchor MyST cannot resolve
+                return f'<a href="reading-list.html{anchor}">{html.escape(label)}</a>'
             return f"[{label}](reading-list.md{anchor})"
         if re.fullmatch(r"data/[\w.-]+\.(csv|json)", clean):
             return f'<a href="files/{clean}">{html.escape(label)}</a>'
@@ -199,7 +206,8 @@ def page_glossary() -> str:
         paragraphs = ", ".join(f"¶{p}" for p in entry.paragraphs)
         also = f" Also: {', '.join(entry.aliases)}." if entry.aliases else ""
         where = f" ({paragraphs})" if paragraphs else ""
-        lines.append(f"**{entry.term}**{where}\n: {entry.definition}{also}\n")
+        text = rewrite_links(citations.render(entry.definition))  # author-year links
+        lines.append(f"**{entry.term}**{where}\n: {text}{also}\n")
     return "\n".join(lines)
 
 

@@ -66,7 +66,27 @@ def with_quote(quote: str, note: str) -> str:
     return " ".join(part for part in (f"Page: '{quote}'." if quote else "", note) if part)
 
 
-TRADE_FIELDS = ["year", "reporter", "flow", "value_usd_bn", "source_url", "verified", "note"]
+TRADE_FIELDS = [
+    "year",
+    "reporter",
+    "flow",
+    "value_usd_bn",
+    "kind",
+    "source_url",
+    "verified",
+    "note",
+]
+# What kind of figure a source row gives (codes and labels in datapackage.json, field `kind`).
+TRADE_KINDS = ("customs_release", "official_statement", "estimate", "lower_bound")
+
+
+def kind(name: str, r: Row) -> str:
+    """The row's `kind`, refused when it is not one of TRADE_KINDS."""
+    if r["kind"] not in TRADE_KINDS:
+        raise ValueError(f"{name} {r['year']}: kind {r['kind']!r} is not one of {TRADE_KINDS}")
+    return r["kind"]
+
+
 SPLIT_UNVERIFIED_NOTE = (
     "[exp/imp unverified] Best-known GACC value (or derived, see the total row's note); "
     "no source page states it."
@@ -83,6 +103,7 @@ def trade(src: Path) -> list[Row]:
                 reporter="china_customs",
                 flow="total",
                 value_usd_bn=r["total_usd_bn"],
+                kind=kind("trade_annual_gacc.csv", r),
                 source_url=r["source_url"],
                 verified=yes(r["verified"]),
                 note=with_quote(r["quote"], r["note"]),
@@ -103,6 +124,8 @@ def trade(src: Path) -> list[Row]:
                     reporter="china_customs",
                     flow=flow,
                     value_usd_bn=r[col],
+                    # a split is GACC's own breakdown, whoever quoted the total
+                    kind="customs_release",
                     source_url=r["split_source_url"] if split_ok else "",
                     verified="true" if split_ok else "false",
                     note=(
@@ -127,6 +150,7 @@ def trade(src: Path) -> list[Row]:
                     reporter="russia",
                     flow=flow,
                     value_usd_bn=r[col],
+                    kind=kind("trade_annual_russia_fcs.csv", r),
                     source_url=r["source_url"],
                     verified=yes(r["verified"]),
                     note=with_quote(r["quote"], r["note"]),

@@ -27,6 +27,7 @@ from typing import Any
 import nbformat
 from markdown_it import MarkdownIt
 
+from rapprochement import citations
 from rapprochement import manifest as M
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -155,6 +156,27 @@ th, td { border: 1px solid #aaa; padding: 1mm 2mm; text-align: left; vertical-al
 """
 
 
+_CITATION_HREF = re.compile(r'href="(?:\.\./)*docs/reading-list\.md#([\w-]+)"')
+
+
+def works_cited(body: str) -> str:
+    """``body`` with its citations linked to a "Works cited" list at its end (the full
+    references of the reading list, rapprochement.citations), so that a printed or PDF
+    handout can be followed without the reading list."""
+    entries = {e["id"]: e for e in citations.load()}
+    keys = list(dict.fromkeys(k for k in _CITATION_HREF.findall(body) if k in entries))
+    if not keys:
+        return body
+    body = _CITATION_HREF.sub(
+        lambda m: f'href="#cite-{m[1]}"' if m[1] in entries else m.group(0), body
+    )
+    items = "".join(
+        f'<li id="cite-{k}">{_md.renderInline(citations.reference(entries[k], key=False))}</li>'
+        for k in keys
+    )
+    return body + f'<h2>Works cited</h2><ul class="works-cited">{items}</ul>'
+
+
 def handout_html(nb: M.Notebook, m: M.Manifest, *, instructor: bool) -> tuple[str, list[str]]:
     """The handout as HTML, and the prompts that have no facilitation note (instructor copy)."""
     path = ROOT / "notebooks" / nb.filename
@@ -208,7 +230,7 @@ def handout_html(nb: M.Notebook, m: M.Manifest, *, instructor: bool) -> tuple[st
     doc = (
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>'
         f"{html.escape(nb.title)}: seminar handout</title><style>{css}</style></head><body>"
-        + "\n".join(parts)
+        + works_cited("\n".join(parts))
         + "</body></html>"
     )
     return doc, missing

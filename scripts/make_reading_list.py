@@ -9,6 +9,9 @@ each entry ("core", "optional"; "none" for sources that are not readings) and, w
 
 The formatting is a plain author-date style written here on purpose: the page only lists works,
 and a CSL processor (citeproc-py, pandoc) would add a dependency for no gain in a Markdown list.
+Each entry starts with an anchor named after its key (``<a id="key"></a>``, a stable target for
+``docs/reading-list.md#key``) and the author-year label the text shows for it
+(:mod:`rapprochement.citations`, which writes the citations in the notebooks as links here).
 """
 
 from __future__ import annotations
@@ -18,6 +21,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from rapprochement import citations  # noqa: E402  (standard library only)
+
 BIBLIOGRAPHY = ROOT / "data" / "bibliography.json"
 PAGE = ROOT / "docs" / "reading-list.md"
 
@@ -31,7 +38,6 @@ PERSPECTIVES = [
     ("Western", "Western readings"),
     ("theory", "International Relations theory and method"),
 ]
-LANGUAGE_NAMES = {"zh": "in Chinese", "ru": "in Russian"}
 
 
 def load(path: Path = BIBLIOGRAPHY) -> list[dict]:
@@ -41,64 +47,25 @@ def load(path: Path = BIBLIOGRAPHY) -> list[dict]:
     return entries
 
 
-def _names(entry: dict) -> str:
-    names = []
-    for a in entry.get("author", []):
-        if "literal" in a:
-            names.append(a["literal"])
-        elif entry.get("language") in LANGUAGE_NAMES:
-            names.append(f"{a['family']} {a.get('given', '')}".strip())
-        else:
-            names.append(f"{a['family']}, {a['given']}" if a.get("given") else a["family"])
-    if len(names) > 1:
-        return ", ".join(names[:-1]) + " and " + names[-1]
-    return names[0] if names else "Anonymous"
+def reference(entry: dict, label: str = "") -> str:
+    """One entry as a line of Markdown (author-date, with DOI, ISBN or URL; written by
+    :func:`rapprochement.citations.reference`), after its anchor and, when given, the
+    author-year ``label`` citations show for it."""
+    line = citations.reference(entry)
+    base = entry.get("custom", {}).get("base")
+    if base:  # the ground on which the reading is filed as Chinese, Russian or Western
+        line += f" Base when written: {base['institution']} ({base['country']})."
+    if label:
+        line = f"**{label}**: {line}"
+    return f'<a id="{entry["id"]}"></a>{line}'
 
 
-def _year(entry: dict) -> str:
-    parts = entry.get("issued", {}).get("date-parts", [[]])[0]
-    return str(parts[0]) if parts else "n.d."
-
-
-def _link(entry: dict) -> str:
-    if entry.get("DOI"):
-        return f"DOI [{entry['DOI']}](https://doi.org/{entry['DOI']})"
-    if entry.get("ISBN"):
-        url = f"; [link]({entry['URL']})" if entry.get("URL") else ""
-        return f"ISBN {entry['ISBN']}{url}"
-    return f"[{entry['URL']}]({entry['URL']})"
-
-
-def reference(entry: dict) -> str:
-    """One entry as a line of Markdown (author-date, with DOI, ISBN or URL)."""
-    title = entry["title"]
-    if entry["type"] in {"book", "report"}:
-        title = f"*{title}*"
-    elif not title.startswith(("“", '"')):
-        title = f"“{title}”"
-    where = []
-    if entry.get("container-title"):
-        volume = entry.get("volume", "")
-        issue = f"({entry['issue']})" if entry.get("issue") else ""
-        container = f"*{entry['container-title']}*"
-        where.append(f"{container} {volume}{issue}".strip())
-    if entry.get("page"):
-        where.append(f"pp. {entry['page'].replace('-', '–')}")
-    if entry.get("publisher"):
-        place = f"{entry['publisher-place']}: " if entry.get("publisher-place") else ""
-        where.append(f"{place}{entry['publisher']}")
-    line = f"{_names(entry)} ({_year(entry)}). {title}."
-    if where:
-        line += " " + ", ".join(where) + "."
-    custom = entry.get("custom", {})
-    if entry.get("language") in LANGUAGE_NAMES:
-        english = custom.get("title_en", "")
-        line += f" [{LANGUAGE_NAMES[entry['language']]}{': ' + english if english else ''}]"
-    line += f" {_link(entry)}. `[@{entry['id']}]`"
-    return line
+def _sort_key(entry: dict) -> tuple[str, str]:
+    return citations.full_names(entry), citations.year(entry)
 
 
 def render(entries: list[dict]) -> str:
+    labels = citations.labels(entries)
     lines = [
         "# Reading list",
         "",
@@ -106,10 +73,17 @@ def render(entries: list[dict]) -> str:
         " do not edit by hand. -->",
         "",
         "Every work the collection cites, from `data/bibliography.json` (CSL-JSON: import it into",
-        "Zotero or use it with pandoc). Notebooks and the instructor guide cite works as `[@key]`;",
-        "the key of each work is given at the end of its line. Works in Chinese and Russian",
-        "carry an English rendering of their title. The collection summarizes each reading",
+        "Zotero or use it with pandoc). The notebooks and the instructor guide cite works by",
+        "author and year (in bold before each entry below), linked to the entry; the sources",
+        "keep each work's key, given at the end of its line (`[@key]`, the link's anchor).",
+        "Works in Chinese and Russian carry an English rendering of their title. The",
+        "collection summarizes each reading",
         "where it is used; the summaries are the collection's, not the authors'.",
+        "",
+        "A reading is filed as Chinese, Russian or Western by its author's institutional base at",
+        "the time of writing (the country of the university, institute or think tank the author",
+        "wrote from; for an independent analyst, the institute that published the work), not by",
+        "citizenship, birthplace or later moves. Each entry gives that base.",
         "",
     ]
     for group, heading, intro in GROUPS:
@@ -120,8 +94,8 @@ def render(entries: list[dict]) -> str:
             if not part:
                 continue
             lines += [f"### {subheading}", ""]
-            part.sort(key=lambda e: (_names(e), _year(e)))
-            lines += [f"* {reference(e)}" for e in part]
+            part.sort(key=_sort_key)
+            lines += [f"* {reference(e, labels[e['id']])}" for e in part]
             lines.append("")
     sources = [e for e in entries if e.get("custom", {}).get("reading_list") == "none"]
     lines += [
@@ -131,8 +105,8 @@ def render(entries: list[dict]) -> str:
         "need them; not readings in their own right.",
         "",
     ]
-    sources.sort(key=lambda e: (_names(e), _year(e)))
-    lines += [f"* {reference(e)}" for e in sources]
+    sources.sort(key=_sort_key)
+    lines += [f"* {reference(e, labels[e['id']])}" for e in sources]
     lines.append("")
     return "\n".join(lines)
 

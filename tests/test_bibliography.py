@@ -1,7 +1,8 @@
 """The bibliography as data (data/bibliography.json, CSL-JSON) and the citations that use it.
 
 * every entry is a usable CSL-JSON item with a DOI, a valid ISBN or a URL;
-* every ``[@key]`` cited in the notebooks, glossary, quizzes, instructor guide or data README has
+* every work cited (``[@key]``, or the author-year link to ``reading-list.md#key`` it becomes) in
+  the notebooks, glossary, quizzes, instructor guide or data README has
   an entry, and every entry is cited somewhere;
 * a work named in italics with a year in the notebooks or the guide has an entry (so a new
   reading cannot be added without one);
@@ -21,6 +22,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from rapprochement import citations
+
 ROOT = Path(__file__).resolve().parents[1]
 BIB = ROOT / "data" / "bibliography.json"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
@@ -31,8 +34,6 @@ OTHER_SOURCES = [
     GUIDE,
     ROOT / "data" / "README.md",
 ]
-# "[@key]" or "[@key1; @key2]" (pandoc's citation syntax, readable as text in JupyterLab)
-CITATION = re.compile(r"\[(@[\w-]+(?:\s*;\s*@[\w-]+)*)\]")
 CSL_TYPES = {
     "book",
     "chapter",
@@ -50,9 +51,10 @@ def _entries() -> list[dict]:
 
 
 def keys_in(text: str) -> list[str]:
-    """Every citation key in ``text``, outside inline code (where `[@key]` shows the syntax)."""
-    text = re.sub(r"`[^`\n]*`", "", text)
-    return [k.strip().lstrip("@") for group in CITATION.findall(text) for k in group.split(";")]
+    """Every citation key in ``text``: raw ``[@key]`` (outside inline code, where `[@key]`
+    shows the syntax) and the author-year links rapprochement.citations writes (the key is
+    the link's anchor in the reading list)."""
+    return citations.keys_in(text)
 
 
 def _markdown_cells(path: Path) -> list[str]:
@@ -90,6 +92,8 @@ def test_isbn_check_catches_typos():
 def test_citation_pattern():
     text = "Lo (2008) [@lo2008axis]; both [@a-b; @c_d]. Not [this], email@x.org, [@ bad], `[@key]`."
     assert keys_in(text) == ["lo2008axis", "a-b", "c_d"]
+    linked = "([Lo 2008](../docs/reading-list.md#lo2008axis)), [x](reading-list.md#core-readings)"
+    assert keys_in(linked) == ["lo2008axis"]
 
 
 def test_entries_are_csl_json_with_an_identifier():
@@ -109,7 +113,9 @@ def test_entries_are_csl_json_with_an_identifier():
             assert isinstance(year, int) and 1900 < year < 2030, where
         elif e["custom"]["perspective"] not in {"venue", "official"}:
             pytest.fail(f"{where}: a reading needs a date")
-        assert e.get("DOI") or e.get("ISBN") or e.get("URL"), f"{where}: no DOI, ISBN or URL"
+        assert e.get("DOI") or e.get("ISBN") or e.get("URL") or e["custom"].get("no_identifier"), (
+            f"{where}: no DOI, ISBN or URL, and no reason given in custom.no_identifier"
+        )
         if e.get("DOI"):
             assert re.fullmatch(r"10\.\d{4,9}/\S+", e["DOI"]), where
         if e.get("ISBN"):
@@ -227,3 +233,11 @@ def test_title_pattern_finds_the_forms_the_notebooks_use():
     )
     found = [t for t, _ in ITALIC_WITH_YEAR.findall(sample)]
     assert found == ["Axis of Convenience", "From Greater Europe", "Soft Power"]
+
+
+def test_no_entry_links_to_a_review_instead_of_the_work():
+    """A review goes in ``note``; the URL, DOI or ISBN must identify the work itself."""
+    for e in _entries():
+        url = e.get("URL", "").lower()
+        assert "review" not in url, f"{e['id']}: URL looks like a review: {url}"
+        assert "revisited" not in url, f"{e['id']}: URL looks like another work: {url}"

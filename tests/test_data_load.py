@@ -302,3 +302,26 @@ def test_cpi_duplicate_year_rejected(tmp_path: Path) -> None:
     target.write_text(text, encoding="utf-8")
     with pytest.raises(data.DataFileError, match="us_cpi.csv"):
         data.load_us_cpi(target)
+
+
+def test_each_trade_row_says_what_kind_of_figure_it_is() -> None:
+    """Only 2010 and 2018 among the verified Russian totals cite customs statistics (the
+    December 2026 review, N2; data/sources/trade_annual_russia_fcs.csv): those are the only
+    years with a verified customs release on both sides, so the only mirror statistics."""
+    trade = data.load_trade()
+    assert list(data.labels("kind", "trade")) == [
+        "customs_release",
+        "official_statement",
+        "estimate",
+        "lower_bound",
+    ]
+    totals = trade[(trade.flow == "total") & trade.verified]
+    kinds = totals.set_index(["reporter", "year"])["kind"]
+    customs = totals[totals.kind == "customs_release"]
+    both = set(customs[customs.reporter == "russia"].year) & set(
+        customs[customs.reporter == "china_customs"].year
+    )
+    assert sorted(both) == [2010, 2018]
+    assert kinds[("russia", 2022)] == "lower_bound"  # "over $185 billion"
+    assert kinds[("russia", 2016)] == "estimate"
+    assert kinds[("russia", 2020)] == "official_statement"

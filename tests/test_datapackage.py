@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -258,6 +259,7 @@ needs_shared = pytest.mark.skipif(
 #: other column must equal the shared file's, value for value.
 OWN_COLUMNS = {
     "quote",
+    "kind",
     "note",
     "context",
     "outcome",
@@ -290,6 +292,25 @@ def _measure(scope: str) -> str:
         return "total_trade_goods_and_services"
     if "nikkei" in s:
         return "all_bilateral_settlements"
+    return "official_statement"
+
+
+def _kind(name: str, note: str) -> str:
+    """What kind of figure a shared trade row is, from the words of its note. GACC rows are
+    customs releases unless a MOFCOM official is the one quoted. A Russian row is a lower bound
+    when the quoted words say "over $", an estimate when the note says so, a customs release
+    when the page cites the customs service (or the row is a best-known customs value), and
+    otherwise an official's statement."""
+    n = note.lower()
+    if name == "trade_annual_gacc.csv":
+        return "official_statement" if n.startswith("mofcom") else "customs_release"
+    if re.search(r"'[^']*over \$[^']*'", n):
+        return "lower_bound"
+    if "estimat" in n:
+        return "estimate"
+    customs = ("customs statistical reports", "russian federal customs service", "best-known fcs")
+    if any(c in n for c in customs):
+        return "customs_release"
     return "official_statement"
 
 
@@ -348,6 +369,10 @@ def _codes(name: str, ours: Rows, theirs: Rows) -> list[str]:
             derived = "yes" if "derived sum" in src["note"] else "no"
             if mine["rub_plus_cny_derived"] != derived:
                 problems.append(f"{key}: rub_plus_cny_derived should be {derived}")
+        if name in ("trade_annual_gacc.csv", "trade_annual_russia_fcs.csv"):
+            said = _kind(name, src["note"])
+            if mine["kind"] != said:
+                problems.append(f"{key}: kind {mine['kind']}, the shared note says {said}")
         if name == "trade_annual_gacc.csv":
             # the shared file marks each unverified or derived split with "exp/imp" in its note
             split = "no" if "exp/imp" in src["note"].lower() else "yes"

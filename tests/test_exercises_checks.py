@@ -136,3 +136,112 @@ def test_summary_without_a_notebook_path(monkeypatch, capsys):
     checks.summary()
     out = capsys.readouterr().out
     assert "no visible test has run yet" in out and "open this notebook in JupyterLab" in out
+
+
+# --- answer forms (checks.FORMS), shared by visible and hidden tests ------------------------
+
+
+def test_read_answer_accepts_harmless_forms():
+    import numpy as np
+    import pandas as pd
+
+    assert checks.read_answer("first_50", np.int64(2008)) == 2008
+    assert checks.read_answer("first_50", 2008.0) == 2008
+    assert checks.read_answer("years_50_to_100", np.float64(10.0)) == 10
+    for years in ((2006, 2016), np.array([2006, 2016]), pd.Index([2006, 2016])):
+        assert checks.read_answer("years_china_higher", years) == [2006, 2016]
+    assert checks.read_answer("growth_2021", np.float32(0.363)) == 0.363
+    assert checks.read_answer("kind_a", "  FACT ") == "fact"
+    assert checks.read_answer("kind_a", np.str_("fact")) == "fact"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        ("growth_2021", 0.36, "rounded to fewer than 3 decimal places"),
+        ("growth_2021", 36.3, "looks like a percentage"),
+        ("russia_share_2021", 0.024, "looks like a fraction"),
+        ("real_2014_in_2024", 126, "rounded to fewer than 1 decimal place"),
+        ("growth_2021", "0.363", "remove the quotes"),
+        ("growth_2021", True, "not True or False"),
+        ("first_50", 2008.5, "a whole number"),
+        ("first_50", 1900, "a year covered by the data"),
+        ("years_china_higher", [2016, 2006], "sort"),
+        ("kind_b", "prediction", "one of: fact, forecast, advice"),
+    ],
+)
+def test_read_answer_says_what_to_change(name, value, words):
+    with pytest.raises(AssertionError, match=words):
+        checks.read_answer(name, value)
+
+
+def test_read_answer_explains_pandas_objects():
+    import pandas as pd
+
+    with pytest.raises(AssertionError, match="pandas Series: give the years as a list"):
+        checks.read_answer("years_china_higher", pd.Series([2006, 2016]))
+    with pytest.raises(AssertionError, match=r"pick the one value you want"):
+        checks.read_answer("growth_2021", pd.Series([0.363], index=[2021]))
+
+
+def test_read_answer_is_not_fooled_by_a_class_that_claims_to_be_numpy():
+    fake = type("int64", (), {"__module__": "numpy", "__int__": lambda self: 2008})
+    with pytest.raises(AssertionError, match="should be a number"):
+        checks.read_answer("first_50", fake())
+
+
+def test_expect_uses_the_form_tolerance_and_precision():
+    right = 0.3630939
+    for given in (right, 0.363, 0.3631, 0.364):  # within one unit of the 3rd decimal
+        checks.expect("growth_2021", given, right)
+    for given in (0.365, 0.362, 0.36, 36.31):
+        with pytest.raises(AssertionError):
+            checks.expect("growth_2021", given, right)
+    checks.expect("real_2014_in_2024", 126.3, 126.2516)
+    with pytest.raises(AssertionError, match="does not match"):
+        checks.expect("real_2014_in_2024", 126.4, 126.2516)
+    checks.expect("kind_a", "Fact", "fact")
+    with pytest.raises(AssertionError, match="does not match"):
+        checks.expect("first_50", 2009, 2008)
+
+
+def test_every_number_form_asks_for_a_precision():
+    for name, form in checks.FORMS.items():
+        if form.kind in ("fraction", "percentage", "usd_bn", "ratio"):
+            assert form.decimals >= 1 and "decimal place" in form.describe(), name
+            assert form.tolerance > 0
+        else:
+            assert form.tolerance == 0, name
+    with pytest.raises(KeyError, match="add it to checks.FORMS"):
+        checks.form("no_such_answer")
+
+
+def test_slip_uses_the_form_tolerance(capsys):
+    with checks.Visible("9.8", ("growth_2021",), {"growth_2021": 0.3625}) as v:
+        v.slip("growth_2021", v.answer("growth_2021"), 0.3631, "that is the other route", "")
+    assert "✗ Question 9.8: that is the other route" in capsys.readouterr().out
+
+
+def test_summary_says_when_the_saved_file_is_older_than_the_run(tmp_path, monkeypatch, capsys):
+    import os
+    import time
+
+    path = tmp_path / "ps.ipynb"
+    path.write_text(json.dumps({"cells": []}), encoding="utf-8")
+    os.utime(path, (time.time() - 600, time.time() - 600))  # saved ten minutes ago
+    monkeypatch.setenv("JPY_SESSION_NAME", str(path))
+    checks._RUNS.clear()
+    with checks.Visible("1.1", ("x",), {"x": 2018}) as v:
+        v.year("x")
+    assert checks.saved_after_run() is False
+    checks.summary("problem set 1")
+    assert "NOT SAVED SINCE THIS RUN" in capsys.readouterr().out
+    os.utime(path, None)  # saved now
+    assert checks.saved_after_run() is True
+    checks.summary("problem set 1")
+    out = capsys.readouterr().out
+    assert "ready to hand in" in out and "NOT SAVED" not in out
+    monkeypatch.delenv("JPY_SESSION_NAME")
+    assert checks.saved_after_run() is None
+    checks.summary("problem set 1")
+    assert "save (Ctrl+S)" in capsys.readouterr().out

@@ -37,14 +37,14 @@ MORE_WRONG = {
             "achieved_2019_2024 = value_in(gacc, 2024) / value_in(gacc, 2019) - 1",
             "total growth",
         ),
-        "ps1-q1-6-answer": ("real_2014_in_2024 = 80.0", "wrong way"),
+        "ps1-q1-6-answer": ("real_2014_in_2024 = 80.5", "wrong way"),
     },
     "ps2-mirror-statistics": {
         "ps2-q2-1-answer": (
             'gap_pct_of_china_2018 = float(mirror_gap(china, russia).loc[2018, "gap_pct"])',
             "percentage of Russia's figure",
         ),
-        "ps2-q2-6-answer": ("asymmetry_2018 = 680.0", "fraction"),
+        "ps2-q2-6-answer": ("asymmetry_2018 = 680.4", "fraction"),
     },
     "ps3-argument-analysis": {
         "ps3-q3-3-answer": ("real_2023_in_2019 = value_in(gacc, 2023) * 1.2", "wrong way"),
@@ -71,8 +71,8 @@ WRONG = {
     "ps3-argument-analysis": {
         "ps3-q3-4-answer": (
             "needed_from_2020 = 0.167\nachieved_2020_2023 = cagr(gacc, 2020, 2024)\n"
-            "share_of_rise_2021 = 0.3",
-            "ends in 2023",
+            "share_of_rise_2021 = 0.304",
+            "2020 to 2024",
         ),
     },
 }

@@ -103,6 +103,22 @@ def test_start_py_opens_the_start_page_without_make_or_bash(tmp_path: Path) -> N
         assert final_url, f"no answer in 90 s:\n{log.read_text()[-3000:]}"
         assert final_url.split("?")[0].endswith("/lab/tree/notebooks/00-start-here.ipynb")
         assert "jupyter-config-data" in page
+        # no "Jupyter news" question on first start (a fresh HOME: no user settings yet), no
+        # news feed or update check fetched
+        config = json.loads(
+            re.search(r'id="jupyter-config-data"[^>]*>(.*?)</script>', page, re.S).group(1)
+        )
+        assert config["news"] == {"disabled": True}
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/lab/api/settings/@jupyterlab/apputils-extension:"
+            f"notification?token={token}",
+            timeout=30,
+        ) as resp:
+            notification = json.loads(resp.read().decode())
+        # the defaults the page gets (a student's own choice in Settings would still win)
+        defaults = {k: v.get("default") for k, v in notification["schema"]["properties"].items()}
+        assert defaults["fetchNews"] == "false", defaults
+        assert defaults["checkForUpdates"] is False
         with urllib.request.urlopen(
             f"http://127.0.0.1:{port}/api/contents/notebooks/00-start-here.ipynb"
             f"?content=0&token={token}",
@@ -190,3 +206,44 @@ def test_start_py_builds_the_pinned_environment(tmp_path: Path) -> None:
         env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path,
     )  # fmt: skip
     assert again.returncode == 0 and "creating" not in again.stdout, again.stdout
+
+
+def test_lab_settings_answer_the_news_question_for_the_student():
+    """The settings folder start.py, make lab and the hub put on JUPYTER_CONFIG_PATH."""
+    overrides = launch.LAB_CONFIG / "labconfig" / "default_setting_overrides.json"
+    notification = json.loads(overrides.read_text(encoding="utf-8"))[
+        "@jupyterlab/apputils-extension:notification"
+    ]
+    assert notification == {"fetchNews": "false", "checkForUpdates": False}
+    env = launch.lab_env(REPO / ".venv")
+    assert env["JUPYTER_CONFIG_PATH"].split(os.pathsep)[0] == str(launch.LAB_CONFIG)
+    assert "--LabApp.news_url=None" in launch.LAB_SERVER_FLAGS
+    hub = (REPO / "deploy" / "jupyterhub_config.py").read_text(encoding="utf-8")
+    assert '"JUPYTER_CONFIG_PATH": str(PREFIX / "src" / "rapprochement" / "jupyter_config")' in hub
+    assert "--LabApp.news_url=None" in hub
+    dockerfile = (REPO / "deploy" / "image" / "Dockerfile").read_text(encoding="utf-8")
+    assert "JUPYTER_CONFIG_PATH=/opt/rapprochement/src/rapprochement/jupyter_config" in dockerfile
+
+
+@pytest.mark.parametrize("use_uv", [True, False])
+def test_first_install_says_what_it_does_before_the_long_step(tmp_path, monkeypatch, capsys,
+                                                              use_uv):  # fmt: skip
+    """A first-time user sees a line at once, and the long install is not --quiet."""
+    seen: list[tuple[list[str], str]] = []
+
+    def fake_run(cmd, failure, env=None):  # what was printed before each step
+        seen.append((list(cmd), capsys.readouterr().out))
+        if "venv" in cmd:
+            python = launch.venv_python(tmp_path / "venv")
+            python.parent.mkdir(parents=True, exist_ok=True)
+            python.touch()
+
+    monkeypatch.setattr(launch, "_run", fake_run)
+    monkeypatch.setattr(launch, "find_uv", lambda: ["uv"] if use_uv else None)
+    launch.create_env(REPO, tmp_path / "venv", use_uv=use_uv)
+    lock_steps = [(cmd, out) for cmd, out in seen if "-r" in cmd]
+    assert len(lock_steps) == 1
+    cmd, printed_before = lock_steps[0]
+    assert "--quiet" not in cmd and "-q" not in cmd
+    assert "installing the pinned packages" in printed_before
+    assert printed_before.strip(), "nothing printed before the long step"

@@ -22,7 +22,11 @@ nbconvert's ``HTMLExporter`` with the ``lab`` template and three changes:
   in pages that have a chart (the book's vendored plotly-basic, or plotly.py's full bundle);
 * a notebook that was never run (no code cell has an execution count) is executed first, in
   a fresh kernel, offline (:attr:`OfflineHTMLExporter.execute`: ``auto``, ``always``,
-  ``never``); so every export shows every chart.
+  ``never``); so every export shows every chart;
+* links between pages work (:func:`rewrite_links`): a link to another notebook of the same
+  export (``NN-name.ipynb``) points at its page (``NN-name.html``), a citation at its entry in
+  ``reading-list.html`` (written beside the pages from docs/reading-list.md), and a link to a
+  file the export does not hold becomes text naming it, so that no link is broken.
 
 The page requests nothing from another host and works from ``file://``.
 """
@@ -35,16 +39,16 @@ import functools
 import html
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import nbformat
 from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
-from traitlets import Bool, Enum, Unicode, default
+from traitlets import Bool, Dict, Enum, Unicode, default
 
-from . import quiz
+from . import citations, quiz
 
 __all__ = [
     "OfflineHTMLExporter",
@@ -53,8 +57,11 @@ __all__ = [
     "figure_html",
     "main",
     "plotly_js",
+    "page_links",
+    "rewrite_links",
     "static_for_widget",
     "transform_notebook",
+    "write_reading_list",
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -236,6 +243,71 @@ def transform_notebook(
     return counts
 
 
+# ---------------------------------------------------------------------------- links
+
+READING_LIST = ROOT / citations.READING_LIST
+READING_LIST_PAGE = "reading-list.html"
+#: a Markdown link or image to a relative target (not a web address, not an in-page anchor)
+_LINK = re.compile(r"(!?)\[([^\]]*)\]\((?!https?:|mailto:|data:|#)([^)\s]+)\)")
+
+
+def page_links(notebooks: Sequence[Path]) -> dict[Path, str]:
+    """{source file: page name} of an export of ``notebooks`` into one folder: each
+    notebook's page, and the reading list's (:func:`write_reading_list`)."""
+    pages = {p.resolve(): f"{p.stem}.html" for p in notebooks}
+    pages[READING_LIST.resolve()] = READING_LIST_PAGE
+    return pages
+
+
+def rewrite_links(text: str, folder: Path, pages: Mapping[Path, str]) -> str:
+    """Markdown ``text`` of a notebook in ``folder`` with its relative links pointed at the
+    exported pages (``pages``, :func:`page_links`), anchors kept. A citation whose reading list
+    is not exported keeps its author-year text; a link to any other file becomes its text
+    and the file's name in code, not a broken link. Images stay (nbconvert embeds them)."""
+
+    def fix(m: re.Match[str]) -> str:
+        bang, label, target = m.groups()
+        if bang:
+            return m.group(0)
+        path, _, anchor = target.partition("#")
+        resolved = (folder / path).resolve()
+        if resolved in pages:
+            return f"[{label}]({pages[resolved]}{'#' + anchor if anchor else ''})"
+        if resolved == READING_LIST.resolve():
+            return label
+        if resolved.is_relative_to(ROOT.resolve()):
+            where = resolved.relative_to(ROOT.resolve()).as_posix()
+            return f"{label} (`{where}` in the collection's folder)"
+        return f"{label} (`{path}`)"
+
+    return _LINK.sub(fix, text)
+
+
+READING_LIST_HTML = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Reading list</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem;
+line-height:1.5;color:#1a1a1a;background:#fff}}a{{color:#0645ad}}li{{margin:.4rem 0}}
+:target{{background:#fff3b0;outline:2px solid #8a6d00}}.anchor-link{{display:none}}</style>
+</head><body>
+{body}
+</body></html>
+"""
+
+
+def write_reading_list(out_dir: Path) -> Path:
+    """``out_dir/reading-list.html`` from docs/reading-list.md (one anchor per work, the
+    targets of the citations in the pages); returns the file written."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    body = markdown2html_mistune(READING_LIST.read_text(encoding="utf-8"))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / READING_LIST_PAGE
+    target.write_text(READING_LIST_HTML.format(body=body), encoding="utf-8")
+    return target
+
+
 # ---------------------------------------------------------------------------- nbconvert
 
 
@@ -264,6 +336,17 @@ class OfflinePreprocessor(Preprocessor):  # type: ignore[misc]
         self, nb: nbformat.NotebookNode, resources: dict[str, Any]
     ) -> tuple[nbformat.NotebookNode, dict[str, Any]]:
         name = (resources.get("metadata") or {}).get("name") or "notebook"
+        folder = Path((resources.get("metadata") or {}).get("path") or ".")
+        pages = resources.get("rapprochement_pages") or {}
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                cell.source = rewrite_links(cell.source, folder, pages)
+            for out in cell.get("outputs", []):  # glossary definitions cite works too
+                data = out.get("data", {})
+                if "text/markdown" in data:
+                    data["text/markdown"] = rewrite_links(
+                        "".join(data["text/markdown"]), folder, pages
+                    )
         counts = transform_notebook(nb, str(name))
         resources["rapprochement"] = counts
         if counts["plotly"] or counts["explorers"]:
@@ -291,6 +374,10 @@ class OfflineHTMLExporter(HTMLExporter):  # type: ignore[misc]
     ).tag(config=True)
     kernel_name = Unicode("python3", help="Kernel used to execute a notebook.").tag(config=True)
     embed_images = Bool(True, help="Embed local images as data URIs (one file).").tag(config=True)
+    pages = Dict(
+        help="{source file: page name} of the pages written together (page_links); links to "
+        "other files become text naming them."
+    )
 
     @default("extra_template_basedirs")
     def _extra_basedirs(self) -> list[str]:
@@ -309,6 +396,7 @@ class OfflineHTMLExporter(HTMLExporter):  # type: ignore[misc]
     ) -> tuple[str, dict[str, Any]]:
         nb = copy.deepcopy(nb)
         resources = self._init_resources(resources)
+        resources["rapprochement_pages"] = {Path(k).resolve(): v for k, v in self.pages.items()}
         if self.execute == "always" or (self.execute == "auto" and _never_run(nb)):
             from nbclient import NotebookClient
 
@@ -324,9 +412,18 @@ class OfflineHTMLExporter(HTMLExporter):  # type: ignore[misc]
         return super().from_notebook_node(nb, resources, **kw)
 
 
-def export_notebook(path: Path, out_dir: Path, *, execute: str = "auto") -> Path:
-    """Export one notebook to ``out_dir/<stem>.html``; returns the file written."""
-    exporter = OfflineHTMLExporter(execute=execute)
+def export_notebook(
+    path: Path,
+    out_dir: Path,
+    *,
+    execute: str = "auto",
+    pages: Mapping[Path, str] | None = None,
+) -> Path:
+    """Export one notebook to ``out_dir/<stem>.html``; returns the file written. ``pages``:
+    the pages written beside it (:func:`page_links`), for the links between them."""
+    exporter = OfflineHTMLExporter(
+        execute=execute, pages={str(k): v for k, v in (pages or {}).items()}
+    )
     resources = {"metadata": {"name": path.stem, "path": str(path.parent)}}
     body, _ = exporter.from_filename(str(path), resources=resources)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -352,9 +449,11 @@ def main(argv: list[str] | None = None) -> int:
     missing = [str(p) for p in args.notebooks if not p.is_file()]
     if missing:
         parser.error(f"no such notebook: {', '.join(missing)}")
+    pages = page_links(args.notebooks)
     for path in args.notebooks:
-        target = export_notebook(path, args.out, execute=args.execute)
+        target = export_notebook(path, args.out, execute=args.execute, pages=pages)
         print(f"{path} -> {target} ({target.stat().st_size / 1e6:.2f} MB)")
+    print(f"reading list -> {write_reading_list(args.out)}")
     return 0
 
 

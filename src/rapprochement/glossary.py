@@ -10,7 +10,8 @@ transliteration in a simplified BGN/PCGN style without diacritics (ё yo, ж zh,
 ш sh, щ shch, ы y, й y, ю yu, я ya, ъ and ь dropped, е written ye at the start of a word and
 after a vowel, ъ or ь). ``forms_note`` says where a form comes from or that it is a descriptive
 rendering rather than an official formula. Works cited in definitions carry their bibliography
-key, ``[@key]`` (``data/bibliography.json``).
+key, ``[@key]`` (``data/bibliography.json``); :func:`markdown` and :func:`show` write them as
+author-year links to the reading list.
 
 >>> from rapprochement import glossary
 >>> glossary.show("axis of convenience", "Three Noes")   # in a notebook: a definition list
@@ -23,6 +24,8 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from . import citations
 
 __all__ = ["Entry", "definition", "entry", "forms", "markdown", "show", "terms"]
 
@@ -155,13 +158,18 @@ def definition(term: str) -> str:
     return entry(term).definition
 
 
-def markdown(*terms_: str) -> str:
-    """Markdown for a compact definition list of the named terms (all terms if none named)."""
+def markdown(*terms_: str, link_base: str = "../" + citations.READING_LIST) -> str:
+    """Markdown for a compact definition list of the named terms (all terms if none named).
+
+    Works cited in a definition (``[@key]``) are shown as author-year links to the reading
+    list (:mod:`rapprochement.citations`); ``link_base`` is its path from the page shown (from
+    a notebook in notebooks/ by default)."""
     chosen = [entry(t) for t in terms_] if terms_ else list(_entries())
     lines = []
     for e in chosen:
         cite = f" {e.citation()}" if e.paragraphs else ""
-        lines.append(f"- **{e.term}**{cite}: {e.definition}")
+        text = citations.render(e.definition, link_base=link_base)
+        lines.append(f"- **{e.term}**{cite}: {text}")
         if e.has_forms():
             lines.append(f"  <br>{e.forms_line()}")
     return "\n".join(lines)

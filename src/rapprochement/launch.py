@@ -7,6 +7,18 @@ as ``make lab``), then starts JupyterLab at ``notebooks/00-start-here.ipynb`` wi
 flags as ``make lab``. Extra arguments go to ``jupyter lab`` (for example ``--no-browser`` or
 ``--port=8899``).
 
+The students' tools run the same way, in ``.venv`` (created first if needed), with no
+activated environment, make or bash (:data:`TOOLS`)::
+
+    python start.py selfcheck exercises/ps1-trade-statistics/ps1-trade-statistics.ipynb
+    python start.py selfstudy [--force] [ps ...]
+
+JupyterLab started here, by ``make lab`` and on the hub does not ask about "Jupyter news" and
+fetches nothing from the internet: the notification settings' defaults are set in
+:data:`LAB_CONFIG` (``labconfig/default_setting_overrides.json``, put on ``JUPYTER_CONFIG_PATH``
+by :func:`lab_env`), and :data:`LAB_SERVER_FLAGS` turn the server's news feed and update check
+off.
+
 This module uses the standard library only: it runs before the environment exists.
 """
 
@@ -38,7 +50,24 @@ HASH_STAMP = ".installed-inputs"
 #: (notebooks/text/, for maintainers' review) are written by scripts, never by a Lab save, and a
 #: twin newer than its notebook (a fresh clone's file times are arbitrary) must not change what
 #: a student's notebook shows.
-LAB_SERVER_FLAGS = ["--ServerApp.jpserver_extensions", "jupyterlab_jupytext=False"]
+#: The news feed and the update check are off on the server side too (JupyterLab's documented
+#: options), so that no request leaves the machine even if a student turns the news on.
+LAB_SERVER_FLAGS = [
+    "--ServerApp.jpserver_extensions",
+    "jupyterlab_jupytext=False",
+    "--LabApp.news_url=None",
+    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+]
+LAB_CONFIG = Path(__file__).resolve().with_name("jupyter_config")
+"""A Jupyter config folder: ``labconfig/default_setting_overrides.json`` sets the defaults of
+JupyterLab's notification settings to "never fetch news" (no first-start question) and "never
+check for updates", and opens Markdown files (the reading list, the READMEs) rendered, so that
+a citation's link lands on its entry. Students may still change them in the Settings editor."""
+TOOLS = {
+    "selfcheck": "rapprochement.selfcheck",
+    "selfstudy": "rapprochement.selfstudy",
+}
+"""``python start.py <tool> ...`` runs ``python -m <module> ...`` in the environment."""
 
 
 class LaunchError(RuntimeError):
@@ -114,9 +143,14 @@ def create_env(repo: Path, venv: Path, *, use_uv: bool = True) -> None:
             [*uv, "venv", "--quiet", "--seed", "--python", BASE_PYTHON, str(venv)],
             f"could not create {venv} with uv",
         )
+        print(
+            f"installing the pinned packages of {LOCK} into {venv.name} (seconds to a minute "
+            "the first time; uv reports when it is done)...",
+            flush=True,
+        )
         # UV_EXCLUDE rather than --excludes: a uv too old to know it ignores the variable
         _run(
-            [*uv, "pip", "install", "--quiet", "--compile-bytecode", "--python", py, "-r", lock],
+            [*uv, "pip", "install", "--compile-bytecode", "--python", py, "-r", lock],
             f"installing {LOCK} into {venv} failed (network? see above)",
             env={**os.environ, "UV_EXCLUDE": str(repo / EXCLUDED)},
         )
@@ -139,16 +173,26 @@ def create_env(repo: Path, venv: Path, *, use_uv: bool = True) -> None:
     else:
         print(
             f"creating {venv.name} with venv + pip from {LOCK} (a minute or two; "
-            "`python -m pip install uv` makes it faster)",
+            "`python -m pip install uv` makes it faster). First Python's venv module sets up "
+            "pip in it (up to half a minute, silent)...",
             flush=True,
         )
         _run(
             [BASE_PYTHON, "-m", "venv", str(venv)],
             f"could not create {venv}: is the venv module installed (Debian: python3-venv)?",
         )
-        pip = [py, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-input"]
+        pip = [py, "-m", "pip", "install", "--disable-pip-version-check", "--no-input"]
+        print(
+            f"installing the pinned packages of {LOCK} with pip; pip lists each one as it "
+            "goes (a minute or two the first time)...",
+            flush=True,
+        )
+        # not --quiet: pip's own lines show that something is happening
         _run([*pip, "-r", lock], f"installing {LOCK} into {venv} failed (network? see above)")
-        _run([*pip, "--no-deps", "-e", str(repo)], f"installing this package into {venv} failed")
+        _run(
+            [*pip, "--quiet", "--no-deps", "-e", str(repo)],
+            f"installing this package into {venv} failed",
+        )
     _run(
         [py, "-c", "import rapprochement, jupyterlab, plotly, anywidget"],
         f"{venv} was created but the packages do not import (see above)",
@@ -167,17 +211,54 @@ def lab_command(repo: Path, venv: Path, extra: Sequence[str] = ()) -> list[str]:
 
 
 def lab_env(venv: Path) -> dict[str, str]:
-    """The environment's own kernel spec first, even if the user has another "python3"."""
+    """The environment's own kernel spec first, even if the user has another "python3"; the
+    collection's lab settings (:data:`LAB_CONFIG`) before the user's other config folders."""
     env = os.environ.copy()
     env["JUPYTER_PATH"] = str(venv / "share" / "jupyter")
+    extra = env.get("JUPYTER_CONFIG_PATH", "")
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(p for p in (str(LAB_CONFIG), extra) if p)
     return env
 
 
+def ensure_env(repo: Path, venv: Path, *, use_uv: bool = True) -> None:
+    """Create ``venv`` unless it is current (:func:`is_current`); says what it does."""
+    if not is_current(repo, venv):
+        print(
+            f"{venv.name} is missing or out of date: creating it first (this happens once)",
+            flush=True,
+        )
+        create_env(repo, venv, use_uv=use_uv)
+
+
+def run_tool(name: str, args: Sequence[str], repo: Path = REPO, venv_name: str = ".venv") -> int:
+    """``python start.py <name> args``: the tool's module run in the environment.
+
+    Paths in ``args`` are taken from the current folder, as typed. Returns the tool's exit
+    status (1 when the environment cannot be made).
+    """
+    venv = (repo / venv_name).resolve()
+    try:
+        ensure_env(repo, venv)
+    except LaunchError as exc:
+        print(f"start.py: {exc}", file=sys.stderr)
+        return 1
+    cmd = [str(venv_python(venv)), "-m", TOOLS[name], *args]
+    env = os.environ.copy()
+    env.pop("PYTHONHOME", None)
+    return subprocess.run(cmd, env=env, check=False).returncode
+
+
 def main(argv: Sequence[str] | None = None, repo: Path = REPO) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in TOOLS:
+        return run_tool(argv[0], argv[1:], repo)
     parser = argparse.ArgumentParser(
         prog="python start.py",
         description="Create .venv if needed and open JupyterLab at the start page. "
-        "Other arguments are passed to `jupyter lab`.",
+        "Other arguments are passed to `jupyter lab`. Students' tools: "
+        "`python start.py selfcheck <notebook>` (check a saved problem set against the "
+        "hidden tests) and `python start.py selfstudy` (self-study copies with model "
+        "answers); add --help after either for its options.",
     )
     parser.add_argument("--venv", default=".venv", help="environment folder (default .venv)")
     parser.add_argument("--no-uv", action="store_true", help="use venv + pip even if uv exists")
@@ -185,8 +266,7 @@ def main(argv: Sequence[str] | None = None, repo: Path = REPO) -> int:
     args, extra = parser.parse_known_args(argv)
     venv = (repo / args.venv).resolve()
     try:
-        if not is_current(repo, venv):
-            create_env(repo, venv, use_uv=not args.no_uv)
+        ensure_env(repo, venv, use_uv=not args.no_uv)
     except LaunchError as exc:
         print(f"start.py: {exc}", file=sys.stderr)
         return 1

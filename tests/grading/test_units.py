@@ -286,7 +286,7 @@ def test_answer_names_of_the_problem_sets():
     # gacc and value_in come from the trusted setup, never from the student
     assert spec.names["ps1-q1-6-test"] == ["real_2014_in_2024"]
     spec3 = read_spec(source_root() / "ps3-argument-analysis" / "ps3-argument-analysis.ipynb")
-    assert spec3.names["ps3-q3-1-test"] == ["para_continuity", "para_endogenous", "para_trade"]
+    assert spec3.names["ps3-q3-1-test"] == ["kind_a", "kind_b", "kind_c"]
     # Q3.2 (the IR lens of each passage) is a written answer now: no test cell, no names
     assert "ps3-q3-2-test" not in spec3.names
     assert spec3.names["ps3-q3-4-test"] == [
@@ -317,7 +317,7 @@ def test_checker_runs_hidden_tests_on_plain_data_only():
         "ps3-q3-1-test": {
             "values": {
                 n: to_plain(v)
-                for n, v in [("para_continuity", 11), ("para_endogenous", 5), ("para_trade", 9)]
+                for n, v in [("kind_a", "fact"), ("kind_b", "forecast"), ("kind_c", "advice")]
             },
             "missing": [],
             "refused": {},

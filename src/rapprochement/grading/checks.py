@@ -15,6 +15,13 @@ may have changed. The functions here are written to resist the usual ways of foo
 Hidden tests start with ``_ck = checks.fresh()`` and use ``_ck`` only. This module must not
 import nbgrader: students' visible tests import it in the student environment.
 
+Each autograded answer has one :class:`Form` in :data:`FORMS` (its type, range and the precision
+asked), and both sides read it through :func:`read_answer`: the visible test with
+:meth:`Visible.answer`, the hidden test with :func:`expect`, which adds the value, within the
+form's tolerance of a reference recomputed from ``data/``. A value that the visible test marks ✓
+therefore has the form, precision and range the hidden test accepts; what only the hidden test
+checks is the value itself. The problem sets quote :meth:`Form.describe`.
+
 Visible tests (what students see) use :func:`visible` instead. They never raise: they print
 what they checked and what they did not, so that *Run All* goes through a partly answered
 notebook, and they record each question's state for :func:`summary`, the last cell of every
@@ -30,26 +37,33 @@ import importlib.util
 import os
 import re
 import sys
+import time
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 __all__ = [
+    "FORMS",
     "NOT_ANSWERED",
+    "Form",
     "Visible",
     "as_float",
     "check_builtins",
     "china_totals",
     "cpi",
     "data_folder",
+    "expect",
     "expect_float",
     "expect_int",
     "expect_int_list",
     "expect_str_dict",
+    "form",
     "fresh",
     "is_exact_int",
+    "read_answer",
     "series",
     "summary",
+    "saved_after_run",
     "summary_states",
     "targets",
     "visible",
@@ -205,6 +219,282 @@ def expect_str_dict(value: object, expected: dict[str, str], name: str) -> int:
     return matches
 
 
+# --- answer forms: one rule per answer, read the same way by visible and hidden tests ----
+
+_HEAPTYPE = 1 << 9
+"""``type.__flags__`` bit of classes written in Python; numpy's scalar types are not."""
+_NUMPY_INTS = frozenset(
+    ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "longlong")
+)
+_NUMPY_FLOATS = frozenset(("float16", "float32", "float64", "longdouble"))
+
+
+class Form:
+    """What one autograded answer must look like: its kind, range and the precision asked.
+
+    ``kind`` is one of "year", "count", "fraction", "percentage", "usd_bn", "ratio", "years"
+    (a sorted list of years) or "word" (one of ``words``). For the four number kinds,
+    ``decimals`` is the precision asked (at least that many decimal places) and one unit of
+    that place is the tolerance of the hidden test, so rounding or truncating to the asked
+    precision passes and rounding further fails, on both sides.
+    """
+
+    __slots__ = ("decimals", "high", "kind", "low", "words")
+
+    def __init__(
+        self,
+        kind: str,
+        *,
+        decimals: int = 0,
+        low: float | None = None,
+        high: float | None = None,
+        words: tuple[str, ...] = (),
+    ) -> None:
+        self.kind = kind
+        self.decimals = decimals
+        self.low = low
+        self.high = high
+        self.words = words
+
+    @property
+    def tolerance(self) -> float:
+        """Largest distance from the reference that the hidden test accepts (0 for ints)."""
+        if self.kind in _NUMBER_KINDS:
+            return 10.0**-self.decimals + 1e-9
+        return 0.0
+
+    def describe(self) -> str:
+        """The form in words, as each problem set states it under the question."""
+        precision = (
+            f"with at least {_places(self.decimals)} (do not round further; unrounded is best)"
+        )
+        if self.kind == "year":
+            return "an `int`, a year such as 2010"
+        if self.kind == "count":
+            return "an `int`, a number of years"
+        if self.kind == "fraction":
+            return f"a fraction (0.125 for 12.5%), {precision}"
+        if self.kind == "percentage":
+            return f"a percentage (12.5 for 12.5%), {precision}"
+        if self.kind == "usd_bn":
+            return f"a number in USD bn (such as 95.3), {precision}"
+        if self.kind == "ratio":
+            return f"a number (such as 3.5), {precision}"
+        if self.kind == "years":
+            return "a `list` of `int` years in increasing order, e.g. `[2001, 2002]`"
+        return "one of the words " + ", ".join(f'`"{w}"`' for w in self.words)
+
+
+_NUMBER_KINDS = ("fraction", "percentage", "usd_bn", "ratio")
+
+FORMS: dict[str, Form] = {
+    # problem set 1
+    "first_50": Form("year", low=1992, high=2025),
+    "years_50_to_100": Form("count", low=1, high=33),
+    "growth_2021": Form("fraction", decimals=3, low=-1.0, high=1.0),
+    "needed_by_2020": Form("fraction", decimals=3, low=0.0, high=1.0),
+    "needed_by_2024": Form("fraction", decimals=3, low=0.0, high=1.0),
+    "achieved_2019_2024": Form("fraction", decimals=3, low=-1.0, high=5.0),
+    "real_2014_in_2024": Form("usd_bn", decimals=1, low=0.0, high=1000.0),
+    "first_100_real_2018": Form("year", low=1992, high=2025),
+    # problem set 2
+    "gap_pct_of_china_2018": Form("percentage", decimals=3, low=-50.0, high=50.0),
+    "years_china_higher": Form("years", low=1992, high=2025),
+    "largest_growth_gap_year": Form("year", low=1992, high=2025),
+    "russia_share_2021": Form("percentage", decimals=2, low=0.5, high=50.0),
+    "asymmetry_2018": Form("ratio", decimals=1, low=0.0, high=1000.0),
+    # problem set 3
+    "kind_a": Form("word", words=("fact", "forecast", "advice")),
+    "kind_b": Form("word", words=("fact", "forecast", "advice")),
+    "kind_c": Form("word", words=("fact", "forecast", "advice")),
+    "real_2023_in_2019": Form("usd_bn", decimals=1, low=0.0, high=1000.0),
+    "needed_from_2020": Form("fraction", decimals=3, low=-1.0, high=1.0),
+    "achieved_2020_2023": Form("fraction", decimals=3, low=-1.0, high=1.0),
+    "share_of_rise_2021": Form("fraction", decimals=3, low=0.0, high=1.0),
+}
+"""Every autograded answer of the problem sets, by name: the one definition of its form."""
+
+
+def form(name: str) -> Form:
+    """The :class:`Form` of the answer ``name`` (KeyError names the answer when unknown)."""
+    if name not in FORMS:
+        raise KeyError(f"no answer form is defined for {name!r} (add it to checks.FORMS)")
+    return FORMS[name]
+
+
+def _numpy_kind(value: object) -> str:
+    """ "int", "float", "str" or "bool" for a genuine numpy scalar, else ""."""
+    kind = _TYPE(value)
+    if kind.__flags__ & _HEAPTYPE or _TYPE.__getattribute__(kind, "__module__") != "numpy":
+        return ""
+    name = _TYPE.__getattribute__(kind, "__name__")
+    if name in _NUMPY_INTS:
+        return "int"
+    if name in _NUMPY_FLOATS:
+        return "float"
+    if name == "str_":
+        return "str"
+    return "bool" if name in ("bool_", "bool") else ""
+
+
+def _a_number(value: object, name: str) -> float:
+    """The number in ``value`` (int, float, numpy number), read without trusting the object."""
+    kind = _TYPE(value)
+    if kind is _BOOL or _numpy_kind(value) == "bool":
+        raise AssertionError(f"{name} should be a number, not True or False")
+    if kind is _INT:
+        return _FLOAT(_INT.__repr__(value))
+    if _FLOAT in kind.__mro__:
+        return _FLOAT(_FLOAT.__repr__(value))
+    numpy_kind = _numpy_kind(value)
+    if numpy_kind == "int":
+        return _FLOAT(_INT(value))
+    if numpy_kind == "float":  # float32 and the like: their own shortest decimal form
+        return _FLOAT(_STR(value))
+    if kind is _STR:
+        raise AssertionError(f"{name} should be a number, not a string: remove the quotes")
+    if _TYPE.__getattribute__(kind, "__module__").startswith("pandas"):
+        raise AssertionError(
+            f"{name} is a pandas {kind.__name__}: pick the one value you want "
+            "(for example with .loc[year]) and, if you like, wrap it in float(...)"
+        )
+    raise AssertionError(f"{name} should be a number, not {kind.__name__}")
+
+
+def _whole(value: object, name: str, what: str) -> int:
+    """An int, or a float/numpy number holding a whole number (2018.0 is read as 2018)."""
+    x = _a_number(value, name)
+    if not x == x or x in (float("inf"), float("-inf")):
+        raise AssertionError(f"{name} should be {what}, not {x}")
+    if x != _FLOAT(_INT(x)):
+        raise AssertionError(f"{name} should be {what}, a whole number, not {x:g}")
+    return _INT(x)
+
+
+def _rounded_below(x: float, decimals: int) -> bool:
+    """True when ``x`` shows fewer than ``decimals`` decimal places (0.36 for 3 places)."""
+    return decimals > 0 and round(x, decimals - 1) == x
+
+
+def _places(n: int) -> str:
+    return f"{n} decimal place" + ("s" if n > 1 else "")
+
+
+def _in_range(f: Form, x: float) -> bool:
+    return (f.low is None or f.low <= x) and (f.high is None or x <= f.high)
+
+
+def _check_number(f: Form, x: float, name: str) -> None:
+    if not x == x or x in (float("inf"), float("-inf")):
+        raise AssertionError(f"{name} is {x}: a division by zero or a missing year?")
+    low, high = f.low, f.high
+    if f.kind == "fraction" and not _in_range(f, x) and _in_range(f, x / 100):
+        raise AssertionError(
+            f"{name} = {x:g} looks like a percentage: give a fraction ({x / 100:g} rather "
+            f"than {x:g})"
+        )
+    if f.kind == "percentage" and not _in_range(f, x) and _in_range(f, 100 * x):
+        raise AssertionError(
+            f"{name} = {x:g} looks like a fraction: give a percentage ({100 * x:g} for "
+            f"{100 * x:g}%)"
+        )
+    if not _in_range(f, x):
+        raise AssertionError(
+            f"{name} should be {f.describe().split(',')[0]} between {low:g} and {high:g}; "
+            f"you have {x:g}"
+        )
+    if _rounded_below(x, f.decimals):
+        raise AssertionError(
+            f"{name} = {x!r} is rounded to fewer than {_places(f.decimals)}: keep at "
+            f"least {_places(f.decimals)} (or do not round at all; if the last place really "
+            "is 0, keep one more)"
+        )
+
+
+def _year_list(value: object, f: Form, name: str) -> list[int]:
+    kind = _TYPE(value)
+    module = _TYPE.__getattribute__(kind, "__module__")
+    cls = _TYPE.__getattribute__(kind, "__name__")
+    if kind is _LIST or kind is _TUPLE:
+        items = _LIST(value)  # type: ignore[call-overload]
+    elif (module == "numpy" and cls == "ndarray" and not kind.__flags__ & _HEAPTYPE) or (
+        module.startswith("pandas") and cls in ("Index", "RangeIndex")
+    ):
+        items = value.tolist()  # type: ignore[attr-defined]
+    elif module.startswith("pandas") and cls == "Series":
+        raise AssertionError(
+            f"{name} is a pandas Series: give the years as a list, e.g. "
+            "list(s.index[...]) (check whether the years are in the index or in the values)"
+        )
+    else:
+        raise AssertionError(f"{name} should be a list, e.g. [2001, 2002], not {cls}")
+    if _TYPE(items) is not _LIST:
+        raise AssertionError(f"{name} should be a list of years")
+    years = [_whole(item, name, "a list of years") for item in items]
+    for year in years:
+        if not _in_range(f, year):
+            raise AssertionError(f"{name} has {year}, not a year of the data")
+    if years != sorted(years):
+        raise AssertionError(f"sort {name} in increasing order")
+    if len(set(years)) != len(years):
+        raise AssertionError(f"{name} has a year twice")
+    return years
+
+
+def read_answer(name: str, value: object) -> Any:
+    """``value`` read as the form of ``name`` asks, or AssertionError saying what to change.
+
+    Harmless forms are accepted: numpy numbers, 2018.0 for a year, a tuple, numpy array or
+    pandas Index of years, a word in capitals or with spaces around it. Returns an int, a
+    float, a list of ints or a lower-case str. None raises "not answered yet".
+    """
+    f = form(name)
+    _answered(value, name)
+    if f.kind == "year":
+        year = _whole(value, name, "a year such as 2010")
+        if not _in_range(f, year):
+            raise AssertionError(
+                f"{name} should be a year covered by the data ({f.low:g}-{f.high:g}), not {year}"
+            )
+        return year
+    if f.kind == "count":
+        count = _whole(value, name, "a number of years")
+        if not _in_range(f, count):
+            raise AssertionError(
+                f"{name} should be a number of years from {f.low:g} to {f.high:g}; you have {count}"
+            )
+        return count
+    if f.kind == "years":
+        return _year_list(value, f, name)
+    if f.kind == "word":
+        if _TYPE(value) is not _STR and _numpy_kind(value) != "str":
+            raise AssertionError(f"{name} should be a string, one of: {', '.join(f.words)}")
+        word = _STR.lower(_STR.strip(_STR.__add__("", value)))  # type: ignore[arg-type]
+        if word not in f.words:
+            raise AssertionError(f"{name} should be one of: {', '.join(f.words)}")
+        return word
+    x = _a_number(value, name)
+    _check_number(f, x, name)
+    return x
+
+
+def expect(name: str, value: object, reference: object) -> None:
+    """The hidden test of one answer: its form (:func:`read_answer`), then its value.
+
+    Numbers must lie within the form's tolerance of ``reference`` (recomputed from the data by
+    the caller); years, lists and words must equal it.
+    """
+    got = read_answer(name, value)
+    f = form(name)
+    wrong = f"{name} does not match the value recomputed from the data"
+    if f.kind in _NUMBER_KINDS:
+        diff = got - _FLOAT(reference)  # type: ignore[arg-type]
+        if not -f.tolerance <= diff <= f.tolerance:
+            raise AssertionError(wrong)
+    elif got != reference:
+        raise AssertionError(wrong)
+
+
 # --- reference data, read with the csv module -------------------------------------------
 
 
@@ -264,6 +554,8 @@ _OK, _FAILING, _UNANSWERED = "ok", "failing", "not answered"
 _MARK = {_OK: "✓", _FAILING: "✗", _UNANSWERED: "…"}
 _STATE: dict[str, tuple[str, str]] = {}
 """Question label -> (state, short message) of the last visible test run in this kernel."""
+_RUNS: list[float] = []
+"""When visible tests ran in this kernel (time.time()), to compare with the saved file."""
 
 
 class _NotAnswered(Exception):
@@ -397,6 +689,41 @@ class Visible:
         diff = _FLOAT(value) - _FLOAT(wrong)
         self.require(not (-tolerance <= diff <= tolerance), problem, checked)
 
+    def answer(self, name: str) -> Any:
+        """``name`` read as its :class:`Form` asks (:func:`read_answer`, as the hidden test does).
+
+        Stops the block with the form's message when the answer has the wrong type, range or
+        precision; notes what was checked otherwise.
+        """
+        value = self.value(name)
+        got = read_answer(name, value)
+        f = form(name)
+        checked = f"{name} is {f.describe()}".replace("`", "")
+        checked = checked.replace(" (do not round further; unrounded is best)", "")
+        if f.kind in ("year", "count") and _TYPE(value) is not _INT:
+            checked += f" (read as {got})"
+        if checked not in self.checked:
+            self.checked.append(checked)
+        return got
+
+    def slip(self, name: str, value: float, wrong: float, problem: str, checked: str) -> None:
+        """Catch a common wrong route of the number ``name``: fail when ``value`` lies within
+        the form's tolerance of ``wrong`` (the hidden test uses the same tolerance)."""
+        tolerance = form(name).tolerance
+        diff = _FLOAT(value) - _FLOAT(wrong)
+        self.require(not (-tolerance <= diff <= tolerance), problem, checked)
+
+    def not_a_fraction(self, name: str, value: float, like: float) -> None:
+        """A percentage answer whose range also holds fractions: fail when ``value`` is near a
+        hundredth of ``like``, a visible quantity of the same size (a percentage), as a fraction
+        given for the percentage would be."""
+        near = abs(like) / 4
+        self.require(
+            not (abs(100 * value - like) <= near and abs(value) < abs(like) / 10),
+            f"{name} = {value:g} looks like a fraction: give a percentage (multiply by 100)",
+            f"{name} is a percentage, not a fraction",
+        )
+
     def int_list(self, name: str) -> list[int]:
         """``name`` is a sorted list of ``int`` years."""
         value = self.value(name)
@@ -437,6 +764,7 @@ class Visible:
         else:
             return False  # KeyboardInterrupt and the like
         _STATE[self.question] = (state, short)
+        _RUNS.append(time.time())
         print(f"{_MARK[state]} {label}: {message}")
         return True
 
@@ -552,12 +880,49 @@ def summary(title: str = "this problem set") -> None:
         f"{counts[_OK]} answered and passing their checks, {counts[_FAILING]} failing, "
         f"{counts[_UNANSWERED]} not answered yet.",
     ]
+    lines += ["", _saving_note(path)]
     print("\n".join(lines))
     _LAST_SUMMARY.clear()
     _LAST_SUMMARY.update(states)
 
 
 _LAST_SUMMARY: dict[str, str] = {}
+
+
+def saved_after_run(path: Path | None = None) -> bool | None:
+    """Whether the saved notebook is newer than the last visible test run in this kernel.
+
+    None when the file is unknown (``path`` None and the front end does not say) or no visible
+    test has run. What is handed in is the saved file, so False means: save before handing in.
+    """
+    path = path or _notebook_path()
+    if path is None or not _RUNS or not path.is_file():
+        return None
+    return path.stat().st_mtime >= max(_RUNS)
+
+
+def _saving_note(path: Path | None) -> str:
+    import datetime
+
+    def clock(stamp: float) -> str:
+        return datetime.datetime.fromtimestamp(stamp).strftime("%H:%M:%S")
+
+    state = saved_after_run(path)
+    if path is None or state is None:
+        return (
+            "Before handing in: save (Ctrl+S). What you hand in or download is the file as last "
+            "saved, not what is on the screen."
+        )
+    saved, ran = clock(path.stat().st_mtime), clock(max(_RUNS))
+    if state:
+        return (
+            f"Saved at {saved}, after the checks of this run ({ran}): the file is ready to hand in."
+        )
+    return (
+        f"⚠ NOT SAVED SINCE THIS RUN: the file was last saved at {saved}, before the checks of "
+        f"this run ({ran}). What you hand in or download is the saved file, so your latest "
+        "work is not in it yet. Save now (Ctrl+S), then run this cell again to confirm."
+    )
 
 
 def summary_states() -> dict[str, str]:

@@ -78,12 +78,16 @@ def apply_common(c: Any, *, timeout: int = CELL_TIMEOUT) -> None:
     c.LimitOutput.max_traceback = 100
     # Feedback must never show hidden tests, nor the tracebacks of failed tests that quote them.
     c.GenerateFeedback.preprocessors = [
+        "rapprochement.grading.sanitize.SanitizeStudentContent",
         "nbgrader.preprocessors.GetGrades",
         "rapprochement.grading.preprocessors.NeutraliseMarkers",
         "nbgrader.preprocessors.ClearHiddenTests",
         "rapprochement.grading.preprocessors.HideTestTracebacks",
         "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     ]
+    # Student HTML is made inert in the graded copy (rapprochement.grading.sanitize); nbconvert's
+    # own cleaning of outputs on formgrader and feedback pages is a second layer.
+    c.HTMLExporter.sanitize_html = True
 
 
 def course_settings(
@@ -110,6 +114,7 @@ def course_settings(
         "nbgrader.preprocessors.SaveAutoGrades",
         "nbgrader.preprocessors.AssignLatePenalties",
         "nbgrader.preprocessors.CheckCellMetadata",
+        "rapprochement.grading.sanitize.SanitizeStudentContent",  # last: what browsers show
     ]
     c.LimitOutputSize.max_chars = MAX_OUTPUT_CHARS
     c.ReplayExecute.replay_dir = replay_dir
