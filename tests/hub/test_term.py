@@ -425,34 +425,52 @@ def test_staff_servers_serve_formgrader_and_share_files(course, term):
     assert made["staff"] & 0o020 and not made["student"] & 0o020, made
 
 
-TA_GRADES = """
-import sys
+READ_MANUAL = """
+import json, sys
 from nbgrader.api import Gradebook
 db, ps, student = sys.argv[1:]
 with Gradebook(db, course_id="rapprochement") as gb:
     sub = gb.find_submission(ps, student)
-    manual = [g for nb in sub.notebooks for g in nb.grades if g.needs_manual_grade]
-    assert manual, "nothing to grade by hand"
-    for g in manual:
-        g.manual_score = g.max_score / 2
-    gb.db.commit()
-    print(len(manual))
+    grades = {g.id: g.manual_score for nb in sub.notebooks for g in nb.grades}
+    comments = {c.id: c.manual_comment for nb in sub.notebooks for c in nb.comments}
+    print(json.dumps({"grades": grades, "comments": comments}))
 """
 
 
 def test_ta_collects_and_grades_by_hand_but_cannot_edit_the_source(course, term):
-    inst, ta = course.install, course.ta
+    inst, ta, hub = course.install, course.ta, course.hub
     env = inst.user_env()
     course_dir, grading = inst.staff / "course", inst.staff / "grading" / "course"
     assert hubctl.can_read(ta, inst.exchange / "rapprochement" / "inbound")
     collected = _staff(ta, ["nbgrader", "collect", "--update", PS], env, cwd=course_dir)
     _ok(collected, "collect as the TA")
     assert sorted(p.name for p in (course_dir / "submitted").iterdir()) == sorted(term["expected"])
-    # the gradebook: read it and score the written answers of one student by hand
+    # by hand, in formgrader on the TA's own server: a score for every written answer of one
+    # student, and a comment
     student = course.students["good"].name
+    hub.start_server(ta.name)
+    token, fg = hub.user_token(ta.name), f"/user/{ta.name}/formgrader/api"
+    status, subs = hub.api("GET", f"{fg}/submitted_notebooks/{PS}/{PS}", token=token)
+    assert status == 200 and isinstance(subs, list), (status, str(subs)[:300])
+    nb_id = next(s["id"] for s in subs if s["student"] == student)
+    status, grades = hub.api("GET", f"{fg}/grades?submission_id={nb_id}", token=token)
+    assert status == 200, (status, grades)
+    scored = {g["id"]: g["max_score"] / 2 for g in grades if g["needs_manual_grade"]}
+    assert scored, "nothing to grade by hand"
+    for grade_id, score in scored.items():
+        status, body = hub.api("PUT", f"{fg}/grade/{grade_id}", {"manual_score": score}, token)
+        assert status == 200, (status, body)
+    status, comments = hub.api("GET", f"{fg}/comments?submission_id={nb_id}", token=token)
+    assert status == 200 and comments, (status, comments)
+    comment = {"manual_comment": "Cite the table's source."}
+    status, body = hub.api("PUT", f"{fg}/comment/{comments[0]['id']}", comment, token)
+    assert status == 200, (status, body)
+    # the instructor sees them in the shared gradebook
     db = f"sqlite:///{grading / 'gradebook.db'}"
-    graded = _staff(ta, ["python", "-c", TA_GRADES, db, PS, student], env, cwd=ta.home)
-    assert int(_ok(graded, "manual grades as the TA").split()[-1]) > 0
+    read = _staff(course.instructor, ["python", "-c", READ_MANUAL, db, PS, student], env)
+    seen = json.loads(_ok(read, "gradebook read by the instructor").strip().splitlines()[-1])
+    assert {k: seen["grades"][k] for k in scored} == scored
+    assert seen["comments"][comments[0]["id"]] == comment["manual_comment"]
     # the source: the answer keys of the install and the grading folder's copy of them
     for target in (
         inst.prefix / "solutions" / "source" / PS / f"{PS}.ipynb",
