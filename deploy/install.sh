@@ -4,30 +4,46 @@
 #   sudo deploy/install.sh                      # from a checkout; installs into /opt/rapprochement
 #   sudo PREFIX=/srv/course deploy/install.sh   # somewhere else
 #
-# What it does (each step is idempotent; run it again after `git pull`):
+# Every step is idempotent: run it again after `git pull`, and after any failure or interruption
+# (an error, Ctrl-C, a lost ssh session); it finishes what the earlier run left undone.
+#   0. creates the course's groups, $STUDENTS and $INSTRUCTORS (instructors and TAs);
 #   1. copies the checkout's files to $PREFIX (skipped when the checkout *is* $PREFIX);
 #   2. creates one environment, $PREFIX/.venv-hub, from requirements-hub.lock (the student
-#      packages + nbgrader + JupyterHub, pinned) and installs the collection into it;
+#      packages + nbgrader + JupyterHub, pinned) and installs the collection into it; an
+#      environment an earlier run left half-made (no completion mark) is removed and rebuilt;
 #   3. makes solutions/ (answer keys, hidden tests) readable only by root and the instructors
 #      group; everything else is read-only for everyone;
-#   4. creates nbgrader's exchange, $EXCHANGE, owned by root, writable by all, as nbgrader's
-#      documentation asks, and writes the nbgrader settings every user shares
+#   4. creates nbgrader's exchange, $EXCHANGE: root-owned, mode 1777 (world-writable with the
+#      sticky bit, so that no account can rename or replace what another one made there), and
+#      in it the course folder, owned by root and the instructors group, with the modes nbgrader
+#      gives a group-shared course; writes the nbgrader settings every user shares
 #      ($PREFIX/.venv-hub/etc/jupyter/nbgrader_config.py);
-#   5. hides nbgrader's instructor panels (formgrader, Create Assignment, courses) from
-#      students; instructors turn them on for themselves (docs/course-runbook.md).
+#   5. creates the staff's shared folders, $STAFF/course (nbgrader: releases, collected
+#      submissions, deadlines) and $STAFF/grading (the grading command's output and gradebook):
+#      group $INSTRUCTORS, setgid, no access for others;
+#   6. hides nbgrader's instructor panels (formgrader, Create Assignment, courses) from
+#      students, and writes the staff's server settings ($PREFIX/.venv-hub/etc/jupyter-staff:
+#      formgrader, group-writable files) that jupyterhub_config.py gives to $INSTRUCTORS only.
 set -euo pipefail
 
 SRC="$(cd "$(dirname "$0")/.." && pwd)"
 PREFIX="${PREFIX:-/opt/rapprochement}"
 EXCHANGE="${EXCHANGE:-/srv/nbgrader/exchange}"
+STAFF="${STAFF:-/srv/nbgrader/staff}"
+STUDENTS="${STUDENTS:-rapprochement-students}"
 INSTRUCTORS="${INSTRUCTORS:-rapprochement-instructors}"
 COURSE_ID="${COURSE_ID:-rapprochement}"
 PYTHON="${PYTHON:-python3}"
 ENV="$PREFIX/.venv-hub"
+DONE="$ENV/.install-complete"   # written at the end of step 2; absent = a half-made environment
 
 umask 022   # everything created here is readable by all, writable by root only
 [ "$(id -u)" = 0 ] || { echo "install.sh: run as root (it sets owners and permissions)"; exit 1; }
-getent group "$INSTRUCTORS" >/dev/null || groupadd --system "$INSTRUCTORS"
+
+# 0. the groups (the runbook's account commands put people into them)
+for g in "$STUDENTS" "$INSTRUCTORS"; do
+  getent group "$g" >/dev/null || { groupadd --system "$g" && echo "created group $g"; }
+done
 
 # 1. files
 mkdir -p "$PREFIX"
@@ -39,6 +55,10 @@ fi
 
 # 2. one environment for everyone (uv when available: seconds instead of minutes)
 UV="$(command -v uv || { python3 -m uv --version >/dev/null 2>&1 && echo "python3 -m uv"; } || true)"
+if [ -e "$ENV" ] && [ ! -f "$DONE" ]; then
+  echo "install.sh: $ENV is half-made (an earlier run stopped before finishing it); rebuilding it"
+  rm -rf "$ENV"
+fi
 if [ ! -x "$ENV/bin/python" ]; then
   if [ -n "$UV" ]; then
     $UV venv --quiet --seed --python "$(command -v "$PYTHON")" "$ENV"
@@ -46,6 +66,14 @@ if [ ! -x "$ENV/bin/python" ]; then
     "$PYTHON" -m venv "$ENV"
   fi
 fi
+# every user must be able to run it: a Python under /root or a private home would not do
+if ! runuser -u nobody -- "$ENV/bin/python" -c 'pass' 2>/dev/null; then
+  echo "install.sh: other users cannot run $ENV/bin/python (it links to $(readlink -f "$ENV/bin/python"));"
+  echo "use a system-wide Python, e.g. PYTHON=/usr/bin/python3 (3.11+), and run install.sh again"
+  rm -rf "$ENV"   # the next run starts from a clean environment
+  exit 1
+fi
+rm -f "$DONE"   # until the end of this step, an interruption leaves a half-made environment
 # Compiled bytecode is written now, as root: users cannot write into this environment, so
 # without it every server, kernel and nbgrader command would compile its imports again
 # (pip does this by default; uv needs --compile-bytecode).
@@ -60,11 +88,7 @@ else
 fi
 "$ENV/bin/python" -m compileall -q "$PREFIX/src"   # the collection's own modules, likewise
 "$ENV/bin/python" -c 'import rapprochement, jupyterhub, nbgrader, jupyterhub_idle_culler'
-# every user must be able to run it: a Python under /root or a private home would not do
-if ! runuser -u nobody -- "$ENV/bin/python" -c 'import rapprochement' 2>/dev/null; then
-  echo "install.sh: other users cannot run $ENV/bin/python (it links to $(readlink -f "$ENV/bin/python"));"
-  echo "use a system-wide Python, e.g. PYTHON=/usr/bin/python3 (3.11+)"; exit 1
-fi
+touch "$DONE"
 
 # 3. permissions: everything readable, nothing writable by users; answer keys for instructors only
 # (the environment was created just now by root with umask 022: no need to walk its files)
@@ -72,13 +96,26 @@ find "$PREFIX" -path "$ENV" -prune -o -exec chown root:root {} + -exec chmod u+r
 chgrp -R "$INSTRUCTORS" "$PREFIX/solutions"
 chmod -R o-rwx "$PREFIX/solutions"
 chmod -R g+rX,g-w "$PREFIX/solutions"
+runuser -u nobody -- "$ENV/bin/python" -c 'import rapprochement' \
+  || { echo "install.sh: other users cannot import the collection from $ENV"; exit 1; }
 
-# 4. the exchange (nbgrader: root-owned, `chmod ugo+rw`) and the settings everyone shares
-mkdir -p "$EXCHANGE"
+# 4. the exchange. nbgrader asks for a world-writable root; with the sticky bit (1777, as
+# /tmp) a student still creates entries there but cannot rename or delete the course folder.
+# The course folder is made here, owned by root and the instructors group, before any student
+# could make one of that name, with the modes nbgrader gives a group-shared course
+# (CourseDirectory.groupshared, set for the staff in step 5): outbound 2775 (students read
+# the releases), inbound 2773 (students hand in but cannot list it; the staff read it),
+# feedback 2771 (a student opens only the file whose name their own submission gives).
+COURSE_X="$EXCHANGE/$COURSE_ID"
+mkdir -p "$COURSE_X/outbound" "$COURSE_X/inbound" "$COURSE_X/feedback"
 chown root:root "$EXCHANGE"
-chmod 0777 "$EXCHANGE"
+chmod 1777 "$EXCHANGE"
+chown root:"$INSTRUCTORS" "$COURSE_X" "$COURSE_X/outbound" "$COURSE_X/inbound" "$COURSE_X/feedback"
+chmod 2775 "$COURSE_X" "$COURSE_X/outbound"
+chmod 2773 "$COURSE_X/inbound"
+chmod 2771 "$COURSE_X/feedback"
 mkdir -p "$ENV/etc/jupyter"
-cat > "$ENV/etc/jupyter/nbgrader_config.py" <<PY
+cat > "$ENV/etc/jupyter/nbgrader_config.py" <<EOF
 # Written by deploy/install.sh: the nbgrader settings every user of this hub shares.
 c = get_config()  # noqa: F821
 c.CourseDirectory.course_id = "$COURSE_ID"
@@ -86,12 +123,80 @@ c.Exchange.root = "$EXCHANGE"
 # formgrader and feedback pages clean student HTML in outputs (rapprochement.grading also
 # sanitises the graded copies themselves: rapprochement.grading.sanitize)
 c.HTMLExporter.sanitize_html = True
-PY
+EOF
 
-# 5. students see the Assignments tab (fetch, validate, submit) but no instructor panels
+# 5. the staff's shared folders: setgid (what is made inside belongs to the instructors group)
+# and no access for others. The staff's servers and nbgrader commands in the course folder run
+# with umask 002, so that what one member of the staff makes, the others can change.
+mkdir -p "$STAFF/course" "$STAFF/grading/course"
+chown root:root "$STAFF"
+chmod 0755 "$STAFF"
+chown root:"$INSTRUCTORS" "$STAFF/course" "$STAFF/grading" "$STAFF/grading/course"
+chmod 2770 "$STAFF/course" "$STAFF/grading" "$STAFF/grading/course"
+# The two gradebooks (nbgrader's deadlines; the grading command's scores, which formgrader
+# edits): SQLite makes a new database file 0644 whatever the umask, so that only its creator
+# could write it. An empty file is a valid empty database: made here group-writable, it
+# stays so. A gradebook made earlier (by an older install) is made group-writable.
+for db in "$STAFF/course/gradebook.db" "$STAFF/grading/course/gradebook.db"; do
+  if [ -e "$db" ]; then
+    chmod g+rw "$db"
+  else
+    install -m 0664 -o root -g "$INSTRUCTORS" /dev/null "$db"
+  fi
+done
+cat > "$STAFF/course/nbgrader_config.py" <<EOF
+# Written by deploy/install.sh: the staff's nbgrader course folder (docs/course-runbook.md).
+import os
+
+c = get_config()  # noqa: F821
+c.CourseDirectory.root = "$STAFF/course"
+c.CourseDirectory.db_url = "sqlite:///$STAFF/course/gradebook.db"
+# the exchange's course folder belongs to root and the instructors group (install.sh, step 4):
+# every member of the staff releases, collects and returns feedback there
+c.CourseDirectory.groupshared = True
+c.Exchange.root = "$EXCHANGE"
+# what nbgrader makes here is group-writable, also from an ssh session with umask 022
+os.umask(0o002)
+EOF
+chown root:root "$STAFF/course/nbgrader_config.py"
+chmod 0644 "$STAFF/course/nbgrader_config.py"
+
+# 6. students see the Assignments tab (fetch, validate, submit) but no instructor panels
 "$ENV/bin/jupyter" labextension disable --level=sys_prefix \
   @jupyter/nbgrader:formgrader @jupyter/nbgrader:create-assignment @jupyter/nbgrader:course-list >/dev/null
 "$ENV/bin/jupyter" server extension disable --sys-prefix \
   nbgrader.server_extensions.formgrader nbgrader.server_extensions.course_list >/dev/null 2>&1
+# The staff's servers: jupyterhub_config.py puts this folder first on their JUPYTER_CONFIG_PATH.
+# Formgrader is served at /user/<name>/formgrader and opened in a browser tab of its own:
+# JupyterHub forbids framing a server's pages (so that no other user's page can frame them),
+# which is why the lab's formgrader tab, an iframe, stays off.
+STAFF_CONFIG="$ENV/etc/jupyter-staff"
+mkdir -p "$STAFF_CONFIG"
+cat > "$STAFF_CONFIG/jupyter_server_config.json" <<EOF
+{"ServerApp": {"jpserver_extensions": {"nbgrader.server_extensions.formgrader": true}}}
+EOF
+cat > "$STAFF_CONFIG/jupyter_server_config.py" <<EOF
+# Written by deploy/install.sh: for the staff's servers only.
+import os
 
-echo "installed: $ENV (collection in $PREFIX, exchange $EXCHANGE, instructors group $INSTRUCTORS)"
+# files made by the server, its terminals and kernels are group-writable: in the staff's
+# shared folders ($STAFF, group $INSTRUCTORS) the whole staff can change them
+os.umask(0o002)
+EOF
+cat > "$STAFF_CONFIG/nbgrader_config.py" <<EOF
+# Written by deploy/install.sh: the staff's nbgrader settings (formgrader's course).
+import os
+
+from rapprochement.grading.settings import course_settings
+
+c = get_config()  # noqa: F821
+course_settings(c, "$STAFF/grading/course")  # formgrader shows the grading gradebook
+# formgrader serves only a course inside the server's root (the home folder): through the
+# link ~/staff -> $STAFF that jupyterhub_config.py makes for the staff
+c.CourseDirectory.root = os.path.expanduser("~/staff/grading/course")
+c.Exchange.root = "$EXCHANGE"  # but the exchange stays the hub's
+c.CourseDirectory.groupshared = True
+EOF
+
+echo "installed: $ENV (collection in $PREFIX, exchange $EXCHANGE, staff folders $STAFF," \
+  "groups $STUDENTS and $INSTRUCTORS)"

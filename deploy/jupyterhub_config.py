@@ -12,6 +12,7 @@ change are read from the environment so that this file stays as shipped:
 RAPPROCHEMENT_PREFIX   where install.sh put the collection (/opt/rapprochement)
 RAPPROCHEMENT_STUDENTS group of the students (rapprochement-students)
 RAPPROCHEMENT_INSTRUCTORS group of the instructors (rapprochement-instructors)
+RAPPROCHEMENT_STAFF    the staff's shared folders made by install.sh (/srv/nbgrader/staff)
 RAPPROCHEMENT_ADMINS   comma-separated hub administrators (none)
 RAPPROCHEMENT_MEM      memory per user server, kernels included (2G; docs/hub-sizing.md)
 RAPPROCHEMENT_CPU      CPU cores per user server (1.0)
@@ -20,6 +21,7 @@ RAPPROCHEMENT_CULL     seconds of inactivity before a server is stopped (3600)
 
 from __future__ import annotations
 
+import grp
 import os
 import pwd
 import shutil
@@ -32,6 +34,7 @@ PREFIX = Path(os.environ.get("RAPPROCHEMENT_PREFIX", "/opt/rapprochement"))
 ENV = PREFIX / ".venv-hub"
 STUDENTS = os.environ.get("RAPPROCHEMENT_STUDENTS", "rapprochement-students")
 INSTRUCTORS = os.environ.get("RAPPROCHEMENT_INSTRUCTORS", "rapprochement-instructors")
+STAFF = Path(os.environ.get("RAPPROCHEMENT_STAFF", "/srv/nbgrader/staff"))
 ADMINS = {a for a in os.environ.get("RAPPROCHEMENT_ADMINS", "").split(",") if a}
 MEM = os.environ.get("RAPPROCHEMENT_MEM", "2G")
 CPU = float(os.environ.get("RAPPROCHEMENT_CPU", "1.0"))
@@ -92,7 +95,46 @@ def copy_notebooks(spawner) -> None:  # type: ignore[no-untyped-def]
         os.chown(path, user.pw_uid, user.pw_gid)
 
 
-c.Spawner.pre_spawn_hook = copy_notebooks
+def is_staff(name: str) -> bool:
+    """Whether account ``name`` is in the instructors' group (instructors and TAs)."""
+    try:
+        group = grp.getgrnam(INSTRUCTORS)
+    except KeyError:
+        return False
+    return name in group.gr_mem or pwd.getpwnam(name).pw_gid == group.gr_gid
+
+
+def staff_settings(spawner) -> None:  # type: ignore[no-untyped-def]
+    """Before a server starts: the staff's servers read install.sh's staff settings first.
+
+    $ENV/etc/jupyter-staff (written by deploy/install.sh) turns on nbgrader's formgrader
+    (at /user/<name>/formgrader, in a browser tab of its own) with the grading gradebook, and
+    makes the files the server, its terminals and kernels create group-writable (umask 002),
+    so that instructors and TAs share the folders under $STAFF. Students' servers never get
+    it: formgrader stays off for them (install.sh, step 6). Formgrader only serves a course
+    inside the server's root (the home folder), so each member of the staff gets a link
+    ~/staff -> $STAFF (made once, never replaced).
+    """
+    if not is_staff(spawner.user.name):
+        return
+    # first on the path (highest priority), before the settings every server gets
+    paths = [str(ENV / "etc" / "jupyter-staff")]
+    if spawner.environment.get("JUPYTER_CONFIG_PATH"):
+        paths.append(spawner.environment["JUPYTER_CONFIG_PATH"])
+    spawner.environment = {**spawner.environment, "JUPYTER_CONFIG_PATH": os.pathsep.join(paths)}
+    user = pwd.getpwnam(spawner.user.name)
+    link = Path(user.pw_dir) / "staff"
+    if not link.exists() and not link.is_symlink():
+        link.symlink_to(STAFF)
+        os.lchown(link, user.pw_uid, user.pw_gid)
+
+
+def before_spawn(spawner) -> None:  # type: ignore[no-untyped-def]
+    copy_notebooks(spawner)
+    staff_settings(spawner)
+
+
+c.Spawner.pre_spawn_hook = before_spawn
 
 # --- stop idle servers (jupyterhub-idle-culler, run by the hub as a service) ----------------
 c.JupyterHub.load_roles = [

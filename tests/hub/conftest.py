@@ -1,4 +1,4 @@
-"""A real JupyterHub with an instructor and three students, for the whole module.
+"""A real JupyterHub with an instructor, a TA and three students, for the whole session.
 
 Needs root, ``configurable-http-proxy`` and the hub environment (``make hub-test``). Without
 them the tests are skipped with the reason, unless RAPPROCHEMENT_REQUIRE_HUB=1 (CI), where a
@@ -31,6 +31,8 @@ class Course:
     install: hubctl.Install
     hub: hubctl.Hub
     instructor: hubctl.Account
+    ta: hubctl.Account
+    """a second member of the staff (the instructors' group), grading by hand"""
     students: dict[str, hubctl.Account]
     """role ("good", "partial", "hostile") -> account"""
     groups: dict[str, str]
@@ -49,20 +51,23 @@ def hub_available() -> None:
 @pytest.fixture(scope="session")
 def course(hub_available: None) -> Iterator[Course]:
     root = Path(tempfile.mkdtemp(prefix="rapprochement-hubtest-"))
+    # install.sh creates the course's groups (the runbook's first step), then the accounts
+    groups = hubctl.group_names("rht-", ["instructors", "students"])
     try:
         with (
+            hubctl.install(root, groups["instructors"], groups["students"], interrupt=True) as inst,
             hubctl.accounts(
                 "rht-",
-                {"instructors": ["teacher"], "students": ["good", "partial", "hostile"]},
-            ) as (users, groups),
-            hubctl.install(root, groups["instructors"]) as inst,
+                {"instructors": ["teacher", "ta"], "students": ["good", "partial", "hostile"]},
+                existing=groups,
+            ) as (users, _),
             hubctl.hub(
                 inst,
                 students_group=groups["students"],
                 instructors_group=groups["instructors"],
             ) as hub,
         ):
-            students = {k: v for k, v in users.items() if k != "teacher"}
-            yield Course(inst, hub, users["teacher"], students, groups)
+            students = {k: v for k, v in users.items() if k not in ("teacher", "ta")}
+            yield Course(inst, hub, users["teacher"], users["ta"], students, groups)
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -133,24 +133,35 @@ def end_user_processes(uid: int, timeout: float = 10) -> None:
             return
 
 
+def group_names(prefix: str, roles: list[str]) -> dict[str, str]:
+    """``{role: name}``: names with ``prefix`` and a random suffix, so that runs never collide
+    with real groups or each other."""
+    tag = secrets.token_hex(2)
+    return {role: f"{prefix}{role}-{tag}"[:32] for role in roles}
+
+
 @contextlib.contextmanager
 def accounts(
-    prefix: str, groups: dict[str, list[str]]
+    prefix: str, groups: dict[str, list[str]], existing: dict[str, str] | None = None
 ) -> Iterator[tuple[dict[str, Account], dict[str, str]]]:
     """Create system groups and users (``{group_role: [user_role, ...]}``), remove them after.
 
     Names get ``prefix`` and a random suffix, so that runs never collide with real accounts or
-    each other. Homes are private (mode 0700), as deploy/README.md creates them. Yields
-    ``({user_role: Account}, {group_role: group name})``.
+    each other. Homes are private (mode 0700), as deploy/README.md creates them. ``existing``
+    (``{group_role: name}``) names groups made elsewhere (by install.sh), which are neither
+    created nor removed here. Yields ``({user_role: Account}, {group_role: group name})``.
     """
     tag = secrets.token_hex(2)
     made_groups: list[str] = []
     made_users: dict[str, Account] = {}
-    group_names = {role: f"{prefix}{role}-{tag}"[:32] for role in groups}
+    group_names = dict(existing or {})
+    for role in groups:
+        group_names.setdefault(role, f"{prefix}{role}-{tag}"[:32])
     try:
-        for name in group_names.values():
-            run(["groupadd", name])
-            made_groups.append(name)
+        for role, name in group_names.items():
+            if role not in (existing or {}):
+                run(["groupadd", name])
+                made_groups.append(name)
         for grole, users in groups.items():
             for urole in users:
                 name = f"{prefix}{urole}-{tag}"[:32]
@@ -219,6 +230,11 @@ class Install:
     prefix: Path
     exchange: Path
     instructors_group: str
+    staff: Path
+    output: str = ""
+    """What the (second, completing) run of install.sh printed."""
+    interrupted: dict[str, Any] = field(default_factory=dict)
+    """What the interrupted first run left: {"env_existed": bool, "marker_existed": bool}."""
 
     @property
     def env(self) -> Path:
@@ -233,26 +249,80 @@ class Install:
         return {"PATH": f"{self.bin}:/usr/local/bin:/usr/bin:/bin"}
 
 
+def interrupt_install(env: dict[str, str], venv: Path, timeout: float = 300) -> dict[str, Any]:
+    """Start install.sh and kill it (its whole process group) once it has begun the venv step.
+
+    What a lost ssh session or Ctrl-C during the long step leaves behind: an environment
+    without install.sh's completion mark. Returns what was left.
+    """
+    proc = subprocess.Popen(
+        ["bash", str(DEPLOY / "install.sh")],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + timeout
+    try:
+        while not (venv / "pyvenv.cfg").exists():
+            if proc.poll() is not None:
+                raise RuntimeError(f"install.sh exited ({proc.returncode}) before the venv step")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"install.sh did not reach the venv step in {timeout} s")
+            time.sleep(0.05)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    return {
+        "env_existed": venv.exists(),
+        "marker_existed": (venv / ".install-complete").exists(),
+    }
+
+
 @contextlib.contextmanager
-def install(root: Path, instructors_group: str) -> Iterator[Install]:
-    """``deploy/install.sh`` into ``root``/opt/rapprochement, exchange in ``root``/srv/..."""
+def install(
+    root: Path,
+    instructors_group: str,
+    students_group: str | None = None,
+    *,
+    interrupt: bool = False,
+) -> Iterator[Install]:
+    """``deploy/install.sh`` into ``root``/opt/rapprochement, exchange in ``root``/srv/...
+
+    With ``students_group``, install.sh creates both groups (they are removed on exit);
+    without, the groups exist already (made by :func:`accounts`). With ``interrupt``, a first
+    run is killed during its environment step and the second must recover from that (the
+    runbook's "run it again").
+    """
     prefix = root / "opt" / "rapprochement"
     exchange = root / "srv" / "nbgrader" / "exchange"
+    staff = root / "srv" / "nbgrader" / "staff"
     env = os.environ.copy()
     env.update(
         PREFIX=str(prefix),
         EXCHANGE=str(exchange),
+        STAFF=str(staff),
+        # (without a students' group: one that exists, so that install.sh makes none)
+        STUDENTS=students_group or instructors_group,
         INSTRUCTORS=instructors_group,
         # the environment links to its interpreter: it must be one every user can run
         PYTHON=os.environ.get("RAPPROCHEMENT_HUB_PYTHON", "/usr/bin/python3"),
     )
     root.chmod(0o755)
-    run(["bash", str(DEPLOY / "install.sh")], env=env)
-    inst = Install(prefix, exchange, instructors_group)
-    overrides = inst.env / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
-    overrides.parent.mkdir(parents=True, exist_ok=True)
-    overrides.write_text(json.dumps(LAB_OVERRIDES), encoding="utf-8")
-    yield inst
+    try:
+        inst = Install(prefix, exchange, instructors_group, staff)
+        if interrupt:
+            inst.interrupted = interrupt_install(env, inst.env)
+        inst.output = run(["bash", str(DEPLOY / "install.sh")], env=env).stdout
+        overrides = inst.env / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+        overrides.parent.mkdir(parents=True, exist_ok=True)
+        overrides.write_text(json.dumps(LAB_OVERRIDES), encoding="utf-8")
+        yield inst
+    finally:
+        if students_group is not None:
+            for name in (students_group, instructors_group):
+                subprocess.run(["groupdel", name], capture_output=True)
 
 
 @dataclass
@@ -381,6 +451,7 @@ def hub(
     env = os.environ.copy()
     env.update(
         RAPPROCHEMENT_PREFIX=str(inst.prefix),
+        RAPPROCHEMENT_STAFF=str(inst.staff),
         RAPPROCHEMENT_STUDENTS=students_group,
         RAPPROCHEMENT_INSTRUCTORS=instructors_group,
         RAPPROCHEMENT_CULL=str(cull_seconds),

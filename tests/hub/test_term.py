@@ -13,11 +13,13 @@ from __future__ import annotations
 import contextlib
 import copy
 import csv
+import grp
 import importlib.util
 import json
 import os
 import re
 import shutil
+import stat
 import sys
 import time
 from pathlib import Path
@@ -68,6 +70,16 @@ def _load_lab() -> Any:
     return module
 
 
+def _staff(
+    account: hubctl.Account, cmd: list[str], env: dict[str, str], cwd: Path | None = None
+) -> Any:
+    """``cmd`` as a member of the staff, in a terminal of their server: with umask 002, which
+    the staff's servers set (install.sh's jupyter-staff settings; checked by
+    test_staff_servers_serve_formgrader_and_share_files)."""
+    wrapped = ["sh", "-c", 'umask 002 && exec "$@"', "sh", *cmd]
+    return hubctl.as_user(account, wrapped, env, cwd=cwd)
+
+
 def _ok(proc: Any, what: str) -> str:
     assert proc.returncode == 0, f"{what} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
     return proc.stdout + proc.stderr
@@ -109,22 +121,14 @@ def term(course: Any) -> dict[str, Any]:
         rec["seconds"][phase] = round(time.perf_counter() - clock, 1)
         clock = time.perf_counter()
 
-    # the instructor: a course folder, the released student version, release into the exchange
-    course_dir = teacher.home / "course"
+    # the instructor: the staff's course folder (made and configured by install.sh), the
+    # released student version, release into the exchange
+    course_dir = inst.staff / "course"
     released = inst.prefix / "exercises" / PS
     setup = f"mkdir -p {course_dir}/release && cp -r {released} {course_dir}/release/"
-    _ok(hubctl.as_user(teacher, ["bash", "-c", setup], env), "instructor setup")
-    # the course folder's settings, as docs/course-runbook.md (section 0) has them written
-    config = course_dir / "nbgrader_config.py"
-    config.write_text(
-        "c = get_config()\n"
-        f'c.CourseDirectory.root = "{course_dir}"\n'
-        f'c.CourseDirectory.db_url = "sqlite:///{course_dir}/gradebook.db"\n',
-        encoding="utf-8",
-    )
-    os.chown(config, teacher.uid, teacher.gid)
+    _ok(_staff(teacher, ["bash", "-c", setup], env), "instructor setup")
     _ok(
-        hubctl.as_user(teacher, ["nbgrader", "release_assignment", PS], env, cwd=course_dir),
+        _staff(teacher, ["nbgrader", "release_assignment", PS], env, cwd=course_dir),
         "release_assignment",
     )
     lap("release")
@@ -155,10 +159,10 @@ def term(course: Any) -> dict[str, Any]:
     lap("3 students: start server, fetch, answer, submit")
 
     # the instructor collects and grades with the collection's command
-    _ok(hubctl.as_user(teacher, ["nbgrader", "collect", PS], env, cwd=course_dir), "collect")
+    _ok(_staff(teacher, ["nbgrader", "collect", PS], env, cwd=course_dir), "collect")
     lap("collect")
-    grading_out = teacher.home / "grading"
-    graded = hubctl.as_user(
+    grading_out = inst.staff / "grading"
+    graded = _staff(
         teacher,
         ["python", "-m", "rapprochement.grading", "submitted", "--assignment", PS]
         + ["--out", str(grading_out), "--jobs", "2", "--no-progress"],
@@ -171,8 +175,10 @@ def term(course: Any) -> dict[str, Any]:
     lap("grade")
 
     # feedback goes back through the exchange; each student fetches theirs
-    release = hubctl.as_user(
-        teacher, [str(inst.prefix / "deploy" / "bin" / "release-feedback"), PS], env
+    release = _staff(
+        teacher,
+        [str(inst.prefix / "deploy" / "bin" / "release-feedback"), PS],
+        {**env, "STAFF": str(inst.staff)},
     )
     rec["release_output"] = _ok(release, "release-feedback")
     for role, student in course.students.items():
@@ -197,7 +203,7 @@ def test_students_fetch_the_released_exercise(course, term):
 
 
 def test_collected_and_graded_each_student(course, term):
-    submitted = course.instructor.home / "course" / "submitted"
+    submitted = course.install.staff / "course" / "submitted"
     assert sorted(p.name for p in submitted.iterdir()) == sorted(term["expected"])
     for name, expected in term["expected"].items():
         row = term["grades"][name]
@@ -234,8 +240,9 @@ def test_students_cannot_read_what_is_not_theirs(course, term):
         # the answer keys and hidden tests, the instructor's course and grading folders
         assert not hubctl.can_read(student, source)
         assert not hubctl.can_read(student, inst.prefix / "solutions")
-        assert not hubctl.can_read(student, teacher.home / "course")
-        assert not hubctl.can_read(student, teacher.home / "grading" / f"grades-{PS}.csv")
+        assert not hubctl.can_read(student, inst.staff / "course")
+        assert not hubctl.can_read(student, inst.staff / "grading")
+        assert not hubctl.can_read(student, inst.staff / "grading" / f"grades-{PS}.csv")
         # other students' homes and work, and the submissions in the exchange
         for other in students:
             if other is not student:
@@ -346,3 +353,167 @@ def test_instructor_account_can_start_the_grading_sandbox(course, term):
         [bwrap, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", "true"],
     )
     assert probe.returncode == 0, probe.stderr
+
+
+# --- the set-up: install.sh, accounts, exchange, staff (issue 24) ------------------------
+
+
+def test_install_recovers_after_an_interrupted_run(course):
+    """The fixture killed install.sh during its environment step, then ran it again."""
+    inst = course.install
+    assert inst.interrupted == {"env_existed": True, "marker_existed": False}
+    assert "half-made" in inst.output, inst.output
+    assert (inst.env / ".install-complete").is_file()
+    # install.sh (its first, interrupted run) made the course's groups, as system groups; the
+    # accounts of this session were then added to them
+    for group in course.groups.values():
+        assert grp.getgrnam(group).gr_gid < 1000, group
+
+
+def test_exchange_refuses_a_students_rename(course, term):
+    """Sticky exchange: a student cannot move the course folder away (to put their own in its
+    place) nor delete it; fetch and submit through it worked in the term above."""
+    inst = course.install
+    course_x = inst.exchange / "rapprochement"
+    before = course_x.stat().st_ino
+    hostile = course.students["hostile"]
+    attempts = {
+        "rename": f"mv {course_x} {inst.exchange}/taken",
+        "remove": f"rm -rf {course_x}",
+        "plant a release": f"mkdir {course_x}/outbound/{PS}-fixed",
+        "list the inbound": f"ls {course_x}/inbound",
+    }
+    for what, cmd in attempts.items():
+        proc = hubctl.as_user(hostile, ["bash", "-c", cmd])
+        assert proc.returncode != 0, f"a student could {what}: {cmd}"
+    assert course_x.stat().st_ino == before
+    assert (course_x / "outbound" / PS).is_dir()
+    # the modes install.sh sets (nbgrader's group-shared course, in a sticky exchange)
+    staff_gid = grp.getgrnam(course.groups["instructors"]).gr_gid
+    assert stat.S_IMODE(inst.exchange.stat().st_mode) == 0o1777
+    want = {course_x: 0o2775, course_x / "outbound": 0o2775}
+    want |= {course_x / "inbound": 0o2773, course_x / "feedback": 0o2771}
+    for path, mode in want.items():
+        st = path.stat()
+        assert (stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid) == (mode, 0, staff_gid), path
+
+
+def test_staff_servers_serve_formgrader_and_share_files(course, term):
+    hub, teacher = course.hub, course.instructor
+    hub.start_server(teacher.name)
+    token = hub.user_token(teacher.name)
+    status, page = hub.api("GET", f"/user/{teacher.name}/formgrader", token=token)
+    assert status == 200, (status, str(page)[:500])
+    # formgrader shows the staff's grading gradebook, where the term's students were graded
+    status, subs = hub.api(
+        "GET", f"/user/{teacher.name}/formgrader/api/submissions/{PS}", token=token
+    )
+    assert status == 200, (status, str(subs)[:500])
+    assert sorted(s["student"] for s in subs) == sorted(term["expected"]), subs
+    # (students' servers answer 404 there: test_students_cannot_read_what_is_not_theirs)
+    # the staff's servers make group-writable files; the students' do not
+    made = {}
+    for role, account in [("staff", teacher), ("student", course.students["good"])]:
+        status, model = hub.api(
+            "POST",
+            f"/user/{account.name}/api/contents",
+            {"type": "directory"},
+            token=hub.user_token(account.name),
+        )
+        assert status == 201, (status, model)
+        made[role] = (account.home / model["path"]).stat().st_mode
+    assert made["staff"] & 0o020 and not made["student"] & 0o020, made
+
+
+READ_MANUAL = """
+import json, sys
+from nbgrader.api import Gradebook
+db, ps, student = sys.argv[1:]
+with Gradebook(db, course_id="rapprochement") as gb:
+    sub = gb.find_submission(ps, student)
+    grades = {g.id: g.manual_score for nb in sub.notebooks for g in nb.grades}
+    comments = {c.id: c.manual_comment for nb in sub.notebooks for c in nb.comments}
+    print(json.dumps({"grades": grades, "comments": comments}))
+"""
+
+
+def test_ta_collects_and_grades_by_hand_but_cannot_edit_the_source(course, term):
+    inst, ta, hub = course.install, course.ta, course.hub
+    env = inst.user_env()
+    course_dir, grading = inst.staff / "course", inst.staff / "grading" / "course"
+    assert hubctl.can_read(ta, inst.exchange / "rapprochement" / "inbound")
+    collected = _staff(ta, ["nbgrader", "collect", "--update", PS], env, cwd=course_dir)
+    _ok(collected, "collect as the TA")
+    assert sorted(p.name for p in (course_dir / "submitted").iterdir()) == sorted(term["expected"])
+    # by hand, in formgrader on the TA's own server: a score for every written answer of one
+    # student, and a comment
+    student = course.students["good"].name
+    hub.start_server(ta.name)
+    token, fg = hub.user_token(ta.name), f"/user/{ta.name}/formgrader/api"
+    status, subs = hub.api("GET", f"{fg}/submitted_notebooks/{PS}/{PS}", token=token)
+    assert status == 200 and isinstance(subs, list), (status, str(subs)[:300])
+    nb_id = next(s["id"] for s in subs if s["student"] == student)
+    status, grades = hub.api("GET", f"{fg}/grades?submission_id={nb_id}", token=token)
+    assert status == 200, (status, grades)
+    scored = {g["id"]: g["max_score"] / 2 for g in grades if g["needs_manual_grade"]}
+    assert scored, "nothing to grade by hand"
+    for grade_id, score in scored.items():
+        status, body = hub.api("PUT", f"{fg}/grade/{grade_id}", {"manual_score": score}, token)
+        assert status == 200, (status, body)
+    status, comments = hub.api("GET", f"{fg}/comments?submission_id={nb_id}", token=token)
+    assert status == 200 and comments, (status, comments)
+    comment = {"manual_comment": "Cite the table's source."}
+    status, body = hub.api("PUT", f"{fg}/comment/{comments[0]['id']}", comment, token)
+    assert status == 200, (status, body)
+    # the instructor sees them in the shared gradebook
+    db = f"sqlite:///{grading / 'gradebook.db'}"
+    read = _staff(course.instructor, ["python", "-c", READ_MANUAL, db, PS, student], env)
+    seen = json.loads(_ok(read, "gradebook read by the instructor").strip().splitlines()[-1])
+    assert {k: seen["grades"][k] for k in scored} == scored
+    assert seen["comments"][comments[0]["id"]] == comment["manual_comment"]
+    # the source: the answer keys of the install and the grading folder's copy of them
+    for target in (
+        inst.prefix / "solutions" / "source" / PS / f"{PS}.ipynb",
+        grading / "source" / PS / f"{PS}.ipynb",
+    ):
+        assert hubctl.can_read(ta, target), target
+        probe = hubctl.as_user(ta, ["bash", "-c", f"echo x >> {target}"])
+        assert probe.returncode != 0, f"the TA could write {target}"
+        probe = hubctl.as_user(ta, ["touch", str(target.parent / "new.ipynb")])
+        assert probe.returncode != 0, f"the TA could add a file next to {target}"
+
+
+def test_add_accounts_fails_loudly_and_lists_only_made_accounts(course, tmp_path):
+    script = course.install.prefix / "deploy" / "bin" / "add-accounts"
+    group = course.groups["students"]
+    good = f"rht-new-{os.getpid() % 10000}"
+    names, passwords = tmp_path / "students.csv", tmp_path / "initial-passwords.csv"
+    names.write_text(f"{good}\nBad Name\n", encoding="utf-8")
+    try:
+        proc = hubctl.subprocess.run(
+            [str(script), group, str(names), str(passwords)], capture_output=True, text=True
+        )
+        assert proc.returncode == 1, proc
+        assert "FAILED 'Bad Name'" in proc.stderr, proc.stderr
+        rows = passwords.read_text(encoding="utf-8").splitlines()
+        assert [r.split(",")[0] for r in rows] == [good]
+        assert good in hubctl.group_members(group)
+        assert passwords.stat().st_mode & 0o077 == 0
+        # a re-run leaves the existing account alone and lists no password for it
+        names.write_text(f"{good}\n", encoding="utf-8")
+        again = hubctl.subprocess.run(
+            [str(script), group, str(names), str(passwords)], capture_output=True, text=True
+        )
+        assert again.returncode == 0, again
+        assert passwords.read_text(encoding="utf-8").splitlines() == rows
+        # no group yet (install.sh not run): a clear error and no password list
+        missing = tmp_path / "none.csv"
+        proc = hubctl.subprocess.run(
+            [str(script), "rht-no-such-group", str(names), str(missing)],
+            capture_output=True,
+            text=True,
+        )
+        assert proc.returncode == 1 and "install.sh" in proc.stderr, proc
+        assert not missing.exists()
+    finally:
+        hubctl.subprocess.run(["userdel", "--remove", good], capture_output=True)
