@@ -14,12 +14,22 @@ holding a list of questions in jupyterquiz's format:
 
 :func:`load` validates a quiz and :func:`show` displays it. Nothing is graded or sent anywhere:
 feedback appears in the browser when an answer is clicked (or a number entered).
+
+**Keeping answers for the instructor (off by default).** When the environment variable
+:data:`KEEP_ANSWERS_ENV` is ``1`` in the kernel (a hub sets it for students' servers), each quiz
+also shows a notice that answers are kept, and every answer given is written, as plain JSON, into
+an output of the quiz cell (mime type :data:`ANSWERS_MIME`); saving the notebook saves it.
+Nothing is sent anywhere: the instructor reads the saved notebooks
+(:mod:`rapprochement.grading.quizresults`). The answers come from jupyterquiz's own
+``preserve_responses`` record (its hidden list of each question's latest answer); a small script
+turns each change of that list into one attempt, in order, so the first try stays known.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import os
 import random
 import re
 import string
@@ -29,10 +39,13 @@ from typing import Any
 from .focus import FOCUS_COLOR
 
 __all__ = [
+    "ANSWERS_MIME",
+    "KEEP_ANSWERS_ENV",
     "QUIZ_DIR",
     "QuizFormatError",
     "available",
     "data_tag",
+    "keeping_answers",
     "load",
     "quiz_id_in",
     "render",
@@ -42,6 +55,34 @@ __all__ = [
 QUIZ_DIR = Path(__file__).with_name("quizzes")
 _CHOICE_TYPES = ("multiple_choice", "many_choice")
 _NUMERIC_KINDS = ("value", "range", "default")
+
+
+#: The setting that turns on keeping quiz answers in the saved notebook: "1" on, unset or "0" off.
+KEEP_ANSWERS_ENV = "RAPPROCHEMENT_KEEP_QUIZ_ANSWERS"
+#: The mime type of the output that holds a quiz's kept answers (plain JSON, see :func:`show`).
+ANSWERS_MIME = "application/vnd.rapprochement.quiz-answers+json"
+#: Bounds on what the kernel keeps (a page could send anything).
+MAX_ATTEMPTS = 500
+MAX_ANSWER_CHARS = 300
+#: The notice shown under a quiz whose answers are kept (the start page says the same).
+KEEP_NOTICE = (
+    "Your answers to this quiz are kept for your instructor: each answer you choose or type is "
+    "written into this notebook and saved with it. Nothing is sent anywhere; your instructor "
+    "reads the saved notebook."
+)
+
+
+def keeping_answers() -> bool:
+    """Whether quiz answers are kept in the notebook (:data:`KEEP_ANSWERS_ENV` is ``1``)."""
+    value = os.environ.get(KEEP_ANSWERS_ENV, "").strip()
+    if value in ("", "0"):
+        return False
+    if value == "1":
+        return True
+    raise ValueError(
+        f"{KEEP_ANSWERS_ENV} must be 1 (keep quiz answers in the notebook) or 0 (do not), "
+        f"got {value!r}"
+    )
 
 
 class QuizFormatError(ValueError):
@@ -304,8 +345,45 @@ def _div_id(quiz_id: str) -> str:
         random.setstate(state)
 
 
-def render(quiz_id: str) -> tuple[str, str]:
-    """The HTML and the JavaScript that display quiz ``quiz_id`` (see :func:`show`)."""
+# Runs after jupyterquiz's script when answers are kept. jupyterquiz (preserve_responses) keeps
+# each question's latest answer in the data-responses attribute of a .JCResponses element (and
+# writes copy-and-paste instructions into it, hidden here: the answers are kept for the student).
+# Each change becomes one attempt {question (from 1), answer (the text as shown, or the number as
+# typed)}, and the whole list goes to the kernel through the widget (rapprochementKeep).
+_KEEP_SCRIPT = """
+(function keep(n) {
+  var root = document.getElementById("%(div_id)s");
+  var store = root && root.querySelector(".JCResponses");
+  if (!store) { if (n > 0) setTimeout(function () { keep(n - 1); }, 100); return; }
+  if (typeof rapprochementKeep !== "function") return;
+  store.hidden = true;
+  var last = [], attempts = [];
+  new MutationObserver(function () {
+    var now;
+    try { now = JSON.parse(store.dataset.responses || "[]"); } catch (e) { return; }
+    if (!Array.isArray(now)) return;
+    now.forEach(function (value, q) {
+      if (value === null || value === undefined) return;
+      var before = last[q];
+      if (Array.isArray(value)) {
+        var prev = Array.isArray(before) ? before : [];
+        value.forEach(function (item) {
+          if (prev.indexOf(item) < 0) attempts.push({question: q + 1, answer: String(item)});
+        });
+      } else if (JSON.stringify(value) !== JSON.stringify(before)) {
+        attempts.push({question: q + 1, answer: String(value)});
+      }
+    });
+    last = now;
+    rapprochementKeep(JSON.stringify(attempts));
+  }).observe(store, {attributes: true, attributeFilter: ["data-responses"]});
+})(100);
+"""
+
+
+def render(quiz_id: str, *, keep: bool = False) -> tuple[str, str]:
+    """The HTML and the JavaScript that display quiz ``quiz_id`` (see :func:`show`); with
+    ``keep``, jupyterquiz records the answers and the script hands them to the widget."""
     from jupyterquiz.dynamic.loader import load_questions_script
     from jupyterquiz.dynamic.renderer import build_script, build_styles, render_div
 
@@ -313,7 +391,7 @@ def render(quiz_id: str) -> tuple[str, str]:
     div_id = _div_id(quiz_id)
     prefix, static, url = load_questions_script(questions, div_id)
     html = (
-        render_div(div_id, False, True, False, 1_000_000, 800, 10, "left")
+        render_div(div_id, False, True, keep, 1_000_000, 800, 10, "left")
         + build_styles(div_id, {**_default_colors(), **QUIZ_COLORS})
         + "<style>"
         + QUIZ_CSS % {"id": div_id, "focus": FOCUS_COLOR}
@@ -324,6 +402,8 @@ def render(quiz_id: str) -> tuple[str, str]:
         + build_script(prefix, static, url, div_id, True)
         + _SCRIPT_SUFFIX % {"div_id": div_id}
     )
+    if keep:
+        script = _KEEP_SCRIPT % {"div_id": div_id} + script
     return html, script
 
 
@@ -414,14 +494,49 @@ def call_html(quiz_id: str) -> str:
 # Runs the quiz script when JupyterLab (or any anywidget front end) shows the widget. The
 # script reaches the browser through the widget's state, which is never saved in the notebook
 # (see scripts/execute_notebooks.py): the 40 KB of jupyterquiz's code stay out of the file.
+# rapprochementKeep hands kept answers (a JSON text) to the kernel (see _KEEP_SCRIPT).
 _RUNNER_ESM = """
 export default {
   render({ model, el }) {
     el.style.display = "none";
-    new Function(model.get("script"))();
+    const keep = (text) => { model.set("answers", text); model.save_changes(); };
+    new Function("rapprochementKeep", model.get("script"))(keep);
   }
 };
 """
+
+
+def clean_attempts(text: str) -> list[dict[str, Any]]:
+    """The attempts a quiz page sent (JSON text), as plain data within bounds; [] if malformed."""
+    try:
+        raw = json.loads(text[: MAX_ATTEMPTS * (MAX_ANSWER_CHARS + 40)])
+    except (json.JSONDecodeError, RecursionError):
+        return []
+    if not isinstance(raw, list):
+        return []
+    out: list[dict[str, Any]] = []
+    for item in raw[:MAX_ATTEMPTS]:
+        if not isinstance(item, dict):
+            continue
+        q, a = item.get("question"), item.get("answer")
+        if isinstance(q, int) and not isinstance(q, bool) and 1 <= q <= 1000 and isinstance(a, str):
+            out.append({"question": q, "answer": a[:MAX_ANSWER_CHARS]})
+    return out
+
+
+def answers_bundle(quiz_id: str, attempts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The output that holds the kept answers: the notice for people, the answers as JSON."""
+    from html import escape
+
+    count = f"Answers kept so far: {len(attempts)}."
+    return {
+        "text/plain": f"{KEEP_NOTICE} {count}",
+        "text/html": (
+            '<p class="rapprochement-quiz-kept" role="note"><strong>Answers kept.</strong> '
+            f"{escape(KEEP_NOTICE)} {count}</p>"
+        ),
+        ANSWERS_MIME: {"quiz": quiz_id, "version": 1, "attempts": attempts},
+    }
 
 
 @functools.cache
@@ -435,6 +550,17 @@ def _runner() -> type:
         _esm = traitlets.Unicode(_RUNNER_ESM).tag(sync=True)
         script = traitlets.Unicode("").tag(sync=True)
         quiz_id = traitlets.Unicode("").tag(sync=True)
+        answers = traitlets.Unicode("").tag(sync=True)
+        display_id = traitlets.Unicode("")
+
+        @traitlets.observe("answers")
+        def _answers_changed(self, change: dict[str, Any]) -> None:
+            if not self.display_id:
+                return
+            from IPython.display import update_display
+
+            bundle = answers_bundle(self.quiz_id, clean_attempts(change["new"]))
+            update_display(bundle, raw=True, display_id=self.display_id)
 
         def __repr__(self) -> str:
             return f"Quiz {self.quiz_id}: its questions appear above when the cell runs."
@@ -457,9 +583,18 @@ def show(quiz_id: str) -> None:
 
     The output is deterministic: the container id is drawn from a generator seeded with the
     quiz id (answer order is shuffled in the browser, not in the output).
+
+    When answers are kept (:func:`keeping_answers`), a third output between the two shows the
+    notice and holds the answers given so far (:func:`answers_bundle`); the widget replaces it
+    after every answer, so the saved notebook has them.
     """
     from IPython.display import HTML, display
 
-    html, script = render(quiz_id)
+    keep = keeping_answers()
+    html, script = render(quiz_id, keep=keep)
     display(HTML(html + data_tag(quiz_id)))
-    display(_runner()(script=script, quiz_id=quiz_id))
+    runner = _runner()(script=script, quiz_id=quiz_id)
+    if keep:
+        runner.display_id = f"rapprochement-quiz-answers-{quiz_id}-{id(runner)}"
+        display(answers_bundle(quiz_id, []), raw=True, display_id=runner.display_id)
+    display(runner)
