@@ -20,9 +20,9 @@ feedback appears in the browser when an answer is clicked (or a number entered).
 also shows a notice that answers are kept, and every answer given is written, as plain JSON, into
 an output of the quiz cell (mime type :data:`ANSWERS_MIME`); saving the notebook saves it.
 Nothing is sent anywhere: the instructor reads the saved notebooks
-(:mod:`rapprochement.grading.quizresults`). The answers come from jupyterquiz's own
-``preserve_responses`` record (its hidden list of each question's latest answer); a small script
-turns each change of that list into one attempt, in order, so the first try stays known.
+(:mod:`rapprochement.grading.quizresults`). Every answer is one attempt, in order, so the first
+try stays known (see ``_KEEP_SCRIPT`` for why jupyterquiz's ``preserve_responses`` is not used).
+Running the cell again starts a new list.
 """
 
 from __future__ import annotations
@@ -345,45 +345,49 @@ def _div_id(quiz_id: str) -> str:
         random.setstate(state)
 
 
-# Runs after jupyterquiz's script when answers are kept. jupyterquiz (preserve_responses) keeps
-# each question's latest answer in the data-responses attribute of a .JCResponses element (and
-# writes copy-and-paste instructions into it, hidden here: the answers are kept for the student).
-# Each change becomes one attempt {question (from 1), answer (the text as shown, or the number as
-# typed)}, and the whole list goes to the kernel through the widget (rapprochementKeep).
+# Runs with jupyterquiz's script when answers are kept: every answer given becomes one attempt
+# {question (from 1), answer (the answer's text as shown, or the number as typed)}, and the whole
+# list goes to the kernel through the widget (rapprochementKeep). A click on an answer reaches its
+# hidden radio button once (also from the keyboard); a number is read when Enter is pressed,
+# before jupyterquiz checks it. (jupyterquiz's own preserve_responses record is not used: in this
+# version it reads the text of the hidden radio button, which is empty, so it keeps "" for every
+# choice, and it writes copy-and-paste instructions into the page.)
 _KEEP_SCRIPT = """
 (function keep(n) {
   var root = document.getElementById("%(div_id)s");
-  var store = root && root.querySelector(".JCResponses");
-  if (!store) { if (n > 0) setTimeout(function () { keep(n - 1); }, 100); return; }
-  if (typeof rapprochementKeep !== "function") return;
-  store.hidden = true;
-  var last = [], attempts = [];
-  new MutationObserver(function () {
-    var now;
-    try { now = JSON.parse(store.dataset.responses || "[]"); } catch (e) { return; }
-    if (!Array.isArray(now)) return;
-    now.forEach(function (value, q) {
-      if (value === null || value === undefined) return;
-      var before = last[q];
-      if (Array.isArray(value)) {
-        var prev = Array.isArray(before) ? before : [];
-        value.forEach(function (item) {
-          if (prev.indexOf(item) < 0) attempts.push({question: q + 1, answer: String(item)});
-        });
-      } else if (JSON.stringify(value) !== JSON.stringify(before)) {
-        attempts.push({question: q + 1, answer: String(value)});
-      }
-    });
-    last = now;
+  if (!root || !root.querySelector(".Quiz")) {
+    if (n > 0) setTimeout(function () { keep(n - 1); }, 100);
+    return;
+  }
+  if (typeof rapprochementKeep !== "function" || root.dataset.rapprochementKeep) return;
+  root.dataset.rapprochementKeep = "1";
+  var attempts = [];
+  function record(el, answer) {
+    var wrap = el.closest("[data-qnum]");
+    if (!wrap || !answer) return;
+    attempts.push({question: Number(wrap.dataset.qnum) + 1, answer: answer});
     rapprochementKeep(JSON.stringify(attempts));
-  }).observe(store, {attributes: true, attributeFilter: ["data-responses"]});
+  }
+  root.addEventListener("click", function (e) {
+    var t = e.target;
+    var label = t && t.tagName === "INPUT" && t.closest(".MCButton");
+    if (!label) return;
+    var span = label.querySelector(":scope > span");
+    record(label, (span ? span.textContent : label.textContent).trim());
+  });
+  root.addEventListener("keydown", function (e) {
+    var t = e.target;
+    if (e.key === "Enter" && t && t.matches && t.matches("input.Input-text")) {
+      record(t, t.value.trim());
+    }
+  }, true);
 })(100);
 """
 
 
 def render(quiz_id: str, *, keep: bool = False) -> tuple[str, str]:
     """The HTML and the JavaScript that display quiz ``quiz_id`` (see :func:`show`); with
-    ``keep``, jupyterquiz records the answers and the script hands them to the widget."""
+    ``keep``, the script also hands each answer given to the widget (``_KEEP_SCRIPT``)."""
     from jupyterquiz.dynamic.loader import load_questions_script
     from jupyterquiz.dynamic.renderer import build_script, build_styles, render_div
 
@@ -391,7 +395,7 @@ def render(quiz_id: str, *, keep: bool = False) -> tuple[str, str]:
     div_id = _div_id(quiz_id)
     prefix, static, url = load_questions_script(questions, div_id)
     html = (
-        render_div(div_id, False, True, keep, 1_000_000, 800, 10, "left")
+        render_div(div_id, False, True, False, 1_000_000, 800, 10, "left")
         + build_styles(div_id, {**_default_colors(), **QUIZ_COLORS})
         + "<style>"
         + QUIZ_CSS % {"id": div_id, "focus": FOCUS_COLOR}
