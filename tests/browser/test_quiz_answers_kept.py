@@ -26,6 +26,7 @@ from . import lab
 pytestmark = pytest.mark.browser
 
 QUIZ = "00-start-here"
+NUMERIC = "01-context"  # its first question asks for a number
 NOTEBOOK = "alice/course/notebooks/quiz.ipynb"
 
 
@@ -40,7 +41,15 @@ def _home(tmp: Path) -> Path:
                 "metadata": {},
                 "outputs": [],
                 "source": f"from rapprochement import quiz\nquiz.show({QUIZ!r})",
-            }
+            },
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "id": "numeric",
+                "metadata": {},
+                "outputs": [],
+                "source": f"quiz.show({NUMERIC!r})",
+            },
         ],
         "metadata": {
             "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}
@@ -70,7 +79,8 @@ def lab_at(chromium: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
             try:
                 lab.open_notebook(page, url, NOTEBOOK)
                 lab.run_all(page)
-                page.wait_for_selector(f"#{quiz._div_id(QUIZ)} .Quiz", timeout=30_000)
+                for quiz_id in (QUIZ, NUMERIC):
+                    page.wait_for_selector(f"#{quiz._div_id(quiz_id)} .Quiz", timeout=30_000)
                 yield page, home
             finally:
                 lab.shut_down_kernels(page)
@@ -84,8 +94,17 @@ def _click(page: Any, index: int, answer: str) -> None:
     wrap.locator(".MCButton", has_text=answer).first.click()
 
 
+def _type(page: Any, number: str) -> None:
+    box = page.locator(f"#{quiz._div_id(NUMERIC)} .Quiz").nth(0).locator("input.Input-text")
+    box.click()
+    box.fill(number)
+    box.press("Enter")
+    page.wait_for_timeout(300)
+
+
 def _answer(page: Any) -> list[tuple[int, str]]:
-    """Answer as a student: question 1 wrong then right, question 4 one right choice."""
+    """Answer as a student: question 1 wrong then right, question 4 one right choice; and in
+    the numeric quiz a wrong number, then the right one (:func:`_type`)."""
     questions = quiz.load(QUIZ)
     q1 = questions[0]["answers"]
     wrong = next(a["answer"] for a in q1 if not a["correct"])
@@ -113,11 +132,16 @@ def _save(page: Any, path: Path) -> dict[str, Any]:
 def test_answers_are_kept_in_the_saved_notebook_when_the_course_turns_it_on(lab_at: Any) -> None:
     with lab_at(True) as (page, home):
         notice = page.locator(".rapprochement-quiz-kept")
-        assert notice.is_visible() and "kept for your instructor" in notice.inner_text()
+        assert notice.count() == 2  # one under each quiz
+        for i in range(2):
+            assert notice.nth(i).is_visible()
+            assert "kept for your instructor" in notice.nth(i).inner_text()
         given = _answer(page)
+        _type(page, "2015")
+        _type(page, "2019")
         page.wait_for_function(
-            "() => /so far: 3\\./.test(document.querySelector('.rapprochement-quiz-kept')"
-            ".textContent)",
+            "() => [...document.querySelectorAll('.rapprochement-quiz-kept')].map("
+            "e => (e.textContent.match(/so far: (\\d+)/) || [])[1]).join() === '3,2'",
             timeout=15_000,
         )
         _save(page, home / NOTEBOOK)
@@ -126,13 +150,16 @@ def test_answers_are_kept_in_the_saved_notebook_when_the_course_turns_it_on(lab_
     expected: dict[int, list[str]] = {}
     for number, text in given:
         expected.setdefault(number, []).append(text)
-    assert results.kept == {"alice": {QUIZ: expected}}
+    assert results.kept == {"alice": {QUIZ: expected, NUMERIC: {1: ["2015", "2019"]}}}
+    (q1,) = [q for q in quizresults.summarise(results) if (q.quiz, q.number) == (NUMERIC, 1)]
+    assert (q1.answered, q1.right_first, q1.right_in_end, q1.wrong) == (1, 0, 1, [("2015", 1)])
 
 
 def test_nothing_is_kept_when_the_setting_is_off(lab_at: Any) -> None:
     with lab_at(False) as (page, home):
         assert page.locator(".rapprochement-quiz-kept").count() == 0
         _answer(page)
+        _type(page, "2019")
         saved = _save(page, home / NOTEBOOK)
     assert quiz.ANSWERS_MIME not in json.dumps(saved)
     results = quizresults.read_folder(home)
