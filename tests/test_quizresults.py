@@ -133,6 +133,16 @@ def test_first_copy_of_a_quiz_counts_and_later_copies_do_not(tmp_path: Path) -> 
     assert (q1.answered, q1.right_first, q1.right_in_end, q1.wrong) == (1, 0, 1, [(wrong, 1)])
 
 
+def test_a_bad_quiz_output_does_not_lose_the_good_one_beside_it(tmp_path: Path) -> None:
+    right = next(a["answer"] for a in quiz.load("00-start-here")[0]["answers"] if a["correct"])
+    good = _output("00-start-here", [{"question": 1, "answer": right}])
+    bad = _output("00-start-here", [{"question": 0, "answer": right}])
+    _write(tmp_path / "s1" / "n.ipynb", _notebook([bad, good]))
+    results = quizresults.read_folder(tmp_path)
+    assert results.kept == {"s1": {"00-start-here": {1: [right]}}}
+    assert [p for p, _ in results.problems] == ["s1/n.ipynb"]
+
+
 def _hostile_class(root: Path, outside: Path) -> dict[str, str]:
     """Broken and hostile notebooks; returns file -> a word its reason must contain."""
     qs = quiz.load("00-start-here")

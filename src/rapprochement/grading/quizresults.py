@@ -8,7 +8,12 @@ has an output of mime type :data:`rapprochement.quiz.ANSWERS_MIME` holding
 ``/home``: ``/home/<student>/<course folder>/notebooks/*.ipynb``), every ``.ipynb`` under each
 sub-folder. Everything in those folders was written by students and is treated as untrusted plain
 JSON: it is parsed, never executed or rendered; symbolic links are not followed; sizes, counts
-and depth are capped; a file that cannot be used gives a reason in ``problems``, not an error.
+and depth are capped; a file or a quiz output that cannot be used gives a reason in
+``problems``, not an error, and the rest is still read.
+
+A many-choice question is right at the first try when the first answer clicked is one of its
+right answers; a number is right as jupyterquiz judges it (rounded to the question's precision,
+a range includes its low end).
 
 Whether an answer is right is decided here from the quiz files in the package, not from anything
 the notebook says. A student who has the same quiz in several notebooks (a copy) counts once per
@@ -101,8 +106,9 @@ def _payload(value: Any) -> tuple[str, Attempts]:
     return quiz_id, out
 
 
-def read_notebook(path: Path) -> dict[str, Attempts]:
-    """The kept answers in one saved notebook, per quiz; :class:`QuizDataError` if unusable."""
+def read_notebook(path: Path) -> tuple[dict[str, Attempts], list[str]]:
+    """The kept answers in one saved notebook, per quiz, and why any quiz output was not used;
+    :class:`QuizDataError` if the file cannot be used at all."""
     data = _read_bytes(path)
     try:
         nb = json.loads(data.decode("utf-8"))
@@ -116,16 +122,21 @@ def read_notebook(path: Path) -> dict[str, Attempts]:
     if not isinstance(cells, list):
         raise QuizDataError("not a notebook (no list of cells)")
     found: dict[str, Attempts] = {}
+    reasons: list[str] = []
     for cell in cells:
         outputs = cell.get("outputs") if isinstance(cell, dict) else None
         for output in outputs if isinstance(outputs, list) else []:
             bundle = output.get("data") if isinstance(output, dict) else None
             if isinstance(bundle, dict) and quiz.ANSWERS_MIME in bundle:
-                quiz_id, attempts = _payload(bundle[quiz.ANSWERS_MIME])
+                try:
+                    quiz_id, attempts = _payload(bundle[quiz.ANSWERS_MIME])
+                except QuizDataError as err:
+                    reasons.append(str(err))
+                    continue
                 mine = found.setdefault(quiz_id, {})
                 for q, answers in attempts.items():
                     mine.setdefault(q, answers)
-    return found
+    return found, reasons
 
 
 def _notebooks(student_dir: Path) -> list[Path]:
@@ -151,17 +162,18 @@ def read_folder(folder: Path) -> QuizResults:
         results.students.append(student)
         notebooks = _notebooks(student_dir)
         if len(notebooks) > MAX_NOTEBOOKS_PER_STUDENT:
-            rel = student_dir.relative_to(folder).as_posix()
             results.problems.append(
-                (rel, f"more than {MAX_NOTEBOOKS_PER_STUDENT} notebooks; the first ones read")
+                (student, f"more than {MAX_NOTEBOOKS_PER_STUDENT} notebooks; the first ones read")
             )
             notebooks = notebooks[:MAX_NOTEBOOKS_PER_STUDENT]
         for path in notebooks:
+            rel = path.relative_to(folder).as_posix()
             try:
-                per_quiz = read_notebook(path)
+                per_quiz, reasons = read_notebook(path)
             except QuizDataError as err:
-                results.problems.append((path.relative_to(folder).as_posix(), str(err)))
+                results.problems.append((rel, str(err)))
                 continue
+            results.problems += [(rel, reason) for reason in reasons]
             for quiz_id, attempts in per_quiz.items():
                 mine = results.kept.setdefault(student, {}).setdefault(quiz_id, {})
                 for q, answers in attempts.items():
