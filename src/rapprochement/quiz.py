@@ -14,12 +14,22 @@ holding a list of questions in jupyterquiz's format:
 
 :func:`load` validates a quiz and :func:`show` displays it. Nothing is graded or sent anywhere:
 feedback appears in the browser when an answer is clicked (or a number entered).
+
+**Keeping answers for the instructor (off by default).** When the environment variable
+:data:`KEEP_ANSWERS_ENV` is ``1`` in the kernel (a hub sets it for students' servers), each quiz
+also shows a notice that answers are kept, and every answer given is written, as plain JSON, into
+an output of the quiz cell (mime type :data:`ANSWERS_MIME`); saving the notebook saves it.
+Nothing is sent anywhere: the instructor reads the saved notebooks
+(:mod:`rapprochement.grading.quizresults`). Every answer is one attempt, in order, so the first
+try stays known (see ``_KEEP_SCRIPT`` for why jupyterquiz's ``preserve_responses`` is not used).
+Running the cell again starts a new list.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import os
 import random
 import re
 import string
@@ -29,10 +39,13 @@ from typing import Any
 from .focus import FOCUS_COLOR
 
 __all__ = [
+    "ANSWERS_MIME",
+    "KEEP_ANSWERS_ENV",
     "QUIZ_DIR",
     "QuizFormatError",
     "available",
     "data_tag",
+    "keeping_answers",
     "load",
     "quiz_id_in",
     "render",
@@ -42,6 +55,34 @@ __all__ = [
 QUIZ_DIR = Path(__file__).with_name("quizzes")
 _CHOICE_TYPES = ("multiple_choice", "many_choice")
 _NUMERIC_KINDS = ("value", "range", "default")
+
+
+#: The setting that turns on keeping quiz answers in the saved notebook: "1" on, unset or "0" off.
+KEEP_ANSWERS_ENV = "RAPPROCHEMENT_KEEP_QUIZ_ANSWERS"
+#: The mime type of the output that holds a quiz's kept answers (plain JSON, see :func:`show`).
+ANSWERS_MIME = "application/vnd.rapprochement.quiz-answers+json"
+#: Bounds on what the kernel keeps (a page could send anything).
+MAX_ATTEMPTS = 500
+MAX_ANSWER_CHARS = 300
+#: The notice shown under a quiz whose answers are kept (the start page says the same).
+KEEP_NOTICE = (
+    "Your answers to this quiz are kept for your instructor: each answer you choose or type is "
+    "written into this notebook and saved with it. Nothing is sent anywhere; your instructor "
+    "reads the saved notebook."
+)
+
+
+def keeping_answers() -> bool:
+    """Whether quiz answers are kept in the notebook (:data:`KEEP_ANSWERS_ENV` is ``1``)."""
+    value = os.environ.get(KEEP_ANSWERS_ENV, "").strip()
+    if value in ("", "0"):
+        return False
+    if value == "1":
+        return True
+    raise ValueError(
+        f"{KEEP_ANSWERS_ENV} must be 1 (keep quiz answers in the notebook) or 0 (do not), "
+        f"got {value!r}"
+    )
 
 
 class QuizFormatError(ValueError):
@@ -304,8 +345,49 @@ def _div_id(quiz_id: str) -> str:
         random.setstate(state)
 
 
-def render(quiz_id: str) -> tuple[str, str]:
-    """The HTML and the JavaScript that display quiz ``quiz_id`` (see :func:`show`)."""
+# Runs with jupyterquiz's script when answers are kept: every answer given becomes one attempt
+# {question (from 1), answer (the answer's text as shown, or the number as typed)}, and the whole
+# list goes to the kernel through the widget (rapprochementKeep). A click on an answer reaches its
+# hidden radio button once (also from the keyboard); a number is read when Enter is pressed,
+# before jupyterquiz checks it. (jupyterquiz's own preserve_responses record is not used: in this
+# version it reads the text of the hidden radio button, which is empty, so it keeps "" for every
+# choice, and it writes copy-and-paste instructions into the page.)
+_KEEP_SCRIPT = """
+(function keep(n) {
+  var root = document.getElementById("%(div_id)s");
+  if (!root || !root.querySelector(".Quiz")) {
+    if (n > 0) setTimeout(function () { keep(n - 1); }, 100);
+    return;
+  }
+  if (typeof rapprochementKeep !== "function" || root.dataset.rapprochementKeep) return;
+  root.dataset.rapprochementKeep = "1";
+  var attempts = [];
+  function record(el, answer) {
+    var wrap = el.closest("[data-qnum]");
+    if (!wrap || !answer) return;
+    attempts.push({question: Number(wrap.dataset.qnum) + 1, answer: answer});
+    rapprochementKeep(JSON.stringify(attempts));
+  }
+  root.addEventListener("click", function (e) {
+    var t = e.target;
+    var label = t && t.tagName === "INPUT" && t.closest(".MCButton");
+    if (!label) return;
+    var span = label.querySelector(":scope > span");
+    record(label, (span ? span.textContent : label.textContent).trim());
+  });
+  root.addEventListener("keydown", function (e) {
+    var t = e.target;
+    if (e.key === "Enter" && t && t.matches && t.matches("input.Input-text")) {
+      record(t, t.value.trim());
+    }
+  }, true);
+})(100);
+"""
+
+
+def render(quiz_id: str, *, keep: bool = False) -> tuple[str, str]:
+    """The HTML and the JavaScript that display quiz ``quiz_id`` (see :func:`show`); with
+    ``keep``, the script also hands each answer given to the widget (``_KEEP_SCRIPT``)."""
     from jupyterquiz.dynamic.loader import load_questions_script
     from jupyterquiz.dynamic.renderer import build_script, build_styles, render_div
 
@@ -324,6 +406,8 @@ def render(quiz_id: str) -> tuple[str, str]:
         + build_script(prefix, static, url, div_id, True)
         + _SCRIPT_SUFFIX % {"div_id": div_id}
     )
+    if keep:
+        script = _KEEP_SCRIPT % {"div_id": div_id} + script
     return html, script
 
 
@@ -414,14 +498,49 @@ def call_html(quiz_id: str) -> str:
 # Runs the quiz script when JupyterLab (or any anywidget front end) shows the widget. The
 # script reaches the browser through the widget's state, which is never saved in the notebook
 # (see scripts/execute_notebooks.py): the 40 KB of jupyterquiz's code stay out of the file.
+# rapprochementKeep hands kept answers (a JSON text) to the kernel (see _KEEP_SCRIPT).
 _RUNNER_ESM = """
 export default {
   render({ model, el }) {
     el.style.display = "none";
-    new Function(model.get("script"))();
+    const keep = (text) => { model.set("answers", text); model.save_changes(); };
+    new Function("rapprochementKeep", model.get("script"))(keep);
   }
 };
 """
+
+
+def clean_attempts(text: str) -> list[dict[str, Any]]:
+    """The attempts a quiz page sent (JSON text), as plain data within bounds; [] if malformed."""
+    try:
+        raw = json.loads(text[: MAX_ATTEMPTS * (MAX_ANSWER_CHARS + 40)])
+    except (json.JSONDecodeError, RecursionError):
+        return []
+    if not isinstance(raw, list):
+        return []
+    out: list[dict[str, Any]] = []
+    for item in raw[:MAX_ATTEMPTS]:
+        if not isinstance(item, dict):
+            continue
+        q, a = item.get("question"), item.get("answer")
+        if isinstance(q, int) and not isinstance(q, bool) and 1 <= q <= 1000 and isinstance(a, str):
+            out.append({"question": q, "answer": a[:MAX_ANSWER_CHARS]})
+    return out
+
+
+def answers_bundle(quiz_id: str, attempts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The output that holds the kept answers: the notice for people, the answers as JSON."""
+    from html import escape
+
+    count = f"Answers kept so far: {len(attempts)}."
+    return {
+        "text/plain": f"{KEEP_NOTICE} {count}",
+        "text/html": (
+            '<p class="rapprochement-quiz-kept" role="note"><strong>Answers kept.</strong> '
+            f"{escape(KEEP_NOTICE)} {count}</p>"
+        ),
+        ANSWERS_MIME: {"quiz": quiz_id, "version": 1, "attempts": attempts},
+    }
 
 
 @functools.cache
@@ -435,6 +554,17 @@ def _runner() -> type:
         _esm = traitlets.Unicode(_RUNNER_ESM).tag(sync=True)
         script = traitlets.Unicode("").tag(sync=True)
         quiz_id = traitlets.Unicode("").tag(sync=True)
+        answers = traitlets.Unicode("").tag(sync=True)
+        display_id = traitlets.Unicode("")
+
+        @traitlets.observe("answers")
+        def _answers_changed(self, change: dict[str, Any]) -> None:
+            if not self.display_id:
+                return
+            from IPython.display import update_display
+
+            bundle = answers_bundle(self.quiz_id, clean_attempts(change["new"]))
+            update_display(bundle, raw=True, display_id=self.display_id)
 
         def __repr__(self) -> str:
             return f"Quiz {self.quiz_id}: its questions appear above when the cell runs."
@@ -457,9 +587,18 @@ def show(quiz_id: str) -> None:
 
     The output is deterministic: the container id is drawn from a generator seeded with the
     quiz id (answer order is shuffled in the browser, not in the output).
+
+    When answers are kept (:func:`keeping_answers`), a third output between the two shows the
+    notice and holds the answers given so far (:func:`answers_bundle`); the widget replaces it
+    after every answer, so the saved notebook has them.
     """
     from IPython.display import HTML, display
 
-    html, script = render(quiz_id)
+    keep = keeping_answers()
+    html, script = render(quiz_id, keep=keep)
     display(HTML(html + data_tag(quiz_id)))
-    display(_runner()(script=script, quiz_id=quiz_id))
+    runner = _runner()(script=script, quiz_id=quiz_id)
+    if keep:
+        runner.display_id = f"rapprochement-quiz-answers-{quiz_id}-{id(runner)}"
+        display(answers_bundle(quiz_id, []), raw=True, display_id=runner.display_id)
+    display(runner)

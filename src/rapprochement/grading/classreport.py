@@ -5,6 +5,8 @@
 the score distribution; per question the mean, the share of full marks, the share not answered
 and a discrimination index; the most common wrong answers; the words written; late, missing and
 ungraded submissions; manual grading progress; and similarity hints (:mod:`.similarity`).
+With ``--quiz-folder <folder>``, also the self-check quiz answers kept in students' saved
+notebooks, per question (:mod:`.quizresults`; only when the course keeps them).
 
 The page works from a file, offline: plotly.js is inlined once, each chart is drawn from a JSON
 block, and a Content-Security-Policy allows only those exact scripts (by hash). Everything a
@@ -43,6 +45,7 @@ from typing import Any
 
 import pandas as pd
 
+from rapprochement.grading import quizresults
 from rapprochement.grading import similarity as sim
 from rapprochement.grading.classinputs import (
     NOT_ANSWERED,
@@ -527,6 +530,45 @@ STYLE = (
 )
 
 
+def quiz_section(folder: Path, names: Names) -> str:
+    """Kept quiz answers per question (:mod:`.quizresults`); no student is named in it."""
+    results = quizresults.read_folder(folder)
+    rows = []
+    for q in quizresults.summarise(results):
+        right_first = _fmt(q.right_first / q.answered, percent=True) if q.answered else "n/a"
+        right_end = _fmt(q.right_in_end / q.answered, percent=True) if q.answered else "n/a"
+        wrong = "; ".join(f"{text} ({n})" for text, n in q.wrong) or "none"
+        rows.append([q.quiz, q.number, q.question, q.answered, right_first, right_end, wrong])
+    n = len(results.students)
+    text = (
+        f"<p>Answers kept in the saved notebooks of {n} student folder(s); "
+        f"{len(results.kept)} of them hold quiz answers. Right or wrong is decided from the "
+        "quiz files; a wrong answer is counted once per student who gave it.</p>"
+    )
+    if rows:
+        text += table(
+            [
+                "Quiz",
+                "Question",
+                "Text",
+                "Answered",
+                "Right at first try",
+                "Right in the end",
+                "Most common wrong answers (students)",
+            ],
+            rows,
+            "Quiz answers per question",
+        )
+    else:
+        text += "<p>No kept quiz answers were found.</p>"
+    if results.problems and names.anonymise:
+        text += f"<p>{len(results.problems)} file(s) could not be read (paths left out).</p>"
+    elif results.problems:
+        text += table(["File", "Why it was not read"], results.problems, "Files not read")
+    heading = '<h2 id="quiz-answers">Quiz answers</h2>'
+    return f'<section aria-labelledby="quiz-answers">{heading}{text}</section>'
+
+
 def _csp_hash(script: str) -> str:
     return (
         "'sha256-"
@@ -535,7 +577,13 @@ def _csp_hash(script: str) -> str:
     )
 
 
-def build_report(out: Path, *, anonymise: bool = False, hub_course: Path | None = None) -> str:
+def build_report(
+    out: Path,
+    *,
+    anonymise: bool = False,
+    hub_course: Path | None = None,
+    quiz_folder: Path | None = None,
+) -> str:
     """The report's HTML for every problem set with a CSV in ``out``."""
     from rapprochement.export import plotly_js
 
@@ -548,6 +596,8 @@ def build_report(out: Path, *, anonymise: bool = False, hub_course: Path | None 
     )
     charts = Charts()
     body = "".join(section(data, charts, names) for data in inputs)
+    if quiz_folder is not None:
+        body += quiz_section(quiz_folder, names)
     plotly, _ = plotly_js()
     # plotly.js sets inline styles as it draws (blocked otherwise), hence 'unsafe-inline' for
     # styles only; scripts are allowed by hash, and no student text is ever markup
@@ -579,8 +629,9 @@ def write_report(
     anonymise: bool = False,
     target: Path | None = None,
     hub_course: Path | None = None,
+    quiz_folder: Path | None = None,
 ) -> Path:
-    page = build_report(out, anonymise=anonymise, hub_course=hub_course)
+    page = build_report(out, anonymise=anonymise, hub_course=hub_course, quiz_folder=quiz_folder)
     path = target or out / ("class-report-anonymised.html" if anonymise else "class-report.html")
     path.write_text(page, encoding="utf-8")
     return path
@@ -601,10 +652,22 @@ def main(argv: list[str] | None = None) -> int:
         help="the nbgrader course folder the submissions were collected in (on the hub, "
         "~/course): its students (for missing submissions), due date and submission times",
     )
+    p.add_argument(
+        "--quiz-folder",
+        type=Path,
+        default=None,
+        help="a folder with one sub-folder per student (on the hub, /home) whose saved "
+        "notebooks keep quiz answers (RAPPROCHEMENT_KEEP_QUIZ_ANSWERS=1): adds a section "
+        "summarising them per question",
+    )
     args = p.parse_args(argv)
     try:
         path = write_report(
-            args.out, anonymise=args.anonymise, target=args.output, hub_course=args.course
+            args.out,
+            anonymise=args.anonymise,
+            target=args.output,
+            hub_course=args.course,
+            quiz_folder=args.quiz_folder,
         )
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
