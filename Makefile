@@ -61,7 +61,7 @@ help:
 	@echo "make grading-env  create the instructor environment (.venv-grading, with nbgrader)"
 	@echo "make grade SUBMISSIONS=path/to/folder-or-zip [ASSIGNMENT=ps1-trade-statistics] [JOBS=2] [TIMEOUT=30] [SUBMISSION_TIMEOUT=300] [RUN_TIMEOUT=s] [UNSAFE=1]"
 	@echo "make feedback SUBMISSIONS=...   after formgrader: CSV and feedback again, with manual scores and comments"
-	@echo "make class-report [OUT=grading-output]  after grading: class-report.html (names) and class-report-anonymised.html"
+	@echo "make class-report [OUT=grading-output] [COURSE=dir] [QUIZ_FOLDER=dir]  after grading: class-report.html (names) and class-report-anonymised.html"
 	@echo "make exercises    regenerate exercises/ from solutions/source (instructors)"
 	@echo "make selfstudy    write selfstudy/: problem sets with model answers, for studying alone"
 	@echo "                  (keeps copies with answers in them; ARGS=--force replaces them)"
@@ -193,9 +193,11 @@ feedback: $(GRADING_VENV)/.installed
 
 # After grading: one offline page on the class (docs/instructor-grading.md, "Class report"),
 # the instructor's copy with names and an anonymised copy for the projector.
+# QUIZ_FOLDER=/home adds the quiz answers students' notebooks keep when the course turned that on.
+CLASS_REPORT_ARGS = $(if $(COURSE),--course "$(COURSE)",) $(if $(QUIZ_FOLDER),--quiz-folder "$(QUIZ_FOLDER)",)
 class-report: $(GRADING_VENV)/.installed
-	$(GRADING_VENV)/bin/python -m rapprochement.grading.classreport "$(or $(OUT),grading-output)"
-	$(GRADING_VENV)/bin/python -m rapprochement.grading.classreport "$(or $(OUT),grading-output)" --anonymise
+	$(GRADING_VENV)/bin/python -m rapprochement.grading.classreport "$(or $(OUT),grading-output)" $(CLASS_REPORT_ARGS)
+	$(GRADING_VENV)/bin/python -m rapprochement.grading.classreport "$(or $(OUT),grading-output)" $(CLASS_REPORT_ARGS) --anonymise
 
 # Regenerate the student versions in exercises/ from the instructor source in solutions/source/.
 exercises: $(GRADING_VENV)/.installed

@@ -72,6 +72,9 @@ c.Spawner.environment = {
     # (as make lab and start.py: rapprochement.launch.LAB_CONFIG)
     "JUPYTER_CONFIG_PATH": str(PREFIX / "src" / "rapprochement" / "jupyter_config"),
 }
+# Quiz answers kept in students' saved notebooks, for the class report (off by default; the start
+# page says what is kept when it is on; docs/instructor-grading.md, "Quiz answers"). To turn it on:
+# c.Spawner.environment["RAPPROCHEMENT_KEEP_QUIZ_ANSWERS"] = "1"
 c.Spawner.notebook_dir = "~"
 c.Spawner.default_url = "/lab/tree/rapprochement/notebooks/00-start-here.ipynb"
 c.Spawner.start_timeout = 120
