@@ -9,6 +9,7 @@ scripts/build_data.py)."""
 from __future__ import annotations
 
 import csv
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,36 @@ def test_every_event_row_cites_a_reviewed_site() -> None:
     assert not off, f"{len(off)} event rows cite a site not on data/source_domains.csv:\n" + (
         "\n".join(off)
     )
+
+
+def _build_module():
+    spec = importlib.util.spec_from_file_location(
+        "build_data", Path(__file__).resolve().parents[1] / "scripts" / "build_data.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_replaced_source_must_match_the_page_it_replaces() -> None:
+    build = _build_module()
+    rows = [{"date": "2022-04-21", "source_url": "https://investing.com/x", "note": "Also y."}]
+    rep = {
+        "date": "2022-04-21",
+        "replaced_url": "https://investing.com/x",
+        "source_url": "https://www.themoscowtimes.com/z",
+        "verified": "yes",
+        "note": "The report gives the date.",
+    }
+    build.replace_sources(rows, [rep])
+    assert rows[0]["source_url"] == "https://www.themoscowtimes.com/z"
+    assert "Earlier source: https://investing.com/x" in rows[0]["note"]
+    assert rows[0]["note"].endswith("Also y.")
+    with pytest.raises(ValueError, match="not 'https://investing.com/x'"):
+        build.replace_sources(rows, [rep])  # the row now cites the new page
+    with pytest.raises(ValueError, match="no such event"):
+        build.replace_sources(rows, [dict(rep, date="1999")])
+    rows[0]["source_url"] = "https://investing.com/x"
+    with pytest.raises(ValueError, match="verified=yes"):
+        build.replace_sources(rows, [dict(rep, verified="no")])
