@@ -263,7 +263,10 @@ def replace_sources(rows: list[dict[str, str]], replacements: list[dict[str, str
                 "with a note saying what it states may replace a source"
             )
         row["source_url"] = rep["source_url"]
-        row["note"] = f"{rep['note']} Earlier source: {rep['replaced_url']} . {row['note']}".strip()
+        earlier = f"Earlier source: {rep['replaced_url']}"
+        if row["note"].strip():
+            earlier += f" , noted as follows: {row['note'].strip()}"
+        row["note"] = f"{rep['note']} {earlier}"
 
 
 def events(src: Path) -> list[Row]:
