@@ -242,6 +242,33 @@ def _event_row(r: dict[str, str]) -> Row:
     return dict(r, year=parts[0], date_precision=precision, verified=yes(r["verified"]))
 
 
+def replace_sources(rows: list[dict[str, str]], replacements: list[dict[str, str]]) -> None:
+    """Point sourced event rows at a checked official page, state agency or reputable outlet in
+    place of the shared file's page (events-source-replacements.csv, one row per event date). The
+    row must still cite ``replaced_url``, so a changed source file is noticed; the earlier page is
+    kept in the note."""
+    by_date = {r["date"]: r for r in rows}
+    for rep in replacements:
+        row = by_date.get(rep["date"])
+        if row is None:
+            raise ValueError(f"events-source-replacements.csv {rep['date']}: no such event")
+        if row["source_url"] != rep["replaced_url"]:
+            raise ValueError(
+                f"events-source-replacements.csv {rep['date']}: the event cites "
+                f"{row['source_url']!r}, not {rep['replaced_url']!r}"
+            )
+        if rep["verified"] != "yes" or not rep["note"].strip():
+            raise ValueError(
+                f"events-source-replacements.csv {rep['date']}: only a checked page (verified=yes) "
+                "with a note saying what it states may replace a source"
+            )
+        row["source_url"] = rep["source_url"]
+        earlier = f"Earlier source: {rep['replaced_url']}"
+        if row["note"].strip():
+            earlier += f" , noted as follows: {row['note'].strip()}"
+        row["note"] = f"{rep['note']} {earlier}"
+
+
 def events(src: Path) -> list[Row]:
     """The sourced events (``events.csv``) with the ones the collection added (``events-extra.csv``)
     merged in date order."""
@@ -249,6 +276,7 @@ def events(src: Path) -> list[Row]:
     dates = [r["date"] for r in sourced]
     if len(set(dates)) != len(dates):
         raise ValueError("events.csv: two events have the same date")
+    replace_sources(sourced, read(src, "events-source-replacements.csv"))
     rows = [_event_row(r) for r in sourced]
     for r in sorted(read(src, "events-extra.csv"), key=lambda r: _date_key(r["date"])):
         if r["date"] in dates:

@@ -45,7 +45,13 @@ def test_every_table_loads_with_its_schema_types(name: str) -> None:
     assert len(frame) > 0
     for f in fields:
         assert str(frame[f["name"]].dtype) in _DTYPES.get(f["type"], {"string"}), f["name"]
-    assert not frame["verified"].isna().any()
+    if name not in REVIEWED_LISTS:
+        assert not frame["verified"].isna().any()
+
+
+#: Tables that are lists kept by review (the accepted source sites), not figures or events read
+#: from a page, so they have no per-row ``verified`` flag.
+REVIEWED_LISTS = {"source_domains"}
 
 
 def test_wrappers_are_for_tables_of_the_package() -> None:
