@@ -65,11 +65,6 @@ WRONG = {
     },
     "ps2-mirror-statistics": {
         "ps2-q2-2-answer": ("mirror_years = [2018, 2010]", "sort"),
-        "ps2-q2-3-answer": (
-            "growth_gap_customs = value_in(china, 2018) / value_in(china, 2010)"
-            " - value_in(russia_customs, 2018) / value_in(russia_customs, 2010)",
-            "whole period",
-        ),
         "ps2-q2-5-answer": ("russia_share_2021 = 0.024", "looks like a fraction"),
         "ps2-q2-6-answer": ("asymmetry_2018 = 0.15", "divide the other way"),
     },
