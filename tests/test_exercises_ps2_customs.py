@@ -161,3 +161,22 @@ def test_other_kinds_do_not_enter_the_keys(shipped, tmp_path, monkeypatch):
 def test_series_rejects_an_unknown_kind():
     with pytest.raises(AssertionError, match="kind must be one of .*customs_release"):
         checks.series("russia", "total", kind="customs")
+
+
+def test_the_questions_say_they_use_customs_releases_only():
+    release = ROOT / "exercises" / "ps2-mirror-statistics" / "ps2-mirror-statistics.ipynb"
+    cells = nbformat.read(release, as_version=4).cells
+    text = "\n".join(c.source for c in cells if c.cell_type == "markdown")
+    part_a = text.split("## Part A")[1].split("**Question 2.4")[0]
+    assert "uses **only customs releases** on both sides" in part_a
+    for question in ("2.1", "2.2", "2.3"):
+        body = part_a.split(f"**Question {question}")[1].split("**Question")[0]
+        assert "`russia_customs`" in body, question
+    assert "both customs services' releases are available" in part_a
+    for cell in _cells():  # the model answers of 2.1-2.3 never read the mixed series
+        if cell.metadata.get("nbgrader", {}).get("grade_id") in (
+            "ps2-q2-1-answer",
+            "ps2-q2-2-answer",
+            "ps2-q2-3-answer",
+        ):
+            assert not re.search(r"\brussia\b(?!_)", _SOLUTION.search(cell.source).group(1))
