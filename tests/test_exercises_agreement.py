@@ -66,13 +66,27 @@ SLIPS = {
     ],
     "first_100_real_2018": ["first_year_above(gacc, 100)"],
     "gap_pct_of_china_2018": [
-        "float(mirror_gap(china, russia).loc[2018, 'gap'])",
-        "float(mirror_gap(china, russia).loc[2018, 'gap_pct'])",
-        "(value_in(china, 2018) - value_in(russia, 2018)) / value_in(china, 2018)",
-        "100 * (value_in(russia, 2018) - value_in(china, 2018)) / value_in(china, 2018)",
+        "float(mirror_gap(china, russia_customs).loc[2018, 'gap'])",
+        "float(mirror_gap(china, russia_customs).loc[2018, 'gap_pct'])",
+        "(value_in(china, 2018) - value_in(russia_customs, 2018)) / value_in(china, 2018)",
+        "100 * (value_in(russia_customs, 2018) - value_in(china, 2018)) / value_in(china, 2018)",
     ],
-    "years_china_higher": ["[2018, 2006]", "[2006, 2016, 2030]", "[2006, 2012]"],
-    "largest_growth_gap_year": ["2018", "2006"],
+    # every verified Russian year, whatever its kind: the slip these questions are about
+    "mirror_years": [
+        "[int(y) for y in russia.index if y in china.index]",
+        "[2010, 2011, 2018]",
+        "[2010, 2018, 2030]",
+    ],
+    "mean_gap_pct_of_china": [
+        "float(mirror_gap(china, russia_customs)['gap'].mean())",
+        "float(mirror_gap(china, russia_customs)['gap_pct'].mean())",
+        "float((lambda g: (100 * g['gap'] / g['china']).mean())(mirror_gap(china, russia)))",
+    ],
+    "growth_gap_customs": [
+        "value_in(china, 2018) / value_in(china, 2010)"
+        " - value_in(russia_customs, 2018) / value_in(russia_customs, 2010)",
+        "100 * (cagr(china, 2010, 2018) - cagr(russia_customs, 2010, 2018))",
+    ],
     "russia_share_2021": [
         "float(share(china, china_all_trade).loc[2021])",
         "float(share(russia, china_all_trade).loc[2021]) / 100",
@@ -96,7 +110,17 @@ SLIPS = {
 # visible test gives them its ✓, which says that the value is checked at grading.
 VALUES = {
     "first_50": ["first_year_above(gacc, 50) - 1"],
-    "years_china_higher": ["[2006, 2016, 2019]"],
+    "mirror_years": ["[2018]"],
+    "mean_gap_pct_of_china": [
+        "-float((lambda g: (100 * g['gap'] / g['china']).mean())"
+        "(mirror_gap(china, russia_customs)))",
+        "100 * (value_in(china, 2018) - value_in(russia_customs, 2018)) / value_in(china, 2018)",
+    ],
+    "growth_gap_customs": [
+        "cagr(russia_customs, 2010, 2018) - cagr(china, 2010, 2018)",
+        "(value_in(china, 2018) / value_in(china, 2010)"
+        " - value_in(russia_customs, 2018) / value_in(russia_customs, 2010)) / 8",
+    ],
     "kind_a": ["'forecast'"],
     "kind_c": ["'fact'"],
 }

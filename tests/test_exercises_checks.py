@@ -149,7 +149,7 @@ def test_read_answer_accepts_harmless_forms():
     assert checks.read_answer("first_50", 2008.0) == 2008
     assert checks.read_answer("years_50_to_100", np.float64(10.0)) == 10
     for years in ((2006, 2016), np.array([2006, 2016]), pd.Index([2006, 2016])):
-        assert checks.read_answer("years_china_higher", years) == [2006, 2016]
+        assert checks.read_answer("mirror_years", years) == [2006, 2016]
     assert checks.read_answer("growth_2021", np.float32(0.363)) == 0.363
     assert checks.read_answer("kind_a", "  FACT ") == "fact"
     assert checks.read_answer("kind_a", np.str_("fact")) == "fact"
@@ -166,7 +166,7 @@ def test_read_answer_accepts_harmless_forms():
         ("growth_2021", True, "not True or False"),
         ("first_50", 2008.5, "a whole number"),
         ("first_50", 1900, "a year covered by the data"),
-        ("years_china_higher", [2016, 2006], "sort"),
+        ("mirror_years", [2016, 2006], "sort"),
         ("kind_b", "prediction", "one of: fact, forecast, advice"),
     ],
 )
@@ -179,7 +179,7 @@ def test_read_answer_explains_pandas_objects():
     import pandas as pd
 
     with pytest.raises(AssertionError, match="pandas Series: give the years as a list"):
-        checks.read_answer("years_china_higher", pd.Series([2006, 2016]))
+        checks.read_answer("mirror_years", pd.Series([2006, 2016]))
     with pytest.raises(AssertionError, match=r"pick the one value you want"):
         checks.read_answer("growth_2021", pd.Series([0.363], index=[2021]))
 

@@ -41,7 +41,7 @@ MORE_WRONG = {
     },
     "ps2-mirror-statistics": {
         "ps2-q2-1-answer": (
-            'gap_pct_of_china_2018 = float(mirror_gap(china, russia).loc[2018, "gap_pct"])',
+            'gap_pct_of_china_2018 = float(mirror_gap(china, russia_customs).loc[2018, "gap_pct"])',
             "percentage of Russia's figure",
         ),
         "ps2-q2-6-answer": ("asymmetry_2018 = 680.4", "fraction"),
@@ -64,7 +64,7 @@ WRONG = {
         "ps1-q1-7-answer": ("first_100_real_2018 = first_year_above(gacc, 100)", "current"),
     },
     "ps2-mirror-statistics": {
-        "ps2-q2-2-answer": ("years_china_higher = [2018, 2006]", "sort"),
+        "ps2-q2-2-answer": ("mirror_years = [2018, 2010]", "sort"),
         "ps2-q2-5-answer": ("russia_share_2021 = 0.024", "looks like a fraction"),
         "ps2-q2-6-answer": ("asymmetry_2018 = 0.15", "divide the other way"),
     },

@@ -22,7 +22,7 @@ _SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
 # A wrong answer a student might give, per problem set: (question number, code, words of the ✗)
 WRONG = {
     "ps1-trade-statistics": ("1.3", "growth_2021 = 36.3", "looks like a percentage"),
-    "ps2-mirror-statistics": ("2.2", "years_china_higher = [2018, 2006]", "sort"),
+    "ps2-mirror-statistics": ("2.2", "mirror_years = [2018, 2010]", "sort"),
     "ps3-argument-analysis": ("3.3", "real_2023_in_2019 = value_in(gacc, 2023) * 1.2", "wrong way"),
 }
 WRITTEN = (

@@ -299,8 +299,9 @@ FORMS: dict[str, Form] = {
     "first_100_real_2018": Form("year", low=1992, high=2025),
     # problem set 2
     "gap_pct_of_china_2018": Form("percentage", decimals=3, low=-50.0, high=50.0),
-    "years_china_higher": Form("years", low=1992, high=2025),
-    "largest_growth_gap_year": Form("year", low=1992, high=2025),
+    "mirror_years": Form("years", low=1992, high=2025),
+    "mean_gap_pct_of_china": Form("percentage", decimals=3, low=-50.0, high=50.0),
+    "growth_gap_customs": Form("fraction", decimals=4, low=-0.2, high=0.2),
     "russia_share_2021": Form("percentage", decimals=2, low=0.5, high=50.0),
     "asymmetry_2018": Form("ratio", decimals=1, low=0.0, high=1000.0),
     # problem set 3
@@ -517,13 +518,27 @@ def _rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def series(reporter: str, flow: str, *, verified_only: bool = False) -> dict[int, float]:
-    """``trade.csv`` values for one reporter and flow, as {year: USD bn}."""
+def series(
+    reporter: str, flow: str, *, verified_only: bool = False, kind: str | None = None
+) -> dict[int, float]:
+    """``trade.csv`` values for one reporter and flow, as {year: USD bn}.
+
+    ``verified_only`` keeps the rows that a cited page confirms; ``kind`` keeps the rows of one
+    kind of figure (``"customs_release"`` for mirror statistics; see ``data/README.md``). An
+    unknown ``kind`` raises AssertionError naming the kinds in the file.
+    """
+    rows = _rows("trade.csv")
+    if kind is not None:
+        kinds = sorted({row.get("kind") or "" for row in rows} - {""})
+        if kind not in kinds:
+            raise AssertionError(f"kind must be one of {kinds} (trade.csv), not {kind!r}")
     out: dict[int, float] = {}
-    for row in _rows("trade.csv"):
+    for row in rows:
         if row["reporter"] != reporter or row["flow"] != flow or row["value_usd_bn"] == "":
             continue
         if verified_only and row["verified"] != "true":
+            continue
+        if kind is not None and row["kind"] != kind:
             continue
         out[int(row["year"])] = float(row["value_usd_bn"])
     return dict(sorted(out.items()))
