@@ -236,11 +236,15 @@ def test_summary_says_when_the_saved_file_is_older_than_the_run(tmp_path, monkey
     assert checks.saved_after_run() is False
     checks.summary("problem set 1")
     assert "NOT SAVED SINCE THIS RUN" in capsys.readouterr().out
-    os.utime(path, None)  # saved now
+    saved = max(checks._RUNS) + 1
+    os.utime(path, (saved, saved))  # saved a second after the run
     assert checks.saved_after_run() is True
     checks.summary("problem set 1")
     out = capsys.readouterr().out
     assert "ready to hand in" in out and "NOT SAVED" not in out
+    before = max(checks._RUNS) - 1
+    os.utime(path, (before, before))  # saved a second before the run
+    assert checks.saved_after_run() is False
     monkeypatch.delenv("JPY_SESSION_NAME")
     assert checks.saved_after_run() is None
     checks.summary("problem set 1")

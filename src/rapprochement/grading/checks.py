@@ -570,6 +570,7 @@ _MARK = {_OK: "✓", _FAILING: "✗", _UNANSWERED: "…"}
 _STATE: dict[str, tuple[str, str]] = {}
 """Question label -> (state, short message) of the last visible test run in this kernel."""
 _RUNS: list[float] = []
+_CLOCK_TICK = 0.02  # seconds; larger than one kernel tick (10 ms at HZ=100)
 """When visible tests ran in this kernel (time.time()), to compare with the saved file."""
 
 
@@ -913,7 +914,8 @@ def saved_after_run(path: Path | None = None) -> bool | None:
     path = path or _notebook_path()
     if path is None or not _RUNS or not path.is_file():
         return None
-    return path.stat().st_mtime >= max(_RUNS)
+    # file times come from the kernel's coarse clock, which may lag time.time() by a tick
+    return path.stat().st_mtime >= max(_RUNS) - _CLOCK_TICK
 
 
 def _saving_note(path: Path | None) -> str:
