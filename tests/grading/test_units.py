@@ -491,6 +491,13 @@ def test_preprocessor_lists_follow_nbgrader_and_refuse_a_missing_step():
 
     defaults = nbgrader_defaults()
     defaults["Autograde.autograde_preprocessors"] = [Execute, NewStep, SaveAutoGrades]
+    with pytest.raises(RuntimeError, match="no CheckCellMetadata step"):
+        nbgrader_steps(defaults)
+    defaults["Autograde.autograde_preprocessors"] = [
+        Execute,
+        NewStep,
+        "nbgrader.preprocessors.CheckCellMetadata",
+    ]
     with pytest.raises(RuntimeError, match="no LimitOutput step"):
         nbgrader_steps(defaults)
     defaults["Autograde.autograde_preprocessors"] = [
@@ -504,6 +511,7 @@ def test_preprocessor_lists_follow_nbgrader_and_refuse_a_missing_step():
     assert steps[2:] == [
         "nbgrader.preprocessors.LimitOutput",
         "rapprochement.grading.preprocessors.LimitOutputSize",
+        "rapprochement.grading.sanitize.SanitizeStudentContent",
     ]
     defaults["Autograde.autograde_preprocessors"] = [ClearOutput, SaveAutoGrades]
     with pytest.raises(RuntimeError, match="no Execute step"):

@@ -78,7 +78,7 @@ def apply_common(c: Any, *, timeout: int = CELL_TIMEOUT) -> None:
     c.LimitOutput.max_traceback = 100
     # Feedback never shows hidden tests, nor the tracebacks of failed tests that quote them;
     # the list is derived from nbgrader's default (rapprochement.grading.preprocessors)
-    from rapprochement.grading.preprocessors import apply_steps
+    from rapprochement.grading.steps import apply_steps
 
     apply_steps(c, "GenerateFeedback.preprocessors")
     # Student HTML is made inert in the graded copy and again before feedback
@@ -102,7 +102,7 @@ def course_settings(
     c.CourseDirectory.db_url = f"sqlite:///{course / 'gradebook.db'}"
     c.Exchange.root = str(course / "exchange")
     apply_common(c, timeout=timeout)
-    from rapprochement.grading.preprocessors import apply_steps
+    from rapprochement.grading.steps import apply_steps
 
     apply_steps(c)  # every list: Autograde replays sandboxed outcomes
     c.GenerateFeedback.exporter_class = "rapprochement.grading.preprocessors.FeedbackHTMLExporter"
