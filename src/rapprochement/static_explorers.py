@@ -77,10 +77,15 @@ _LEGEND_ROOM = 90
 _NOTE = "Controls work without a running kernel (precomputed states)."
 
 
-def _meta(fig: go.Figure) -> dict[str, Any]:
-    """The chart's own meta (its title, see charts.style.base_layout) with the static marks."""
+def _meta(fig: go.Figure, legend_room: int = 6 + _LEGEND_ROOM) -> dict[str, Any]:
+    """The chart's own meta (its title, see charts.style.base_layout) with the static marks.
+
+    ``legend_room``: pixels between the plot and the lowest control, where the legend goes.
+    Where the legend needs more (a narrow page wraps it into more rows), the book's and the
+    exports' ``plots.js`` moves the controls up by the difference after each draw.
+    """
     meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
-    return {**meta, "static_explorer": True, "note": _NOTE}
+    return {**meta, "static_explorer": True, "note": _NOTE, "legend_room": legend_room}
 
 
 def _layout_only(fig: go.Figure, keys: Sequence[str]) -> dict[str, Any]:
@@ -595,11 +600,14 @@ def settlements(settlement: pd.DataFrame | None = None) -> go.Figure:
     first = buttons[0]["args"][0]["visible"]
     for trace, shown in zip(full.data, first, strict=True):
         trace.visible = shown
-    room = _Room(full, 70)
+    room = _Room(full, 70 + _LEGEND_ROOM)
     full.update_layout(
-        updatemenus=[_menu(buttons, x=0, y=room.above(16), label="Currencies")],
-        annotations=[*full.layout.annotations, _label("Show", x=0, y=room.above(50))],
-        meta=_meta(full),
+        updatemenus=[_menu(buttons, x=0, y=room.above(16 + _LEGEND_ROOM), label="Currencies")],
+        annotations=[
+            *full.layout.annotations,
+            _label("Show", x=0, y=room.above(50 + _LEGEND_ROOM)),
+        ],
+        meta=_meta(full, 16 + _LEGEND_ROOM),
     )
     return full
 
@@ -698,7 +706,7 @@ def timeline(
             _label("Themes", x=0, y=room.above(120)),
             _label("Years", x=0, y=room.above(46)),
         ],
-        meta=_meta(full),
+        meta=_meta(full, 0),
     )
     return full
 
