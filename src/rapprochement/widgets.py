@@ -713,7 +713,8 @@ class SettlementCurrencies(_Explorer):
         frame = TB.currency_frame(
             self.settlements, currencies=list(v["currencies"]), measures=list(v["measures"])
         )
-        return CS.settlement_chart(frame), ""
+        note = CS.missing_note(self.settlements, list(v["currencies"]), list(v["measures"]))
+        return CS.settlement_chart(frame), note
 
 
 class Timeline(_Explorer):
