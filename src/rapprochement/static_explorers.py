@@ -115,6 +115,10 @@ class _Room:
             # overlapping subplots of hidden states must not paint over the shown one
             plot_bgcolor="rgba(0,0,0,0)",
         )
+        # the legend right above the plot, under the controls (plots.js moves the controls up
+        # when a narrow page wraps the legend into more rows than the room kept for it)
+        if fig.layout.showlegend is not False:
+            fig.update_layout(legend={"yref": "paper", "y": 1.02, "yanchor": "bottom"})
 
     def above(self, px: float) -> float:
         return 1 + px / self.plot_height

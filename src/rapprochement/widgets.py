@@ -111,11 +111,30 @@ function patch(root) {
 // compare the width the chart was drawn at with the width of its box and, if they differ, have
 // plotly redraw that one chart at the box's width (its own "responsive" handler, which a window
 // resize would call for every chart on the page).
+// A legend above the plot pushes the top margin by its height; after a redraw at a new width
+// plotly has been seen to keep the margin of the old number of legend rows, so that the legend
+// covered the top of the data: redraw once more (at most twice per width) when it does.
+function legendCoversPlot(gd) {
+  var legend = gd.querySelector(".legend .bg"), area = gd.querySelector(".draglayer .nsewdrag");
+  if (!legend || !area) return false;
+  return legend.getBoundingClientRect().bottom > area.getBoundingClientRect().top + 2;
+}
 function fit(root) {
   root.querySelectorAll(".js-plotly-plot").forEach(function (gd) {
     var full = gd._fullLayout, w = gd.clientWidth;
-    if (!full || !w || !gd._responsiveChartHandler || gd.layout && gd.layout.width) return;
-    if (Math.abs(full.width - w) > 1) gd._responsiveChartHandler();
+    if (!full || !w || !gd._responsiveChartHandler || !gd.layout) return;
+    if (Math.abs(full.width - w) > 1) {
+      // The kernel never sets a width. When an update changes the chart's height, plotly
+      // turns autosize off and fixes the width it had (a chart then stayed 934 px wide in a
+      // 368 px column once the window narrowed): drop that width and autosize again.
+      delete gd.layout.width;
+      gd.layout.autosize = true;
+      gd._rapprochementRetries = 0;
+      gd._responsiveChartHandler();
+    } else if ((gd._rapprochementRetries || 0) < 2 && legendCoversPlot(gd)) {
+      gd._rapprochementRetries = (gd._rapprochementRetries || 0) + 1;
+      gd._responsiveChartHandler();
+    }
   });
 }
 export default {

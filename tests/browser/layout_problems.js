@@ -14,7 +14,8 @@
     const name = `chart ${i} (${(fl.meta && fl.meta.title) || ''})`.slice(0, 60) + ')';
     const s = rect(svg), o = rect(box), g = rect(gd);
     if (s.r > o.r + T || s.l < o.l - T) {
-      out.push(`${name}: ${Math.round(s.w)} px wide in a ${Math.round(o.w)} px box`);
+      out.push(`${name}: ${Math.round(s.w)} px wide in a ${Math.round(o.w)} px box`
+        + ` (drawn at ${fl.width} px, its own box ${gd.clientWidth} px)`);
       return;
     }
     if (!(fl.width && Math.abs(fl.width - gd.clientWidth) <= T) && !(gd.layout || {}).width) {

@@ -81,9 +81,10 @@ def _open_fresh(pages: dict[int, Any], context: Any, base_url: str, width: int, 
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(f"{base_url}/lab/tree/{path}?reset", wait_until="domcontentloaded")
     else:
-        lab.shut_down_kernels(page)
         assert page.viewport_size["width"] == width
         lab.close_documents(page)
+        lab.shut_down_kernels(page)
+        page.errors.clear()
         page.evaluate(
             "async (p) => { await window.jupyterapp.commands.execute("
             "'docmanager:open', {path: p}); }",

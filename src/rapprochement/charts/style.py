@@ -207,8 +207,8 @@ def base_layout(fig: Spec, *, title: str, height: int = 520, legend: bool = True
     """Title, font, size and legend shared by every chart.
 
     No fixed width: the chart takes the width of its output area (plotly's autosize), and the
-    legend sits in one or more rows between the title and the plot, where it is never cut
-    off at the right edge of a narrow screen.
+    legend sits in one or more rows at the top, above the plot, where it is never cut off at
+    the right edge of a narrow screen and never covers data.
     """
     margin = {"l": 70, "r": 20, "t": 20, "b": NOTE_OFFSET + 40}
     margin.update(fig.layout.get("margin", {}))
@@ -223,12 +223,17 @@ def base_layout(fig: Spec, *, title: str, height: int = 520, legend: bool = True
         height=height,
         autosize=True,
         margin=margin,
+        # At the top of the figure (container coordinates): plotly then keeps the plot below
+        # the legend however many rows it wraps into (a legend placed on the plot's own
+        # coordinates relies on the margin "auto-expanding", which was seen to keep the margin
+        # of an earlier width after a resize, the legend covering the top of the data).
         legend={
             "orientation": "h",
             "x": 0,
             "xanchor": "left",
-            "y": 1.02,
-            "yanchor": "bottom",
+            "yref": "container",
+            "y": 1,
+            "yanchor": "top",
             "font": {"size": 12},
         },
         hovermode="closest",
