@@ -27,9 +27,6 @@
     var ph = fl._size.h, edit = {}, changed = Math.abs(fl.margin.t - (base.t + shift)) > 1;
     edit["margin.t"] = base.t + shift;
     edit.height = base.height + shift;
-    // after "height", so that the chart keeps following the width of the page (a height
-    // alone would freeze the width: plotly's relayout then turns autosize off)
-    edit.autosize = true;
     base.menus.forEach(function (y, i) { edit["updatemenus[" + i + "].y"] = y + shift / ph; });
     base.sliders.forEach(function (y, i) { edit["sliders[" + i + "].y"] = y + shift / ph; });
     (gd.layout.annotations || []).forEach(function (a, i) {
@@ -40,8 +37,14 @@
     });
     if (!changed) return;
     gd._rapprochementBusy = true;
-    Plotly.relayout(gd, edit).then(function () { gd._rapprochementBusy = false; },
-                                    function () { gd._rapprochementBusy = false; });
+    function done() {
+      gd._rapprochementBusy = false;
+      // a new height turns plotly's autosize off and fixes the width: follow the page again
+      delete gd.layout.width;
+      gd.layout.autosize = true;
+      if (Math.abs(gd._fullLayout.width - gd.clientWidth) > 1) Plotly.Plots.resize(gd);
+    }
+    Plotly.relayout(gd, edit).then(done, done);
   }
   function draw() {
     if (typeof Plotly === "undefined") {

@@ -648,28 +648,26 @@ def timeline(
     present = [
         t.name for t in T.THEMES if (events["category"].astype(str).map(T.theme_of) == t.name).any()
     ]
+    # each theme state brings its own lanes, range and labels (lane names, highlighted events):
+    # with only the lane order changed, the names of the hidden lanes piled up in one place
+    states = [("all themes", full)] + [
+        (name, T.timeline_figure(events, first, last, [name], marked)) for name in present
+    ]
     buttons = [
         {
-            "label": "all themes",
+            "label": label,
             "method": "update",
             "args": [
-                {"visible": [True] * len(full.data)},
-                {"yaxis.categoryarray": list(full.layout.yaxis.categoryarray)},
+                {"visible": [len(t.x) > 0 for t in fig.data]},
+                {
+                    "yaxis.categoryarray": list(fig.layout.yaxis.categoryarray),
+                    "yaxis.range": list(fig.layout.yaxis.range),
+                    "annotations": [a.to_plotly_json() for a in fig.layout.annotations],
+                },
             ],
         }
+        for label, fig in states
     ]
-    for name in present:
-        one = T.timeline_figure(events, first, last, [name], marked)
-        buttons.append(
-            {
-                "label": name,
-                "method": "update",
-                "args": [
-                    {"visible": [len(t.x) > 0 for t in one.data]},
-                    {"yaxis.categoryarray": list(one.layout.yaxis.categoryarray)},
-                ],
-            }
-        )
     periods: list[dict[str, Any]] = []
     chosen: list[tuple[str, int | None, int | None]] = [("all years", None, None)]
     if start_year is not None or end_year is not None:
@@ -700,16 +698,15 @@ def timeline(
         xaxis={"range": first_view["xaxis.range"]}, title={"text": first_view["title.text"]}
     )
     room = _Room(full, 130)
+    labels = [_label("Themes", x=0, y=room.above(120)), _label("Years", x=0, y=room.above(46))]
+    for button in buttons:
+        button["args"][1]["annotations"] += labels
     full.update_layout(
         updatemenus=[
             _menu(buttons, x=0, y=room.above(84), label="Themes"),
             _menu(periods, x=0, y=room.above(10), label="Years", kind="buttons"),
         ],
-        annotations=[
-            *full.layout.annotations,
-            _label("Themes", x=0, y=room.above(120)),
-            _label("Years", x=0, y=room.above(46)),
-        ],
+        annotations=[*full.layout.annotations, *labels],
         meta=_meta(full, 0),
     )
     return full
