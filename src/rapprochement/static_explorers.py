@@ -653,7 +653,7 @@ def timeline(
     states = [("all themes", full)] + [
         (name, T.timeline_figure(events, first, last, [name], marked)) for name in present
     ]
-    buttons = [
+    buttons: list[dict[str, Any]] = [
         {
             "label": label,
             "method": "update",
@@ -700,7 +700,7 @@ def timeline(
     room = _Room(full, 130)
     labels = [_label("Themes", x=0, y=room.above(120)), _label("Years", x=0, y=room.above(46))]
     for button in buttons:
-        button["args"][1]["annotations"] += labels
+        button["args"][1]["annotations"] = [*button["args"][1]["annotations"], *labels]
     full.update_layout(
         updatemenus=[
             _menu(buttons, x=0, y=room.above(84), label="Themes"),
