@@ -130,19 +130,18 @@ def missing_note(
     otherwise change nothing on the chart when it is ticked, and say nothing: the note names
     the currencies that have a figure for it. Empty when every choice draws something.
     """
+    have = set(zip(settlements["measure"], settlements["currency"], strict=True))
     notes = []
     for measure in measures:
-        rows = settlements[settlements["measure"] == measure]
-        if rows["currency"].isin(currencies).any():
+        if any((measure, c) in have for c in currencies):
             continue
-        have = [CURRENCY_LABELS[c] for c in CURRENCY_LABELS if (rows["currency"] == c).any()]
+        others = [CURRENCY_LABELS[c] for c in CURRENCY_LABELS if (measure, c) in have]
         name = MEASURE_LABELS[measure].split(" (")[0]
         notes.append(
             f"{name}: no figure in the chosen currencies"
-            + (f" (reported for: {', '.join(have)}; add it to see it)." if have else ".")
+            + (f" (reported for: {', '.join(others)}; add it to see it)." if others else ".")
         )
     for currency in currencies:
-        rows = settlements[settlements["currency"] == currency]
-        if not rows["measure"].isin(measures).any():
+        if not any((m, currency) in have for m in measures):
             notes.append(f"{CURRENCY_LABELS[currency]}: no figure for the chosen measures.")
     return " ".join(notes)
