@@ -66,6 +66,15 @@
       Plotly.newPlot(target, fig.data, fig.layout || {}, config).then(function () {
         keepControlsClear(target);
         target.on("plotly_afterplot", function () { keepControlsClear(target); });
+        // plotly's "responsive" follows window resizes only; the page's column also narrows
+        // when the theme lays out its sidebars after the chart was drawn: follow the box
+        new ResizeObserver(function () {
+          var fl = target._fullLayout;
+          if (fl && target.clientWidth && Math.abs(fl.width - target.clientWidth) > 1) {
+            if (target.layout) { delete target.layout.width; target.layout.autosize = true; }
+            Plotly.Plots.resize(target);
+          }
+        }).observe(target);
         target.dataset.drawn = "1";
         // bench/bench_book.py reads when the first chart of the page was drawn
         if (window.rapprochementFirstChart === undefined) {

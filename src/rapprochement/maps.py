@@ -450,7 +450,8 @@ def region_map(
     # a template given up front keeps plotly's large default template out of the figure
     fig = go.Figure(data=traces, layout={"template": _TEMPLATE})
     # The caption is wrapped into short lines (charts.style.source_note) and kept under the plot
-    # by a pixel offset; the legend is one or more rows above the plot, where it covers no land
+    # by a pixel offset; the legend is one or more rows at the top (plotly keeps the plot below
+    # it however many rows it takes), where it covers no land
     # whatever the width. The title is kept in meta (the notebook's heading names the map), as for
     # every chart: a title and a legend both above the plot overlap.
     note = [
@@ -471,8 +472,9 @@ def region_map(
             "orientation": "h",
             "x": 0,
             "xanchor": "left",
-            "y": 1.02,
-            "yanchor": "bottom",
+            "yref": "container",
+            "y": 1,
+            "yanchor": "top",
             "font": {"size": 11},
         },
         hovermode="closest",

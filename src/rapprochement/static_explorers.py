@@ -648,26 +648,35 @@ def timeline(
     present = [
         t.name for t in T.THEMES if (events["category"].astype(str).map(T.theme_of) == t.name).any()
     ]
-    # each theme state brings its own lanes, range and labels (lane names, highlighted events):
-    # with only the lane order changed, the names of the hidden lanes piled up in one place
-    states = [("all themes", full)] + [
-        (name, T.timeline_figure(events, first, last, [name], marked)) for name in present
-    ]
-    buttons: list[dict[str, Any]] = [
-        {
-            "label": label,
-            "method": "update",
-            "args": [
-                {"visible": [len(t.x) > 0 for t in fig.data]},
-                {
-                    "yaxis.categoryarray": list(fig.layout.yaxis.categoryarray),
-                    "yaxis.range": list(fig.layout.yaxis.range),
-                    "annotations": [a.to_plotly_json() for a in fig.layout.annotations],
-                },
-            ],
+    # Each theme state shows its own lanes and the labels of its own highlighted events, each
+    # label in the row that state gives it; each period sets where each label is anchored (a
+    # label near the left edge of a period extends to the right). Both set single properties
+    # of the same annotations (never the whole list), so the two controls compose.
+    notes = list(full.layout.annotations)
+    labelled = [i for i, a in enumerate(notes) if a.showarrow]
+    lane_names = [i for i, a in enumerate(notes) if not a.showarrow and a.yref == "y"]
+    buttons: list[dict[str, Any]] = []
+    for name in ["all themes", *present]:
+        chosen_themes = None if name == "all themes" else [name]
+        one = T.timeline_figure(events, first, last, chosen_themes, marked)
+        rows = {a.text: a.ay for a in one.layout.annotations if a.showarrow}
+        lanes = set(one.layout.yaxis.categoryarray)
+        relayout: dict[str, Any] = {
+            "yaxis.categoryarray": list(one.layout.yaxis.categoryarray),
+            "yaxis.range": list(one.layout.yaxis.range),
         }
-        for label, fig in states
-    ]
+        for i in labelled:
+            relayout[f"annotations[{i}].visible"] = notes[i].text in rows
+            relayout[f"annotations[{i}].ay"] = rows.get(notes[i].text, notes[i].ay)
+        for i in lane_names:
+            relayout[f"annotations[{i}].visible"] = notes[i].text in lanes
+        buttons.append(
+            {
+                "label": name,
+                "method": "update",
+                "args": [{"visible": [len(t.x) > 0 for t in one.data]}, relayout],
+            }
+        )
     periods: list[dict[str, Any]] = []
     chosen: list[tuple[str, int | None, int | None]] = [("all years", None, None)]
     if start_year is not None or end_year is not None:
@@ -681,26 +690,22 @@ def timeline(
         if start > end:
             continue
         zoom = T.timeline_figure(events, start, end, None, marked)
-        periods.append(
-            {
-                "label": label,
-                "method": "relayout",
-                "args": [
-                    {
-                        "xaxis.range": list(zoom.layout.xaxis.range),
-                        "title.text": zoom.layout.title.text,
-                    }
-                ],
-            }
-        )
+        anchors = {a.text: a.xanchor for a in zoom.layout.annotations if a.showarrow}
+        view: dict[str, Any] = {
+            "xaxis.range": list(zoom.layout.xaxis.range),
+            "title.text": zoom.layout.title.text,
+        }
+        for i in labelled:
+            view[f"annotations[{i}].xanchor"] = anchors.get(notes[i].text, notes[i].xanchor)
+        periods.append({"label": label, "method": "relayout", "args": [view]})
     first_view = periods[0]["args"][0]
     full.update_layout(
         xaxis={"range": first_view["xaxis.range"]}, title={"text": first_view["title.text"]}
     )
+    for i in labelled:
+        full.layout.annotations[i].xanchor = first_view[f"annotations[{i}].xanchor"]
     room = _Room(full, 130)
     labels = [_label("Themes", x=0, y=room.above(120)), _label("Years", x=0, y=room.above(46))]
-    for button in buttons:
-        button["args"][1]["annotations"] = [*button["args"][1]["annotations"], *labels]
     full.update_layout(
         updatemenus=[
             _menu(buttons, x=0, y=room.above(84), label="Themes"),
