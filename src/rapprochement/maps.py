@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts.style import FONT, NOTE_WIDTH, PALETTE
+from .charts.style import FONT, MODEBAR_PX, NOTE_WIDTH, PALETTE
 from .data import DataFileError, data_dir, load_map_places
 
 __all__ = [
@@ -473,7 +473,7 @@ def region_map(
             "x": 0,
             "xanchor": "left",
             "yref": "container",
-            "y": 1,
+            "y": 1 - MODEBAR_PX / height,  # below the mode bar, shown on hover
             "yanchor": "top",
             "font": {"size": 11},
         },

@@ -70,6 +70,8 @@ TARGET_COLORS = [
 NOTE_WIDTH = 46
 #: Pixels between the bottom of the plot area and the caption (tick labels and axis title).
 NOTE_OFFSET = 62
+#: Pixels kept free at the top of a chart for plotly's mode bar (shown on hover).
+MODEBAR_PX = 28
 
 #: plotly's mode bar without what needs the internet (the plotly logo links to plotly.com;
 #: "send to cloud" uploads the chart); downloading a PNG stays.
@@ -232,7 +234,8 @@ def base_layout(fig: Spec, *, title: str, height: int = 520, legend: bool = True
             "x": 0,
             "xanchor": "left",
             "yref": "container",
-            "y": 1,
+            # below the mode bar (shown at the top right on hover), which would cover it
+            "y": 1 - MODEBAR_PX / height,
             "yanchor": "top",
             "font": {"size": 12},
         },
