@@ -92,7 +92,8 @@ TEXT_POSITION = {
     "Lensk": "middle right",
     "Bering Strait": "middle left",
     "Pevek": "top left",
-    "Bolshoy Ussuriysky Island": "middle right",
+    # near the east edge of the view: a label on the right was cut off on a narrow screen
+    "Bolshoy Ussuriysky Island": "bottom left",
 }
 # Countries labelled on the map (largest part of each), by Natural Earth name.
 LABELS = {

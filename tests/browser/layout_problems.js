@@ -6,7 +6,8 @@
   const meets = (a, b) => a.w > 0 && a.h > 0 && b.w > 0 && b.h > 0 &&
     Math.min(a.r, b.r) - Math.max(a.l, b.l) > T && Math.min(a.b, b.b) - Math.max(a.t, b.t) > T;
   const out = [];
-  document.querySelectorAll(scope + ' .js-plotly-plot').forEach((gd, i) => {
+  // a chart inside the box, or (JupyterLab's plotly renderer) the box itself
+  document.querySelectorAll(`${scope} .js-plotly-plot, ${scope}.js-plotly-plot`).forEach((gd, i) => {
     const svg = gd.querySelector('.main-svg');
     const box = gd.closest(scope);
     const fl = gd._fullLayout;

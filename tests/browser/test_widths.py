@@ -2,7 +2,8 @@
 
 For each width a new page is opened at that width (not a wide page narrowed later: a chart
 drawn before JupyterLab had laid out its output area came out 700 px wide at every width).
-After Run All, every chart (static figures and explorers) must lie inside its output area,
+After Run All, every chart (static figures, which JupyterLab's plotly renderer draws into the
+output area element itself, and explorers) must lie inside its output area,
 be drawn at that area's width, and have no legend, menu or label over its data or over each
 other (``widths.py``). Then one control of each explorer is used, and the window is resized
 to the other widths and back, with the same check after each step.
@@ -50,7 +51,8 @@ _DRAWN = """() => {
   const roots = [...document.querySelectorAll('.rapprochement-explorer')];
   return roots.every(r => r.querySelector('.rapprochement-summary[data-update]')
                           && r.querySelector('.js-plotly-plot .main-svg'))
-    && [...document.querySelectorAll('.jp-OutputArea-output .js-plotly-plot')]
+    && [...document.querySelectorAll('.jp-OutputArea-output .js-plotly-plot,'
+                                     + ' .jp-OutputArea-output.js-plotly-plot')]
         .every(gd => gd.querySelector('.main-svg')); }"""
 
 
@@ -116,7 +118,9 @@ def _use_each_explorer(page: Any) -> None:
 
 
 def _shots(page: Any, stem: str) -> None:
-    outputs = page.locator(".jp-OutputArea-output:has(.js-plotly-plot)")
+    outputs = page.locator(
+        ".jp-OutputArea-output:has(.js-plotly-plot), .jp-OutputArea-output.js-plotly-plot"
+    )
     lab.ARTIFACTS.mkdir(exist_ok=True)
     for k in range(outputs.count()):
         outputs.nth(k).scroll_into_view_if_needed()
