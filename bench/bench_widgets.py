@@ -13,7 +13,8 @@ Usage: .venv/bin/python bench/bench_widgets.py [--no-browser] [--repeat N]
 
 The timeline is an explorer like the others and is measured with them.
 
-Goals: < 30 ms Python side (15 ms wished for), < 300 ms to the redrawn chart, < 8 s Run All.
+Goals: < 10 ms Python side, click to redrawn chart < 150 ms median and < 300 ms at the 90th
+percentile, < 8 s Run All.
 Record the output in docs/performance.md.
 """
 
@@ -181,7 +182,13 @@ _TIME_CLICK = """async ([i, what, timeout]) => {
 }"""
 
 
-def browser_side(repeat: int) -> dict[str, float] | str:
+def _p90(values: list[float]) -> float:
+    if len(values) < 2:
+        return values[0]
+    return statistics.quantiles(values, n=10, method="inclusive")[-1]
+
+
+def browser_side(repeat: int) -> dict[str, tuple[float, float]] | str:
     """Click to redrawn chart (the explorer's redraw condition: its summary has moved on and
     the chart on screen holds every series the kernel drew) for each explorer, median ms."""
     from tests.browser import lab
@@ -209,7 +216,7 @@ def browser_side(repeat: int) -> dict[str, float] | str:
                 for what in CLICKS[name]:
                     results[name].append(page.evaluate(_TIME_CLICK, [index, what, 30_000]))
         browser.close()
-    return {k: statistics.median(v) for k, v in results.items()}
+    return {k: (statistics.median(v), _p90(v)) for k, v in results.items()}
 
 
 def run_all_seconds(repeat: int) -> dict[str, float]:
@@ -242,18 +249,19 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--no-browser", action="store_true")
     args = parser.parse_args(argv)
 
-    print("1. Python-side update, median ms per interaction (goal < 30 ms)")
+    print("1. Python-side update, median ms per interaction (goal < 10 ms)")
     print(f"   {'explorer':<22}{'FigureWidget':>14}{'Output':>10}")
     for name, by in python_side(args.repeat).items():
         print(f"   {name:<22}{by['figurewidget']:>14.1f}{by['output']:>10.1f}")
     if not args.no_browser:
-        print("2. Click to redrawn chart in JupyterLab/Chromium, median ms (goal < 300 ms)")
+        print("2. Click to redrawn chart in JupyterLab/Chromium, ms (median < 150, p90 < 300)")
         result = browser_side(args.repeat)
         if isinstance(result, str):
             print(f"   {result}")
         else:
-            for name, ms in result.items():
-                print(f"   {name:<22}{ms:>8.0f}")
+            print(f"   {'explorer':<22}{'median':>8}{'p90':>8}")
+            for name, (median, p90) in result.items():
+                print(f"   {name:<22}{median:>8.0f}{p90:>8.0f}")
     print("3. Run All of notebook 06 in a fresh kernel, median s (goal < 8 s)")
     for key, seconds in run_all_seconds(max(1, min(args.repeat, 3))).items():
         print(f"   {key:<22}{seconds:>8.2f}")

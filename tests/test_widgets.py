@@ -155,6 +155,21 @@ def test_settlement_measure_filter(frames):
     assert "at least one currency" in w.error
 
 
+def test_a_measure_that_draws_nothing_says_why(frames):
+    """Ticking a measure reported only in other currencies names the currencies it has."""
+    w = widgets.SettlementCurrencies(frames["settlements"])
+    w.controls["currencies"].value = ("usd",)
+    w.controls["measures"].value = ("russian_exports_to_china", "all_bilateral_settlements")
+    assert not w.error
+    assert "Russia's exports to China: no figure in the chosen currencies" in w.note
+    assert "reported for: euro" in w.note
+    assert "rapprochement-note" in w.message.value
+    w.controls["currencies"].value = ("usd", "eur")
+    assert "exports to China" not in w.note
+    w.controls["currencies"].value = ("usd", "rub")
+    assert "rouble: no figure for the chosen measures." in w.note
+
+
 def test_output_backend_builds_the_same_figure(frames, capsys):
     w = widgets.TargetExplorer(frames["trade"], frames["targets"], frames["cpi"], backend="output")
     assert isinstance(w.view, W.Output)

@@ -26,6 +26,7 @@ import difflib
 import json
 import math
 import os
+import textwrap
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts.style import FONT, PALETTE
+from .charts.style import FONT, MODEBAR_PX, NOTE_WIDTH, PALETTE
 from .data import DataFileError, data_dir, load_map_places
 
 __all__ = [
@@ -91,7 +92,8 @@ TEXT_POSITION = {
     "Lensk": "middle right",
     "Bering Strait": "middle left",
     "Pevek": "top left",
-    "Bolshoy Ussuriysky Island": "middle right",
+    # near the east edge of the view: a label on the right was cut off on a narrow screen
+    "Bolshoy Ussuriysky Island": "bottom left",
 }
 # Countries labelled on the map (largest part of each), by Natural Earth name.
 LABELS = {
@@ -415,6 +417,9 @@ def _view_ranges() -> tuple[list[float], list[float]]:
     return [float(x.min()), float(x.max())], [float(y.min()), float(y.max())]
 
 
+MAP_TITLE = "Russia, China and Central Asia: the border, a pipeline and an Arctic route"
+
+
 def region_map(
     layers: Iterable[str] | str | None = None,
     *,
@@ -445,35 +450,43 @@ def region_map(
     axis = {"visible": False, "showgrid": False, "zeroline": False, "constrain": "domain"}
     # a template given up front keeps plotly's large default template out of the figure
     fig = go.Figure(data=traces, layout={"template": _TEMPLATE})
+    # The caption is wrapped into short lines (charts.style.source_note) and kept under the plot
+    # by a pixel offset; the legend is one or more rows at the top (plotly keeps the plot below
+    # it however many rows it takes), where it covers no land
+    # whatever the width. The title is kept in meta (the notebook's heading names the map), as for
+    # every chart: a title and a legend both above the plot overlap.
+    note = [
+        line
+        for part in SOURCE_NOTE.split("<br>")
+        for line in (textwrap.wrap(part, NOTE_WIDTH, break_long_words=False) or [""])
+    ]
     fig.update_layout(
-        title={
-            "text": "Russia, China and Central Asia: the border, a pipeline and an Arctic route",
-            "x": 0,
-            "xanchor": "left",
-            "font": {"size": 16},
-        },
+        title={"text": ""},
+        meta={"title": MAP_TITLE},
         font=FONT,
         height=height,
-        margin={"l": 10, "r": 10, "t": 50, "b": 70},
+        autosize=True,
+        margin={"l": 10, "r": 10, "t": 20, "b": 14 * len(note) + 20},
         xaxis={**axis, "range": xr},
         yaxis={**axis, "range": yr, "scaleanchor": "x", "scaleratio": 1},
-        # top right: open sea east of Chukotka whatever the width of the page
         legend={
-            "x": 1,
-            "y": 1,
-            "xanchor": "right",
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 1 - MODEBAR_PX / height,  # below the mode bar, shown on hover
             "yanchor": "top",
-            "bgcolor": "rgba(255,255,255,0.85)",
             "font": {"size": 11},
         },
         hovermode="closest",
         annotations=[
             {
-                "text": SOURCE_NOTE,
+                "text": "<br>".join(note),
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,
-                "y": -0.01,
+                "y": 0,
+                "yshift": -8,
                 "xanchor": "left",
                 "yanchor": "top",
                 "showarrow": False,

@@ -77,10 +77,15 @@ _LEGEND_ROOM = 90
 _NOTE = "Controls work without a running kernel (precomputed states)."
 
 
-def _meta(fig: go.Figure) -> dict[str, Any]:
-    """The chart's own meta (its title, see charts.style.base_layout) with the static marks."""
+def _meta(fig: go.Figure, legend_room: int = 6 + _LEGEND_ROOM) -> dict[str, Any]:
+    """The chart's own meta (its title, see charts.style.base_layout) with the static marks.
+
+    ``legend_room``: pixels between the plot and the lowest control, where the legend goes.
+    Where the legend needs more (a narrow page wraps it into more rows), the book's and the
+    exports' ``plots.js`` moves the controls up by the difference after each draw.
+    """
     meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
-    return {**meta, "static_explorer": True, "note": _NOTE}
+    return {**meta, "static_explorer": True, "note": _NOTE, "legend_room": legend_room}
 
 
 def _layout_only(fig: go.Figure, keys: Sequence[str]) -> dict[str, Any]:
@@ -110,6 +115,10 @@ class _Room:
             # overlapping subplots of hidden states must not paint over the shown one
             plot_bgcolor="rgba(0,0,0,0)",
         )
+        # the legend right above the plot, under the controls (plots.js moves the controls up
+        # when a narrow page wraps the legend into more rows than the room kept for it)
+        if fig.layout.showlegend is not False:
+            fig.update_layout(legend={"yref": "paper", "y": 1.02, "yanchor": "bottom"})
 
     def above(self, px: float) -> float:
         return 1 + px / self.plot_height
@@ -595,11 +604,14 @@ def settlements(settlement: pd.DataFrame | None = None) -> go.Figure:
     first = buttons[0]["args"][0]["visible"]
     for trace, shown in zip(full.data, first, strict=True):
         trace.visible = shown
-    room = _Room(full, 70)
+    room = _Room(full, 70 + _LEGEND_ROOM)
     full.update_layout(
-        updatemenus=[_menu(buttons, x=0, y=room.above(16), label="Currencies")],
-        annotations=[*full.layout.annotations, _label("Show", x=0, y=room.above(50))],
-        meta=_meta(full),
+        updatemenus=[_menu(buttons, x=0, y=room.above(16 + _LEGEND_ROOM), label="Currencies")],
+        annotations=[
+            *full.layout.annotations,
+            _label("Show", x=0, y=room.above(50 + _LEGEND_ROOM)),
+        ],
+        meta=_meta(full, 16 + _LEGEND_ROOM),
     )
     return full
 
@@ -636,26 +648,33 @@ def timeline(
     present = [
         t.name for t in T.THEMES if (events["category"].astype(str).map(T.theme_of) == t.name).any()
     ]
-    buttons = [
-        {
-            "label": "all themes",
-            "method": "update",
-            "args": [
-                {"visible": [True] * len(full.data)},
-                {"yaxis.categoryarray": list(full.layout.yaxis.categoryarray)},
-            ],
+    # Each theme state shows its own lanes and the labels of its own highlighted events, each
+    # label in the row that state gives it; each period sets where each label is anchored (a
+    # label near the left edge of a period extends to the right). Both set single properties
+    # of the same annotations (never the whole list), so the two controls compose.
+    notes = list(full.layout.annotations)
+    labelled = [i for i, a in enumerate(notes) if a.showarrow]
+    lane_names = [i for i, a in enumerate(notes) if not a.showarrow and a.yref == "y"]
+    buttons: list[dict[str, Any]] = []
+    for name in ["all themes", *present]:
+        chosen_themes = None if name == "all themes" else [name]
+        one = T.timeline_figure(events, first, last, chosen_themes, marked)
+        rows = {a.text: a.ay for a in one.layout.annotations if a.showarrow}
+        lanes = set(one.layout.yaxis.categoryarray)
+        relayout: dict[str, Any] = {
+            "yaxis.categoryarray": list(one.layout.yaxis.categoryarray),
+            "yaxis.range": list(one.layout.yaxis.range),
         }
-    ]
-    for name in present:
-        one = T.timeline_figure(events, first, last, [name], marked)
+        for i in labelled:
+            relayout[f"annotations[{i}].visible"] = notes[i].text in rows
+            relayout[f"annotations[{i}].ay"] = rows.get(notes[i].text, notes[i].ay)
+        for i in lane_names:
+            relayout[f"annotations[{i}].visible"] = notes[i].text in lanes
         buttons.append(
             {
                 "label": name,
                 "method": "update",
-                "args": [
-                    {"visible": [len(t.x) > 0 for t in one.data]},
-                    {"yaxis.categoryarray": list(one.layout.yaxis.categoryarray)},
-                ],
+                "args": [{"visible": [len(t.x) > 0 for t in one.data]}, relayout],
             }
         )
     periods: list[dict[str, Any]] = []
@@ -671,34 +690,29 @@ def timeline(
         if start > end:
             continue
         zoom = T.timeline_figure(events, start, end, None, marked)
-        periods.append(
-            {
-                "label": label,
-                "method": "relayout",
-                "args": [
-                    {
-                        "xaxis.range": list(zoom.layout.xaxis.range),
-                        "title.text": zoom.layout.title.text,
-                    }
-                ],
-            }
-        )
+        anchors = {a.text: a.xanchor for a in zoom.layout.annotations if a.showarrow}
+        view: dict[str, Any] = {
+            "xaxis.range": list(zoom.layout.xaxis.range),
+            "title.text": zoom.layout.title.text,
+        }
+        for i in labelled:
+            view[f"annotations[{i}].xanchor"] = anchors.get(notes[i].text, notes[i].xanchor)
+        periods.append({"label": label, "method": "relayout", "args": [view]})
     first_view = periods[0]["args"][0]
     full.update_layout(
         xaxis={"range": first_view["xaxis.range"]}, title={"text": first_view["title.text"]}
     )
+    for i in labelled:
+        full.layout.annotations[i].xanchor = first_view[f"annotations[{i}].xanchor"]
     room = _Room(full, 130)
+    labels = [_label("Themes", x=0, y=room.above(120)), _label("Years", x=0, y=room.above(46))]
     full.update_layout(
         updatemenus=[
             _menu(buttons, x=0, y=room.above(84), label="Themes"),
             _menu(periods, x=0, y=room.above(10), label="Years", kind="buttons"),
         ],
-        annotations=[
-            *full.layout.annotations,
-            _label("Themes", x=0, y=room.above(120)),
-            _label("Years", x=0, y=room.above(46)),
-        ],
-        meta=_meta(full),
+        annotations=[*full.layout.annotations, *labels],
+        meta=_meta(full, 0),
     )
     return full
 

@@ -106,11 +106,49 @@ function patch(root) {
     }
   });
 }
+// Fit each chart to its box. The FigureWidget draws its chart before JupyterLab has put it on
+// the page, where plotly finds no width and falls back to 700 px, and (as an anywidget) it never
+// hears of a resize of its output area. So: whenever the explorer's box or a chart changes,
+// compare the width the chart was drawn at with the width of its box and, if they differ, have
+// plotly redraw that one chart at the box's width (its own "responsive" handler, which a window
+// resize would call for every chart on the page).
+// A legend above the plot pushes the top margin by its height; after a redraw at a new width
+// plotly has been seen to keep the margin of the old number of legend rows, so that the legend
+// covered the top of the data: redraw once more (at most twice per width) when it does.
+function legendCoversPlot(gd) {
+  var legend = gd.querySelector(".legend .bg"), area = gd.querySelector(".draglayer .nsewdrag");
+  if (!legend || !area) return false;
+  return legend.getBoundingClientRect().bottom > area.getBoundingClientRect().top + 2;
+}
+function fit(root) {
+  root.querySelectorAll(".js-plotly-plot").forEach(function (gd) {
+    var full = gd._fullLayout, w = gd.clientWidth;
+    if (!full || !w || !gd._responsiveChartHandler || !gd.layout) return;
+    if (Math.abs(full.width - w) > 1) {
+      // The kernel never sets a width. When an update changes the chart's height, plotly
+      // turns autosize off and fixes the width it had (a chart then stayed 934 px wide in a
+      // 368 px column once the window narrowed): drop that width and autosize again.
+      delete gd.layout.width;
+      gd.layout.autosize = true;
+      gd._rapprochementRetries = 0;
+      gd._responsiveChartHandler();
+    } else if ((gd._rapprochementRetries || 0) < 2 && legendCoversPlot(gd)) {
+      gd._rapprochementRetries = (gd._rapprochementRetries || 0) + 1;
+      gd._responsiveChartHandler();
+    }
+  });
+}
 export default {
   render({ model, el }) {
-    var observer = null, sizer = null, tries = 0;
+    var observer = null, sizer = null, tries = 0, pending = false;
+    function later() {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(function () { pending = false; fit(root); });
+    }
+    var root = null;
     function start() {
-      var root = el.closest(".rapprochement-explorer");
+      root = el.closest(".rapprochement-explorer");
       if (!root) { if (tries++ < 400) setTimeout(start, 50); return; }
       patch(root);
       // the picture shown to readers without a kernel is not needed once the widget is live
@@ -118,20 +156,16 @@ export default {
       if (cell) cell.querySelectorAll(".rapprochement-static").forEach(function (f) {
         f.style.display = "none";
       });
-      // The FigureWidget redraws to its box's width on a window "resize" event, which can come
-      // before JupyterLab has narrowed the notebook; tell it again once the box has changed.
-      var lastWidth = root.getBoundingClientRect().width, timer = null;
-      sizer = new ResizeObserver(function () {
-        var w = root.getBoundingClientRect().width;
-        if (Math.abs(w - lastWidth) < 1) return;
-        lastWidth = w;
-        clearTimeout(timer);
-        timer = setTimeout(function () { window.dispatchEvent(new Event("resize")); }, 100);
-      });
+      sizer = new ResizeObserver(later);
       sizer.observe(root);
-      observer = new MutationObserver(function () { patch(root); });
+      observer = new MutationObserver(function (records) {
+        patch(root);
+        // a chart drawn or redrawn (new SVG): check its width once the frame is laid out
+        if (records.some(function (r) { return r.type === "childList"; })) later();
+      });
       observer.observe(root, {subtree: true, childList: true, attributes: true,
                               attributeFilter: ["class", "disabled"]});
+      later();
     }
     start();
     return function () {
@@ -701,7 +735,8 @@ class SettlementCurrencies(_Explorer):
         frame = TB.currency_frame(
             self.settlements, currencies=list(v["currencies"]), measures=list(v["measures"])
         )
-        return CS.settlement_chart(frame), ""
+        note = CS.missing_note(self.settlements, list(v["currencies"]), list(v["measures"]))
+        return CS.settlement_chart(frame), note
 
 
 class Timeline(_Explorer):

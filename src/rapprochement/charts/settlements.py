@@ -11,7 +11,13 @@ from .. import tables
 from ..tables import CURRENCY_LABELS, MEASURE_LABELS, MEASURE_SHORT
 from .style import PALETTE, TEXT, Spec, base_layout, source_note, trace
 
-__all__ = ["CURRENCY_COLORS", "MEASURE_SYMBOLS", "settlement_chart", "settlement_figure"]
+__all__ = [
+    "CURRENCY_COLORS",
+    "MEASURE_SYMBOLS",
+    "missing_note",
+    "settlement_chart",
+    "settlement_figure",
+]
 
 CURRENCY_COLORS = {
     "usd": PALETTE["blue"],
@@ -113,3 +119,29 @@ def settlement_figure(
     """Reported currency shares from ``settlement_currency.csv`` (see :func:`settlement_chart`)."""
     frame = tables.currency_frame(settlements, currencies=currencies, measures=measures)
     return settlement_chart(frame)
+
+
+def missing_note(
+    settlements: pd.DataFrame, currencies: Sequence[str], measures: Sequence[str]
+) -> str:
+    """A note naming each chosen measure and currency that draws nothing in this choice.
+
+    A measure reported only for other currencies (the Bloomberg figure is a euro share) would
+    otherwise change nothing on the chart when it is ticked, and say nothing: the note names
+    the currencies that have a figure for it. Empty when every choice draws something.
+    """
+    have = set(zip(settlements["measure"], settlements["currency"], strict=True))
+    notes = []
+    for measure in measures:
+        if any((measure, c) in have for c in currencies):
+            continue
+        others = [CURRENCY_LABELS[c] for c in CURRENCY_LABELS if (measure, c) in have]
+        name = MEASURE_LABELS[measure].split(" (")[0]
+        notes.append(
+            f"{name}: no figure in the chosen currencies"
+            + (f" (reported for: {', '.join(others)}; add it to see it)." if others else ".")
+        )
+    for currency in currencies:
+        if not any((m, currency) in have for m in measures):
+            notes.append(f"{CURRENCY_LABELS[currency]}: no figure for the chosen measures.")
+    return " ".join(notes)

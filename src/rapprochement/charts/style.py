@@ -70,6 +70,8 @@ TARGET_COLORS = [
 NOTE_WIDTH = 46
 #: Pixels between the bottom of the plot area and the caption (tick labels and axis title).
 NOTE_OFFSET = 62
+#: Pixels kept free at the top of a chart for plotly's mode bar (shown on hover).
+MODEBAR_PX = 28
 
 #: plotly's mode bar without what needs the internet (the plotly logo links to plotly.com;
 #: "send to cloud" uploads the chart); downloading a PNG stays.
@@ -207,8 +209,8 @@ def base_layout(fig: Spec, *, title: str, height: int = 520, legend: bool = True
     """Title, font, size and legend shared by every chart.
 
     No fixed width: the chart takes the width of its output area (plotly's autosize), and the
-    legend sits in one or more rows between the title and the plot, where it is never cut
-    off at the right edge of a narrow screen.
+    legend sits in one or more rows at the top, above the plot, where it is never cut off at
+    the right edge of a narrow screen and never covers data.
     """
     margin = {"l": 70, "r": 20, "t": 20, "b": NOTE_OFFSET + 40}
     margin.update(fig.layout.get("margin", {}))
@@ -223,12 +225,18 @@ def base_layout(fig: Spec, *, title: str, height: int = 520, legend: bool = True
         height=height,
         autosize=True,
         margin=margin,
+        # At the top of the figure (container coordinates): plotly then keeps the plot below
+        # the legend however many rows it wraps into (a legend placed on the plot's own
+        # coordinates relies on the margin "auto-expanding", which was seen to keep the margin
+        # of an earlier width after a resize, the legend covering the top of the data).
         legend={
             "orientation": "h",
             "x": 0,
             "xanchor": "left",
-            "y": 1.02,
-            "yanchor": "bottom",
+            "yref": "container",
+            # below the mode bar (shown at the top right on hover), which would cover it
+            "y": 1 - MODEBAR_PX / height,
+            "yanchor": "top",
             "font": {"size": 12},
         },
         hovermode="closest",

@@ -58,7 +58,13 @@ SOURCE_NOTE = (
     "highlighted events."
 )
 _LABEL_ROWS = 5  # rows of labels above the lanes (at most one per highlighted event)
-_LABEL_STEP = 0.7  # height of one row of labels, in lanes
+#: Pixels per lane. A row of labels (two lines of 11 px text) takes one lane's height, so the
+#: figure's height is set from the lanes and rows it draws: labels of two rows never overprint.
+_LANE_PX = 36
+#: The narrowest plot area the labels are placed for (JupyterLab at 800 px, sidebar open):
+#: two labels share a row only if they would not touch at this width.
+_NARROW_PLOT_PX = 330
+_CHAR_PX = 6.3  # width of one character of 11 px Arial, on average
 
 
 def _wrap(text: str, width: int = 70) -> str:
@@ -129,19 +135,31 @@ def timeline_chart(frame: pd.DataFrame) -> go.Figure:
     # its marker, so that no label box covers another event's marker (the 2001 treaty was hidden
     # under the 1997 label). Labels close in time go to different rows of the band.
     labelled.sort(key=lambda item: item[1]["start"])
-    last_x: list[float] = [-1e9] * _LABEL_ROWS
+    lo = pd.Timestamp(f"{start - 1}-10-01")
+    span = (pd.Timestamp(f"{end + 1}-03-31") - lo).days
+    taken: list[list[tuple[float, float]]] = [[] for _ in range(_LABEL_ROWS)]
+    rows_used = 0
     for theme_name, r in labelled:
-        position = (r["start"].year + r["start"].day_of_year / 366 - start) / (end + 1 - start)
-        # a label is about 200 px wide, a third of a chart on a laptop screen
-        row = min(range(_LABEL_ROWS), key=lambda k: (last_x[k] > position - 0.45, last_x[k]))
-        last_x[row] = position
+        position = (r["start"] - lo).days / span
         anchor = "right" if position > 0.75 else "left" if position < 0.25 else "center"
+        # two short lines (date, then the event): about 180 px wide
+        text = f"{r['date']}:<br>{_short(r['event'], 28)}"
+        width = (max(len(line) for line in text.split("<br>")) * _CHAR_PX + 12) / _NARROW_PLOT_PX
+        left = position - {"left": 0, "center": width / 2, "right": width}[anchor]
+        extent = (left, left + width)
+        # the first row where the label touches no other, else the least crowded row
+        free = [
+            k
+            for k in range(_LABEL_ROWS)
+            if all(extent[1] < a or extent[0] > b for a, b in taken[k])
+        ]
+        row = free[0] if free else min(range(_LABEL_ROWS), key=lambda k: len(taken[k]))
+        taken[row].append(extent)
+        rows_used = max(rows_used, row + 1)
         fig.add_annotation(
             x=r["start"].strftime("%Y-%m-%d"),
             y=theme_name,
-            # two short lines (date, then the event): about 150 px wide, so that a label fits
-            # beside its marker in a chart 370 px wide (JupyterLab at 800 px, sidebar open)
-            text=f"{r['date']}:<br>{_short(r['event'], 28)}",
+            text=text,
             showarrow=True,
             arrowhead=2,
             arrowwidth=1,
@@ -150,7 +168,8 @@ def timeline_chart(frame: pd.DataFrame) -> go.Figure:
             axref="x",
             ax=r["start"].strftime("%Y-%m-%d"),
             ayref="y",
-            ay=len(lanes) - 0.35 + _LABEL_STEP * row,
+            # rows one lane apart, the first clear of the top lane's name
+            ay=len(lanes) - 0.2 + row,
             font={"size": 11, "color": TEXT},
             bgcolor="rgba(255,255,255,0.9)",
             xanchor=anchor,
@@ -166,11 +185,7 @@ def timeline_chart(frame: pd.DataFrame) -> go.Figure:
             showarrow=False,
             font={"size": 14, "color": TEXT},
         )
-    top = (
-        len(lanes)
-        - 0.5
-        + (_LABEL_STEP * (min(len(labelled), _LABEL_ROWS)) + 0.2 if labelled else 0)
-    )
+    top = len(lanes) - 0.2 + rows_used if rows_used else len(lanes) - 0.5
     fig.update_xaxes(
         title_text="Date", type="date", range=[f"{start - 1}-10-01", f"{end + 1}-03-31"]
     )
@@ -199,13 +214,11 @@ def timeline_chart(frame: pd.DataFrame) -> go.Figure:
         range=[-0.5, max(top, 0.5)],
     )
     fig.update_layout(margin={"l": 10, "r": 20, "t": 20})
-    base_layout(
-        fig,
-        title=f"China-Russia relations: events {start}-{end}",
-        height=460 + 30 * min(len(labelled), _LABEL_ROWS),
-        legend=False,
-    )
+    base_layout(fig, title=f"China-Russia relations: events {start}-{end}", legend=False)
     source_note(fig, SOURCE_NOTE)
+    margin = fig.layout["margin"]
+    plot_px = max(_LANE_PX * (top + 0.5), 220)
+    fig.update_layout(height=round(margin["t"] + margin["b"] + plot_px))
     return fig.figure()
 
 
