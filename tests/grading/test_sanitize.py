@@ -340,7 +340,7 @@ def test_course_and_repository_configs_turn_sanitising_on(tmp_path):
     assert c.GenerateFeedback.preprocessors[0] == name
     assert c.HTMLExporter.sanitize_html is True
     replay = Config()
-    course_settings(replay, tmp_path, replay_dir=str(tmp_path))
+    course_settings(replay, tmp_path, outcomes_dir=str(tmp_path))
     assert replay.Autograde.autograde_preprocessors[-1] == name
     from traitlets.config.loader import PyFileConfigLoader
 
