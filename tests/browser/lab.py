@@ -105,10 +105,11 @@ def jupyter_lab(root: Path = REPO, *, startup_timeout: float = 90) -> Iterator[s
             "--ServerApp.password=",
             "--ServerApp.disable_check_xsrf=True",
             f"--ServerApp.root_dir={root}",
-            "--LabApp.news_url=",
             # window.jupyterapp, so that a test can open the next notebook in the same page
             # (as a student does) instead of loading JupyterLab again: open_notebook
             "--LabApp.expose_app_in_browser=True",
+            # the news feed and update check off, as start.py has them (a flag given twice makes
+            # JupyterLab drop every LabApp option, expose_app_in_browser included)
             *LAB_SERVER_FLAGS,
         ],
         env=env,
@@ -133,6 +134,14 @@ def jupyter_lab(root: Path = REPO, *, startup_timeout: float = 90) -> Iterator[s
             if time.monotonic() > deadline:
                 raise RuntimeError(f"jupyter lab did not answer on {url} in {startup_timeout} s")
             time.sleep(0.25)
+        # JupyterLab drops all its options when one is given badly (it logs "error linking
+        # extension" and serves the page anyway): say so here, not as 20 puzzling test failures
+        with urllib.request.urlopen(f"{url}/lab", timeout=30) as resp:
+            if '"exposeAppInBrowser": true' not in resp.read().decode("utf-8", "replace"):
+                raise RuntimeError(
+                    "JupyterLab ignored its options (see its log):\n"
+                    + (tmp / "server.log").read_text()[-3000:]
+                )
         yield url
     finally:
         proc.terminate()
