@@ -162,7 +162,11 @@ def test_link_base_is_relative_to_the_file():
         "../docs/reading-list.md"
     )
     ps = ROOT / "solutions" / "source" / "ps1" / "ps1.ipynb"
-    assert citations.link_base_for(ps, ROOT) == "../../../docs/reading-list.md"
+    # the source is copied to exercises/ps1/ and selfstudy/ps1/: links must work from there
+    assert citations.link_base_for(ps, ROOT) == "../../docs/reading-list.md"
+    released = ROOT / "exercises" / "ps1" / citations.link_base_for(ps, ROOT)
+    assert released.resolve() == (ROOT / "docs" / "reading-list.md").resolve()
+    assert citations.link_base_for(GUIDE, ROOT) == "../docs/reading-list.md"
 
 
 def test_script_rewrites_markdown_cells_only(tmp_path, monkeypatch):

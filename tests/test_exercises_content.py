@@ -228,3 +228,36 @@ def test_figures_typed_in_the_keys_match_the_data():
     for year in (2018, 2019, 2020):
         assert g[year] == GACC_TOTAL[year]
     assert f"USD {g[2023]:.2f}bn" in ps3_q5
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_title_states_the_sum_of_the_points(assignment):
+    nb = _source(assignment)
+    stated = int(re.search(r"\((\d+) points\)", nb.cells[0].source.splitlines()[0]).group(1))
+    assert stated == sum(_meta(c)["points"] for c in nb.cells if _meta(c).get("grade"))
+
+
+POST_2022 = ("lo2022turning", "kluge2024dependence", "weitz2024view", "yan2022conundrum")
+
+
+def test_q3_5_weighs_a_reading_written_after_february_2022():
+    release = _release("ps3-argument-analysis")
+    index, cell = next(
+        (i, c) for i, c in _written(release) if _meta(c)["grade_id"] == "ps3-q3-5-written"
+    )
+    question = release.cells[index - 1].source
+    assert _meta(cell)["points"] == 4 and "(120-220 words)" in cell.source
+    assert "**Question 3.5 (4 points, written).**" in question and "120-220" in question
+    entries = {e["id"]: e for e in json.loads((ROOT / "data" / "bibliography.json").read_text())}
+    hindsight = (ROOT / "notebooks" / "text" / "09-hindsight.md").read_text(encoding="utf-8")
+    section_5 = hindsight.split("\n## 5.", 1)[1].split("\n## 6.", 1)[0]
+    cited = re.findall(r"\]\(\.\./\.\./docs/reading-list\.md#(\w+)\)", question)
+    assert set(POST_2022) <= set(cited), cited
+    for key in cited:  # each one written after the invasion and offered in notebook 09, section 5
+        assert entries[key]["issued"]["date-parts"][0][0] >= 2022, key
+        assert f"#{key})" in section_5, key
+    key = _key("ps3-argument-analysis", "ps3-q3-5-written")
+    model = key.split("**Model answer.**")[1].split("**Rubric")[0]
+    assert 120 <= len(model.split()) <= 220
+    assert "Kluge (2024)" in model and "Weitz (2024)" in model
+    assert "* Point 4, a post-2022 reading." in key

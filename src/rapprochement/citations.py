@@ -156,8 +156,15 @@ def _default_labels() -> dict[str, str]:
 
 
 def link_base_for(path: Path, root: Path = ROOT) -> str:
-    """The reading list's path as a link from the file at ``path`` (inside ``root``)."""
-    depth = len(path.resolve().relative_to(root.resolve()).parts) - 1
+    """The reading list's path as a link from the file at ``path`` (inside ``root``).
+
+    A problem set's instructor source, ``solutions/source/<ps>/``, links as from its copies
+    ``exercises/<ps>/`` and ``selfstudy/<ps>/``, where students open the links (its other links,
+    to ``../../notebooks/``, are written the same way)."""
+    parts = path.resolve().relative_to(root.resolve()).parts
+    if parts[:2] == ("solutions", "source") and len(parts) > 3:
+        parts = parts[1:]
+    depth = len(parts) - 1
     return "../" * depth + READING_LIST
 
 
