@@ -30,6 +30,7 @@ __all__ = [
     "answer_names",
     "defined_names",
     "from_plain",
+    "has_magics",
     "strip_magics",
     "to_plain",
 ]
@@ -47,11 +48,18 @@ class AnswerError(ValueError):
     """A value that cannot cross as plain data (the message says why, in plain words)."""
 
 
+def _is_magic(line: str) -> bool:
+    return line.lstrip().startswith(("%", "!"))
+
+
 def strip_magics(source: str) -> str:
     """The cell's code with IPython magics and shell lines (``%...``, ``!...``) blanked."""
-    return "\n".join(
-        "" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()
-    )
+    return "\n".join("" if _is_magic(line) else line for line in source.splitlines())
+
+
+def has_magics(source: str) -> bool:
+    """Whether :func:`strip_magics` blanks any line of ``source``."""
+    return any(_is_magic(line) for line in source.splitlines())
 
 
 def _parse(source: str) -> ast.Module | None:

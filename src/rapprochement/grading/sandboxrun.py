@@ -28,7 +28,7 @@ import sys
 import traceback
 from typing import Any
 
-from rapprochement.grading.answers import AnswerError, strip_magics, to_plain
+from rapprochement.grading.answers import AnswerError, has_magics, strip_magics, to_plain
 
 MAGIC_NOTE = "(IPython magics and ! shell lines are not run when grading)\n"
 
@@ -121,7 +121,7 @@ class Runner:
         self.count += 1
         outputs: list[dict[str, Any]] = []
         clean = strip_magics(source)
-        if clean != source and source.strip():
+        if has_magics(source):
             self.stderr.write(MAGIC_NOTE)
         sys.stdout, sys.stderr = self.stdout, self.stderr
         try:
