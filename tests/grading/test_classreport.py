@@ -12,6 +12,7 @@ import csv
 import html
 import json
 import re
+import shutil
 import statistics
 from html.parser import HTMLParser
 from pathlib import Path
@@ -428,3 +429,19 @@ def test_page_opens_offline_inert_and_accessible(
             browser.close()
     off = [u for u in requests if not u.startswith(("file:", "data:"))]
     assert not off, off
+
+
+def test_a_damaged_notebook_does_not_stop_the_report(
+    graded: tuple[Path, cs.Truth], tmp_path: Path
+) -> None:
+    """A cell with null metadata, a string where nbgrader's metadata should be, or a cell that
+    is not an object at all: the report is still written."""
+    out = tmp_path / "out"
+    shutil.copytree(graded[0], out)
+    damaged = next((out / "course" / "autograded").glob("*/*/*.ipynb"))
+    nb = json.loads(damaged.read_text(encoding="utf-8"))
+    nb["cells"][0]["metadata"] = None
+    nb["cells"][1]["metadata"] = {"nbgrader": "not a dict"}
+    nb["cells"].append("not a cell")
+    damaged.write_text(json.dumps(nb), encoding="utf-8")
+    assert classreport.main([str(out)]) == 0

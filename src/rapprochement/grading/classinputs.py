@@ -33,6 +33,7 @@ from typing import Any
 
 import pandas as pd
 
+from rapprochement.grading import cells as kinds
 from rapprochement.grading.answers import answer_names, defined_names, strip_magics
 from rapprochement.grading.settings import release_root, source_root
 
@@ -80,13 +81,9 @@ class ClassInputs:
     """The locked code cells of the student version (setup, tests): names the course gives."""
 
 
-def _meta(cell: dict[str, Any]) -> dict[str, Any]:
-    return dict(cell.get("metadata", {}).get("nbgrader", {}))
-
-
-def _source(cell: dict[str, Any]) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else str(src)
+# the grader's own readers, which take any shape of cell a student's file may hold
+_meta = kinds.nbgrader_meta
+_source = kinds.source
 
 
 def _read_notebook(path: Path) -> dict[str, Any] | None:
@@ -94,7 +91,11 @@ def _read_notebook(path: Path) -> dict[str, Any] | None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, UnicodeDecodeError):
         return None
-    return data if isinstance(data, dict) and isinstance(data.get("cells"), list) else None
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+        return None
+    # a cell that is not an object is no cell (a hand-edited or damaged file)
+    data["cells"] = [c for c in data["cells"] if isinstance(c, dict)]
+    return data
 
 
 def _starter(assignment: str, course: Path) -> dict[str, Any]:
