@@ -55,6 +55,12 @@ fi
 
 # 2. one environment for everyone (uv when available: seconds instead of minutes)
 UV="$(command -v uv || { python3 -m uv --version >/dev/null 2>&1 && echo "python3 -m uv"; } || true)"
+if [ -e "$ENV" ] && [ ! -f "$DONE" ] \
+   && "$ENV/bin/python" -c 'import rapprochement, jupyterhub, nbgrader' >/dev/null 2>&1; then
+  # made by an install.sh from before the marker existed, and whole: keep it (the hub may be
+  # running on it), only mark it
+  touch "$DONE"
+fi
 if [ -e "$ENV" ] && [ ! -f "$DONE" ]; then
   echo "install.sh: $ENV is half-made (an earlier run stopped before finishing it); rebuilding it"
   rm -rf "$ENV"

@@ -91,11 +91,19 @@ def copy_notebooks(spawner) -> None:  # type: ignore[no-untyped-def]
     """
     user = pwd.getpwnam(spawner.user.name)
     target = Path(user.pw_dir) / "rapprochement" / "notebooks"
+    # the notebooks' citations link to ../docs/reading-list.md: the shared docs, read-only,
+    # beside the copy (also for users whose copy was made before this link existed)
+    docs = target.parent / "docs"
+    if target.exists() and not docs.exists() and not docs.is_symlink():
+        docs.symlink_to(PREFIX / "docs", target_is_directory=True)
+        os.lchown(docs, user.pw_uid, user.pw_gid)
     if target.exists():
         return
     shutil.copytree(PREFIX / "notebooks", target)
     for path in [target.parent, target, *target.rglob("*")]:
         os.chown(path, user.pw_uid, user.pw_gid)
+    docs.symlink_to(PREFIX / "docs", target_is_directory=True)
+    os.lchown(docs, user.pw_uid, user.pw_gid)
 
 
 def is_staff(name: str) -> bool:

@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in args.files:
         try:
             current, new = rewrite(path.resolve())
-        except citations.UnknownKey as exc:
+        except (citations.UnknownKey, ValueError) as exc:
             print(f"{path}: {exc.args[0]}", file=sys.stderr)
             return 2
         if current == new:

@@ -149,6 +149,8 @@ def test_render_forms_idempotence_and_renewal():
     )
     assert citations.render(once, base, known) == once
     assert citations.keys_in(once, known) == ["b", "a1", "a2", "ru", "zh"]
+    # pandoc also takes the locator after a space
+    assert citations.render("[@ru p. 3]", base, known) == f"([Лукин 2020]({base}#ru), p. 3)"
     # the bibliography changes: the link text follows, the key (anchor) stays
     changed = [dict(e, issued={"date-parts": [[2019]]}) if e["id"] == "b" else e for e in SAMPLE]
     renewed = citations.render(once, base, citations.labels(changed))

@@ -54,7 +54,8 @@ READING_LIST = "docs/reading-list.md"
 #: a link's text ("[x](...)") nor an address ("[a@b.org]": the @ must start a word).
 RAW = re.compile(r"\[((?:[^\[\]@`;]*\s)?@[\w-]+[^\[\]`]*)\](?!\()")
 _ITEM = re.compile(
-    r"^\s*(?:(?P<prefix>[^@]*?)\s+)?@(?P<key>[\w-]+)\s*(?:,\s*(?P<locator>.+?))?\s*$"
+    # pandoc's locator follows the key after a comma or a space ("@key, p. 3", "@key p. 3")
+    r"^\s*(?:(?P<prefix>[^@]*?)\s+)?@(?P<key>[\w-]+)\s*(?:(?:,\s*|\s+)(?P<locator>.+?))?\s*$"
 )
 #: A citation link this module wrote: "[Lo 2008](../docs/reading-list.md#lo2008axis)".
 RENDERED = re.compile(

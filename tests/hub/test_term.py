@@ -340,6 +340,9 @@ def test_notebooks_were_copied_for_each_user(course, term):
         assert copy_.stat().st_uid == student.uid
         first = json.loads((copy_ / "00-start-here.ipynb").read_text(encoding="utf-8"))
         assert first["cells"], "an empty copy of the start page"
+        # the citations' links (../docs/reading-list.md#key) land on the shared reading list
+        reading_list = student.home / "rapprochement" / "docs" / "reading-list.md"
+        assert reading_list.is_file() and hubctl.can_read(student, reading_list)
 
 
 def test_instructor_account_can_start_the_grading_sandbox(course, term):

@@ -418,6 +418,7 @@ def _one_run(
         os.close(info_w)
         command.started()
     channel = _Channel(event_r, policy.max_channel_bytes)
+    pid: int | None = None  # the sandboxed runner, once bwrap has said which
     try:
         job = {"cells": cells, "skip": sorted(skip), "max_chars": policy.max_output_chars}
         assert proc.stdin is not None
@@ -513,7 +514,8 @@ def _one_run(
         os.close(event_r)
         os.close(info_r)
         if proc.poll() is None:
-            _kill(proc, None)
+            # the runner too: as pid 1 of its namespace it ignores bwrap's parent-death signal
+            _kill(proc, pid)
         command.close()
         if scratch:
             shutil.rmtree(scratch, ignore_errors=True)
