@@ -68,7 +68,7 @@ def pages(browser_context: Any, lab_server: str) -> Iterator[dict[int, Any]]:
                 lab.close_documents(page)
                 lab.shut_down_kernels(page)
             finally:
-                page.close()
+                page.context.close()
 
 
 def _open_fresh(pages: dict[int, Any], context: Any, base_url: str, width: int, nb: str) -> Any:
@@ -76,7 +76,10 @@ def _open_fresh(pages: dict[int, Any], context: Any, base_url: str, width: int, 
     page = pages.get(width)
     path = f"notebooks/{nb}.ipynb"
     if page is None:
-        page = pages[width] = context.new_page()
+        # its own browser context, as a student's own browser: a second JupyterLab window in
+        # the shared context races the first for a window name ("Window name candidate null
+        # already exists", seen once in CI)
+        page = pages[width] = context.browser.new_context().new_page()
         page.set_default_timeout(60_000)
         page.errors = []
         page.on("pageerror", lambda e: page.errors.append(f"page error: {e}"))
