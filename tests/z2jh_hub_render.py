@@ -78,9 +78,7 @@ def load_hub_config(manifests: str, root: Path) -> Config:
     hub = root / "hub"
     shutil.copytree(CHART_HUB_FILES, hub)
     z2jh = hub / "z2jh.py"
-    z2jh.write_text(
-        z2jh.read_text().replace("/usr/local/etc/jupyterhub/", f"{root / 'etc'}/")
-    )
+    z2jh.write_text(z2jh.read_text().replace("/usr/local/etc/jupyterhub/", f"{root / 'etc'}/"))
     # the hub image has pycurl (tornado's curl client); it plays no part in what is checked
     from tornado.httpclient import AsyncHTTPClient
 
