@@ -160,6 +160,19 @@ def test_helm_template_refuses_a_wrong_type(tmp_path: Path) -> None:
     assert "every" in done.stderr
 
 
+IMAGE_PREFIX = "/opt/rapprochement"  # where deploy/image/Dockerfile installs the collection
+
+
+def _image_env() -> dict[str, str]:
+    """The ENV lines of the Dockerfile (NAME=value pairs, continued lines joined)."""
+    text = (ROOT / "deploy/image/Dockerfile").read_text(encoding="utf-8").replace("\\\n", " ")
+    env: dict[str, str] = {}
+    for line in text.splitlines():
+        if line.startswith("ENV "):
+            env.update(dict(pair.split("=", 1) for pair in line[4:].split()))
+    return env
+
+
 def _pod(manifests: Path, username: str, tmp_path: Path) -> dict[str, Any]:
     python = TOOLS / "venv" / "bin" / "python"
     if not python.exists():
@@ -207,6 +220,12 @@ def test_an_instructors_pod_has_the_answer_keys_and_the_sandbox_settings(
     assert context["runAsUser"] == 1000
     assert context["allowPrivilegeEscalation"] is False
     assert spec["hostUsers"] is False
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    assert env["JUPYTERHUB_USER"] == "teacher1"  # nbgrader's student id for the user "jovyan"
+    first, *rest = env["JUPYTER_CONFIG_PATH"].split(":")
+    assert first == f"{IMAGE_PREFIX}/deploy/z2jh/instructor-config"
+    assert (ROOT / "deploy/z2jh/instructor-config/nbgrader_config.py").is_file()
+    assert ":".join(rest) == _image_env()["JUPYTER_CONFIG_PATH"]
 
 
 def test_a_students_pod_has_neither(manifests: Path, tmp_path: Path) -> None:
@@ -220,6 +239,7 @@ def test_a_students_pod_has_neither(manifests: Path, tmp_path: Path) -> None:
     context = container.get("securityContext") or {}
     assert "seccompProfile" not in context and "procMount" not in context
     assert "hostUsers" not in spec
+    assert "JUPYTER_CONFIG_PATH" not in {e["name"] for e in container["env"]}  # the image's
     resources = container["resources"]
     # KubeSpawner turns values.yaml's 2G and 512M into bytes (binary units)
     assert resources["limits"]["memory"] == 2 * 1024**3
@@ -321,3 +341,82 @@ def test_the_sandbox_check_fails_where_the_graders_proc_mount_fails() -> None:
     masked = run(masked=True)
     assert masked.returncode == 1, masked.stdout + masked.stderr
     assert "Can't mount proc" in masked.stdout
+
+
+def _uid1000_python() -> str | None:
+    """A Python with nbgrader that a uid-1000 process can run (one under /root cannot)."""
+    for python in (
+        os.environ.get("RAPPROCHEMENT_Z2JH_NBGRADER_PYTHON"),
+        str(ROOT / ".venv-hub" / "bin" / "python"),
+        str(ROOT / ".venv-grading" / "bin" / "python"),
+    ):
+        runs = python and Path(python).exists() and _as_user("env", python, "-c", "import nbgrader")
+        if runs and runs.returncode == 0:
+            return python
+    return None
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root")
+def test_nbgrader_releases_and_collects_through_the_laid_out_exchange() -> None:
+    """Staff and student pods are the same uid (1000); the staff have instructor-config."""
+    python = _uid1000_python()
+    if python is None:
+        pytest.skip(
+            "no Python with nbgrader that uid 1000 can run "
+            "(set RAPPROCHEMENT_Z2JH_NBGRADER_PYTHON, e.g. to a venv of requirements-hub.lock)"
+        )
+    import nbformat
+
+    base = Path(tempfile.mkdtemp(prefix="z2jh-nbgrader-"))
+    try:
+        base.chmod(0o755)
+        exchange = base / "exchange"
+        exchange.mkdir()
+        subprocess.run(
+            ["sh", "-c", _layout_script()],
+            env={"PATH": "/usr/bin:/bin", "EXCHANGE": str(exchange)},
+            capture_output=True,
+            check=True,
+        )
+        common = base / "common"  # the image's own nbgrader settings (deploy/install.sh)
+        common.mkdir()
+        (common / "nbgrader_config.py").write_text(
+            f"c = get_config()\nc.CourseDirectory.course_id = 'rapprochement'\n"
+            f"c.Exchange.root = {str(exchange)!r}\n"
+        )
+        course, student = base / "teacher" / "course", base / "s1"
+        (course / "release" / "ps1").mkdir(parents=True)
+        student.mkdir()
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell("answer = 42")]
+        nbformat.write(nb, course / "release" / "ps1" / "ps1.ipynb")
+        subprocess.run(["chown", "-R", "1000:100", str(base / "teacher"), str(student)], check=True)
+        staff_path = f"{Z2JH / 'instructor-config'}:{common}"
+        bindir = Path(python).parent  # as in the image: the environment's commands on PATH
+
+        def nbgrader(cwd: Path, config_path: str, *args: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                ["setpriv", "--reuid", "1000", "--regid", "100", "--clear-groups", "env",
+                 f"HOME={cwd}", f"JUPYTER_CONFIG_PATH={config_path}",
+                 f"PATH={bindir}:/usr/bin:/bin", python, "-m", "nbgrader", *args],
+                cwd=cwd, capture_output=True, text=True, timeout=300, check=False,
+            )  # fmt: skip
+
+        # without the instructors' setting nbgrader refuses the root-owned course folder
+        refused = nbgrader(course, str(common), "release_assignment", "ps1")
+        assert refused.returncode != 0 and "own the directory" in refused.stderr
+        steps = [
+            (course, staff_path, "release_assignment", "ps1"),
+            (student, str(common), "fetch_assignment", "ps1"),
+            (student, str(common), "submit", "ps1", "--student", "s1"),
+            (course, staff_path, "collect", "ps1"),
+        ]
+        for cwd, config_path, *args in steps:
+            done = nbgrader(cwd, config_path, *args)
+            assert done.returncode == 0, f"{args}: {done.stderr[-2000:]}"
+        collected = course / "submitted" / "s1" / "ps1" / "ps1.ipynb"
+        assert nbformat.read(collected, as_version=4).cells[0].source == "answer = 42"
+        # the folders are still root's after a term's traffic
+        assert all((exchange / "rapprochement" / d).stat().st_uid == 0 for d in ("", "inbound"))
+    finally:
+        shutil.rmtree(base)
