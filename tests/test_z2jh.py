@@ -335,9 +335,21 @@ def test_the_sandbox_check_fails_where_the_graders_proc_mount_fails() -> None:
             env={**os.environ, "PATH": f"{python.parent}:/usr/bin:/bin"},
         )
 
-    plain = run(masked=False)
-    assert plain.returncode == 0, plain.stdout + plain.stderr
-    assert "works here" in plain.stdout
+    if (
+        "--map-user"
+        not in subprocess.run(["unshare", "--help"], capture_output=True).stdout.decode()
+    ):
+        pytest.skip("unshare has no --map-user (util-linux 2.38+)")
+    # on a machine that is itself a container, /proc is masked already: no unmasked case here
+    proc_submounts = [
+        line.split()[4]
+        for line in Path("/proc/self/mountinfo").read_text().splitlines()
+        if line.split()[4].startswith("/proc/")
+    ]
+    if not proc_submounts:
+        plain = run(masked=False)
+        assert plain.returncode == 0, plain.stdout + plain.stderr
+        assert "works here" in plain.stdout
     masked = run(masked=True)
     assert masked.returncode == 1, masked.stdout + masked.stderr
     assert "Can't mount proc" in masked.stdout
