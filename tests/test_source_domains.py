@@ -70,7 +70,6 @@ STILL_TO_REPLACE = {
     "1996 jxxfw.com",
     "2020-05-14 www.ccasindia.org",
     "2020-07 www.ccasindia.org",
-    "2023-11 vinachem.com.vn",
 }
 
 
