@@ -133,10 +133,8 @@ RUSSIAN_REQUIRED = {
     "multipolarity": "многополярный мир",
     "democratization of the international system": "демократизация международных отношений",
     "new era": "новая эпоха",
-    # the nominal formula, not the unidiomatic verb list of the first version
-    "Three Noes": (
-        "неприсоединение к союзам, неконфронтационность и ненаправленность против третьих стран"
-    ),
+    # the three nouns of a Russian rendering of Xi's own words (see the entry's forms_note)
+    "Three Noes": "неприсоединение, неконфронтация и ненаправленность против третьих сторон",
     "new type of great-power relations": "отношения нового типа между крупными державами",
     "no limits": "не имеет границ",
 }
