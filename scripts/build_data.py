@@ -265,7 +265,8 @@ def replace_sources(rows: list[dict[str, str]], replacements: list[dict[str, str
         row["source_url"] = rep["source_url"]
         # The earlier note comes before the earlier page's address, so no punctuation of the
         # sentence ever sits against a URL.
-        earlier = f"Note on the earlier source: {row['note'].strip()} " if row["note"].strip() else ""
+        old_note = row["note"].strip()
+        earlier = f"Note on the earlier source: {old_note} " if old_note else ""
         row["note"] = f"{rep['note']} {earlier}Earlier source: {rep['replaced_url']}"
 
 
