@@ -133,8 +133,10 @@ RUSSIAN_REQUIRED = {
     "multipolarity": "многополярный мир",
     "democratization of the international system": "демократизация международных отношений",
     "new era": "новая эпоха",
-    # the three nouns of a Russian rendering of Xi's own words (see the entry's forms_note)
-    "Three Noes": "неприсоединение, неконфронтация и ненаправленность против третьих сторон",
+    # the three nouns of TASS's rendering of the Chinese formula (see the entry's forms_note)
+    "Three Noes": (
+        "неприсоединение к союзам, отсутствие конфронтации и ненаправленность против третьих сторон"
+    ),
     "new type of great-power relations": "отношения нового типа между крупными державами",
     "no limits": "не имеет границ",
 }
