@@ -5,13 +5,11 @@ what could not be checked."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from rapprochement import glossary
 
-ROOT = Path(__file__).resolve().parents[1]
 CLOSE_READING = (
     "comprehensive strategic partnership of coordination",
     "Three Noes",
@@ -44,9 +42,3 @@ def test_each_term_names_its_sources_in_three_languages(term: str) -> None:
         assert lang in note, f"{term}: the note does not say where the {lang} form comes from"
     assert len(sources_in(note)) >= 2, f"{term}: fewer than two pages or data rows cited"
     assert "commonly cited" not in note, f"{term}: name the page, not 'commonly cited'"
-
-
-def test_no_file_names_the_lookup_service() -> None:
-    for path in [ROOT / "src/rapprochement/glossary.json", *ROOT.glob("data/*.csv")]:
-        text = path.read_text(encoding="utf-8")
-        assert "search tool" not in text, path.name
