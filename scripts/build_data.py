@@ -263,10 +263,11 @@ def replace_sources(rows: list[dict[str, str]], replacements: list[dict[str, str
                 "with a note saying what it states may replace a source"
             )
         row["source_url"] = rep["source_url"]
-        earlier = f"Earlier source: {rep['replaced_url']}"
-        if row["note"].strip():
-            earlier += f" , noted as follows: {row['note'].strip()}"
-        row["note"] = f"{rep['note']} {earlier}"
+        # The earlier note comes before the earlier page's address, so no punctuation of the
+        # sentence ever sits against a URL.
+        old_note = row["note"].strip()
+        earlier = f"Note on the earlier source: {old_note} " if old_note else ""
+        row["note"] = f"{rep['note']} {earlier}Earlier source: {rep['replaced_url']}"
 
 
 def events(src: Path) -> list[Row]:

@@ -55,6 +55,9 @@ def reference(entry: dict, label: str = "") -> str:
     base = entry.get("custom", {}).get("base")
     if base:  # the ground on which the reading is filed as Chinese, Russian or Western
         line += f" Base when written: {base['institution']} ({base['country']})."
+    venue = entry.get("custom", {}).get("venue")
+    if venue:  # where the reading appeared and who stands behind that venue (positionality)
+        line += f" Venue: {venue}"
     if label:
         line = f"**{label}**: {line}"
     return f'<a id="{entry["id"]}"></a>{line}'
@@ -83,7 +86,9 @@ def render(entries: list[dict]) -> str:
         "A reading is filed as Chinese, Russian or Western by its author's institutional base at",
         "the time of writing (the country of the university, institute or think tank the author",
         "wrote from; for an independent analyst, the institute that published the work), not by",
-        "citizenship, birthplace or later moves. Each entry gives that base.",
+        "citizenship, birthplace or later moves. Each entry gives that base, and each reading a",
+        "short note on its venue (who publishes it, who funds or runs it) and, where it matters,",
+        "what the authors did later: facts to weigh when reading, not verdicts on the work.",
         "",
     ]
     for group, heading, intro in GROUPS:

@@ -133,9 +133,9 @@ RUSSIAN_REQUIRED = {
     "multipolarity": "многополярный мир",
     "democratization of the international system": "демократизация международных отношений",
     "new era": "новая эпоха",
-    # the nominal formula, not the unidiomatic verb list of the first version
+    # the three nouns of TASS's rendering of the Chinese formula (see the entry's forms_note)
     "Three Noes": (
-        "неприсоединение к союзам, неконфронтационность и ненаправленность против третьих стран"
+        "неприсоединение к союзам, отсутствие конфронтации и ненаправленность против третьих сторон"
     ),
     "new type of great-power relations": "отношения нового типа между крупными державами",
     "no limits": "не имеет границ",

@@ -16,6 +16,7 @@ OFFICIAL_HOSTS = (
     "mfa.gov.cn",
     "china-embassy.org",
     "china-embassy.gov.cn",
+    "gov.cn",
     "rusemb.org.uk",
 )
 #: The documents the content review asks for, by events.csv date.
