@@ -43,6 +43,10 @@ import nbformat
 import plotly.io as pio
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import book_css  # noqa: E402
+import book_figures  # noqa: E402
+
 from rapprochement import citations, glossary, quiz
 from rapprochement import export as X
 from rapprochement import manifest as M
@@ -399,6 +403,7 @@ def build(out: Path, *, quiet: bool = False, keep_src: bool = False) -> dict[str
     chars = wide_chars(html_dir) | RUSSIAN_ALPHABET
     report["font"] = make_font(chars, html_dir / "_static" / "fonts" / FONT_NAME)
     prune(html_dir)
+    report["figures"] = book_figures.share_parts(html_dir)
     report["seconds"] = round(time.perf_counter() - started, 1)
     (out / "build-report.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
     return report
@@ -434,11 +439,38 @@ def prune(html_dir: Path) -> None:
     for font in webfonts.glob("*"):
         if font.name not in ICONS_CSS.read_text(encoding="utf-8"):
             font.unlink()
+        else:
+            subset_icons(font)
     for image in (html_dir / "_static" / "images").glob("logo_*"):
         if image.name not in pages:
             image.unlink()
     for folder in ("_static/locales", "_sources"):
         shutil.rmtree(html_dir / folder, ignore_errors=True)
+    # the theme's stylesheets without the rules no page can match (most of Bootstrap)
+    used = book_css.used_names(html_dir)
+    for css in html_dir.joinpath("_static").rglob("*.css"):
+        if css.name not in ("book.css", "icons.css"):
+            book_css.purge(css, used)
+
+
+def subset_icons(font: Path) -> None:
+    """Keep in the icon webfont only the glyphs icons.css names (115 KB to a few KB)."""
+    from fontTools import subset
+
+    points = {int(c, 16) for c in re.findall(r'content: "\\([0-9a-f]+)"', ICONS_CSS.read_text())}
+    if not points:
+        raise SystemExit("book/_static/icons.css names no icon code points")
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.layout_features = ["*"]
+    loaded = subset.load_font(str(font), options)
+    missing = points - set(loaded.getBestCmap())
+    if missing:
+        raise SystemExit(f"{font.name} lacks the icons {sorted(hex(p) for p in missing)}")
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=points)
+    subsetter.subset(loaded)
+    subset.save_font(loaded, str(font), options)
 
 
 def _vendored_plotly_matches(path: Path) -> bool:
