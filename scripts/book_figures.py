@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 #: A piece of JSON shorter than this (in characters) is left where it is.
-MIN_PART = 24
+MIN_PART = 12
 REF = "@"
 INLINE = re.compile(
     r'<script type="application/json" class="rapprochement-figure" '

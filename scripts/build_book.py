@@ -154,7 +154,9 @@ def rewrite_links(text: str) -> str:
                 return f'<a href="reading-list.html{anchor}">{html.escape(label)}</a>'
             return f"[{label}](reading-list.md{anchor})"
         if re.fullmatch(r"data/[\w.-]+\.(csv|json)", clean):
-            return f'<a href="files/{clean}">{html.escape(label)}</a>'
+            shown = html.escape(label.strip("`"))
+            shown = f"<code>{shown}</code>" if label.startswith("`") else shown
+            return f'<a href="files/{clean}">{shown}</a>'
         if clean in BOOK_FILES and not path.startswith("../"):
             return m.group(0)
         if clean in BOOK_FILES:
@@ -225,6 +227,8 @@ def page_from_markdown(path: Path, title: str, *, drop_sections: tuple[str, ...]
             if not skipping:
                 kept.append(line)
         text = "\n".join(kept) + "\n"
+    if path.parent == ROOT / "data":  # data/README.md links its files by bare name
+        text = re.sub(r"\]\((?![\w+.-]+:|#|\.\./|/)([\w.-]+\.(?:csv|json))\)", r"](data/\1)", text)
     text = rewrite_links(text)
     # links to the part of the guide that is not in the book become plain text
     text = re.sub(r"\[([^\]]+)\]\(#4-[^)]*\)", r"\1 (in the instructor copy)", text)
@@ -354,13 +358,18 @@ def build(out: Path, *, quiet: bool = False, keep_src: bool = False) -> dict[str
     for asset in (ROOT / "notebooks" / "figures").glob("*"):
         (src / "figures").mkdir(exist_ok=True)
         shutil.copy2(asset, src / "figures" / asset.name)
-    files = src / "_extra" / "files" / "data"
-    files.mkdir(parents=True, exist_ok=True)
-    for data_file in (ROOT / "data").glob("*"):
-        if data_file.suffix in (".csv", ".json"):
-            shutil.copy2(data_file, files / data_file.name)
     (src / "_static" / "quiz.js").write_text(quiz.library_js(), encoding="utf-8")
     missing = write_pages(src, m)
+    # the data files a page links to (rewrite_links made those links), and no others: a file
+    # no page links to cannot be reached in the book
+    files = src / "_extra" / "files" / "data"
+    files.mkdir(parents=True, exist_ok=True)
+    staged = "".join(
+        f.read_text(encoding="utf-8") for f in src.glob("*.*") if f.suffix in (".md", ".ipynb")
+    )
+    for name in sorted(set(re.findall(r'href=\\?"files/data/([\w.-]+)\\?"', staged))):
+        shutil.copy2(ROOT / "data" / name, files / name)
+    report["data_files"] = sorted(p.name for p in files.iterdir())
     if missing:
         print(f"note: left out of the book (source not there yet): {', '.join(missing)}")
     report["left_out"] = missing
@@ -428,7 +437,7 @@ def prune(html_dir: Path) -> None:
         text = page.read_text(encoding="utf-8")
         for classes in ICONS.findall(text):
             used.update(c for c in classes.split() if c.startswith("fa-"))
-        page.write_text(FA_SCRIPT.sub("", text), encoding="utf-8")
+        page.write_text(squeeze(FA_SCRIPT.sub("", text)), encoding="utf-8")
     used -= {"fa-solid", "fa-lg", "fa-fw"}
     if used - defined:
         raise SystemExit(f"book/_static/icons.css lacks the icons {sorted(used - defined)}")
@@ -471,6 +480,24 @@ def subset_icons(font: Path) -> None:
     subsetter.populate(unicodes=points)
     subsetter.subset(loaded)
     subset.save_font(loaded, str(font), options)
+
+
+KEEP_SPACE = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2>)", re.S | re.I)
+
+
+def squeeze(page: str) -> str:
+    """A page without the indentation Sphinx writes: outside <pre>, <textarea>, <script> and
+    <style>, each newline keeps its place (it still separates words) but loses the spaces
+    after it. What the browser shows does not change."""
+    pieces = KEEP_SPACE.split(page)
+    out = []
+    for i, piece in enumerate(pieces):
+        kind = i % 3
+        if kind == 0:
+            out.append(re.sub(r"\n[ \t]+", "\n", re.sub(r"\n\s*\n", "\n", piece)))
+        elif kind == 1:
+            out.append(piece)
+    return "".join(out)
 
 
 def _vendored_plotly_matches(path: Path) -> bool:
