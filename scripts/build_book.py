@@ -13,7 +13,7 @@ Steps, all offline:
      :mod:`rapprochement.static_explorers` with the same arguments; any other widget becomes a
      short note;
    * links to files of the repository that are not in the book are pointed at the book page
-     that holds them (data/README.md) or at a copy of the file (data/*.csv);
+     that holds them (data/README.md) or at a copy of the file (data/*.csv, copied when linked);
 2. write the pages that are not notebooks: the explorers, the glossary (glossary.json), the
    reading list (docs/reading-list.md, left out with a notice when it does not exist yet), the
    data notes (data/README.md) and the guide for teachers (solutions/instructor-guide.md
@@ -21,7 +21,12 @@ Steps, all offline:
 3. run Sphinx (MyST-NB, sphinx-book-theme, sphinx-external-toc);
 4. subset Noto Sans CJK (SIL Open Font License) to the Chinese and Cyrillic characters the
    book uses, when the Debian font (fonts-noto-cjk) is installed; otherwise use the subset
-   committed in book/_static/fonts and report any character it lacks.
+   committed in book/_static/fonts and report any character it lacks;
+5. make it small (under 3 MB, tests/book/test_book_size.py): drop what no browser loads
+   (source maps, translations, fontawesome.js), subset the icon font, drop the theme's CSS
+   rules no page can match (scripts/book_css.py), the pages' indentation, and the data files
+   no page links to; write each chart once in _static/figures with the JSON the charts share
+   written once (scripts/book_figures.py).
 """
 
 from __future__ import annotations
