@@ -13,7 +13,7 @@ Steps, all offline:
      :mod:`rapprochement.static_explorers` with the same arguments; any other widget becomes a
      short note;
    * links to files of the repository that are not in the book are pointed at the book page
-     that holds them (data/README.md) or at a copy of the file (data/*.csv);
+     that holds them (data/README.md) or at a copy of the file (data/*.csv, copied when linked);
 2. write the pages that are not notebooks: the explorers, the glossary (glossary.json), the
    reading list (docs/reading-list.md, left out with a notice when it does not exist yet), the
    data notes (data/README.md) and the guide for teachers (solutions/instructor-guide.md
@@ -21,7 +21,12 @@ Steps, all offline:
 3. run Sphinx (MyST-NB, sphinx-book-theme, sphinx-external-toc);
 4. subset Noto Sans CJK (SIL Open Font License) to the Chinese and Cyrillic characters the
    book uses, when the Debian font (fonts-noto-cjk) is installed; otherwise use the subset
-   committed in book/_static/fonts and report any character it lacks.
+   committed in book/_static/fonts and report any character it lacks;
+5. make it small (under 3 MB, tests/book/test_book_size.py): drop what no browser loads
+   (source maps, translations, fontawesome.js), subset the icon font, drop the theme's CSS
+   rules no page can match (scripts/book_css.py), the pages' indentation, and the data files
+   no page links to; write each chart once in _static/figures with the JSON the charts share
+   written once (scripts/book_figures.py).
 """
 
 from __future__ import annotations
@@ -42,6 +47,10 @@ from typing import Any
 import nbformat
 import plotly.io as pio
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import book_css  # noqa: E402
+import book_figures  # noqa: E402
 
 from rapprochement import citations, glossary, quiz
 from rapprochement import export as X
@@ -150,7 +159,9 @@ def rewrite_links(text: str) -> str:
                 return f'<a href="reading-list.html{anchor}">{html.escape(label)}</a>'
             return f"[{label}](reading-list.md{anchor})"
         if re.fullmatch(r"data/[\w.-]+\.(csv|json)", clean):
-            return f'<a href="files/{clean}">{html.escape(label)}</a>'
+            shown = html.escape(label.strip("`"))
+            shown = f"<code>{shown}</code>" if label.startswith("`") else shown
+            return f'<a href="files/{clean}">{shown}</a>'
         if clean in BOOK_FILES and not path.startswith("../"):
             return m.group(0)
         if clean in BOOK_FILES:
@@ -221,6 +232,8 @@ def page_from_markdown(path: Path, title: str, *, drop_sections: tuple[str, ...]
             if not skipping:
                 kept.append(line)
         text = "\n".join(kept) + "\n"
+    if path.parent == ROOT / "data":  # data/README.md links its files by bare name
+        text = re.sub(r"\]\((?![\w+.-]+:|#|\.\./|/)([\w.-]+\.(?:csv|json))\)", r"](data/\1)", text)
     text = rewrite_links(text)
     # links to the part of the guide that is not in the book become plain text
     text = re.sub(r"\[([^\]]+)\]\(#4-[^)]*\)", r"\1 (in the instructor copy)", text)
@@ -350,13 +363,18 @@ def build(out: Path, *, quiet: bool = False, keep_src: bool = False) -> dict[str
     for asset in (ROOT / "notebooks" / "figures").glob("*"):
         (src / "figures").mkdir(exist_ok=True)
         shutil.copy2(asset, src / "figures" / asset.name)
-    files = src / "_extra" / "files" / "data"
-    files.mkdir(parents=True, exist_ok=True)
-    for data_file in (ROOT / "data").glob("*"):
-        if data_file.suffix in (".csv", ".json"):
-            shutil.copy2(data_file, files / data_file.name)
     (src / "_static" / "quiz.js").write_text(quiz.library_js(), encoding="utf-8")
     missing = write_pages(src, m)
+    # the data files a page links to (rewrite_links made those links), and no others: a file
+    # no page links to cannot be reached in the book
+    files = src / "_extra" / "files" / "data"
+    files.mkdir(parents=True, exist_ok=True)
+    staged = "".join(
+        f.read_text(encoding="utf-8") for f in src.glob("*.*") if f.suffix in (".md", ".ipynb")
+    )
+    for name in sorted(set(re.findall(r'href=\\?"files/data/([\w.-]+)\\?"', staged))):
+        shutil.copy2(ROOT / "data" / name, files / name)
+    report["data_files"] = sorted(p.name for p in files.iterdir())
     if missing:
         print(f"note: left out of the book (source not there yet): {', '.join(missing)}")
     report["left_out"] = missing
@@ -399,6 +417,7 @@ def build(out: Path, *, quiet: bool = False, keep_src: bool = False) -> dict[str
     chars = wide_chars(html_dir) | RUSSIAN_ALPHABET
     report["font"] = make_font(chars, html_dir / "_static" / "fonts" / FONT_NAME)
     prune(html_dir)
+    report["figures"] = book_figures.share_parts(html_dir)
     report["seconds"] = round(time.perf_counter() - started, 1)
     (out / "build-report.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
     return report
@@ -423,7 +442,7 @@ def prune(html_dir: Path) -> None:
         text = page.read_text(encoding="utf-8")
         for classes in ICONS.findall(text):
             used.update(c for c in classes.split() if c.startswith("fa-"))
-        page.write_text(FA_SCRIPT.sub("", text), encoding="utf-8")
+        page.write_text(squeeze(FA_SCRIPT.sub("", text)), encoding="utf-8")
     used -= {"fa-solid", "fa-lg", "fa-fw"}
     if used - defined:
         raise SystemExit(f"book/_static/icons.css lacks the icons {sorted(used - defined)}")
@@ -434,11 +453,56 @@ def prune(html_dir: Path) -> None:
     for font in webfonts.glob("*"):
         if font.name not in ICONS_CSS.read_text(encoding="utf-8"):
             font.unlink()
+        else:
+            subset_icons(font)
     for image in (html_dir / "_static" / "images").glob("logo_*"):
         if image.name not in pages:
             image.unlink()
     for folder in ("_static/locales", "_sources"):
         shutil.rmtree(html_dir / folder, ignore_errors=True)
+    # the theme's stylesheets without the rules no page can match (most of Bootstrap)
+    used = book_css.used_names(html_dir)
+    for css in html_dir.joinpath("_static").rglob("*.css"):
+        if css.name not in ("book.css", "icons.css"):
+            book_css.purge(css, used)
+
+
+def subset_icons(font: Path) -> None:
+    """Keep in the icon webfont only the glyphs icons.css names (115 KB to a few KB)."""
+    from fontTools import subset
+
+    points = {int(c, 16) for c in re.findall(r'content: "\\([0-9a-f]+)"', ICONS_CSS.read_text())}
+    if not points:
+        raise SystemExit("book/_static/icons.css names no icon code points")
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.layout_features = ["*"]
+    loaded = subset.load_font(str(font), options)
+    missing = points - set(loaded.getBestCmap())
+    if missing:
+        raise SystemExit(f"{font.name} lacks the icons {sorted(hex(p) for p in missing)}")
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=points)
+    subsetter.subset(loaded)
+    subset.save_font(loaded, str(font), options)
+
+
+KEEP_SPACE = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2>)", re.S | re.I)
+
+
+def squeeze(page: str) -> str:
+    """A page without the indentation Sphinx writes: outside <pre>, <textarea>, <script> and
+    <style>, each newline keeps its place (it still separates words) but loses the spaces
+    after it. What the browser shows does not change."""
+    pieces = KEEP_SPACE.split(page)
+    out = []
+    for i, piece in enumerate(pieces):
+        kind = i % 3
+        if kind == 0:
+            out.append(re.sub(r"\n[ \t]+", "\n", re.sub(r"\n\s*\n", "\n", piece)))
+        elif kind == 1:
+            out.append(piece)
+    return "".join(out)
 
 
 def _vendored_plotly_matches(path: Path) -> bool:

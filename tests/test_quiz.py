@@ -227,9 +227,11 @@ def test_quiz_script_leaves_mathjax_alone():
     # jupyterquiz's code runs where MathJax is undefined: no CDN load, no typeset() error
     assert js.startswith("(function () {\nvar MathJax = undefined;")
     assert js.rstrip().endswith("})();")
-    assert "--jq-numeric-input-bg: #FFFFFF" in html
-    # the rules that make feedback readable and the focus visible come with the output
-    assert ".Feedback.correct" in html and ":focus-within" in html
+    # the styles come with the script (the stored container stays small); the rules that make
+    # feedback readable and the focus visible are among them
+    assert "<style" not in html and len(html) < 400
+    assert "--jq-numeric-input-bg: #FFFFFF" in js
+    assert ".Feedback.correct" in js and ":focus-within" in js
 
 
 def _feedback_for(question, typed: float) -> dict:

@@ -385,24 +385,53 @@ _KEEP_SCRIPT = """
 """
 
 
+def styles(div_id: str) -> str:
+    """The quiz's CSS (jupyterquiz's styles with :data:`QUIZ_COLORS`, then :data:`QUIZ_CSS`),
+    scoped to the container ``div_id``: comments and indentation taken out."""
+    from jupyterquiz.dynamic.renderer import build_styles
+
+    css = build_styles(div_id, {**_default_colors(), **QUIZ_COLORS})
+    css = css.removeprefix("<style>").removesuffix("</style>")
+    css += QUIZ_CSS % {"id": div_id, "focus": FOCUS_COLOR}
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    css = re.sub(r"\s+", " ", css)
+    return re.sub(r"\s*([{};,>])\s*", r"\1", css).strip()
+
+
+# Puts the quiz's <style> before its container (once); %(css)s is a JSON string.
+_STYLE_SCRIPT = """
+(function style(css, id, n) {
+  var root = document.getElementById(id);
+  if (!root) {
+    if (n > 0) setTimeout(function () { style(css, id, n - 1); }, 100);
+    return;
+  }
+  if (document.getElementById(id + "-style")) return;
+  var el = document.createElement("style");
+  el.id = id + "-style";
+  el.textContent = css;
+  root.parentNode.insertBefore(el, root);
+})(%(css)s, "%(div_id)s", 100);
+"""
+
+
 def render(quiz_id: str, *, keep: bool = False) -> tuple[str, str]:
     """The HTML and the JavaScript that display quiz ``quiz_id`` (see :func:`show`); with
-    ``keep``, the script also hands each answer given to the widget (``_KEEP_SCRIPT``)."""
+    ``keep``, the script also hands each answer given to the widget (``_KEEP_SCRIPT``).
+
+    The HTML is the empty container (what a notebook stores); the script adds the styles
+    (:func:`styles`) and the questions, so the 11 KB of CSS are not kept in every notebook.
+    """
     from jupyterquiz.dynamic.loader import load_questions_script
-    from jupyterquiz.dynamic.renderer import build_script, build_styles, render_div
+    from jupyterquiz.dynamic.renderer import build_script, render_div
 
     questions = load(quiz_id)
     div_id = _div_id(quiz_id)
     prefix, static, url = load_questions_script(questions, div_id)
-    html = (
-        render_div(div_id, False, True, False, 1_000_000, 800, 10, "left")
-        + build_styles(div_id, {**_default_colors(), **QUIZ_COLORS})
-        + "<style>"
-        + QUIZ_CSS % {"id": div_id, "focus": FOCUS_COLOR}
-        + "</style></div>"
-    )
+    html = render_div(div_id, False, True, False, 1_000_000, 800, 10, "left") + "</div>"
     script = (
         _SCRIPT_PREFIX
+        + _STYLE_SCRIPT % {"css": json.dumps(styles(div_id)), "div_id": div_id}
         + build_script(prefix, static, url, div_id, True)
         + _SCRIPT_SUFFIX % {"div_id": div_id}
     )
@@ -456,6 +485,20 @@ def script_html(quiz_id: str) -> str:
     return "<script>" + render(quiz_id)[1].replace("</", "<\\/") + "</script>"
 
 
+def _unindent(js: str) -> str:
+    """``js`` without the spaces that start its lines (10 KB of jupyterquiz's 45), unless a
+    line could be inside a string that spans lines (a template literal, a backslash at the end
+    of a line): there the spaces could be part of the text."""
+    lines = js.split("\n")
+    if any(line.count("`") % 2 or line.endswith("\\") for line in lines):
+        return js
+    return "\n".join(line.lstrip(" \t") for line in lines)
+
+
+#: Stands for the container id in the styles :func:`library_js` carries (an id is 12 letters).
+_PLACEHOLDER = "rapprochement-quiz-id"
+
+
 def library_js() -> str:
     """jupyterquiz's code once, as ``window.rapprochementQuiz(questions, divId)``.
 
@@ -473,12 +516,24 @@ def library_js() -> str:
     a11y = _SCRIPT_SUFFIX.split("(function wait(n)")[0]
     return (
         _SCRIPT_PREFIX
-        + modules
+        + _unindent(modules)
         + a11y
+        + f"var PLACEHOLDER = {json.dumps(_PLACEHOLDER)};\n"
+        + f"var CSS = {json.dumps(styles(_PLACEHOLDER))};\n"
         + """window.rapprochementQuiz = function (questions, divId) {
   (function wait(n) {
     var root = document.getElementById(divId);
-    if (root) { show_questions(questions, root); rapprochementQuizA11y(root); return; }
+    if (root) {
+      if (!document.getElementById(divId + "-style")) {
+        var style = document.createElement("style");
+        style.id = divId + "-style";
+        style.textContent = CSS.split(PLACEHOLDER).join(divId);
+        root.parentNode.insertBefore(style, root);
+      }
+      show_questions(questions, root);
+      rapprochementQuizA11y(root);
+      return;
+    }
     if (n > 0) setTimeout(function () { wait(n - 1); }, 100);
   })(100);
 };

@@ -258,4 +258,12 @@ def test_the_book_holds_every_notebook_and_the_reference_pages(book: Path) -> No
     assert "axis of convenience" in glossary
     data = (book / "data.html").read_text(encoding="utf-8")
     assert "verified" in data
-    assert (book / "files" / "data" / "trade.csv").is_file()
+    # the data files a page links to are in the book, and no others (nothing could reach them)
+    linked = set(
+        re.findall(
+            r'href="files/data/([^"]+)"',
+            "".join(p.read_text(encoding="utf-8") for p in book.glob("*.html")),
+        )
+    )
+    assert "datapackage.json" in linked
+    assert {p.name for p in (book / "files" / "data").iterdir()} == linked
