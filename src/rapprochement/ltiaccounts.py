@@ -164,8 +164,10 @@ def record_launch(path: Path, account: str, claims: Mapping[str, Any], mode: int
     """
     sub = str(claims.get("sub") or "")
     if not sub:
-        raise LaunchRefused("The learning system sent no user id (sub); anonymous launches "
-                            "cannot log in to this hub.")
+        raise LaunchRefused(
+            "The learning system sent no user id (sub); anonymous launches "
+            "cannot log in to this hub."
+        )
     issuer = str(claims.get("iss") or "")
     path.parent.mkdir(parents=True, exist_ok=True)
     with _locked(path):
@@ -185,7 +187,8 @@ def record_launch(path: Path, account: str, claims: Mapping[str, Any], mode: int
             if other != account and entry.get("iss") == issuer and entry.get("sub") == sub:
                 raise LaunchRefused(
                     f"Your learning-system user is linked to the hub account {other!r}, not "
-                    f"{account!r}. Ask the course team (course runbook, LTI: 'a launch is refused')."
+                    f"{account!r}. Ask the course team (course runbook, LTI: 'a launch is "
+                    "refused')."
                 )
         now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         roles = claims.get(ROLES_CLAIM)

@@ -26,6 +26,7 @@ from urllib.parse import parse_qs, urlparse
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from jwcrypto.jwk import JWK
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
@@ -61,7 +62,6 @@ class Platform:
     key: rsa.RSAPrivateKey = field(default_factory=new_key)
     kid: str = "platform-key-1"
     tool_key: rsa.RSAPrivateKey = field(default_factory=new_key)
-    tool_kid: str = "tool-key-1"
     members: dict[str, Member] = field(default_factory=dict)
     """login_hint -> member"""
     lineitems: list[dict[str, Any]] = field(default_factory=list)
@@ -140,9 +140,14 @@ class Platform:
             "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
         ):
             return 400, {"error": "invalid_request"}
+        assertion = form.get("client_assertion", "")
         try:
+            # the tool names its key by RFC 7638 thumbprint, as in the JWK registered with us
+            kid = JWK.from_pyca(self.tool_key.public_key()).thumbprint()
+            if jwt.get_unverified_header(assertion).get("kid") != kid:
+                return 401, {"error": "invalid_client", "error_description": "unknown kid"}
             claims = jwt.decode(
-                form.get("client_assertion", ""),
+                assertion,
                 self.tool_key.public_key(),
                 algorithms=["RS256"],
                 audience=f"{self.url}/token",
