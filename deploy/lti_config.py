@@ -40,6 +40,8 @@ try:
     lti = json.loads(SETTINGS.read_text(encoding="utf-8"))
 except (OSError, ValueError) as err:
     raise SystemExit(f"RAPPROCHEMENT_LTI={SETTINGS}: cannot read the LTI settings ({err})") from err
+if not isinstance(lti, dict):
+    raise SystemExit(f"RAPPROCHEMENT_LTI={SETTINGS}: cannot read the LTI settings (not an object)")
 missing = [k for k in ("issuer", "client_id", "authorize_url", "jwks_url") if not lti.get(k)]
 if missing:
     raise SystemExit(f"RAPPROCHEMENT_LTI={SETTINGS}: missing {', '.join(missing)}")
