@@ -64,3 +64,29 @@ def test_a_bad_settings_file_stops_the_hub_with_its_reason(
 ):
     with pytest.raises(SystemExit, match=message):
         load(tmp_path, monkeypatch, settings)
+
+
+class _Recorder:
+    """The parts of a JupyterHub handler the launch's cookie code uses."""
+
+    def __init__(self, scheme: str) -> None:
+        self.request = object()
+        self.authenticator = type("A", (), {"get_uri_scheme": lambda _, request: scheme})()
+        self.cookies: list[dict] = []
+
+    def _set_cookie(self, key, value, **kwargs):
+        self.cookies.append({"key": key, **kwargs})
+
+
+@pytest.mark.parametrize(("scheme", "cross_site"), [("https", True), ("http", False)])
+def test_launch_cookies_survive_the_platforms_cross_site_post(scheme, cross_site):
+    from rapprochement.ltiauth import CourseLoginInitHandler
+
+    handler = _Recorder(scheme)
+    CourseLoginInitHandler._set_oauth_cookie(handler, "lti13authenticator-state", "s")
+    (cookie,) = handler.cookies
+    assert cookie["encrypted"] is True and cookie["httponly"] is True
+    if cross_site:
+        assert (cookie["samesite"], cookie["secure"]) == ("None", True)
+    else:
+        assert "samesite" not in cookie  # browsers refuse SameSite=None without https
