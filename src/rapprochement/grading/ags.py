@@ -236,7 +236,7 @@ def passback(
     roster = read_roster(roster_path)
     send, outcomes = _plan(rows, roster, platform)
     if not send:
-        return outcomes
+        return _in_csv_order(outcomes, rows)
     maxima = {float(row["max_total"]) for row, _ in send}
     if len(maxima) != 1:
         raise ValueError(f"{csv_path}: rows have different max_total values {sorted(maxima)}")
@@ -258,7 +258,7 @@ def passback(
             outcomes.append(
                 Outcome(row["student_id"], "not posted", why, row["total"], row["max_total"])
             )
-        return outcomes
+        return _in_csv_order(outcomes, rows)
     down = ""
     for row, sub in send:
         sid, total = row["student_id"], row["total"]
@@ -282,7 +282,12 @@ def passback(
                 down = _why(err)
             continue
         outcomes.append(Outcome(sid, "posted", str(lineitem.get_id()), total, row["max_total"]))
-    return outcomes
+    return _in_csv_order(outcomes, rows)
+
+
+def _in_csv_order(outcomes: list[Outcome], rows: list[dict[str, str]]) -> list[Outcome]:
+    order = {row.get("student_id", ""): i for i, row in reversed(list(enumerate(rows)))}
+    return sorted(outcomes, key=lambda o: order.get(o.student_id, len(rows)))
 
 
 def write_report(outcomes: Sequence[Outcome], path: Path) -> Path:
