@@ -71,6 +71,9 @@ class Platform:
     fail_scores: dict[str, int] = field(default_factory=dict)
     """sub -> HTTP status the scores endpoint answers for that user"""
     requests: list[str] = field(default_factory=list)
+    tool_login_url: str = ""
+    """where /launch sends a browser: the tool's OIDC login initiation URL"""
+    target_link_uri: str = ""
 
     # --- launch ---
     def claims(self, member: Member, nonce: str, **changes: Any) -> dict[str, Any]:
@@ -126,11 +129,18 @@ class Platform:
             return 400, "unknown login_hint"
         token = self.sign(self.claims(member, query["nonce"]))
         fields = {"id_token": token, "state": query["state"]}
-        inputs = "".join(
-            f'<input type="hidden" name="{k}" value="{html.escape(v)}">' for k, v in fields.items()
-        )
-        action = html.escape(query["redirect_uri"])
-        return 200, f'<form method="post" action="{action}">{inputs}</form>'
+        return 200, auto_post(query["redirect_uri"], fields)
+
+    def launch(self, query: dict[str, str]) -> tuple[int, str]:
+        """A course page's tool link: a form the browser posts to the tool's login initiation."""
+        fields = {
+            "iss": self.issuer,
+            "login_hint": query.get("user", ""),
+            "target_link_uri": self.target_link_uri,
+            "client_id": self.client_id,
+            "lti_deployment_id": self.deployment_id,
+        }
+        return 200, auto_post(self.tool_login_url, fields)
 
     # --- grade services ---
     def token(self, form: dict[str, str]) -> tuple[int, Any]:
@@ -164,6 +174,17 @@ class Platform:
             "expires_in": 3600,
             "scope": form.get("scope", ""),
         }
+
+
+def auto_post(action: str, fields: dict[str, str]) -> str:
+    """A page whose form a browser posts at once (a script submits it), as platforms do."""
+    inputs = "".join(
+        f'<input type="hidden" name="{k}" value="{html.escape(v)}">' for k, v in fields.items()
+    )
+    return (
+        f'<html><body><form method="post" action="{html.escape(action)}">{inputs}</form>'
+        "<script>document.forms[0].submit()</script></body></html>"
+    )
 
 
 def parse_form(page: str) -> tuple[str, dict[str, str]]:
@@ -204,9 +225,9 @@ class _Handler(BaseHTTPRequestHandler):
         p.requests.append(f"GET {url.path}")
         if url.path == "/jwks":
             return self._send(200, p.jwks())
-        if url.path == "/authorize":
+        if url.path in ("/authorize", "/launch"):
             query = {k: v[0] for k, v in parse_qs(url.query).items()}
-            status, page = p.authorize(query)
+            status, page = (p.authorize if url.path == "/authorize" else p.launch)(query)
             return self._send(status, page, "text/html")
         if url.path == "/lineitems":
             if not self._authorised():
