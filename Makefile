@@ -203,9 +203,9 @@ class-report: $(GRADING_VENV)/.installed
 # Send a problem set's final totals to Canvas or Moodle (LTI Assignment and Grade Services);
 # docs/course-runbook.md, LTI. What cannot be sent stays in the grades CSV and is listed.
 lms-passback: $(HUB_VENV)/.installed
-	@test -n "$(PS)" -a -n "$(PLATFORM)" || { echo "usage: make lms-passback PS=ps1-trade-statistics PLATFORM=lms-platform.json [ROSTER=/srv/nbgrader/staff/lti/roster.json] [OUT=grading-output]"; exit 2; }
+	@test -n "$(PS)" -a -n "$(PLATFORM)" || { echo "usage: make lms-passback PS=ps1-trade-statistics PLATFORM=lms-platform.json [ROSTER=/srv/nbgrader/staff/grading/lti-roster.json] [OUT=grading-output]"; exit 2; }
 	$(HUB_VENV)/bin/python -m rapprochement.grading.ags "$(or $(OUT),grading-output)/grades-$(PS).csv" \
-		--platform "$(PLATFORM)" --roster "$(or $(ROSTER),/srv/nbgrader/staff/lti/roster.json)"
+		--platform "$(PLATFORM)" --roster "$(or $(ROSTER),/srv/nbgrader/staff/grading/lti-roster.json)"
 
 # Regenerate the student versions in exercises/ from the instructor source in solutions/source/.
 exercises: $(GRADING_VENV)/.installed

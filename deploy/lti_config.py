@@ -18,8 +18,9 @@ set in the platform) names each student's account. With LTI on, everyone logs in
 learning system (password login is off); the accounts are still the machine's own, made by the
 course team, and only members of the course's two groups get in
 (rapprochement.ltiauth.CourseLTIAuthenticator). Each launch links the account to its LTI user id
-in the roster, RAPPROCHEMENT_LTI_ROSTER (default $RAPPROCHEMENT_STAFF/lti/roster.json, readable by
-the staff), which `make lms-passback` reads.
+in the roster, RAPPROCHEMENT_LTI_ROSTER (default $RAPPROCHEMENT_STAFF/grading/lti-roster.json: in
+the staff's grading folder, whose group and setgid bit make it readable by the staff and no one
+else), which the grade passback reads.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ SETTINGS = Path(os.environ["RAPPROCHEMENT_LTI"])
 STUDENTS = os.environ.get("RAPPROCHEMENT_STUDENTS", "rapprochement-students")
 INSTRUCTORS = os.environ.get("RAPPROCHEMENT_INSTRUCTORS", "rapprochement-instructors")
 STAFF = Path(os.environ.get("RAPPROCHEMENT_STAFF", "/srv/nbgrader/staff"))
-ROSTER = os.environ.get("RAPPROCHEMENT_LTI_ROSTER", str(STAFF / "lti" / "roster.json"))
+ROSTER = os.environ.get("RAPPROCHEMENT_LTI_ROSTER", str(STAFF / "grading" / "lti-roster.json"))
 
 try:
     lti = json.loads(SETTINGS.read_text(encoding="utf-8"))

@@ -145,7 +145,7 @@ def browser_launch(hub_available: None) -> Iterator[tuple[str, Platform, hubctl.
                 hub_url = f"https://hub.test:{tls_port}"
                 platform.tool_login_url = f"{hub_url}/hub/lti13/oauth_login"
                 platform.target_link_uri = f"{hub_url}/hub/spawn"
-                yield browser_platform, platform, ann, inst.staff / "lti" / "roster.json"
+                yield browser_platform, platform, ann, inst.staff / "grading" / "lti-roster.json"
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -40,7 +40,7 @@ def test_lti_settings_are_real_options(tmp_path, monkeypatch):
     assert auth.jwks_endpoint == SETTINGS["jwks_url"]
     assert auth.username_key == "custom_username" and auth.uri_scheme == "https"
     assert auth.allowed_groups == {"rapprochement-students", "rapprochement-instructors"}
-    assert auth.roster_path == str(tmp_path / "staff" / "lti" / "roster.json")
+    assert auth.roster_path == str(tmp_path / "staff" / "grading" / "lti-roster.json")
     # the rest of the shipped configuration is still there (spawner, limits, hooks)
     assert config.JupyterHub.spawner_class == "systemdspawner.SystemdSpawner"
 

@@ -44,7 +44,9 @@ def lti_hub(hub_available: None) -> Iterator[LtiHub]:
             serve(Platform()) as platform,
             hubctl.install(root, groups["instructors"], groups["students"]) as inst,
             hubctl.accounts(
-                "rlt-", {"students": ["ann", "bob"], "outsiders": ["eve"]}, existing=groups
+                "rlt-",
+                {"students": ["ann", "bob"], "instructors": ["ta"], "outsiders": ["eve"]},
+                existing=groups,
             ) as (users, _),
             pytest.MonkeyPatch.context() as env,
         ):
@@ -70,7 +72,7 @@ def lti_hub(hub_available: None) -> Iterator[LtiHub]:
             with hubctl.hub(
                 inst, students_group=groups["students"], instructors_group=groups["instructors"]
             ) as hub:
-                yield LtiHub(hub, platform, users, inst.staff / "lti" / "roster.json")
+                yield LtiHub(hub, platform, users, inst.staff / "grading" / "lti-roster.json")
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
@@ -140,8 +142,10 @@ def test_valid_launch_lands_on_the_students_own_server(lti_hub: LtiHub) -> None:
     assert entry["client_id"] == lti_hub.platform.client_id
     context = roster["contexts"][f"{lti_hub.platform.issuer} {lti_hub.platform.context_id}"]
     assert context["lineitems"] == f"{lti_hub.platform.url}/lineitems"
-    # staff can read it, others cannot
+    # the staff can read it (the passback runs as one of them), others cannot
+    assert hubctl.can_read(lti_hub.users["ta"], lti_hub.roster) is True
     assert hubctl.can_read(lti_hub.users["eve"], lti_hub.roster) is False
+    assert hubctl.can_read(lti_hub.users["bob"], lti_hub.roster) is False
     # another student's server is not hers
     other = session.get(f"{lti_hub.hub.url}/user/{lti_hub.users['bob'].name}/lab", timeout=60)
     assert f"/user/{lti_hub.users['bob'].name}/lab" not in other.url or other.status_code != 200

@@ -2,7 +2,7 @@
 Grade Services), with pylti1p3's service client.
 
     python -m rapprochement.grading.ags grading-output/grades-ps1-trade-statistics.csv \\
-        --platform lms-platform.json --roster /srv/nbgrader/staff/lti/roster.json
+        --platform lms-platform.json --roster /srv/nbgrader/staff/grading/lti-roster.json
 
 (``make lms-passback PS=ps1-trade-statistics PLATFORM=... ROSTER=...``.) The platform file is
 JSON: ``issuer``, ``client_id``, ``token_url``, ``private_key`` (path of the tool's PEM key,
