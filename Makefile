@@ -51,7 +51,7 @@ WRITE_PYC := env -u PYTHONDONTWRITEBYTECODE
 # older uv that does not know it still works; pip installs them anyway (slower, same behaviour).
 EXCLUDED := requirements-excluded.txt
 
-.PHONY: lab test test-all envs lint unit nbval-test browser-test grading-test hub-test grading-env grade feedback class-report exercises selfstudy notebooks lock clean help book handouts book-test html
+.PHONY: lab test test-all envs lint unit nbval-test browser-test grading-test hub-test grading-env grade feedback class-report lms-passback exercises selfstudy notebooks lock clean help book handouts book-test html
 
 help:
 	@echo "make lab          open the collection in JupyterLab (student environment); ARGS=--no-browser ..."
@@ -62,6 +62,7 @@ help:
 	@echo "make grade SUBMISSIONS=path/to/folder-or-zip [ASSIGNMENT=ps1-trade-statistics] [JOBS=2] [TIMEOUT=30] [SUBMISSION_TIMEOUT=300] [RUN_TIMEOUT=s] [UNSAFE=1]"
 	@echo "make feedback SUBMISSIONS=...   after formgrader: CSV and feedback again, with manual scores and comments"
 	@echo "make class-report [OUT=grading-output] [COURSE=dir] [QUIZ_FOLDER=dir]  after grading: class-report.html (names) and class-report-anonymised.html"
+	@echo "make lms-passback PS=ps1-trade-statistics PLATFORM=lms-platform.json [ROSTER=...]  send final totals to Canvas/Moodle (LTI AGS)"
 	@echo "make exercises    regenerate exercises/ from solutions/source (instructors)"
 	@echo "make selfstudy    write selfstudy/: problem sets with model answers, for studying alone"
 	@echo "                  (keeps copies with answers in them; ARGS=--force replaces them)"
@@ -198,6 +199,13 @@ CLASS_REPORT_ARGS = $(if $(COURSE),--course "$(COURSE)",) $(if $(QUIZ_FOLDER),--
 class-report: $(GRADING_VENV)/.installed
 	$(GRADING_VENV)/bin/python -m rapprochement.grading.classreport "$(or $(OUT),grading-output)" $(CLASS_REPORT_ARGS)
 	$(GRADING_VENV)/bin/python -m rapprochement.grading.classreport "$(or $(OUT),grading-output)" $(CLASS_REPORT_ARGS) --anonymise
+
+# Send a problem set's final totals to Canvas or Moodle (LTI Assignment and Grade Services);
+# docs/course-runbook.md, LTI. What cannot be sent stays in the grades CSV and is listed.
+lms-passback: $(HUB_VENV)/.installed
+	@test -n "$(PS)" -a -n "$(PLATFORM)" || { echo "usage: make lms-passback PS=ps1-trade-statistics PLATFORM=lms-platform.json [ROSTER=/srv/nbgrader/staff/grading/lti-roster.json] [OUT=grading-output]"; exit 2; }
+	$(HUB_VENV)/bin/python -m rapprochement.grading.ags "$(or $(OUT),grading-output)/grades-$(PS).csv" \
+		--platform "$(PLATFORM)" --roster "$(or $(ROSTER),/srv/nbgrader/staff/grading/lti-roster.json)"
 
 # Regenerate the student versions in exercises/ from the instructor source in solutions/source/.
 exercises: $(GRADING_VENV)/.installed

@@ -17,6 +17,7 @@ RAPPROCHEMENT_ADMINS   comma-separated hub administrators (none)
 RAPPROCHEMENT_MEM      memory per user server, kernels included (2G; docs/hub-sizing.md)
 RAPPROCHEMENT_CPU      CPU cores per user server (1.0)
 RAPPROCHEMENT_CULL     seconds of inactivity before a server is stopped (3600)
+RAPPROCHEMENT_LTI      an LTI 1.3 settings file: log in from Canvas or Moodle (lti_config.py)
 """
 
 from __future__ import annotations
@@ -52,6 +53,10 @@ c.PAMAuthenticator.allowed_groups = {STUDENTS, INSTRUCTORS}
 c.Authenticator.admin_users = ADMINS
 # accounts are created by the course team (docs/course-runbook.md), never by the hub
 c.LocalAuthenticator.create_system_users = False
+
+# LTI 1.3 login from the learning system instead (deploy/lti_config.py), when configured
+if os.environ.get("RAPPROCHEMENT_LTI"):
+    load_subconfig(str(Path(__file__).with_name("lti_config.py")))  # noqa: F821
 
 # --- each user's server: the shared environment, memory and CPU limits ----------------------
 # SystemdSpawner runs every server as a systemd unit of its user, with cgroup limits on memory
