@@ -2,7 +2,7 @@
 
 Usage (from the Makefile)::
 
-    python tests/suite_cache.py [--cache] --env .venv-grading NAME -- COMMAND ...
+    python scripts/suite_cache.py [--cache] --env .venv-grading NAME -- COMMAND ...
 
 Without ``--cache`` the command always runs. With ``--cache`` (what ``make test`` passes for the
 long suites) the command is skipped when a run of the same suite passed before with the same

@@ -4,7 +4,7 @@ The tests compare what the code computes with these values; they are never read 
 under test. Each table below names the source file, the column and the row key it was checked
 against. When a source revises a figure: change the row in ``data/sources/``, run
 ``python scripts/build_data.py``, then change the one value here;
-``tests/test_data_load.py::test_expected_values_match_the_sources`` lists any value here that no
+``tests/unit/test_data.py::test_expected_values_match_the_sources`` lists any value here that no
 longer matches its source row.
 
 Use: ``from expected import GACC_TOTAL`` (pytest puts ``tests/`` on the import path).

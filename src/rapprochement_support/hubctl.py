@@ -399,7 +399,7 @@ class Hub:
 
 
 HUB_TEST_CONFIG = """\
-# Written by tests/hub/hubctl.py: the shipped configuration, with what a test machine needs.
+# Written by rapprochement_support.hubctl: the shipped configuration, plus test settings.
 c = get_config()  # noqa: F821
 load_subconfig({deploy_config!r})  # noqa: F821
 c.JupyterHub.bind_url = "http://127.0.0.1:{port}"

@@ -6,12 +6,12 @@ import math
 
 import pandas as pd
 import pytest
-from expected import GACC_TOTAL, RUSSIA_TOTAL
 from hypothesis import given
 from hypothesis import strategies as st
 
 from rapprochement import analysis as a
 from rapprochement import data
+from rapprochement_support.expected import GACC_TOTAL, RUSSIA_TOTAL
 
 
 @pytest.fixture(scope="module")

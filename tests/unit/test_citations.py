@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import pytest
 
 from rapprochement import citations
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 READING_LIST = ROOT / "docs" / "reading-list.md"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 GUIDE = ROOT / "solutions" / "instructor-guide.md"
@@ -41,12 +40,9 @@ def _anchors() -> set[str]:
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location(
-        "render_citations", ROOT / "scripts" / "render_citations.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    import render_citations
+
+    return render_citations
 
 
 def test_every_citation_link_shows_the_bibliography_label_and_lands_on_an_anchor():
@@ -192,14 +188,8 @@ def test_script_rewrites_markdown_cells_only(tmp_path, monkeypatch):
 
 
 def test_handouts_link_citations_to_their_own_works_cited_list():
-    import sys
+    import make_handouts as handouts
 
-    spec = importlib.util.spec_from_file_location(
-        "make_handouts", ROOT / "scripts" / "make_handouts.py"
-    )
-    handouts = importlib.util.module_from_spec(spec)
-    sys.modules["make_handouts"] = handouts
-    spec.loader.exec_module(handouts)
     from rapprochement import manifest
 
     m = manifest.load()

@@ -22,7 +22,7 @@ import pytest
 
 from rapprochement import citations
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BIB = ROOT / "data" / "bibliography.json"
 VOICES = ("Chinese", "Russian", "Western")
 WESTERN_COUNTRIES = {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 300 * 1024
 # environments (.venv, .venv-grading, .venv-hub, .venv-book...), tool folders and generated output
 SKIP = {".ipynb_checkpoints", "node_modules", ".git", "build", "selfstudy", "grading-output"}

@@ -18,7 +18,7 @@ import pytest
 
 from rapprochement import citations, manifest
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 # the collection's structure comes from the one manifest, notebooks/_toc.yml
 MANIFEST = manifest.load()
 CLAIMS = sorted(MANIFEST.claims)

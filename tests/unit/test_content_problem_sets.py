@@ -12,9 +12,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from expected import GACC_TOTAL
 
-ROOT = Path(__file__).resolve().parents[1]
+from rapprochement_support.expected import GACC_TOTAL
+
+ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "solutions" / "source"
 RELEASE = ROOT / "exercises"
 ASSIGNMENTS = sorted(p.name for p in SOURCE.iterdir() if (p / f"{p.name}.ipynb").is_file())

@@ -22,7 +22,7 @@ import pytest
 
 from rapprochement.grading import checks
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PS2 = ROOT / "solutions" / "source" / "ps2-mirror-statistics" / "ps2-mirror-statistics.ipynb"
 MIRROR = ("ps2-q2-1-test", "ps2-q2-2-test", "ps2-q2-3-test")
 _SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)

@@ -8,12 +8,12 @@ import json
 import shutil
 from pathlib import Path
 
-import expected
 import pandas as pd
 import pytest
-from expected import GACC_SPLIT_VERIFIED_YEARS, GACC_TOTAL
 
 from rapprochement import data
+from rapprochement_support import expected
+from rapprochement_support.expected import GACC_SPLIT_VERIFIED_YEARS, GACC_TOTAL
 
 DESCRIPTOR = json.loads((data.data_dir() / "datapackage.json").read_text(encoding="utf-8"))
 TABLES = [r["name"] for r in DESCRIPTOR["resources"] if "schema" in r]
@@ -149,7 +149,7 @@ def test_labels_refuse_an_ambiguous_column(tmp_path: Path, monkeypatch) -> None:
 
 
 def test_expected_values_match_the_sources() -> None:
-    sources = Path(__file__).resolve().parents[1] / "data" / "sources"
+    sources = Path(__file__).resolve().parents[2] / "data" / "sources"
     wrong = []
     for name, (file, key, column) in expected.CHECKED_AGAINST.items():
         with (sources / file).open(newline="", encoding="utf-8") as f:

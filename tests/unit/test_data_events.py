@@ -1,27 +1,19 @@
 """data/events.csv: built from data/sources/events.csv (the sourced events, in the collection's
 words) and data/sources/events-extra.csv (events the collection added). That the sourced rows keep
 the shared file's facts without copying its words is checked, with every other source file, by
-tests/test_datapackage.py::test_sources_are_faithful_to_the_shared_files."""
+tests/unit/test_data_package.py::test_sources_are_faithful_to_the_shared_files."""
 
 from __future__ import annotations
 
 import csv
-import importlib.util
 from pathlib import Path
 
-import pytest
-from wording import longest_shared_run, lost, words
-
 from rapprochement import data
+from rapprochement_support.wording import longest_shared_run, lost, words
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DATA = data.data_dir()
 OWN = ROOT / "data" / "sources"
-SHARED = ROOT.parent / "shared" / "data-sources"
-
-needs_shared = pytest.mark.skipif(
-    not (SHARED / "events.csv").is_file(), reason="../shared/data-sources not beside the repository"
-)
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -48,11 +40,9 @@ def test_lost_names_dropped_figures_and_urls_but_not_figures_inside_urls() -> No
 
 
 def _build_module():
-    spec = importlib.util.spec_from_file_location("build_data", ROOT / "scripts" / "build_data.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    import build_data
+
+    return build_data
 
 
 def test_events_csv_is_what_the_build_makes() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import re
 import shutil
@@ -11,14 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from expected import CPI
-from wording import MAX_SHARED_RUN, longest_shared_run, lost, urls
 
 from rapprochement import data
+from rapprochement_support.expected import CPI
+from rapprochement_support.shared import SOURCES as SHARED
+from rapprochement_support.shared import needs_sources as needs_shared
+from rapprochement_support.wording import MAX_SHARED_RUN, longest_shared_run, lost, urls
 
 DATA = data.data_dir()
-SOURCES = Path(__file__).resolve().parents[1] / "data" / "sources"
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data-sources"
+SOURCES = Path(__file__).resolve().parents[2] / "data" / "sources"
 
 
 def test_package_validates_with_frictionless() -> None:
@@ -72,12 +72,9 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 
 def _build_module() -> Any:
-    path = Path(__file__).resolve().parents[1] / "scripts" / "build_data.py"
-    spec = importlib.util.spec_from_file_location("build_data", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    import build_data
+
+    return build_data
 
 
 # ---- data/ is built from data/sources/ (runs in any clone) ----------------------------------
@@ -251,9 +248,6 @@ def test_source_rows_are_flagged_and_cite_pages() -> None:
 
 # ---- data/sources/ is faithful to the shared source files (when they are beside the clone) ---
 
-needs_shared = pytest.mark.skipif(
-    not SHARED.is_dir(), reason="../shared/data-sources not beside the repository"
-)
 
 #: Columns of data/sources that are the collection's own (words, or codes decided here); every
 #: other column must equal the shared file's, value for value.

@@ -8,14 +8,14 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-# Values typed by hand from data/sources/ (tests/expected.py), not computed by the code.
-from expected import CPI, GACC_TOTAL, RUSSIA_TOTAL
-
 from rapprochement import data
 from rapprochement import figures as F
 
+# Values typed by hand from data/sources/ (rapprochement_support.expected), not computed
+from rapprochement_support.expected import CPI, GACC_TOTAL, RUSSIA_TOTAL
+
 CHINA_TOTAL_2022 = 6300  # totals_context.csv, verified
-# The chart palette, written by hand (tests/test_chart_style.py checks its contrast).
+# The chart palette, written by hand (tests/unit/test_charts_style.py checks its contrast).
 PALETTE = {
     "#0072B2",
     "#D55E00",

@@ -32,7 +32,7 @@ from rapprochement.grading import checks
 from rapprochement.grading.answers import to_plain
 from rapprochement.grading.checking import CheckServer, read_spec
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "solutions" / "source"
 RELEASE = ROOT / "exercises"
 ASSIGNMENTS = sorted(p.name for p in SOURCE.iterdir() if (p / f"{p.name}.ipynb").is_file())

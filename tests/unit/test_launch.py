@@ -25,7 +25,7 @@ import pytest
 
 from rapprochement import launch
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 START = REPO / "start.py"
 BASE_PYTHON = getattr(sys, "_base_executable", sys.executable)
 """The Python a student has (not the one inside .venv)."""

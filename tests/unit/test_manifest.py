@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from rapprochement import manifest
+from rapprochement_support import shared
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
-ARGUMENT_MAP = ROOT.parent / "shared" / "paper" / "argument-map.md"
 
 
 @pytest.fixture(scope="module")
@@ -133,11 +133,12 @@ def test_problem_set_titles_and_paragraphs_agree_with_their_headings(
         assert set(ps.paragraphs) <= cited, (ps.name, sorted(cited))
 
 
+@shared.needs("paper/argument-map.md", "the manifest's claims agree with the argument map")
 def test_claim_paragraphs_agree_with_the_argument_map(m: manifest.Manifest) -> None:
-    if not ARGUMENT_MAP.is_file():
-        pytest.skip(f"argument map not beside the repository ({ARGUMENT_MAP})")
+    argument_map = shared.find("paper/argument-map.md")
+    assert argument_map is not None
     rows = re.findall(
-        r"^\|\s*(C\d{2})\s*\|\s*([\d,\s]+)\|\s*([^|]+?)\s*\|", ARGUMENT_MAP.read_text(), re.M
+        r"^\|\s*(C\d{2})\s*\|\s*([\d,\s]+)\|\s*([^|]+?)\s*\|", argument_map.read_text(), re.M
     )
     assert len(rows) == 20
     for cid, paragraphs, kind in rows:

@@ -6,9 +6,7 @@ the wrong prompt shows as a mismatch of claims."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -16,18 +14,13 @@ import pytest
 
 from rapprochement import manifest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _handouts() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "make_handouts", ROOT / "scripts" / "make_handouts.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    import make_handouts
+
+    return make_handouts
 
 
 H = _handouts()

@@ -6,7 +6,6 @@ committed files and show that it fails on pairs edited on one side only.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -16,15 +15,10 @@ import pytest
 
 from rapprochement import manifest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 
-_spec = importlib.util.spec_from_file_location(
-    "notebook_text", ROOT / "scripts" / "notebook_text.py"
-)
-assert _spec and _spec.loader
-notebook_text = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(notebook_text)
+import notebook_text  # noqa: E402  (scripts/ is on pytest's pythonpath)
 
 
 def test_every_notebook_of_the_manifest_has_its_text_twin_in_step() -> None:

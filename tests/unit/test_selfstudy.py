@@ -3,7 +3,6 @@ question, rubrics for written answers, and they run top to bottom like the stude
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -11,18 +10,15 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "solutions" / "source"
 ASSIGNMENTS = sorted(p.name for p in SOURCE.iterdir() if (p / f"{p.name}.ipynb").is_file())
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location(
-        "make_selfstudy", ROOT / "scripts" / "make_selfstudy.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    import make_selfstudy
+
+    return make_selfstudy
 
 
 @pytest.fixture(scope="module")

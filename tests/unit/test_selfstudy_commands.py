@@ -28,7 +28,7 @@ import pytest
 from rapprochement import selfstudy
 from rapprochement.grading import settings
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 BASE_PYTHON = getattr(sys, "_base_executable", sys.executable)
 MARKER = "<!-- self-study commands:"
 PS1 = "ps1-trade-statistics"

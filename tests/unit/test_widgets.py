@@ -11,11 +11,11 @@ import ipywidgets as W
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from expected import CPI, GACC_TOTAL
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rapprochement import data, widgets
+from rapprochement_support.expected import CPI, GACC_TOTAL
 
 CPI_2018, CPI_2025 = CPI[2018], CPI[2025]
 GACC_2018 = GACC_TOTAL[2018]
