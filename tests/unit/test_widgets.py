@@ -247,14 +247,31 @@ def test_no_setting_of_the_explorer_raises(explorer, frames, start, end, flow, s
     rate=st.floats(-100, 40),
     source=st.sampled_from(["china_customs", "russia"]),
 )
-def test_no_setting_of_the_projector_raises(projector, base, rate, source):
+def test_no_setting_of_the_projector_raises(projector, frames, base, rate, source):
     projector.controls["source"].value = source
     projector.controls["base_year"].value = base
     projector.controls["rate_pct"].value = rate
-    if projector.controls["rate_pct"].value <= -100:
-        assert projector.error  # the base year may be refused first (Russian-side gaps)
-        if source == "china_customs":  # complete series: the rate is the only problem
+    rate = projector.controls["rate_pct"].value  # as the slider holds it
+    # What the setting must give, worked out from the raw rows of trade.csv: a base year
+    # without a total row for the source, or a rate of -100% or less, is refused with a message;
+    # any other setting draws trade growing from the base year's figure by the rate each year.
+    trade = frames["trade"]
+    row = trade[
+        (trade["reporter"] == source) & (trade["flow"] == "total") & (trade["year"] == base)
+    ]
+    impossible = row.empty or rate <= -100
+    assert bool(projector.error) == impossible, (projector.error, base, rate, source)
+    if impossible:
+        assert 'role="alert"' in projector.message.value
+        if not row.empty:  # the base year is fine: the rate is the only problem
             assert "-100%" in projector.error
+        return
+    start = float(row["value_usd_bn"].iloc[0])
+    end = projector.controls["end_year"].value
+    projected = next(t for t in projector.view.data if t.name.startswith("Projected"))
+    assert list(projected.x) == list(range(base, end + 1))
+    expected = [start * (1 + rate / 100) ** (year - base) for year in range(base, end + 1)]
+    assert list(projected.y) == pytest.approx(expected, rel=1e-9, abs=1e-12)
 
 
 def test_deselecting_every_target_keeps_the_projector_working(projector):
