@@ -1,9 +1,9 @@
-"""Write the map of the collection from the manifest, notebooks/_toc.yml (issue 10, item 1).
+"""Write the map of the collection from the manifest, text/_toc.yml (issue 10, item 1).
 
 Two views of the manifest are generated, never edited by hand:
 
 * the start page's map, the cell with id ``00-05`` of notebooks/00-start-here.ipynb (and its
-  text twin in notebooks/text/, through scripts/notebook_text.py);
+  text twin in text/, through scripts/notebook_text.py);
 * the table of notebooks in README.md, between the two ``notebooks table`` comment lines.
 
     python scripts/make_toc_views.py           # rewrite both after changing the manifest
@@ -16,7 +16,6 @@ each problem set follows the last notebook it builds on (its ``problem_sets`` li
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -29,7 +28,7 @@ START = "00-start-here.ipynb"
 MAP_CELL = "00-05"
 MAP_HEADING = "## Map of the paper and the notebooks"
 README_BEGIN = (
-    "<!-- notebooks table: written by scripts/make_toc_views.py from notebooks/_toc.yml; "
+    "<!-- notebooks table: written by scripts/make_toc_views.py from text/_toc.yml; "
     "edit the manifest, not this table -->"
 )
 README_END = "<!-- end of notebooks table -->"
@@ -86,18 +85,14 @@ def _replace_region(text: str, region: str, where: str) -> str:
 
 
 def _notebook_text_module():
-    spec = importlib.util.spec_from_file_location(
-        "notebook_text", Path(__file__).with_name("notebook_text.py")
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    import notebook_text  # scripts/ is on the path: this script's folder, or pytest's pythonpath
+
+    return notebook_text
 
 
 def differences(root: Path = ROOT, m: M.Manifest | None = None) -> list[str]:
     """What differs from the manifest: one line per view ([] when both agree)."""
-    m = m or M.load(root / "notebooks" / "_toc.yml")
+    m = m or M.load(root / "text" / "_toc.yml")
     found = []
     nb = nbformat.read(root / "notebooks" / START, as_version=4)
     cells = [c for c in nb.cells if c.get("id") == MAP_CELL]
@@ -113,7 +108,7 @@ def differences(root: Path = ROOT, m: M.Manifest | None = None) -> list[str]:
 
 def write(root: Path = ROOT, m: M.Manifest | None = None) -> list[str]:
     """Rewrite both views (and the start page's text twin); return what changed."""
-    m = m or M.load(root / "notebooks" / "_toc.yml")
+    m = m or M.load(root / "text" / "_toc.yml")
     changed = []
     path = root / "notebooks" / START
     nb = nbformat.read(path, as_version=4)
@@ -124,7 +119,7 @@ def write(root: Path = ROOT, m: M.Manifest | None = None) -> list[str]:
         cells[0].source = start_map(m)
         nbformat.write(nb, path)
         changed.append(f"notebooks/{START}")
-        _notebook_text_module().write(root / "notebooks")
+        _notebook_text_module().write(root)
     readme_path = root / "README.md"
     readme = readme_path.read_text(encoding="utf-8")
     new = _replace_region(readme, readme_region(m), "README.md")
@@ -146,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         if found:
             print("run `python scripts/make_toc_views.py` to rewrite them", file=sys.stderr)
             return 1
-        print("the start page's map and the README table agree with notebooks/_toc.yml")
+        print("the start page's map and the README table agree with text/_toc.yml")
         return 0
     for name in write(args.root):
         print(f"wrote {name}")

@@ -1,4 +1,4 @@
-"""The collection's one manifest, ``notebooks/_toc.yml``: notebook order, titles, ¶, claims.
+"""The collection's one manifest, ``text/_toc.yml``: notebook order, titles, ¶, claims.
 
 The file is a Jupyter Book (sphinx-external-toc, ``jb-book``) table of contents, so the book
 builder reads it unchanged; the facts about each notebook live under its ``meta`` key (see
@@ -140,8 +140,8 @@ def format_paragraphs(paragraphs: tuple[int, ...]) -> str:
 
 
 def default_path() -> Path:
-    """``notebooks/_toc.yml`` of the repository this package is installed from (editable)."""
-    return Path(__file__).resolve().parents[2] / "notebooks" / "_toc.yml"
+    """``text/_toc.yml`` of the repository this package is installed from (editable)."""
+    return Path(__file__).resolve().parents[2] / "text" / "_toc.yml"
 
 
 def _ints(value: Any, where: str) -> tuple[int, ...]:

@@ -19,7 +19,7 @@ import pytest
 from rapprochement import citations, manifest
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-# the collection's structure comes from the one manifest, notebooks/_toc.yml
+# the collection's structure comes from the one manifest, text/_toc.yml
 MANIFEST = manifest.load()
 CLAIMS = sorted(MANIFEST.claims)
 EXPECTED = [nb.filename for nb in MANIFEST.notebooks]

@@ -250,7 +250,7 @@ def test_q3_5_weighs_a_reading_written_after_february_2022():
     assert _meta(cell)["points"] == 4 and "(120-220 words)" in cell.source
     assert "**Question 3.5 (4 points, written).**" in question and "120-220" in question
     entries = {e["id"]: e for e in json.loads((ROOT / "data" / "bibliography.json").read_text())}
-    hindsight = (ROOT / "notebooks" / "text" / "09-hindsight.md").read_text(encoding="utf-8")
+    hindsight = (ROOT / "text" / "09-hindsight.md").read_text(encoding="utf-8")
     section_5 = hindsight.split("\n## 5.", 1)[1].split("\n## 6.", 1)[0]
     cited = re.findall(r"\]\(\.\./\.\./docs/reading-list\.md#(\w+)\)", question)
     assert set(POST_2022) <= set(cited), cited

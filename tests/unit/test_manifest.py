@@ -1,4 +1,4 @@
-"""notebooks/_toc.yml (the one manifest) agrees with the notebooks, quizzes and problem sets."""
+"""text/_toc.yml (the one manifest) agrees with the notebooks, quizzes and problem sets."""
 
 from __future__ import annotations
 

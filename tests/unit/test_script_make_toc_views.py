@@ -65,10 +65,10 @@ def test_a_problem_set_is_listed_after_the_last_notebook_it_builds_on() -> None:
 def scratch(tmp_path: Path) -> Path:
     for rel in (
         "README.md",
-        "notebooks/_toc.yml",
-        "notebooks/jupytext.toml",
+        "text/_toc.yml",
+        "pyproject.toml",
         "notebooks/00-start-here.ipynb",
-        "notebooks/text/00-start-here.md",
+        "text/00-start-here.md",
     ):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / rel, tmp_path / rel)
@@ -77,7 +77,7 @@ def scratch(tmp_path: Path) -> Path:
 
 
 def test_a_new_manifest_entry_reaches_both_views(scratch: Path) -> None:
-    toc = scratch / "notebooks" / "_toc.yml"
+    toc = scratch / "text" / "_toc.yml"
     entry = (
         "      - file: 10-new-reading\n"
         '        title: "10 · A new reading"\n'
@@ -93,7 +93,7 @@ def test_a_new_manifest_entry_reaches_both_views(scratch: Path) -> None:
     row = "| [10 A new reading]({}10-new-reading.ipynb) | ¶4-6 | a test entry |"
     assert row.format("") in _map_cell(scratch)
     assert row.format("notebooks/") in _readme_table(scratch)
-    assert "10-new-reading.ipynb" in (scratch / "notebooks/text/00-start-here.md").read_text()
+    assert "10-new-reading.ipynb" in (scratch / "text/00-start-here.md").read_text()
     assert views.differences(scratch) == []
 
 

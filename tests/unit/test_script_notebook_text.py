@@ -1,4 +1,4 @@
-"""Each notebook and its MyST text twin (notebooks/text/NN-name.md) say the same thing.
+"""Each notebook and its MyST text twin (text/NN-name.md) say the same thing.
 
 The check itself is scripts/notebook_text.py (run by `make lint`); these tests run it on the
 committed files and show that it fails on pairs edited on one side only.
@@ -24,21 +24,21 @@ import notebook_text  # noqa: E402  (scripts/ is on pytest's pythonpath)
 def test_every_notebook_of_the_manifest_has_its_text_twin_in_step() -> None:
     pairs = notebook_text.pairs()
     assert [ipynb.stem for ipynb, _, _ in pairs] == manifest.load().stems()
-    assert all(text.parent == NOTEBOOKS / "text" for _, text, _ in pairs)
+    assert all(text.parent == ROOT / "text" for _, text, _ in pairs)
     assert notebook_text.problems() == []
 
 
 @pytest.fixture
 def copy(tmp_path: Path) -> Path:
-    """notebooks/ with two notebooks, their texts and the jupytext configuration."""
-    folder = tmp_path / "notebooks"
-    (folder / "text").mkdir(parents=True)
-    shutil.copy(NOTEBOOKS / "jupytext.toml", folder)
+    """A root with two notebooks, their texts and the jupytext configuration (pyproject.toml)."""
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "text").mkdir()
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
     for stem in ("00-start-here", "01-context-and-official-frame"):
-        shutil.copy(NOTEBOOKS / f"{stem}.ipynb", folder)
-        shutil.copy(NOTEBOOKS / "text" / f"{stem}.md", folder / "text")
-    assert notebook_text.problems(folder) == []
-    return folder
+        shutil.copy(NOTEBOOKS / f"{stem}.ipynb", tmp_path / "notebooks")
+        shutil.copy(ROOT / "text" / f"{stem}.md", tmp_path / "text")
+    assert notebook_text.problems(tmp_path) == []
+    return tmp_path
 
 
 def test_a_sentence_changed_in_the_text_only_fails_the_check(copy: Path) -> None:
@@ -50,11 +50,11 @@ def test_a_sentence_changed_in_the_text_only_fails_the_check(copy: Path) -> None
     assert len(found) == 1
     assert "text/01-context-and-official-frame.md differs" in found[0]
     assert "The argument, briefly" in found[0]
-    assert notebook_text.main(["--check", "--folder", str(copy)]) == 1
+    assert notebook_text.main(["--check", "--root", str(copy)]) == 1
 
 
 def test_a_tag_changed_in_the_notebook_only_fails_the_check(copy: Path) -> None:
-    path = copy / "00-start-here.ipynb"
+    path = copy / "notebooks" / "00-start-here.ipynb"
     nb = json.loads(path.read_text(encoding="utf-8"))
     cell = next(c for c in nb["cells"] if "discussion" in c["metadata"].get("tags", []))
     cell["metadata"]["tags"].append("claim-C05")
@@ -78,10 +78,10 @@ def test_writing_from_the_notebooks_brings_the_pair_back_in_step(copy: Path) -> 
 
 
 def test_an_edit_in_the_text_reaches_the_notebook_with_ids_and_outputs_kept(copy: Path) -> None:
-    """The recipe's way back: `jupytext --sync notebooks/text/NN-name.md`."""
+    """The recipe's way back: `jupytext --sync text/NN-name.md`."""
     from jupytext.cli import jupytext as jupytext_cli
 
-    path = copy / "01-context-and-official-frame.ipynb"
+    path = copy / "notebooks" / "01-context-and-official-frame.ipynb"
     before = json.loads(path.read_text(encoding="utf-8"))
     text = copy / "text" / "01-context-and-official-frame.md"
     body = text.read_text(encoding="utf-8")
