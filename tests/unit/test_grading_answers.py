@@ -16,6 +16,7 @@ def test_has_magics_only_for_magic_and_shell_lines() -> None:
     assert not has_magics("x = 1\ny = '%d' % x\n")
     assert has_magics("%timeit sum(range(9))\nx = 1\n")
     assert has_magics("  !pip install numpy")
+    assert has_magics("import os\n%cd /tmp\nx = 1\n")  # a magic below the first line counts
     assert strip_magics("%cd /\nx = 1\n") == "\nx = 1"
 
 

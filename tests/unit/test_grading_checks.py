@@ -88,6 +88,14 @@ def test_hidden_expectations_say_not_answered_for_none():
             call()
 
 
+def test_a_float_check_refuses_nan_and_infinity():
+    # NaN compares false with everything: a check written as `diff > tolerance` would let it pass
+    for value in (float("nan"), float("inf")):
+        with pytest.raises(AssertionError):
+            checks.expect_float(value, 1.0, "y")
+    checks.expect_float(1.0004, 1.0, "y")  # within the default tolerance of 5e-4
+
+
 def test_word_count_leaves_out_the_box_heading_and_placeholder():
     box = "> ✎ **Your answer to Question 1.2** (50-120 words). Double-click this box.\\\n"
     assert checks.word_count(box + "YOUR ANSWER HERE") == 0

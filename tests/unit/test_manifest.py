@@ -189,6 +189,16 @@ def test_pages_name_sources_that_exist_unless_optional(m: manifest.Manifest) -> 
             "  problem_sets: {ps1-x: {paragraphs: [1]}}\n",
             "needs a title",
         ),
+        (
+            "format: jb-book\nroot: 00-a\nmeta:\n  claims: {C01: {paragraphs: [1]}}\n"
+            "parts:\n- chapters:\n  - {file: 01-b, title: B, meta: {claim: [C01]}}\n",
+            "unknown meta keys ['claim']",
+        ),
+        (
+            "format: jb-book\nroot: 00-a\nmeta:\n  claims: {C01: {paragraphs: [1]}}\n"
+            "parts:\n- chapters:\n  - {file: 01-b, title: B, meta: {sessions: [4, 1]}}\n",
+            "sessions is [session of the three-session course (1-3)",
+        ),
     ],
 )
 def test_malformed_manifests_are_refused_with_a_reason(
