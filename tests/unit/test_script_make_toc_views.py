@@ -69,6 +69,7 @@ def scratch(tmp_path: Path) -> Path:
         "pyproject.toml",
         "notebooks/00-start-here.ipynb",
         "text/00-start-here.md",
+        "solutions/instructor-guide.md",
     ):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / rel, tmp_path / rel)
@@ -82,14 +83,20 @@ def test_a_new_manifest_entry_reaches_both_views(scratch: Path) -> None:
         "      - file: 10-new-reading\n"
         '        title: "10 · A new reading"\n'
         "        meta: {paragraphs: [4, 5, 6], claims: [], quiz: null, problem_sets: [],"
-        ' covers: "a test entry"}\n'
+        ' covers: "a test entry", sessions: [3, 6]}\n'
     )
     text = toc.read_text(encoding="utf-8")
     anchor = '  - caption: "Explore and look up"\n'
     toc.write_text(text.replace(anchor, entry + anchor), encoding="utf-8")
 
-    assert len(views.differences(scratch)) == 2
-    assert set(views.write(scratch)) == {"notebooks/00-start-here.ipynb", "README.md"}
+    assert len(views.differences(scratch)) == 3
+    assert set(views.write(scratch)) == {
+        "notebooks/00-start-here.ipynb",
+        "README.md",
+        "solutions/instructor-guide.md",
+    }
+    guide = (scratch / "solutions/instructor-guide.md").read_text(encoding="utf-8")
+    assert "| 10 A new reading | ¶4-6 | (none) | 3 | 6 |" in guide
     row = "| [10 A new reading]({}10-new-reading.ipynb) | ¶4-6 | a test entry |"
     assert row.format("") in _map_cell(scratch)
     assert row.format("notebooks/") in _readme_table(scratch)
@@ -111,3 +118,14 @@ def test_paragraph_lists_are_written_as_runs() -> None:
     assert manifest.format_paragraphs((9, 5)) == "¶5, ¶9"
     assert manifest.format_paragraphs((1, 5, 7, 8, 9, 11)) == "¶1, ¶5, ¶7-9, ¶11"
     assert manifest.format_paragraphs(()) == ""
+
+
+def test_a_hand_edit_of_the_guide_table_fails_the_check(scratch: Path) -> None:
+    guide = scratch / "solutions" / "instructor-guide.md"
+    text = guide.read_text(encoding="utf-8")
+    row = "| 03 Trust and pragmatism | ¶5 | C05, C06 | 1 | 2 |"
+    assert row in text
+    guide.write_text(text.replace(row, row.replace("| 1 | 2 |", "| 1 | 3 |")), encoding="utf-8")
+    assert views.differences(scratch) == [
+        "solutions/instructor-guide.md: the table of sequences differs from the manifest"
+    ]
