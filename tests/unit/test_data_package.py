@@ -127,7 +127,7 @@ def test_a_hash_is_recorded_only_for_a_valid_file(tmp_path: Path) -> None:
 
 def test_check_notices_a_hand_edit(tmp_path: Path) -> None:
     build = _build_module()
-    for name in build.TABLES:
+    for name in build.tables(SOURCES):
         shutil.copy(DATA / name, tmp_path / name)
     assert build.check(SOURCES, tmp_path) == []
     text = (tmp_path / "us_cpi.csv").read_text(encoding="utf-8")
