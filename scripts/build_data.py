@@ -42,7 +42,12 @@ URL = re.compile(r"https?://[^\s),;']+")
 Row = dict[str, object]
 
 
+#: The source files the last build read (a source file that builds nothing is an error).
+READ: set[str] = set()
+
+
 def read(src: Path, name: str) -> list[dict[str, str]]:
+    READ.add(name)
     with (src / name).open(newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
 
@@ -406,6 +411,11 @@ def build(src: Path, out: Path, data: Path = OUT) -> list[str]:
     return list(built)
 
 
+def unused_sources(src: Path) -> list[str]:
+    """The CSV files of ``src`` that the last :func:`build` did not read."""
+    return sorted(p.name for p in src.glob("*.csv") if p.name not in READ)
+
+
 def check(src: Path, data: Path = OUT) -> list[str]:
     """The built tables whose file in ``data`` differs from a fresh build (empty: all equal)."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -457,6 +467,14 @@ def record_hashes(data: Path = OUT) -> list[str]:
     return changed
 
 
+def _unused_message(src: Path) -> str:
+    return (
+        f"{', '.join(unused_sources(src))} in {src} builds no table: add a table of the same "
+        "file name to data/datapackage.json (docs/recipes/add-a-dataset.md), or a function to "
+        "TABLES in scripts/build_data.py"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -476,6 +494,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{args.sources} holds no trade_annual_gacc.csv: not a sources folder")
     if args.check:
         stale = check(args.sources, args.out)
+        if unused_sources(args.sources):
+            print(_unused_message(args.sources), file=sys.stderr)
+            return 1
         if stale:
             print(
                 f"{', '.join(stale)} in {args.out} differ from what {args.sources} builds; "
@@ -498,6 +519,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     written = build(args.sources, args.out, args.out)
     print(f"wrote {len(written)} tables to {args.out}")
+    if unused_sources(args.sources):
+        print(_unused_message(args.sources), file=sys.stderr)
+        return 1
     if (args.out / PACKAGE).is_file():
         try:
             changed = record_hashes(args.out)
