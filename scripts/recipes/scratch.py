@@ -4,6 +4,7 @@ A recipe page names its places (at most three files a maintainer writes) and sho
 blocks, what goes into each, the commands that regenerate what is derived, and the checks:
 
     ```yaml text/_toc.yml        <- a block for a place: its info string is "<language> <path>"
+                                    (four backticks for a file that holds fenced blocks)
     ```sh run                    <- commands that write the derived files
     ```sh check                  <- the fast tests that prove the change
 
@@ -31,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-BLOCK = re.compile(r"^```(\w+)[ \t]+(\S+)[ \t]*\n(.*?)^```[ \t]*$", re.M | re.S)
+BLOCK = re.compile(r"^(`{3,})(\w+)[ \t]+(\S+)[ \t]*\n(.*?)^\1[ \t]*$", re.M | re.S)
 
 Apply = Callable[[Path, str], None]
 
@@ -110,7 +111,7 @@ class Recipe:
     def read(self) -> None:
         text = (ROOT / self.page).read_text(encoding="utf-8")
         self.blocks = {}
-        for lang, target, body in BLOCK.findall(text):
+        for _, lang, target, body in BLOCK.findall(text):
             key = target if lang != "sh" else f"sh {target}"
             self.blocks.setdefault(key, []).append(body)
         named = [k for k in self.blocks if not k.startswith("sh ")]
