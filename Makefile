@@ -58,6 +58,8 @@ help:
 	@echo "make test         run every check: lint, unit tests, notebooks, browser, grading, book, hub"
 	@echo "                  (skips a long suite that passed with exactly the same inputs; says so)"
 	@echo "make test-all     the same, never skipping anything (what CI runs)"
+	@echo "make unit         the unit suite only (tests/unit, about a minute)"
+	@echo "make recipes-test follow each docs/recipes/ page in a scratch copy (about two minutes)"
 	@echo "make grading-env  create the instructor environment (.venv-grading, with nbgrader)"
 	@echo "make grade SUBMISSIONS=path/to/folder-or-zip [ASSIGNMENT=ps1-trade-statistics] [JOBS=2] [TIMEOUT=30] [SUBMISSION_TIMEOUT=300] [RUN_TIMEOUT=s] [UNSAFE=1]"
 	@echo "make feedback SUBMISSIONS=...   after formgrader: CSV and feedback again, with manual scores and comments"
@@ -120,6 +122,12 @@ SUITE = $(PYTHON) scripts/suite_cache.py $(if $(filter 1,$(CACHE)),--cache,)
 # Python unit tests (no notebooks, no browser): always run, about a minute.
 unit: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest tests/unit
+
+# Each recipe of docs/recipes/ followed literally in a scratch copy (scripts/recipes/): with every
+# step its checks pass and only its named places change; without any one step they fail. Uses the
+# student and instructor environments; RECIPES_JOBS scratch copies at a time (default: CPUs).
+recipes-test: $(VENV)/.installed $(GRADING_VENV)/.installed
+	$(VENV)/bin/python scripts/recipes/run.py
 
 # Every notebook run top to bottom in a fresh kernel, outputs compared with the committed ones.
 nbval-test: $(VENV)/.installed

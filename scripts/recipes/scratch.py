@@ -92,6 +92,30 @@ def end_of_table(heading: str) -> Apply:
     return apply
 
 
+def replace_line(line: str) -> Apply:
+    """The block replaces the (only) line ``line``."""
+
+    def apply(path: Path, block: str) -> None:
+        text = path.read_text(encoding="utf-8")
+        if text.count(line + "\n") != 1:
+            raise SystemExit(f"{path}: the recipe's line {line!r} is not there once")
+        path.write_text(text.replace(line + "\n", block), encoding="utf-8")
+
+    return apply
+
+
+def by_command(path: Path, block: str) -> None:
+    """The block is shell commands, run at the scratch copy's root, that make the file."""
+    root = next(p for p in path.parents if (p / ".git").is_dir())
+    ran = shell(block, root)
+    if ran.returncode != 0 or not path.is_file():
+        raise StepFailed(f"the commands for {path.relative_to(root)} failed:\n{ran.stderr}")
+
+
+class StepFailed(Exception):
+    """A step of the recipe could not be done (as when the file it edits is missing)."""
+
+
 def json_resource(path: Path, block: str) -> None:
     """The block is one JSON object, added to the package's ``resources``."""
     package = json.loads(path.read_text(encoding="utf-8"))
@@ -104,7 +128,7 @@ class Recipe:
     """A recipe page and how each of its places is applied."""
 
     page: str  # docs/recipes/<name>.md
-    places: dict[str, Apply]  # path -> how its block is applied, in the page's order
+    places: dict[str, Apply | list[Apply]]  # path -> how its block(s) are applied, in order
     derived: set[str] = field(default_factory=set)  # files the `run` commands may write
     blocks: dict[str, list[str]] = field(default_factory=dict)
 
@@ -112,7 +136,7 @@ class Recipe:
         text = (ROOT / self.page).read_text(encoding="utf-8")
         self.blocks = {}
         for _, lang, target, body in BLOCK.findall(text):
-            key = target if lang != "sh" else f"sh {target}"
+            key = f"sh {target}" if lang == "sh" and target in ("run", "check") else target
             self.blocks.setdefault(key, []).append(body)
         named = [k for k in self.blocks if not k.startswith("sh ")]
         if named != list(self.places):
@@ -144,6 +168,10 @@ def copy_repository(files: list[str]) -> Path:
     subprocess.run(["git", "init", "-q"], cwd=scratch, check=True)
     subprocess.run(["git", "add", "-A"], cwd=scratch, check=True)
     subprocess.run([*git, "commit", "-q", "-m", "before"], cwd=scratch, check=True)
+    # this checkout's environments, so that `make <target>` in the copy finds them up to date
+    for venv in (".venv", ".venv-grading"):
+        if (ROOT / venv).is_dir():
+            (scratch / venv).symlink_to(ROOT / venv)
     return scratch
 
 
@@ -188,14 +216,21 @@ def follow(recipe: Recipe, files: list[str], omit: str | None = None) -> Outcome
     start = time.monotonic()
     scratch = copy_repository(files)
     try:
-        for path, apply in recipe.places.items():
-            if path == omit:
-                continue
-            for block in recipe.blocks[path]:
-                apply(scratch / path, block)
+        output, passed = "", True
+        try:
+            for path, how in recipe.places.items():
+                if path == omit:
+                    continue
+                applies = how if isinstance(how, list) else [how] * len(recipe.blocks[path])
+                if len(applies) != len(recipe.blocks[path]):
+                    raise SystemExit(f"{recipe.page}: {path} needs {len(applies)} blocks")
+                for apply, block in zip(applies, recipe.blocks[path], strict=True):
+                    apply(scratch / path, block)
+        except StepFailed as exc:
+            output, passed = str(exc), False
         ran = shell(recipe.blocks["sh run"][0], scratch)
-        output = ran.stdout + ran.stderr
-        passed = ran.returncode == 0
+        output += ran.stdout + ran.stderr
+        passed = passed and ran.returncode == 0
         if passed:
             checked = shell(recipe.blocks["sh check"][0], scratch)
             output += checked.stdout + checked.stderr

@@ -112,9 +112,10 @@ def _builds_on(assignment):
 
 
 def _next_ps_cell(number):
+    """The notebook's last cell, which names the problem sets that follow it."""
     path = next((ROOT / "notebooks").glob(f"{number}-*.ipynb"))
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    assert cells[-1].get("id") == "next-ps", path.name
+    assert cells[-1]["cell_type"] == "markdown", path.name
     return "".join(cells[-1]["source"])
 
 
