@@ -212,10 +212,11 @@ class-report: $(GRADING_VENV)/.installed
 	$(GRADING_VENV)/bin/python -m rapprochement.grading.classreport "$(or $(OUT),grading-output)" $(CLASS_REPORT_ARGS)
 	$(GRADING_VENV)/bin/python -m rapprochement.grading.classreport "$(or $(OUT),grading-output)" $(CLASS_REPORT_ARGS) --anonymise
 
-# Regenerate the student versions in exercises/ from the instructor source in solutions/source/.
+# Regenerate the student versions in exercises/ from the instructor source in solutions/source/
+# (PS=ps4-name: only that one).
 exercises: $(GRADING_VENV)/.installed
 	mkdir -p grading-output
-	for ps in $$(ls solutions/source); do \
+	for ps in $(or $(PS),$$(ls solutions/source)); do \
 		PATH="$(CURDIR)/$(GRADING_VENV)/bin:$$PATH" $(GRADING_VENV)/bin/nbgrader generate_assignment --force "$$ps" || exit 1; \
 	done
 
