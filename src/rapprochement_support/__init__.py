@@ -1,4 +1,4 @@
-"""What the tests, bench/ and scripts share: hand-checked values and helpers (not for students).
+"""What the tests, bench/ and scripts share: hand-checked values and drivers (not for students).
 
 Importable in every environment of the Makefile (each installs this checkout editable, which
 puts ``src/`` on the path), but left out of the built package (pyproject.toml,
