@@ -392,3 +392,13 @@ def test_sources_are_faithful_to_the_shared_files() -> None:
         if len(ours) == len(theirs):
             problems += _reworded(name, ours, theirs) + _codes(name, ours, theirs)
     assert not problems, "\n".join(problems)
+
+
+def test_a_source_file_that_builds_nothing_fails_the_build(tmp_path: Path, capsys) -> None:
+    build = _build_module()
+    sources = tmp_path / "sources"
+    shutil.copytree(SOURCES, sources)
+    assert build.main(["--check", "--sources", str(sources)]) == 0
+    (sources / "china_trade_cny.csv").write_text("year,value\n2017,27.79\n", encoding="utf-8")
+    assert build.main(["--check", "--sources", str(sources)]) == 1
+    assert "china_trade_cny.csv" in capsys.readouterr().err
