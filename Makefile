@@ -51,13 +51,15 @@ WRITE_PYC := env -u PYTHONDONTWRITEBYTECODE
 # older uv that does not know it still works; pip installs them anyway (slower, same behaviour).
 EXCLUDED := requirements-excluded.txt
 
-.PHONY: lab test test-all envs lint unit nbval-test browser-test grading-test hub-test grading-env grade feedback class-report lms-passback exercises selfstudy notebooks lock clean help book handouts book-test html
+.PHONY: lab test test-all envs lint unit recipes-test nbval-test browser-test grading-test hub-test grading-env grade feedback class-report lms-passback exercises selfstudy notebooks lock clean help book handouts book-test html
 
 help:
 	@echo "make lab          open the collection in JupyterLab (student environment); ARGS=--no-browser ..."
 	@echo "make test         run every check: lint, unit tests, notebooks, browser, grading, book, hub"
 	@echo "                  (skips a long suite that passed with exactly the same inputs; says so)"
 	@echo "make test-all     the same, never skipping anything (what CI runs)"
+	@echo "make unit         the unit suite only (tests/unit, about a minute)"
+	@echo "make recipes-test follow each docs/recipes/ page in a scratch copy (about two minutes)"
 	@echo "make grading-env  create the instructor environment (.venv-grading, with nbgrader)"
 	@echo "make grade SUBMISSIONS=path/to/folder-or-zip [ASSIGNMENT=ps1-trade-statistics] [JOBS=2] [TIMEOUT=30] [SUBMISSION_TIMEOUT=300] [RUN_TIMEOUT=s] [UNSAFE=1]"
 	@echo "make feedback SUBMISSIONS=...   after formgrader: CSV and feedback again, with manual scores and comments"
@@ -106,21 +108,32 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/python scripts/notebook_text.py --check
 	$(VENV)/bin/python scripts/make_toc_views.py --check
 
-# The long suites run through tests/suite_cache.py, which records each pass with a key made of
+# Suites: one folder of tests/ each, run in its own environment (pyproject.toml says which):
+#   unit -> tests/unit (.venv)        browser-test -> tests/browser (.venv)
+#   grading-test -> tests/grading (.venv-grading)   hub-test -> tests/hub (.venv-hub)
+#   book-test -> tests/book (.venv-book)            nbval-test -> notebooks/ (tests/nbval/)
+#   recipes-test -> scripts/recipes/ (each docs/recipes/ page followed in a scratch copy)
+# The long suites run through scripts/suite_cache.py, which records each pass with a key made of
 # every tracked file, the environment's packages, Python and the system tools. Inside `make test`
 # (CACHE=1) a suite whose key matches its last pass is skipped with a banner; `make NAME`,
 # `make test-all` and CI=true always run it.
 CACHE ?= 0
-SUITE = $(PYTHON) tests/suite_cache.py $(if $(filter 1,$(CACHE)),--cache,)
+SUITE = $(PYTHON) scripts/suite_cache.py $(if $(filter 1,$(CACHE)),--cache,)
 
 # Python unit tests (no notebooks, no browser): always run, about a minute.
 unit: $(VENV)/.installed
-	$(VENV)/bin/python -m pytest tests --ignore=tests/book --ignore=tests/browser
+	$(VENV)/bin/python -m pytest tests/unit
+
+# Each recipe of docs/recipes/ followed literally in a scratch copy (scripts/recipes/): with every
+# step its checks pass and only its named places change; without any one step they fail. Uses the
+# student and instructor environments; RECIPES_JOBS scratch copies at a time (default: CPUs).
+recipes-test: $(VENV)/.installed $(GRADING_VENV)/.installed
+	$(VENV)/bin/python scripts/recipes/run.py
 
 # Every notebook run top to bottom in a fresh kernel, outputs compared with the committed ones.
 nbval-test: $(VENV)/.installed
 	@$(SUITE) --env $(VENV) nbval-test -- $(VENV)/bin/python -m pytest notebooks --nbval \
-		--nbval-kernel-name python3 --nbval-sanitize-with tests/nbval_sanitize.cfg
+		--nbval-kernel-name python3 --nbval-sanitize-with tests/nbval/sanitize.cfg
 
 # JupyterLab in headless Chromium: every notebook and problem set as a student sees it.
 browser-test: $(VENV)/.installed
@@ -162,7 +175,7 @@ book-test: $(BOOK_VENV)/.installed
 # the hub test grades as an instructor account, whose sandboxes never have such a uid.
 TEST_JOBS ?= 3
 TEST_CACHE ?= 1
-SUITES := browser-test hub-test grading-test book-test unit nbval-test
+SUITES := browser-test hub-test grading-test book-test unit nbval-test recipes-test
 envs: $(VENV)/.installed $(GRADING_VENV)/.installed $(HUB_VENV)/.installed $(BOOK_VENV)/.installed
 
 test:
@@ -207,10 +220,11 @@ lms-passback: $(HUB_VENV)/.installed
 	$(HUB_VENV)/bin/python -m rapprochement.grading.ags "$(or $(OUT),grading-output)/grades-$(PS).csv" \
 		--platform "$(PLATFORM)" --roster "$(or $(ROSTER),/srv/nbgrader/staff/grading/lti-roster.json)"
 
-# Regenerate the student versions in exercises/ from the instructor source in solutions/source/.
+# Regenerate the student versions in exercises/ from the instructor source in solutions/source/
+# (PS=ps4-name: only that one).
 exercises: $(GRADING_VENV)/.installed
 	mkdir -p grading-output
-	for ps in $$(ls solutions/source); do \
+	for ps in $(or $(PS),$$(ls solutions/source)); do \
 		PATH="$(CURDIR)/$(GRADING_VENV)/bin:$$PATH" $(GRADING_VENV)/bin/nbgrader generate_assignment --force "$$ps" || exit 1; \
 	done
 

@@ -31,10 +31,7 @@ import time
 from pathlib import Path
 
 from rapprochement.grading.settings import source_root
-
-# the generated submissions live with the grading tests
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "grading"))
-from samples import make_sample, write_sample  # noqa: E402
+from rapprochement_support.samples import make_sample, write_sample  # noqa: E402
 
 MIX = [
     "solved",

@@ -4,9 +4,9 @@ Usage (root, like tests/hub; configurable-http-proxy on PATH or in $RAPPROCHEMEN
 
     .venv-hub/bin/python bench/bench_hub.py [--steps 1,2,4,8] [--think 10] [--probes 2]
 
-Starts a real JupyterHub from deploy/ (tests/hub/hubctl.py: a fresh install, real accounts,
-removed afterwards) and adds simulated students step by step. A simulated student is what a
-student in class costs the server: a user server started by the hub, a kernel that has run
+Starts a real JupyterHub from deploy/ (rapprochement_support.hubctl: a fresh install, real
+accounts, removed afterwards) and adds simulated students step by step. A simulated student is what
+a student in class costs the server: a user server started by the hub, a kernel that has run
 notebooks/06-trade-and-targets.ipynb top to bottom (all four explorers built), and a "click"
 every --think seconds (a control of the first explorer changes, so the kernel rebuilds the
 chart), sent through the hub's proxy over the kernel's WebSocket. Their browsers are not
@@ -42,9 +42,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from tests.hub import hubctl  # noqa: E402
+from rapprochement_support import hubctl  # noqa: E402
 
 NOTEBOOK = "rapprochement/notebooks/06-trade-and-targets.ipynb"
 GOAL_S = 2.0
@@ -55,14 +53,9 @@ CLICK = (
 
 
 def load_lab() -> Any:
-    import importlib.util
+    from rapprochement_support import lab
 
-    path = ROOT / "tests" / "browser" / "lab.py"
-    spec = importlib.util.spec_from_file_location("rapprochement_browser_lab", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return lab
 
 
 # --- a simulated student's kernel, driven over the Jupyter WebSocket protocol ---------------

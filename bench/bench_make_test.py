@@ -27,7 +27,15 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SUITES = ["unit", "nbval-test", "browser-test", "grading-test", "book-test", "hub-test"]
+SUITES = [
+    "unit",
+    "nbval-test",
+    "browser-test",
+    "grading-test",
+    "book-test",
+    "hub-test",
+    "recipes-test",
+]
 
 
 def _cpu() -> float:

@@ -30,7 +30,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # for tests.browser.lab
 
 from rapprochement import data, widgets  # noqa: E402
 
@@ -191,7 +190,7 @@ def _p90(values: list[float]) -> float:
 def browser_side(repeat: int) -> dict[str, tuple[float, float]] | str:
     """Click to redrawn chart (the explorer's redraw condition: its summary has moved on and
     the chart on screen holds every series the kernel drew) for each explorer, median ms."""
-    from tests.browser import lab
+    from rapprochement_support import lab
 
     reason = lab.browser_missing_reason()
     if reason:

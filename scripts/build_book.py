@@ -1,4 +1,4 @@
-"""Build the static HTML book of the collection from the manifest (notebooks/_toc.yml).
+"""Build the static HTML book of the collection from the manifest (text/_toc.yml).
 
 Usage: .venv-book/bin/python scripts/build_book.py [--out build/book] [--quiet]
 (`make book` runs it). Open build/book/html/index.html; no server or network is needed.

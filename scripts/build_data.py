@@ -42,7 +42,12 @@ URL = re.compile(r"https?://[^\s),;']+")
 Row = dict[str, object]
 
 
+#: The source files the last build read (a source file that builds nothing is an error).
+READ: set[str] = set()
+
+
 def read(src: Path, name: str) -> list[dict[str, str]]:
+    READ.add(name)
     with (src / name).open(newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
 
@@ -354,7 +359,6 @@ CPI_FIELDS = [
     "verified",
     "note",
 ]
-CONTEXT_FIELDS = ["year", "economy", "total_goods_trade_usd_bn", "source_url", "verified", "note"]
 
 
 def as_is(name: str) -> Callable[[Path], list[Row]]:
@@ -373,28 +377,50 @@ def as_is(name: str) -> Callable[[Path], list[Row]]:
     return make
 
 
-#: Each built table: its file in data/, its columns, and the function that makes its rows.
+#: Each table that needs reshaping: its file in data/, its columns, and the function that makes
+#: its rows. A source file named like a table of datapackage.json (totals_context.csv) is copied
+#: as it is, with the columns of its schema, without an entry here (see tables()).
 TABLES: dict[str, tuple[list[str], Callable[[Path], list[Row]]]] = {
     "trade.csv": (TRADE_FIELDS, trade),
     "targets.csv": (TARGET_FIELDS, targets),
     "events.csv": (EVENT_FIELDS, events),
     "settlement_currency.csv": (SETTLEMENT_FIELDS, settlement),
     "us_cpi.csv": (CPI_FIELDS, as_is("us_cpi_annual.csv")),
-    "totals_context.csv": (CONTEXT_FIELDS, as_is("totals_context.csv")),
 }
 
 
-def build(src: Path, out: Path) -> list[str]:
-    """Write every built table from ``src`` into ``out``; return the file names written."""
-    for name, (fields, make) in TABLES.items():
+def tables(src: Path, data: Path = OUT) -> dict[str, tuple[list[str], Callable[[Path], list[Row]]]]:
+    """TABLES, and every table of ``data``'s package whose file has a source of the same name in
+    ``src``: copied :func:`as_is`, its columns those of its schema (docs/recipes/add-a-dataset.md).
+    """
+    found = dict(TABLES)
+    _, resources = _tables(data if (data / PACKAGE).is_file() else OUT)
+    for resource in resources:
+        name = resource["path"]
+        if name not in found and (src / name).is_file():
+            fields = [f["name"] for f in resource["schema"]["fields"]]
+            found[name] = (fields, as_is(name))
+    return found
+
+
+def build(src: Path, out: Path, data: Path = OUT) -> list[str]:
+    """Write every built table from ``src`` into ``out``; return the file names written.
+    ``data`` holds the package descriptor that names the tables copied as they are."""
+    built = tables(src, data)
+    for name, (fields, make) in built.items():
         write(out, name, fields, make(src))
-    return list(TABLES)
+    return list(built)
+
+
+def unused_sources(src: Path) -> list[str]:
+    """The CSV files of ``src`` that the last :func:`build` did not read."""
+    return sorted(p.name for p in src.glob("*.csv") if p.name not in READ)
 
 
 def check(src: Path, data: Path = OUT) -> list[str]:
     """The built tables whose file in ``data`` differs from a fresh build (empty: all equal)."""
     with tempfile.TemporaryDirectory() as tmp:
-        names = build(src, Path(tmp))
+        names = build(src, Path(tmp), data)
         return [
             n
             for n in names
@@ -442,6 +468,14 @@ def record_hashes(data: Path = OUT) -> list[str]:
     return changed
 
 
+def _unused_message(src: Path) -> str:
+    return (
+        f"{', '.join(unused_sources(src))} in {src} builds no table: add a table of the same "
+        "file name to data/datapackage.json (docs/recipes/add-a-dataset.md), or a function to "
+        "TABLES in scripts/build_data.py"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -461,6 +495,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{args.sources} holds no trade_annual_gacc.csv: not a sources folder")
     if args.check:
         stale = check(args.sources, args.out)
+        if unused_sources(args.sources):
+            print(_unused_message(args.sources), file=sys.stderr)
+            return 1
         if stale:
             print(
                 f"{', '.join(stale)} in {args.out} differ from what {args.sources} builds; "
@@ -468,7 +505,8 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 1
-        print(f"{len(TABLES)} tables in {args.out} are what {args.sources} builds")
+        count = len(tables(args.sources, args.out))
+        print(f"{count} tables in {args.out} are what {args.sources} builds")
         if (args.out / PACKAGE).is_file():
             stale = stale_hashes(args.out)
             if stale:
@@ -480,8 +518,11 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             print(f"every table's hash in {args.out / PACKAGE} is its file's")
         return 0
-    build(args.sources, args.out)
-    print(f"wrote {len(TABLES)} tables to {args.out}")
+    written = build(args.sources, args.out, args.out)
+    print(f"wrote {len(written)} tables to {args.out}")
+    if unused_sources(args.sources):
+        print(_unused_message(args.sources), file=sys.stderr)
+        return 1
     if (args.out / PACKAGE).is_file():
         try:
             changed = record_hashes(args.out)

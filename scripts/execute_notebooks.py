@@ -51,15 +51,13 @@ def main(paths: list[str]) -> int:
         seconds = execute(Path(p))
         size = Path(p).stat().st_size / 1024
         print(f"{p}: ran in {seconds:.1f} s, {size:.0f} KB")
-    # Keep the MyST text twins (notebooks/text/, see scripts/notebook_text.py) in step.
+    # Keep the MyST text twins (text/, see scripts/notebook_text.py) in step.
     sys.path.insert(0, str(Path(__file__).parent))
     import notebook_text
 
-    folders = {Path(p).resolve().parent for p in paths}
-    for folder in folders:
-        if (folder / "jupytext.toml").is_file():
-            for text in notebook_text.write(folder):
-                print(f"{text}: text twin rewritten")
+    if any(Path(p).resolve().parent == notebook_text.ROOT / "notebooks" for p in paths):
+        for text in notebook_text.write():
+            print(f"{text}: text twin rewritten")
     return 0
 
 

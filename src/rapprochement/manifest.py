@@ -1,4 +1,4 @@
-"""The collection's one manifest, ``notebooks/_toc.yml``: notebook order, titles, ¶, claims.
+"""The collection's one manifest, ``text/_toc.yml``: notebook order, titles, ¶, claims.
 
 The file is a Jupyter Book (sphinx-external-toc, ``jb-book``) table of contents, so the book
 builder reads it unchanged; the facts about each notebook live under its ``meta`` key (see
@@ -65,6 +65,7 @@ class Notebook:
     problem_sets: tuple[str, ...]
     part: str
     covers: str = ""  # one line for the map of the collection
+    sessions: tuple[int, ...] = ()  # (session of the three-session course, of the six-session)
 
     @property
     def filename(self) -> str:
@@ -140,8 +141,8 @@ def format_paragraphs(paragraphs: tuple[int, ...]) -> str:
 
 
 def default_path() -> Path:
-    """``notebooks/_toc.yml`` of the repository this package is installed from (editable)."""
-    return Path(__file__).resolve().parents[2] / "notebooks" / "_toc.yml"
+    """``text/_toc.yml`` of the repository this package is installed from (editable)."""
+    return Path(__file__).resolve().parents[2] / "text" / "_toc.yml"
 
 
 def _ints(value: Any, where: str) -> tuple[int, ...]:
@@ -166,7 +167,7 @@ def _notebook(stem: str, title: str, meta: Any, part: str, claim_ids: set[str]) 
         raise ManifestError(f"{where}: a notebook stem looks like 'NN-name', got {stem!r}")
     if not isinstance(meta, dict):
         raise ManifestError(f"{where}: needs a 'meta' mapping with paragraphs, claims, quiz")
-    unknown = set(meta) - {"paragraphs", "claims", "quiz", "problem_sets", "covers"}
+    unknown = set(meta) - {"paragraphs", "claims", "quiz", "problem_sets", "covers", "sessions"}
     if unknown:
         raise ManifestError(f"{where}: unknown meta keys {sorted(unknown)}")
     claims = _strs(meta.get("claims"), where, "claims")
@@ -185,7 +186,26 @@ def _notebook(stem: str, title: str, meta: Any, part: str, claim_ids: set[str]) 
         problem_sets=_strs(meta.get("problem_sets"), where, "problem_sets"),
         part=part,
         covers=str(meta.get("covers", "")),
+        sessions=_sessions(meta.get("sessions"), where),
     )
+
+
+def _sessions(value: Any, where: str) -> tuple[int, ...]:
+    """``sessions: [three, six]``: the notebook's session in each course plan (instructor guide)."""
+    if value is None:
+        return ()
+    if not (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        and 1 <= value[0] <= 3
+        and 1 <= value[1] <= 6
+    ):
+        raise ManifestError(
+            f"{where}: sessions is [session of the three-session course (1-3), "
+            f"of the six-session course (1-6)], got {value!r}"
+        )
+    return (value[0], value[1])
 
 
 def _problem_set(name: Any, info: Any, where: str) -> ProblemSet:

@@ -8,11 +8,9 @@ Run them with `make book-test` (the .venv-book environment has Sphinx, axe and p
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shutil
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,22 +18,12 @@ from typing import Any
 
 import pytest
 
+from rapprochement_support import lab
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _browser_lab() -> Any:
-    """tests/browser/lab.py, the one place that says which Chromium and how to start it."""
-    path = ROOT / "tests" / "browser" / "lab.py"
-    spec = importlib.util.spec_from_file_location("rapprochement_browser_lab", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_LAB = _browser_lab()
-CHROMIUM = str(_LAB.CHROMIUM)
-sys.path.insert(0, str(ROOT / "scripts"))
+CHROMIUM = str(lab.CHROMIUM)
 
 
 def _skip_or_fail(reason: str) -> None:
@@ -92,7 +80,7 @@ def chromium(browser_ok: None) -> Iterator[Any]:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
-            args=_LAB.CHROMIUM_ARGS,
+            args=lab.CHROMIUM_ARGS,
         )
         try:
             yield browser

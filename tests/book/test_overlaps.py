@@ -7,16 +7,17 @@ labels once overprinted, and a label anchored for the whole range was cut off at
 a shorter period). Each page is opened at 1280 and at 800 px, every menu button of the page's
 explorers is chosen in turn (each state has its own legend; a second menu with the first one
 moved off its default), and the window is resized both ways; after each step
-``tests/browser/widths.py`` must find nothing wrong.
+``src/rapprochement_support/widths.py`` must find nothing wrong.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from rapprochement_support import widths
 
 from .conftest import ROOT, Watch
 from .test_book import _controls, _open, click_menu_button
@@ -24,16 +25,7 @@ from .test_book import _controls, _open, click_menu_button
 pytestmark = pytest.mark.browser
 
 
-def _widths() -> Any:
-    path = ROOT / "tests" / "browser" / "widths.py"
-    spec = importlib.util.spec_from_file_location("rapprochement_widths", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-W = _widths()
+W = widths
 SCOPE = "main"
 PAGES = ["06-trade-and-targets", "08-three-noes-to-doing-together"]
 

@@ -1,7 +1,7 @@
 """Quiz feedback one can read, in the book and in an exported page, after it is used.
 
-The same measurements as tests/browser/test_contrast.py (``tests/browser/contrast.py``: text
-contrast from computed styles, focus rings, arrow keys that do not answer), run on the book's
+The same measurements as tests/browser/test_contrast.py (``rapprochement_support.contrast``:
+text contrast from computed styles, focus rings, arrow keys that do not answer), run on the book's
 pages and on an offline HTML export after every question has been answered wrong and right (a
 number typed for each numeric one), in the book's light and dark modes. axe-core's
 ``color-contrast`` rule, scoped to the quiz, checks the same states as a second opinion (it
@@ -10,7 +10,6 @@ works on these plain pages, unlike inside JupyterLab). Pictures go to artifacts/
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ import nbformat
 import pytest
 
 from rapprochement import export, quiz
+from rapprochement_support import contrast
 
 from .conftest import ROOT, Watch
 
@@ -28,16 +28,7 @@ ARTIFACTS = ROOT / "artifacts"
 STEMS = ["03-trust-and-pragmatism", "06-trade-and-targets"]
 
 
-def _contrast() -> Any:
-    path = ROOT / "tests" / "browser" / "contrast.py"
-    spec = importlib.util.spec_from_file_location("rapprochement_browser_contrast", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-C = _contrast()
+C = contrast
 
 
 def _quiz_of(stem: str) -> str:

@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from . import lab
+from rapprochement_support import lab
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import lab, screen
+from rapprochement_support import lab
+
+from . import screen
 
 NOTEBOOK = "notebooks/06-trade-and-targets.ipynb"
 N_EXPLORERS = 4

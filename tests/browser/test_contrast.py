@@ -16,8 +16,7 @@ from typing import Any
 import pytest
 
 from rapprochement import quiz
-
-from . import contrast, lab
+from rapprochement_support import contrast, lab
 
 pytestmark = pytest.mark.browser
 

@@ -23,8 +23,7 @@ from typing import Any
 import pytest
 
 from rapprochement import launch
-
-from . import lab
+from rapprochement_support import lab
 
 pytestmark = pytest.mark.browser
 TOKEN = "as-launched"

@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 
-from . import lab
+from rapprochement_support import lab
 
 NOTEBOOKS = sorted(p.name for p in (lab.REPO / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 PLOTLY = "application/vnd.plotly.v1+json"

@@ -12,7 +12,7 @@ import shutil
 import nbformat
 import pytest
 
-from . import lab
+from rapprochement_support import lab
 
 SOURCE = lab.REPO / "solutions" / "source"
 RELEASE = lab.REPO / "exercises"

@@ -20,8 +20,7 @@ import pytest
 
 from rapprochement import quiz
 from rapprochement.grading import quizresults
-
-from . import lab
+from rapprochement_support import lab
 
 pytestmark = pytest.mark.browser
 

@@ -16,7 +16,9 @@ from typing import Any
 
 import pytest
 
-from . import lab, notebook_06, screen
+from rapprochement_support import lab
+
+from . import notebook_06, screen
 
 NOTEBOOKS = sorted(
     p.relative_to(lab.REPO).as_posix() for p in (lab.REPO / "notebooks").glob("[0-9][0-9]-*.ipynb")

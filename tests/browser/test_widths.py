@@ -19,7 +19,9 @@ from typing import Any
 
 import pytest
 
-from . import lab, screen, widths
+from rapprochement_support import lab, widths
+
+from . import screen
 
 CHART_NOTEBOOKS = [
     "00-start-here",

@@ -27,9 +27,9 @@ from rapprochement.grading.runner import GRADED, NEEDS_MANUAL, GradingResult, St
 from rapprochement.grading.settings import release_root
 
 try:
-    from samples import solution_code
+    from rapprochement_support.samples import solution_code
 except ImportError:  # imported as tests.grading.class_samples
-    from .samples import solution_code
+    from rapprochement_support.samples import solution_code
 
 PS = "ps1-trade-statistics"
 N = 40

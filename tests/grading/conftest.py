@@ -1,33 +1,23 @@
-"""Grading tests need nbgrader (the instructor environment, `make grading-env`).
+"""The grading suite: `make grading-test`, in the instructor environment (.venv-grading).
 
-In the student environment (.venv, no nbgrader) nothing here is collected, so a plain `pytest`
-run there passes over this folder cleanly. Run these with `make grading-test`.
+Every file here runs there (the folder is the suite); in another environment the run stops with
+that reason (rapprochement_support.suites).
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import sys
 from pathlib import Path
 
-HAVE_NBGRADER = importlib.util.find_spec("nbgrader") is not None
-if not HAVE_NBGRADER:
-    # test_environment.py stays: it reports one clean skip
-    collect_ignore_glob = [
-        "test_batch.py",
-        "test_notebooks.py",
-        "test_units.py",
-        "test_sandbox_hardening.py",
-    ]
-else:
-    # the students' self-check runs in the student environment, where students use it
-    # (`make unit` collects it there); running it here too would only repeat it
-    collect_ignore_glob = ["test_selfcheck.py"]
-    # nbgrader needs the `alembic` command of its own environment on PATH
-    _bin = str(Path(sys.executable).parent)
-    os.environ["PATH"] = _bin + os.pathsep + os.environ.get("PATH", "")
+from rapprochement_support import suites
+
+suites.require("tests/grading", ["nbgrader", "nh3", "pyseccomp"], "grading-test")
+
+# nbgrader needs the `alembic` command of its own environment on PATH
+_bin = str(Path(sys.executable).parent)
+os.environ["PATH"] = _bin + os.pathsep + os.environ.get("PATH", "")
 
 TIMEOUT = 5
 """Per-cell limit for the tests: small, so that the infinite loop costs little."""
@@ -35,8 +25,6 @@ TIMEOUT = 5
 
 def sandbox_problem() -> str:
     """Why no sandbox works here ("" when one does); the batch tests skip on it, except in CI."""
-    if not HAVE_NBGRADER:
-        return "no nbgrader"
     from rapprochement.grading.sandbox import probe
 
     return probe()
@@ -80,8 +68,6 @@ def checksums(folder: Path) -> dict[str, str]:
 
 
 def pytest_configure(config):
-    if not HAVE_NBGRADER:
-        return
     # nbgrader's gradebook triggers SQLAlchemy autoflush warnings on every submission, and the
     # test cells nbgrader re-adds carry no cell id; both are harmless here
     config.addinivalue_line("filterwarnings", "ignore::sqlalchemy.exc.SAWarning")

@@ -16,7 +16,8 @@ import copy
 from typing import Any
 
 import nbformat
-from samples import make_sample
+
+from rapprochement_support.samples import make_sample
 
 MARK = "pwned"
 

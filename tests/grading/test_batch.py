@@ -1,6 +1,6 @@
 """Grade generated submissions of every kind and compare with the scores they deserve.
 
-Each sample's expected score comes from tests/grading/samples.py, which derives it from
+Each sample's expected score comes from src/rapprochement_support/samples.py, which derives it from
 the cells the sample breaks and the points in the notebook; never from the grader's output.
 """
 
@@ -20,11 +20,11 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import TIMEOUT, checksums, require_sandbox, sandbox_processes
-from samples import HOSTILE_WITH_TARGETS, KINDS, make_sample, write_sample
 
 from rapprochement.grading.report import write_csv, write_feedback
 from rapprochement.grading.runner import REVIEW, grade_submissions
 from rapprochement.grading.settings import repo_root, source_root
+from rapprochement_support.samples import HOSTILE_WITH_TARGETS, KINDS, make_sample, write_sample
 
 pytestmark = pytest.mark.grading
 PS1 = "ps1-trade-statistics"

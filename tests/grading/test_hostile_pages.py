@@ -35,13 +35,11 @@ pytest.importorskip("nh3")
 import nbformat  # noqa: E402
 from conftest import TIMEOUT, checksums, require_sandbox  # noqa: E402
 from hostile import MARK, exploit, hostile_notebook, output_bundles  # noqa: E402
-from samples import make_sample, write_sample  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
-import lab  # noqa: E402
 
 from rapprochement.grading.report import write_feedback  # noqa: E402
 from rapprochement.grading.runner import grade_submissions  # noqa: E402
+from rapprochement_support import lab  # noqa: E402
+from rapprochement_support.samples import make_sample, write_sample  # noqa: E402
 
 pytestmark = [pytest.mark.grading, pytest.mark.browser]
 PS1 = "ps1-trade-statistics"

@@ -24,10 +24,10 @@ from conftest import TIMEOUT, require_sandbox
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from intake_samples import canvas_entry, canvas_name, moodle_entry, moodle_name, nfc
-from samples import make_sample, write_sample
 
 from rapprochement.grading import intake as intake_mod
 from rapprochement.grading.intake import MAX_ID_BYTES, collect, safe_student_id, shorten
+from rapprochement_support.samples import make_sample, write_sample
 
 pytest.importorskip("nbgrader")  # the grading tests run in the instructor environment
 

@@ -296,11 +296,10 @@ def test_without_libseccomp_grading_refuses_unless_told(tmp_path, monkeypatch):
     missing and says what to install; --unsafe-no-sandbox still grades (every row flagged)."""
     import sys
 
-    from samples import make_sample, write_sample
-
     from rapprochement.grading import seccomp
     from rapprochement.grading.runner import UNSANDBOXED, SandboxRefused, grade_submissions
     from rapprochement.grading.sandbox import Policy, SandboxUnavailable, probe, run_cells
+    from rapprochement_support.samples import make_sample, write_sample
 
     monkeypatch.setitem(sys.modules, "pyseccomp", None)  # import fails, as when not installed
     monkeypatch.setitem(sys.modules, "seccomp", None)

@@ -2,13 +2,12 @@
 
 Needs root, ``configurable-http-proxy`` and the hub environment (``make hub-test``). Without
 them the tests are skipped with the reason, unless RAPPROCHEMENT_REQUIRE_HUB=1 (CI), where a
-skip would hide a broken setup and fails instead. In an environment without jupyterhub (the
-student environment of ``make unit``) nothing here is collected.
+skip would hide a broken setup and fails instead. In another environment (without jupyterhub)
+the run stops with that reason (rapprochement_support.suites).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import tempfile
@@ -18,10 +17,11 @@ from pathlib import Path
 
 import pytest
 
-if importlib.util.find_spec("jupyterhub") is None:
-    collect_ignore_glob = ["test_*.py"]
-else:
-    from . import hubctl
+from rapprochement_support import suites
+
+suites.require("tests/hub", ["jupyterhub", "nbgrader"], "hub-test")
+
+from rapprochement_support import hubctl  # noqa: E402
 
 
 @dataclass

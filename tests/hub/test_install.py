@@ -13,7 +13,7 @@ import subprocess
 
 import pytest
 
-from . import hubctl
+from rapprochement_support import hubctl
 
 pytestmark = pytest.mark.hub
 

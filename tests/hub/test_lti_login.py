@@ -22,7 +22,7 @@ import jwt
 import pytest
 import requests
 
-from . import hubctl
+from rapprochement_support import hubctl
 from .lti_platform import LTI, Member, Platform, new_key, parse_form, serve
 
 

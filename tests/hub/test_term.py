@@ -14,13 +14,11 @@ import contextlib
 import copy
 import csv
 import grp
-import importlib.util
 import json
 import os
 import re
 import shutil
 import stat
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -28,18 +26,15 @@ from typing import Any
 import nbformat
 import pytest
 
-from . import hubctl
-
-# the generated submissions live with the grading tests (tests/grading/samples.py)
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "grading"))
-from samples import make_sample  # noqa: E402
+from rapprochement_support import hubctl, lab
+from rapprochement_support.samples import make_sample
 
 pytestmark = pytest.mark.hub
 
 PS = "ps1-trade-statistics"
 NOTEBOOK_06 = "rapprochement/notebooks/06-trade-and-targets.ipynb"
 KIND = {"good": "solved", "partial": "wrong", "hostile": "patched_helpers"}
-"""Which generated submission (tests/grading/samples.py) each student hands in."""
+"""Which generated submission (src/rapprochement_support/samples.py) each student hands in."""
 LEAK_MARKERS = ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS")
 HOSTILE_FILE = "hostile-was-here"
 
@@ -62,12 +57,7 @@ except OSError as exc:
 
 
 def _load_lab() -> Any:
-    path = hubctl.REPO / "tests" / "browser" / "lab.py"
-    spec = importlib.util.spec_from_file_location("rapprochement_browser_lab", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return lab
 
 
 def _staff(
@@ -88,7 +78,7 @@ def _ok(proc: Any, what: str) -> str:
 def _answer(fetched: dict[str, Any], role: str, name: str) -> tuple[dict[str, Any], float]:
     """The fetched notebook with the answers of ``role``; the autograded points they deserve.
 
-    The answers come from the generated submissions of tests/grading/samples.py (model
+    The answers come from the generated submissions of src/rapprochement_support/samples.py (model
     answers from solutions/source; the expected points derived from the cells they change).
     They are written into the cells of the notebook the student fetched, matched by cell id.
     """

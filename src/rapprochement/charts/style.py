@@ -134,7 +134,7 @@ class Spec:
     Building a figure with ``go.Figure.add_trace``/``update_layout`` validates every property
     at every call; assembling dicts is about five times faster, and skipping plotly's
     validation of the finished figure halves a widget update again (docs/performance.md).
-    The charts are checked instead by tests/test_chart_style.py, which validates every chart
+    The charts are checked instead by tests/unit/test_charts_style.py, which validates every chart
     with plotly (``go.Figure(fig.to_plotly_json())``).
     """
 

@@ -1,4 +1,11 @@
-"""nbgrader settings shared by the repository's nbgrader_config.py and the grading runs."""
+"""The course's grading settings, in one place for every grading step.
+
+Read by the repository's nbgrader_config.py (``make exercises``: the student versions), by the
+configuration of a grading folder (:func:`course_settings`: formgrader, the Autograde pass that
+replays outcomes computed in the sandbox, feedback) and by the sandboxed runs themselves
+(:data:`CELL_TIMEOUT`, the stubs). Student code never runs under nbgrader's own executor: the
+sandbox (:mod:`rapprochement.grading.sandbox`) runs it, and nbgrader records the outcomes.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +16,9 @@ from typing import Any
 
 COURSE_ID = "rapprochement"
 CELL_TIMEOUT = 30
-"""Seconds a single cell may run before it is interrupted (nbgrader's own default)."""
+"""Seconds one cell of a student's notebook may run in the sandbox before it is stopped
+(``make grade TIMEOUT=...``); also the limit the replayed outcomes report. 30 is nbgrader's own
+default for its executor."""
 MAX_OUTPUT_CHARS = 20_000
 """Longest text kept per output when grading (after nbgrader's line limit)."""
 CODE_STUB = (
