@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from rapprochement_support import hubctl
+
 from .lti_platform import Member, Platform, serve
 
 CHROMIUM = Path("/usr/bin/chromium")

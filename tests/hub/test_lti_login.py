@@ -23,6 +23,7 @@ import pytest
 import requests
 
 from rapprochement_support import hubctl
+
 from .lti_platform import LTI, Member, Platform, new_key, parse_form, serve
 
 

@@ -24,7 +24,8 @@ import jsonschema
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
 Z2JH = ROOT / "deploy" / "z2jh"
 CHART = Z2JH / "chart" / "jupyterhub"
 TOOLS = ROOT / "build" / "z2jh"
@@ -179,7 +180,7 @@ def _pod(manifests: Path, username: str, tmp_path: Path) -> dict[str, Any]:
         _missing("no chart hub environment (build/z2jh/venv)")
     out = tmp_path / f"{username}.json"
     done = subprocess.run(
-        [str(python), str(ROOT / "tests" / "unit" / "z2jh_hub_render.py"), str(manifests), username, out],
+        [str(python), str(HERE / "z2jh_hub_render.py"), str(manifests), username, out],
         capture_output=True,
         text=True,
         timeout=120,
