@@ -474,6 +474,7 @@ def test_preprocessor_lists_are_nbgrader_defaults_with_our_steps():
             ours + "NeutraliseMarkers",
             "nbgrader.preprocessors.ClearHiddenTests",
             ours + "HideTestTracebacks",
+            "rapprochement.grading.latepenalty.LateNotice",
             "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
         ],
     }
