@@ -26,6 +26,7 @@ FIXED = [
     "reason",
     "flags",
     "score sources",
+    "learning system file",
 ]
 
 
@@ -69,6 +70,7 @@ def write_csv(result: GradingResult, path: Path) -> Path:
                     "; ".join(
                         f"{g}: {row.sources[g]}" for g in result.grade_ids if g in row.sources
                     ),
+                    row.lms_prefix,
                 ]
                 + [_fmt(row.scores.get(g)) if row.scores else "" for g in result.grade_ids]
             )
@@ -76,7 +78,7 @@ def write_csv(result: GradingResult, path: Path) -> Path:
             writer.writerow(
                 ["", "", name, "not graded"]
                 + [""] * (len(FIXED) - 7)
-                + [reason, "", ""]
+                + [reason, "", "", ""]
                 + [""] * len(result.grade_ids)
             )
     os.replace(tmp, path)  # an interrupted write never leaves half a CSV
