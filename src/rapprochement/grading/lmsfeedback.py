@@ -63,6 +63,9 @@ def _pack(
         for grade in grades:
             page = pages / f"{grade.student_id}.html"
             who = f"{grade.student_id} ({grade.name})"
+            if grade.status != "graded":
+                result.missing.append((who, f"{grade.status}: its page is not final yet"))
+                continue
             if not page.is_file():
                 result.missing.append((who, "no feedback page (not graded, or held back)"))
                 continue
