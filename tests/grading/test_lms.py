@@ -316,3 +316,16 @@ def test_unknown_roster_is_refused(tmp_path, capsys):
     roster.write_text("name,score\nA,1\n", encoding="utf-8")
     assert lmsexport.main(["--roster", str(roster), "--out", str(out)]) == 2
     assert "not a roster" in capsys.readouterr().err
+
+
+def test_files_set_aside_keep_their_reason_in_the_grades_csv(tmp_path):
+    out = _grades(tmp_path, [_row("a", "a")])
+    with open(out / f"grades-{PS1}.csv", encoding="utf-8") as handle:
+        rows = {r["file"]: r for r in csv.DictReader(handle)}
+    stray = rows["stray.pdf"]
+    assert (stray["status"], stray["reason"], stray["student_id"]) == (
+        "not graded",
+        "not a notebook",
+        "",
+    )
+    assert None not in stray  # no cell beyond the header

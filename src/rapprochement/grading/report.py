@@ -76,9 +76,7 @@ def write_csv(result: GradingResult, path: Path) -> Path:
             )
         for name, reason in result.rejected:
             writer.writerow(
-                ["", "", name, "not graded"]
-                + [""] * (len(FIXED) - 7)
-                + [reason, "", "", ""]
+                [{"file": name, "status": "not graded", "reason": reason}.get(c, "") for c in FIXED]
                 + [""] * len(result.grade_ids)
             )
     os.replace(tmp, path)  # an interrupted write never leaves half a CSV
