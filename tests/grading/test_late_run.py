@@ -130,6 +130,24 @@ def test_gradebook_holds_due_date_extension_and_penalty(late_run):
         assert float(extended.late_submission_penalty) == 0
 
 
+def test_formgrader_shows_the_due_date_and_times_in_the_course_zone(late_run):
+    """formgrader's pages come from nbgrader's NbGraderAPI, configured like the course."""
+    from nbgrader.apps.api import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    from rapprochement.grading.course import make_config
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("RAPPROCHEMENT_DEADLINES", str(late_run["root"] / "deadlines.toml"))
+        config = make_config(late_run["out"] / "course")
+    api = NbGraderAPI(CourseDirectory(config=config), config=config)
+    assert api.get_assignment(PS1)["display_duedate"] == "2026-10-15 23:59:00 CEST"
+    late = api.get_submission(PS1, "late")
+    assert late["display_timestamp"] == "2026-10-17 22:00:00 CEST"
+    # the submitted and autograded times agree, so formgrader does not ask for autograding
+    assert late["autograded"]
+
+
 def test_feedback_page_states_due_time_lateness_and_penalty(late_run):
     folder = late_run["out"] / "feedback" / PS1
     late = (folder / "late.html").read_text(encoding="utf-8")

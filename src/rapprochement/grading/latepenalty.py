@@ -111,6 +111,8 @@ def configure(c: object, deadlines: CourseDeadlines) -> None:
     c.PercentPerDay.percent_per_day = penalty.percent_per_day  # type: ignore[attr-defined]
     c.PercentPerDay.max_percent = penalty.max_percent  # type: ignore[attr-defined]
     c.PercentPerDay.grace_minutes = penalty.grace_minutes  # type: ignore[attr-defined]
+    # formgrader shows due dates and submission times in the course's zone (nbgrader: UTC)
+    c.NbGraderAPI.timezone = deadlines.zone  # type: ignore[attr-defined]
 
 
 def set_due(db_url: str, assignment: str, due: datetime | None) -> None:
