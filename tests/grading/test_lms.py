@@ -37,9 +37,9 @@ CANVAS_ROSTER = (
     "(read only),(read only),\n"
     '"O\'Brien, Siobhán",12345,S0012345,sobrien,"Section A, Mon",,8,,,,,,,\n'
     '"Doe, Jane ""JJ""",12346,S0012346,jdoe,Section B,,,,,,,,,\n'
-    '"张, 伟",12347,S0012347,zwei,Section B,,,,,,,,,\n'
+    '"张, 伟",12347,S0012347,zwei,Section B,3,,,,,,,,\n'
     '"Ñúñez-García, José Ángel",12348,,jnunez,Section A,,,,,,,,,\n'
-    '"Student, Test",99999,,3f2c1d0b9a,,,,,,,,,,\n'
+    '"Student, Test",99999,,3f2c1d0b9a,,4.50,,,,,,,,\n'
 )
 
 WORKSHEET_HEADER = [
@@ -165,7 +165,8 @@ def test_canvas_import_file_has_the_layout_canvas_reads(tmp_path, capsys):
     # every roster student, in order, identity cells exactly as exported (names included)
     assert [r[:5] for r in students] == [r[:5] for r in source]
     grade = {r[1]: r[5] for r in students}
-    assert grade == {"12345": "13", "12346": "9.6", "12347": "", "12348": "13", "99999": ""}
+    # rows left out keep the value Canvas exported, so the import changes nothing for them
+    assert grade == {"12345": "13", "12346": "9.6", "12347": "3", "12348": "13", "99999": "4.50"}
     assert code == 4  # a graded student is not in the roster
     assert "55555 (ghoststudent)" in printed and "NOT IN THE ROSTER (1)" in printed
     assert "12347: needs manual grading" in printed

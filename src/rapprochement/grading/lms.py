@@ -25,8 +25,8 @@ joined to it on the ids the system gave, and a copy comes back that the system i
 
 The score exported is ``total after penalty`` from ``grades-<assignment>.csv``. Students who
 cannot be placed are listed, never dropped: graded students missing from the roster, roster
-rows matched twice, rows still waiting for manual grading or not graded (their cell is left
-empty, which both systems read as "no change").
+rows matched twice, rows still waiting for manual grading or not graded (their cell keeps the
+value the system exported, so the import changes nothing for them).
 """
 
 from __future__ import annotations
@@ -301,16 +301,16 @@ def _fill(
     shown: Callable[[list[str]], str],
 ) -> None:
     """Write each placed grade into ``export.rows[first:]`` (one per roster student, in
-    order); list every roster row left empty, with the reason."""
+    order); a row left out keeps the value the system exported (so the import changes nothing
+    for it) and is listed with the reason."""
     for index, row in enumerate(export.rows[first:]):
         position = first + index
         grade = taken.get(index)
         if grade is None:
-            row[column] = ""
-            export.left_empty.append((shown(row), "no graded submission"))
+            export.left_empty.append((shown(row), "no graded submission; value kept as exported"))
         elif not grade.exportable:
-            row[column] = ""
-            export.left_empty.append((shown(row), f"{grade.student_id}: {grade.status}"))
+            why = f"{grade.student_id}: {grade.status}; value kept as exported"
+            export.left_empty.append((shown(row), why))
         else:
             row[column] = _fmt(grade.score)
             export.matched[grade.student_id] = position
@@ -351,7 +351,7 @@ def canvas_export(
         if k in col
     ]
     taken = _place(grades, keys, rows, shown, export)
-    export.rows += [[r[col[h]] for h in keep] + [""] for r in rows]
+    export.rows += [[r[col[h]] for h in keep] + [r[col[chosen]]] for r in rows]
     _fill(export, taken, 1, len(keep), shown)
     return export
 
@@ -383,7 +383,7 @@ def moodle_export(
 
     keys = [(k, [r[col[k]].strip() for r in rows]) for k in MOODLE_MATCH if k in col]
     taken = _place(grades, keys, rows, shown, export)
-    export.rows = [[r[col[h]] for h in keep] + [""] for r in rows]
+    export.rows = [[r[col[h]] for h in keep] + [r[col[chosen]]] for r in rows]
     _fill(export, taken, 0, len(keep), shown)
     return export
 
