@@ -143,7 +143,7 @@ class Export:
             lines.append(f"  NOT IN THE ROSTER ({len(self.unmatched)}): enter these by hand")
             lines += [f"    - {who}: {why}" for who, why in self.unmatched]
         if self.left_empty:
-            lines.append(f"  left empty in the roster ({len(self.left_empty)}):")
+            lines.append(f"  not changed in the roster ({len(self.left_empty)}):")
             lines += [f"    - {who}: {why}" for who, why in self.left_empty]
         return "\n".join(lines)
 
