@@ -51,7 +51,7 @@ WRITE_PYC := env -u PYTHONDONTWRITEBYTECODE
 # older uv that does not know it still works; pip installs them anyway (slower, same behaviour).
 EXCLUDED := requirements-excluded.txt
 
-.PHONY: lab test test-all envs lint unit recipes-test nbval-test browser-test grading-test hub-test grading-env grade feedback class-report lms-passback exercises selfstudy notebooks lock clean help book handouts book-test html
+.PHONY: lab test test-all envs lint unit recipes-test nbval-test browser-test grading-test hub-test grading-env grade feedback lms-export class-report lms-passback exercises selfstudy notebooks lock clean help book handouts book-test html
 
 help:
 	@echo "make lab          open the collection in JupyterLab (student environment); ARGS=--no-browser ..."
@@ -63,6 +63,7 @@ help:
 	@echo "make grading-env  create the instructor environment (.venv-grading, with nbgrader)"
 	@echo "make grade SUBMISSIONS=path/to/folder-or-zip [ASSIGNMENT=ps1-trade-statistics] [JOBS=2] [TIMEOUT=30] [SUBMISSION_TIMEOUT=300] [RUN_TIMEOUT=s] [UNSAFE=1]"
 	@echo "make feedback SUBMISSIONS=...   after formgrader: CSV and feedback again, with manual scores and comments"
+	@echo "make lms-export ROSTER=roster.csv [ASSIGNMENT=...] [COLUMN=...]   grades and feedback for Canvas or Moodle (also: make grade/feedback ... ROSTER=...)"
 	@echo "make class-report [OUT=grading-output] [COURSE=dir] [QUIZ_FOLDER=dir]  after grading: class-report.html (names) and class-report-anonymised.html"
 	@echo "make lms-passback PS=ps1-trade-statistics PLATFORM=lms-platform.json [ROSTER=...]  send final totals to Canvas/Moodle (LTI AGS)"
 	@echo "make exercises    regenerate exercises/ from solutions/source (instructors)"
@@ -191,12 +192,23 @@ test-all:
 GRADE_ARGS = "$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)",) \
 	$(if $(JOBS),--jobs $(JOBS),) $(if $(TIMEOUT),--timeout $(TIMEOUT),) \
 	$(if $(SUBMISSION_TIMEOUT),--submission-timeout $(SUBMISSION_TIMEOUT),) \
-	$(if $(RUN_TIMEOUT),--run-timeout $(RUN_TIMEOUT),) $(if $(UNSAFE),--unsafe-no-sandbox,)
+	$(if $(RUN_TIMEOUT),--run-timeout $(RUN_TIMEOUT),) $(if $(UNSAFE),--unsafe-no-sandbox,) \
+	$(if $(EXTENSIONS),--extensions "$(EXTENSIONS)",)
 
 grade: $(GRADING_VENV)/.installed
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=path/to/folder-or-zip"; exit 2; }
 	PATH="$(CURDIR)/$(GRADING_VENV)/bin:$$PATH" $(GRADING_VENV)/bin/python -m rapprochement.grading \
 		$(GRADE_ARGS)
+	$(if $(ROSTER),$(LMS_EXPORT),)
+
+# The learning system's roster (Canvas gradebook export, Moodle grade export or grading
+# worksheet) filled in with the grades, and the feedback pages named for its bulk upload
+# (docs/instructor-grading.md, "Grades and feedback into Canvas or Moodle").
+LMS_EXPORT = $(GRADING_VENV)/bin/python -m rapprochement.grading.lmsexport --roster "$(ROSTER)" \
+	$(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)",) $(if $(COLUMN),--column "$(COLUMN)",)
+lms-export: $(GRADING_VENV)/.installed
+	@test -n "$(ROSTER)" || { echo "usage: make lms-export ROSTER=path/to/roster.csv [ASSIGNMENT=...] [COLUMN=...]"; exit 2; }
+	$(LMS_EXPORT)
 
 # After grading written answers in formgrader: the CSV and every student's feedback page again,
 # with the manual scores and comments (nothing is graded again unless its file changed).
@@ -204,6 +216,7 @@ feedback: $(GRADING_VENV)/.installed
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make feedback SUBMISSIONS=path/to/folder-or-zip"; exit 2; }
 	PATH="$(CURDIR)/$(GRADING_VENV)/bin:$$PATH" $(GRADING_VENV)/bin/python -m rapprochement.grading \
 		$(GRADE_ARGS) --refresh-feedback
+	$(if $(ROSTER),$(LMS_EXPORT),)
 
 # After grading: one offline page on the class (docs/instructor-grading.md, "Class report"),
 # the instructor's copy with names and an anonymised copy for the projector.

@@ -20,6 +20,9 @@ c.CourseDirectory.release_directory = "exercises"
 # Generating the student versions records the assignments in a scratch gradebook, kept out of git.
 c.CourseDirectory.db_url = f"sqlite:///{ROOT / 'grading-output' / 'generate.db'}"
 c.Exchange.root = str(ROOT / "grading-output" / "exchange")
+# apply_common also sets the late-work settings: nbgrader's AssignLatePenalties uses the
+# course's penalty (rapprochement.grading.latepenalty.PercentPerDay) and formgrader shows times
+# in the course's zone, both read from deadlines.toml (docs/instructor-grading.md, "Late work").
 apply_common(c)
 # Student code never runs outside the sandbox: `nbgrader autograde` here stops with a message
 # that points to `make grade` (rapprochement.grading), which sandboxes every submission.

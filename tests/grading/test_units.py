@@ -198,7 +198,9 @@ def test_csv_and_summary(tmp_path):
     )
     text = write_csv(result, tmp_path / "g.csv").read_text()
     assert text.splitlines()[0].endswith("t1 (/1),w1 (/2)")
-    assert "a,A,a.ipynb,graded,1,3,,,,1," in text
+    # total, max_total, four empty late-work columns, total after penalty, reason, flags,
+    # score sources, learning system file, then the questions
+    assert "a,A,a.ipynb,graded,1,3,,,,,1,,,,,1,\n" in text
     report = summary(result)
     assert "could not be graded: 1; files set aside: 1" in report and "x.pdf" in report
 
@@ -474,6 +476,7 @@ def test_preprocessor_lists_are_nbgrader_defaults_with_our_steps():
             ours + "NeutraliseMarkers",
             "nbgrader.preprocessors.ClearHiddenTests",
             ours + "HideTestTracebacks",
+            "rapprochement.grading.latepenalty.LateNotice",
             "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
         ],
     }

@@ -26,6 +26,11 @@ NOT_YET = {
     "ltiauth",
     # grade passback, tested against the stand-in platform by tests/hub/test_ags.py (pylti1p3)
     "grading/ags",
+    # late penalties and the LMS files, tested by tests/grading/test_late_run.py, test_lms.py
+    # and test_lms_run.py
+    "grading/latepenalty",
+    "grading/lmsexport",
+    "grading/lmsfeedback",
     # the grading pipeline, tested end to end by tests/grading/test_units.py and test_batch.py
     "grading/cells",
     "grading/cgroup",

@@ -56,6 +56,13 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="grade every submission again, also those unchanged since the last run",
     )
+    p.add_argument(
+        "--extensions",
+        type=Path,
+        default=None,
+        help="CSV of per-student extensions (student_id, assignment, due[, note]); default "
+        "<out>/extensions.csv when it exists. Due dates and the late penalty: deadlines.toml",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     return p
 
@@ -93,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
             refresh_feedback=args.refresh_feedback,
             submission_timeout=args.submission_timeout,
             run_timeout=args.run_timeout,
+            extensions=args.extensions,
             progress=None if args.no_progress else progress,
         )
     except SandboxRefused as exc:

@@ -111,6 +111,13 @@ class Submission:
     """The file's path inside the folder or zip, as found there (never shortened)."""
     late: bool = False
     """Marked late by the learning system (Canvas's ``LATE_``)."""
+    timestamp: str = ""
+    """When it was submitted, as nbgrader's ``timestamp.txt`` beside it says (nbgrader's
+    layout only; empty when unknown)."""
+    lms_prefix: str = ""
+    """What the learning system put before the file's own name: Canvas's
+    ``<name>_<user id>_<file id>_``, Moodle's ``<Full Name>_<id>_assignsubmission_file`` folder
+    (its bulk feedback upload matches files by it)."""
 
     @property
     def reasons(self) -> list[str]:
@@ -334,6 +341,20 @@ class _Found:
     name: str
     file_name: str
     late: bool = False
+    prefix: str = ""
+
+
+TIMESTAMP = "timestamp.txt"
+
+
+def _read_stamp(file: Path) -> str:
+    """The first line of nbgrader's ``timestamp.txt`` (at most 100 bytes), or ""."""
+    try:
+        with open(file, "rb") as handle:
+            head = handle.read(100)
+    except OSError:
+        return ""
+    return head.decode("utf-8", "replace").strip().splitlines()[0] if head.strip() else ""
 
 
 def _as_canvas(rel: PurePosixPath) -> _Found | None:
@@ -341,7 +362,8 @@ def _as_canvas(rel: PurePosixPath) -> _Found | None:
     if not match:
         return None
     name = match["name"] or ""
-    return _Found(match["id"], name or match["id"], match["file"], bool(match["late"]))
+    prefix = rel.name[: len(rel.name) - len(match["file"])]
+    return _Found(match["id"], name or match["id"], match["file"], bool(match["late"]), prefix)
 
 
 def _as_moodle(rel: PurePosixPath) -> _Found | None:
@@ -353,7 +375,8 @@ def _as_moodle(rel: PurePosixPath) -> _Found | None:
         file_name = match["file"] if match else ""
     if not match:
         return None
-    return _Found(match["id"], match["name"] or match["id"], file_name)
+    folder = f"{match['name']}_{match['id']}_assignsubmission_{match['plugin']}"
+    return _Found(match["id"], match["name"] or match["id"], file_name, prefix=folder)
 
 
 def _as_nbgrader(rel: PurePosixPath, base: tuple[str, ...]) -> _Found | None:
@@ -473,9 +496,17 @@ def collect(path: Path, workdir: Path) -> Intake:
     layout, base, wrapper = _read_layout([rel for rel, _ in candidates])
     kind = "zip" if origin_prefix else "folder"
     inside = f" inside {'/'.join(wrapper)}/" if wrapper else ""
+    stamps: dict[PurePosixPath, str] = {}
+    if layout == "nbgrader":  # nbgrader collect writes the submission time beside the notebook
+        for rel, file in candidates:
+            inner = PurePosixPath(*rel.parts[len(wrapper) :])
+            if rel.name == TIMESTAMP and len(inner.parts) == len(base) + 3:
+                stamps[rel.parent] = _read_stamp(file)
     found: list[Submission] = []
     for rel, file in candidates:
         shown = _readable(str(rel))
+        if rel.parent in stamps and rel.name == TIMESTAMP:
+            continue
         if rel.suffix != ".ipynb":
             rejected.append((shown, "not a notebook (.ipynb); not graded"))
             continue
@@ -502,6 +533,8 @@ def collect(path: Path, workdir: Path) -> Intake:
                 notes,
                 source=shown,
                 late=who.late,
+                timestamp=stamps.get(rel.parent, ""),
+                lms_prefix=_readable(who.prefix),
             )
         )
     if layout == "plain" and len(found) > 1 and len({s.student_id for s in found}) == 1:

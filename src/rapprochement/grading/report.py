@@ -7,9 +7,9 @@ import os
 import shutil
 from pathlib import Path
 
-from rapprochement.grading.runner import GRADED, NEEDS_MANUAL, REVIEW, GradingResult
+from rapprochement.grading.runner import GRADED, NEEDS_MANUAL, REVIEW, GradingResult, StudentRow
 
-__all__ = ["summary", "write_csv", "write_feedback"]
+__all__ = ["final_score", "summary", "write_csv", "write_feedback"]
 
 FIXED = [
     "student_id",
@@ -18,9 +18,15 @@ FIXED = [
     "status",
     "total",
     "max_total",
+    "due",
+    "submitted",
+    "late by",
+    "late penalty",
+    "total after penalty",
     "reason",
     "flags",
     "score sources",
+    "learning system file",
 ]
 
 
@@ -28,6 +34,13 @@ def _fmt(value: float | None) -> str:
     if value is None:
         return ""
     return f"{value:g}"
+
+
+def final_score(row: StudentRow) -> float | None:
+    """The total after the late penalty (None while the total is unknown)."""
+    if row.total is None:
+        return None
+    return round(max(0.0, row.total - row.late.penalty), 2)
 
 
 def write_csv(result: GradingResult, path: Path) -> Path:
@@ -47,17 +60,24 @@ def write_csv(result: GradingResult, path: Path) -> Path:
                     row.status,
                     _fmt(row.total),
                     _fmt(row.max_total),
+                    row.late.due,
+                    row.late.submitted or ("unknown" if row.late.due else ""),
+                    row.late.late_by,
+                    _fmt(row.late.penalty) if row.late.seconds_late > 0 else "",
+                    _fmt(final_score(row)),
                     "; ".join(row.reasons),
                     "; ".join(row.flags),
                     "; ".join(
                         f"{g}: {row.sources[g]}" for g in result.grade_ids if g in row.sources
                     ),
+                    row.lms_prefix,
                 ]
                 + [_fmt(row.scores.get(g)) if row.scores else "" for g in result.grade_ids]
             )
         for name, reason in result.rejected:
             writer.writerow(
-                ["", "", name, "not graded", "", "", reason, "", ""] + [""] * len(result.grade_ids)
+                [{"file": name, "status": "not graded", "reason": reason}.get(c, "") for c in FIXED]
+                + [""] * len(result.grade_ids)
             )
     os.replace(tmp, path)  # an interrupted write never leaves half a CSV
     return path

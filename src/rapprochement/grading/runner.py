@@ -44,6 +44,16 @@ from rapprochement.grading.checking import CheckServer, read_spec
 from rapprochement.grading.course import coursedir, make_config, prepare_course
 from rapprochement.grading.inspect import inspect_notebook
 from rapprochement.grading.intake import Submission, collect
+from rapprochement.grading.late import CourseDeadlines, load_deadlines, load_extensions
+from rapprochement.grading.latepenalty import (
+    LateInfo,
+    PercentPerDay,
+    read_late,
+    refresh_penalties,
+    set_due,
+    set_submission,
+    write_timestamp,
+)
 from rapprochement.grading.outcomes import Outcome
 from rapprochement.grading.pipeline import Problem, grade_one, identify
 from rapprochement.grading.pool import DIED, TIMED_OUT, Pool, Task
@@ -93,6 +103,11 @@ class StudentRow:
     sources: dict[str, str] = field(default_factory=dict)
     """grade_id -> where the score came from: auto, manual, restored cell, ..."""
     sha256: str = ""
+    submitted: str = ""
+    """The submission time as nbgrader's timestamp.txt gave it ("" when unknown)."""
+    lms_prefix: str = ""
+    """The learning system's name prefix of the file (Canvas) or its folder (Moodle)."""
+    late: LateInfo = field(default_factory=LateInfo)
 
 
 @dataclass
@@ -110,6 +125,7 @@ class GradingResult:
     """Seconds spent per stage, and how many rows were kept from an earlier run."""
     stopped: str = ""
     """Why the run stopped before the end ("" when it finished)."""
+    deadlines: CourseDeadlines = field(default_factory=CourseDeadlines)
 
 
 # --- worker side --------------------------------------------------------------------------
@@ -236,6 +252,7 @@ def _row_state(row: StudentRow, **extra: Any) -> dict[str, Any]:
         "flags": [f for f in row.flags if not f.startswith(REVIEW)],
         "feedback": row.feedback,
         "restored": [g for g, src in row.sources.items() if src == "restored cell"],
+        "submitted": row.submitted,
         **extra,
     }
 
@@ -325,6 +342,7 @@ def grade_submissions(
     submission_timeout: float = SUBMISSION_TIMEOUT,
     run_timeout: float | None = None,
     progress: Callable[[str, int], Any] | None = None,
+    extensions: Path | None = None,
 ) -> GradingResult:
     """Grade every submission under ``submissions`` (folder, zip or nbgrader tree).
 
@@ -334,7 +352,9 @@ def grade_submissions(
     since the last run into the same ``out`` folder keep their row and are not graded again;
     ``refresh_feedback`` makes their feedback again from the gradebook (after manual grading).
     Each submission may take ``submission_timeout`` seconds, the run ``run_timeout`` (None: no
-    limit). SIGTERM or Ctrl-C ends the run early: the result's ``stopped`` says why, and the
+    limit). Due dates and the penalty come from ``deadlines.toml`` (:mod:`.late`), extensions
+    from the CSV ``extensions`` (default ``<out>/extensions.csv``). SIGTERM or Ctrl-C ends the
+    run early: the result's ``stopped`` says why, and the
     rows not done say so. ``progress(stage, total)`` must return an object with ``update(n)``
     and ``close()`` (a tqdm bar fits); None disables progress reporting.
     """
@@ -373,6 +393,9 @@ def grade_submissions(
         raise ValueError(f"unknown assignment {assignment!r} (one of: {', '.join(assignments())})")
 
     course = out / "course"
+    deadlines = load_deadlines()
+    due = deadlines.due.get(assignment)
+    extended = load_extensions(extensions or out / "extensions.csv", deadlines, assignment)
     prepare_course(course, assignment, timeout=timeout)
     if not unsafe_no_sandbox:
         prober.join()
@@ -394,6 +417,7 @@ def grade_submissions(
     state = previous if resume else {}
     saved = {k: v for k, v in previous.items() if k not in by_student}
     db = f"sqlite:///{course / 'gradebook.db'}"
+    set_due(db, assignment, due)
 
     def save(row: StudentRow, **extra: Any) -> None:
         saved[row.student_id] = _row_state(row, **extra)
@@ -408,12 +432,13 @@ def grade_submissions(
         row = StudentRow(student, chosen.name, chosen.display_file, reasons=notes + chosen.notes)
         rows[student] = row
         row.sha256 = _sha256(chosen.path)
+        row.submitted, row.lms_prefix = chosen.timestamp, chosen.lms_prefix
         if unsafe_no_sandbox:
             row.flags.append(UNSANDBOXED)
         old = state.get(student)
         old = old if isinstance(old, dict) else {}
         autograded = course / "autograded" / student / assignment / f"{assignment}.ipynb"
-        same = old.get("sha256") == row.sha256
+        same = old.get("sha256") == row.sha256 and old.get("submitted", "") == row.submitted
         if (
             same
             and not unsafe_no_sandbox
@@ -441,6 +466,10 @@ def grade_submissions(
     outcomes = work / "outcomes"
     outcomes.mkdir()
     main_config = make_config(course, timeout=timeout, outcomes_dir=str(outcomes))
+    plugin = PercentPerDay(config=main_config)
+    # kept rows: extensions edited and manual scores given since, before their feedback is made
+    kept_rows = [s for s, r in rows.items() if r.status in (GRADED, NEEDS_MANUAL)]
+    refresh_penalties(db, assignment, kept_rows, plugin, extended, due)
     jobs = max(1, jobs or min(len(tasks) or 1, 2 * (os.cpu_count() or 1)))
     bar = progress("grading", len(tasks)) if progress and tasks else None
     to_make = len(feedback_tasks) + (len(tasks) if feedback else 0)
@@ -465,6 +494,15 @@ def grade_submissions(
             shutil.rmtree(dest)
         dest.mkdir(parents=True)
         nbformat.write(nbformat.from_dict(outcome.notebook), dest / f"{assignment}.ipynb")
+        stamp = write_timestamp(dest, row.submitted, deadlines)
+        if row.submitted and stamp is None:
+            row.reasons.append(
+                f"timestamp.txt says {row.submitted[:40]!r}, which is not a time: "
+                "the submission time is unknown"
+            )
+        set_submission(
+            db, assignment, student, timestamp=stamp, extended_due=extended.get(student), due=due
+        )
         old = previous.get(student)
         unchanged = isinstance(old, dict) and old.get("sha256") == row.sha256
         reviewed = _manual_grades(db, assignment, student) if unchanged else {}
@@ -534,7 +572,11 @@ def grade_submissions(
                 )
     timings["until feedback done"] = time.perf_counter() - start
     timings["kept from an earlier run"] = float(kept)
+    graded_now = [s for s, r in rows.items() if r.status in (GRADED, NEEDS_MANUAL)]
+    refresh_penalties(db, assignment, graded_now, plugin, extended, due)
     max_scores = _fill_scores(course, assignment, rows, grade_ids)
+    for student, late_info in read_late(db, assignment, list(rows), deadlines).items():
+        rows[student].late = late_info
     for row in rows.values():
         if row.status in (GRADED, NEEDS_MANUAL):
             saved[row.student_id]["status"] = row.status
@@ -549,6 +591,7 @@ def grade_submissions(
         time.perf_counter() - start,
         timings,
         stopped,
+        deadlines,
     )
 
 

@@ -94,6 +94,12 @@ def apply_common(c: Any, *, timeout: int = CELL_TIMEOUT) -> None:
     # (rapprochement.grading.sanitize, a step of both lists); nbconvert's own cleaning of
     # outputs on formgrader and feedback pages is a second layer.
     c.HTMLExporter.sanitize_html = True
+    # Late work: nbgrader's AssignLatePenalties step with the course's policy (deadlines.toml,
+    # rapprochement.grading.late); nbgrader's gradebook holds due dates and extensions.
+    from rapprochement.grading.late import load_deadlines
+    from rapprochement.grading.latepenalty import configure
+
+    configure(c, load_deadlines())
 
 
 def course_settings(

@@ -40,6 +40,7 @@ AFTER = {
             OURS + "NeutraliseMarkers",
             "nbgrader.preprocessors.ClearHiddenTests",
             OURS + "HideTestTracebacks",
+            "rapprochement.grading.latepenalty.LateNotice",
         ]
     },
 }
