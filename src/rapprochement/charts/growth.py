@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from .. import analysis, tables
 from ..data import FLOW_LABELS, FLOWS, REPORTER_LABELS, REPORTERS, trade_series
-from ..tables import SettingError, fmt_bn
+from ..tables.common import SettingError, check_choice, fmt_bn
 from .style import PALETTE, REPORTER_COLORS, TARGET_COLORS, Spec, base_layout, source_note, trace
 from .targets import TRADE_SOURCE_NOTE
 
@@ -140,8 +140,8 @@ def projection_figure(
     target_ids: Sequence[str] | None = None,
 ) -> go.Figure:
     """Actual trade beside a constant-growth projection from ``base_year``, with targets."""
-    tables.check_choice("reporter", reporter, REPORTERS)
-    tables.check_choice("flow", flow, FLOWS)
+    check_choice("reporter", reporter, REPORTERS)
+    check_choice("flow", flow, FLOWS)
     series = trade_series(trade, reporter, flow)
     if series.empty:
         raise SettingError(f"{REPORTER_LABELS[reporter]} reports no figure for this flow.")

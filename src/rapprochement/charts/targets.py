@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from .. import tables
 from ..data import FLOW_LABELS, REPORTER_LABELS, REPORTERS
-from ..tables import Dollars, Source, fmt_bn
+from ..tables.common import Dollars, Source, fmt_bn
 from .style import PALETTE, REPORTER_COLORS, TARGET_COLORS, Spec, base_layout, source_note, trace
 
 __all__ = ["TRADE_SOURCE_NOTE", "target_explorer_figure", "targets_chart"]
