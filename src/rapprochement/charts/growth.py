@@ -10,7 +10,15 @@ import plotly.graph_objects as go
 from .. import analysis, tables
 from ..data import FLOW_LABELS, FLOWS, REPORTER_LABELS, REPORTERS, trade_series
 from ..tables.common import SettingError, check_choice, fmt_bn
-from .style import PALETTE, REPORTER_COLORS, TARGET_COLORS, Spec, base_layout, source_note, trace
+from .style import (
+    PALETTE,
+    REPORTER_COLORS,
+    Spec,
+    base_layout,
+    source_note,
+    target_color,
+    trace,
+)
 from .targets import TRADE_SOURCE_NOTE
 
 __all__ = ["PROJECTION_COLOR", "projection_chart", "projection_figure"]
@@ -64,9 +72,9 @@ def projection_chart(
             hovertemplate="%{x}: USD %{y:.1f}bn (projected)<extra></extra>",
         )
     )
-    for i, row in enumerate(growth.to_dict("records")):
+    for row in growth.to_dict("records"):
         goal, deadline, reached = row["goal"], row["deadline_year"], row["reached_year"]
-        tcolor = TARGET_COLORS[i % len(TARGET_COLORS)]
+        tcolor = target_color(row["color_index"])
         needed = row["growth needed from base year"]
         needed_txt = "" if pd.isna(needed) else f"<br>growth needed from {base_year}: {needed:.1%}"
         text = (

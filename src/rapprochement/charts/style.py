@@ -28,6 +28,7 @@ __all__ = [
     "PLOTLY_CONFIG",
     "REPORTER_COLORS",
     "TARGET_COLORS",
+    "target_color",
     "TEXT",
     "ChartFigure",
     "Spec",
@@ -64,6 +65,13 @@ TARGET_COLORS = [
     PALETTE["indigo"],
     PALETTE["black"],
 ]
+
+
+def target_color(color_index: int) -> str:
+    """A target's colour from its ``color_index`` (its row in targets.csv, see
+    :func:`rapprochement.tables.common.color_index`): the same target has the same colour in
+    every chart, whichever other targets are shown with it."""
+    return TARGET_COLORS[int(color_index) % len(TARGET_COLORS)]
 
 #: Caption lines are wrapped to this many characters (fits a chart 370 px wide: JupyterLab at
 #: 800 px with the file browser open).

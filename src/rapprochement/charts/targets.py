@@ -10,7 +10,15 @@ import plotly.graph_objects as go
 from .. import tables
 from ..data import FLOW_LABELS, REPORTER_LABELS, REPORTERS
 from ..tables.common import Dollars, Source, fmt_bn
-from .style import PALETTE, REPORTER_COLORS, TARGET_COLORS, Spec, base_layout, source_note, trace
+from .style import (
+    PALETTE,
+    REPORTER_COLORS,
+    Spec,
+    base_layout,
+    source_note,
+    target_color,
+    trace,
+)
 
 __all__ = ["TRADE_SOURCE_NOTE", "target_explorer_figure", "targets_chart"]
 
@@ -93,7 +101,7 @@ def targets_chart(
             )
 
     for line in lines.itertuples(index=False):
-        color = TARGET_COLORS[int(line.order) % len(TARGET_COLORS)]
+        color = target_color(line.color_index)
         hover = (
             f"Target {line.label}<br>{fmt_bn(line.value)} {line.how}<br>set by {line.set_by}"
             f"<br>status: {line.status}"

@@ -17,7 +17,8 @@ class Explorer:
     ``title``: shown above it; ``widget``: the live explorer's class (its ``name`` is this key);
     ``static``: builds the kernel-free version, called with the JSON arguments the widget
     records (see :meth:`.widget.ExplorerWidget.static_args`); ``picture``: file stem of the
-    picture of its default state in ``notebooks/figures/`` (empty: none).
+    picture of its default state in ``notebooks/figures/`` (empty: none); ``heading``,
+    ``used_in`` and ``claims``: what the book's explorers page says of it.
     """
 
     name: str
@@ -25,6 +26,10 @@ class Explorer:
     widget: type
     static: Callable[..., go.Figure]
     picture: str = ""
+    #: the book's explorers page: a heading, where the explorer is used, the claims it serves
+    heading: str = ""
+    used_in: str = ""
+    claims: str = ""
 
     def __post_init__(self) -> None:
         if getattr(self.widget, "name", None) != self.name:

@@ -278,4 +278,13 @@ def static(
     return out
 
 
-EXPLORER = Explorer(NAME, TITLE, GrowthProjector, static, picture="growth-projector")
+EXPLORER = Explorer(
+    NAME,
+    TITLE,
+    GrowthProjector,
+    static,
+    picture="growth-projector",
+    heading="What growth would each target have needed?",
+    used_in="06 Trade and targets",
+    claims="C12",
+)

@@ -120,4 +120,13 @@ def static(settlement: pd.DataFrame | None = None) -> go.Figure:
     return full
 
 
-EXPLORER = Explorer(NAME, TITLE, SettlementCurrencies, static, picture="settlement-currencies")
+EXPLORER = Explorer(
+    NAME,
+    TITLE,
+    SettlementCurrencies,
+    static,
+    picture="settlement-currencies",
+    heading="Currencies in Russia-China settlements",
+    used_in="06 and 09",
+    claims="C14",
+)

@@ -129,4 +129,13 @@ def static(
     return full
 
 
-EXPLORER = Explorer(NAME, TITLE, PartnerShares, static, picture="partner-shares")
+EXPLORER = Explorer(
+    NAME,
+    TITLE,
+    PartnerShares,
+    static,
+    picture="partner-shares",
+    heading="Each partner's weight in the other's trade",
+    used_in="03 and 06",
+    claims="C06, C15",
+)

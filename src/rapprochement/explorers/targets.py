@@ -213,4 +213,13 @@ def static(
     return S.switch(states, menu_label="Source, flow and dollars", year_slider=(start, end))
 
 
-EXPLORER = Explorer(NAME, TITLE, TargetExplorer, static, picture="target-explorer")
+EXPLORER = Explorer(
+    NAME,
+    TITLE,
+    TargetExplorer,
+    static,
+    picture="target-explorer",
+    heading="Trade against the official targets",
+    used_in="06 Trade and targets",
+    claims="C12",
+)

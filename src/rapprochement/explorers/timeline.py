@@ -211,4 +211,12 @@ def static(
     return full
 
 
-EXPLORER = Explorer(NAME, TITLE, Timeline, static)
+EXPLORER = Explorer(
+    NAME,
+    TITLE,
+    Timeline,
+    static,
+    heading="Timeline of events",
+    used_in="00-09",
+    claims="C02, C17, C19",
+)

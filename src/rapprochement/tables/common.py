@@ -98,7 +98,22 @@ def years_text(years: Iterable[int]) -> str:
 
 
 def _chosen(targets: pd.DataFrame, target_ids: Sequence[str] | None) -> pd.DataFrame:
-    return targets if target_ids is None else targets[targets["target_id"].isin(target_ids)]
+    """The chosen targets, each with its ``color_index`` (see :func:`color_index`)."""
+    ids = [str(t) for t in targets["target_id"]]
+    marked = targets.assign(color_index=[color_index(ids, t) for t in ids])
+    return marked if target_ids is None else marked[marked["target_id"].isin(target_ids)]
+
+
+def color_index(target_ids: Sequence[str], target_id: str) -> int:
+    """A target's colour number: its row in ``targets.csv`` (``target_ids``, in file order).
+
+    A function of the target's id alone, never of its place in a selection, so that one target
+    has one colour in every chart and every selection (the charts take it modulo their palette).
+    """
+    try:
+        return list(target_ids).index(target_id)
+    except ValueError:
+        raise SettingError(f"No target {target_id!r} in targets.csv.") from None
 
 
 def _deadline(row: pd.Series) -> int | None:

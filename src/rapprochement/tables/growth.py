@@ -32,9 +32,9 @@ def growth_frame(
 
     ``series`` is one reporter's trade by year (see :func:`rapprochement.data.trade_series`),
     ``rate`` a fraction (0.05 = 5% a year). Columns: the five of :func:`growth_table` and, for
-    the chart, goal (USD bn), deadline_year (None without one) and reached_year (None when
-    not reached). Raises :class:`SettingError` for a base year without a figure or a rate of
-    -100% or less.
+    the chart, goal (USD bn), deadline_year (None without one), reached_year (None when
+    not reached) and color_index (the target's row in ``targets.csv``: its colour). Raises
+    :class:`SettingError` for a base year without a figure or a rate of -100% or less.
     """
     try:
         base = analysis.value_in(series, base_year)
@@ -81,10 +81,12 @@ def growth_frame(
                 "goal": goal,
                 "deadline_year": deadline,
                 "reached_year": year,
+                "color_index": int(t["color_index"]),
             }
         )
     # the same columns when no target is chosen, so that callers can always index them
-    return pd.DataFrame(rows, columns=[*GROWTH_COLUMNS, "goal", "deadline_year", "reached_year"])
+    extra = ["goal", "deadline_year", "reached_year", "color_index"]
+    return pd.DataFrame(rows, columns=[*GROWTH_COLUMNS, *extra])
 
 
 def growth_table(

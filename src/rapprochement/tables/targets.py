@@ -133,7 +133,8 @@ def target_lines(
     official deadline runs to ``end``. In real dollars a target is converted at the CPI of its
     deadline (or of the year it was set), capped at the last CPI year. Targets entirely outside
     ``start``..``end`` are left out. Columns: target_id, label, value, how, x0, x1,
-    has_deadline, set_by, status, order (position among the chosen targets, for colours).
+    has_deadline, set_by, status, color_index (:func:`common.color_index`: the target's row in
+    ``targets.csv``, so its colour does not depend on which other targets are chosen).
     """
     check_years(start, end)
     cpi_s = None
@@ -142,7 +143,7 @@ def target_lines(
             raise SettingError("Real dollars need the CPI table (data/us_cpi.csv).")
         cpi_s = cpi_series(cpi)
     rows = []
-    for order, row in enumerate(_chosen(targets, target_ids).to_dict("records")):
+    for row in _chosen(targets, target_ids).to_dict("records"):
         deadline = None if pd.isna(row["deadline_year"]) else int(row["deadline_year"])
         value = float(row["target_usd_bn"])
         how = "as stated (current dollars)"
@@ -168,11 +169,11 @@ def target_lines(
                 "has_deadline": deadline is not None,
                 "set_by": str(row["set_by"]),
                 "status": str(row["status"]).replace("_", " "),
-                "order": order,
+                "color_index": int(row["color_index"]),
             }
         )
     columns = ["target_id", "label", "value", "how", "x0", "x1", "has_deadline", "set_by"]
-    return pd.DataFrame(rows, columns=[*columns, "status", "order"])
+    return pd.DataFrame(rows, columns=[*columns, "status", "color_index"])
 
 
 def _outcome_text(out: analysis.TargetOutcome, last: int) -> str:
