@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from .. import analysis, tables
 from ..data import FLOW_LABELS, FLOWS, REPORTER_LABELS, REPORTERS, trade_series
-from ..tables.common import SettingError, check_choice, fmt_bn
+from ..tables.common import (
+    CUSTOMS,
+    KIND_LABELS,
+    SettingError,
+    check_choice,
+    fmt_bn,
+    trade_kinds,
+)
 from .style import (
+    KIND_SYMBOLS,
     PALETTE,
     REPORTER_COLORS,
     Spec,
     base_layout,
+    kind_name,
     source_note,
     target_color,
     trace,
@@ -35,9 +44,14 @@ def projection_chart(
     base_year: int = 2020,
     rate: float = 0.05,
     end_year: int = 2035,
+    kinds: Mapping[int, str] | None = None,
 ) -> go.Figure:
     """Draw one reporter's ``series`` (from :func:`data.trade_series`), its constant-growth
-    path from ``base_year`` and the targets of a :func:`tables.growth_frame`."""
+    path from ``base_year`` and the targets of a :func:`tables.growth_frame`.
+
+    ``kinds`` ({year: kind of figure}, :func:`tables.common.trade_kinds`) marks the years that
+    are not customs releases with their own symbol and legend entry (all customs if omitted).
+    """
     if end_year <= base_year:
         raise SettingError(
             f"The projection must end after the base year ({base_year}); it ends in {end_year}."
@@ -53,14 +67,35 @@ def projection_chart(
             "scatter",
             x=years,
             y=series.reindex(years).tolist(),
-            mode="lines+markers",
+            mode="lines",
             name=f"Actual: {label}",
+            legendgroup="actual",
+            showlegend=False,
             line={"color": color, "width": 2},
-            marker={"size": 6, "color": color},
             connectgaps=False,
-            hovertemplate="%{x}: USD %{y:.1f}bn (actual)<extra></extra>",
+            hoverinfo="skip",
         )
     )
+    kind_of = {int(y): (kinds or {}).get(int(y), CUSTOMS) for y in series.dropna().index}
+    for kind in KIND_SYMBOLS:
+        xs = [y for y, k in kind_of.items() if k == kind]
+        if not xs and kind != CUSTOMS:
+            continue
+        customs = kind == CUSTOMS
+        fig.add_trace(
+            trace(
+                "scatter",
+                x=xs,
+                y=[float(series.loc[y]) for y in xs],
+                mode="markers",
+                name=kind_name(f"Actual: {label}", kind, KIND_LABELS),
+                legendgroup="actual",
+                marker={"size": 6 if customs else 9, "color": color, "symbol": KIND_SYMBOLS[kind]},
+                hovertemplate="%{x}: USD %{y:.1f}bn (actual"
+                + ("" if customs else f"; {KIND_LABELS[kind].lower()}")
+                + ")<extra></extra>",
+            )
+        )
     fig.add_trace(
         trace(
             "scatter",
@@ -127,12 +162,17 @@ def projection_chart(
     fig.update_xaxes(title_text="year", range=[first - 0.5, end_year + 0.5])
     fig.update_yaxes(title_text="trade, current US$ bn", rangemode="tozero")
     base_layout(fig, title=f"What growth would have met each target? ({FLOW_LABELS[flow]})")
-    source_note(
-        fig,
+    note = (
         TRADE_SOURCE_NOTE + "<br>Projection: constant annual growth from the base year "
         "(an illustration, not a forecast).<br>Diamonds: deadlines; stars: the year the "
-        "projection reaches a target.",
+        "projection reaches a target."
     )
+    if any(k != CUSTOMS for k in kind_of.values()):
+        note += (
+            "<br>Squares: an official's statement; crosses: an estimate; triangles: a lower "
+            "bound. Only circles are customs data (kind in data/trade.csv)."
+        )
+    source_note(fig, note)
     return fig.figure()
 
 
@@ -168,4 +208,5 @@ def projection_figure(
         base_year=base_year,
         rate=rate,
         end_year=end_year,
+        kinds=trade_kinds(trade, reporter, flow),
     )

@@ -29,6 +29,8 @@ __all__ = [
     "REPORTER_COLORS",
     "TARGET_COLORS",
     "target_color",
+    "KIND_SYMBOLS",
+    "kind_name",
     "TEXT",
     "ChartFigure",
     "Spec",
@@ -67,11 +69,32 @@ TARGET_COLORS = [
 ]
 
 
+#: Marker of each kind of trade figure (``kind`` in trade.csv): a customs release is a plain
+#: circle; an official's statement, an estimate or a lower bound has its own shape and its own
+#: legend entry, so that no one reads it as customs data (the charts' hovers name the kind too).
+KIND_SYMBOLS = {
+    "customs_release": "circle",
+    "official_statement": "square",
+    "estimate": "x",
+    "lower_bound": "triangle-up",
+}
+
+
+def kind_name(series: str, kind: str, labels: dict[str, str]) -> str:
+    """Legend name of a series' points of one kind: the series itself for customs releases,
+    else "series: official's statement (square)" and the like."""
+    if kind == "customs_release":
+        return series
+    shape = KIND_SYMBOLS[kind].split("-")[0].replace("x", "cross")
+    return f"{series}: {labels[kind].lower()} ({shape})"
+
+
 def target_color(color_index: int) -> str:
     """A target's colour from its ``color_index`` (its row in targets.csv, see
     :func:`rapprochement.tables.common.color_index`): the same target has the same colour in
     every chart, whichever other targets are shown with it."""
     return TARGET_COLORS[int(color_index) % len(TARGET_COLORS)]
+
 
 #: Caption lines are wrapped to this many characters (fits a chart 370 px wide: JupyterLab at
 #: 800 px with the file browser open).

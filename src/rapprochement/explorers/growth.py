@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from .. import data as D
 from ..charts import growth as C
 from ..tables import growth as T
+from ..tables.common import trade_kinds
 from . import static as S
 from .controls import Control, by_name
 from .entry import Explorer
@@ -108,6 +109,7 @@ class GrowthProjector(ExplorerWidget):
             base_year=v["base_year"],
             rate=rate,
             end_year=v["end_year"],
+            kinds=trade_kinds(self.trade, v["source"], "total"),
         )
         table = growth[T.GROWTH_COLUMNS]
         self.table = table

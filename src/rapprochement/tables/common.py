@@ -38,6 +38,17 @@ SHARE_SERIES_LABELS = {
 }
 
 
+#: What kind of figure a trade row is (``kind`` in trade.csv): codes and labels.
+KIND_LABELS: dict[str, str] = D.labels("kind", "trade")
+#: The kind of figure that needs no mark: a customs service's own release.
+CUSTOMS = "customs_release"
+
+
+def trade_kinds(trade: pd.DataFrame, reporter: str, flow: str) -> dict[int, str]:
+    """{year: kind of figure} of one reporter's rows for one flow (``kind`` in trade.csv)."""
+    rows = trade[(trade["reporter"] == reporter) & (trade["flow"] == flow)]
+    return {int(y): str(k) for y, k in zip(rows["year"], rows["kind"], strict=True)}
+
 
 class SettingError(ValueError):
     """A combination of settings that cannot be drawn; the message is meant for students."""
@@ -118,5 +129,3 @@ def color_index(target_ids: Sequence[str], target_id: str) -> int:
 
 def _deadline(row: pd.Series) -> int | None:
     return None if pd.isna(row["deadline_year"]) else int(row["deadline_year"])
-
-

@@ -101,5 +101,3 @@ def growth_table(
     (target, deadline, reached at this rate, growth needed from base year as a fraction, note)."""
     frame = growth_frame(series, targets, base_year=base_year, rate=rate, target_ids=target_ids)
     return frame[GROWTH_COLUMNS]
-
-

@@ -78,5 +78,3 @@ def currency_frame(
         for p in out["period"]
     ]
     return out.sort_values(["measure", "currency", "granularity", "x"], ignore_index=True)
-
-

@@ -77,5 +77,3 @@ def shares_view(
     if view.empty:
         raise SettingError("Nothing to show for these years and series; widen the selection.")
     return view
-
-

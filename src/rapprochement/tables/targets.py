@@ -11,6 +11,7 @@ import pandas as pd
 from .. import analysis
 from ..data import FLOW_LABELS, FLOWS, REPORTER_LABELS, REPORTERS, trade_series
 from .common import (
+    CUSTOMS,
     Dollars,
     SettingError,
     Source,
@@ -20,20 +21,21 @@ from .common import (
     check_years,
     cpi_series,
     target_label,
+    trade_kinds,
     years_text,
 )
 
-ReporterRows = tuple[pd.Series, frozenset[int]]
+ReporterRows = tuple[pd.Series, frozenset[int], dict[int, str]]
 
 
 def reporter_rows(trade: pd.DataFrame, reporter: str, flow: str) -> ReporterRows:
-    """One reporter's values for one flow (from :func:`data.trade_series`) and the years whose
-    value a source page confirmed."""
+    """One reporter's values for one flow (from :func:`data.trade_series`), the years whose
+    value a source page confirmed, and the kind of figure of each year (:func:`trade_kinds`)."""
     series = trade_series(trade, reporter, flow)
     verified = frozenset(
         int(y) for y in trade_series(trade, reporter, flow, verified_only=True).index
     )
-    return series, verified
+    return series, verified, trade_kinds(trade, reporter, flow)
 
 
 def trade_index(trade: pd.DataFrame) -> dict[tuple[str, str], ReporterRows]:
@@ -57,21 +59,21 @@ def trade_frame(
     """Rows of ``trade.csv`` that the target explorer draws, in the chosen dollars.
 
     Columns: year, reporter, value (USD bn, nominal or in ``base_year`` dollars), nominal,
-    verified. ``index`` (from :func:`trade_index`) saves filtering ``trade`` again. Raises
-    :class:`SettingError` for impossible settings or when a chosen source reports nothing for
-    this flow in these years.
+    verified, kind (what kind of figure the row is: ``kind`` in trade.csv). ``index`` (from
+    :func:`trade_index`) saves filtering ``trade`` again. Raises :class:`SettingError` for
+    impossible settings or when a chosen source reports nothing for this flow in these years.
     """
     check_years(start, end)
     check_choice("flow", flow, FLOWS)
     check_choice("source", source, (*REPORTERS, "both"))
     check_choice("dollars", dollars, ("nominal", "real"))
     reporters = REPORTERS if source == "both" else (source,)
-    columns: dict[str, list] = {"year": [], "reporter": [], "value": [], "verified": []}
+    columns: dict[str, list] = {"year": [], "reporter": [], "value": [], "verified": [], "kind": []}
     for reporter in reporters:
         if index is not None:
-            series, verified = index[(reporter, flow)]
+            series, verified, kinds = index[(reporter, flow)]
         else:
-            series, verified = reporter_rows(trade, reporter, flow)
+            series, verified, kinds = reporter_rows(trade, reporter, flow)
         pairs = [(int(y), float(v)) for y, v in series.items() if start <= y <= end]
         if not pairs:
             raise SettingError(
@@ -83,6 +85,7 @@ def trade_frame(
         columns["reporter"] += [reporter] * len(pairs)
         columns["value"] += [v for _, v in pairs]
         columns["verified"] += [y in verified for y, _ in pairs]
+        columns["kind"] += [kinds.get(y, CUSTOMS) for y, _ in pairs]
     frame = pd.DataFrame(columns)
     frame["nominal"] = frame["value"]
     if dollars == "real":
@@ -97,7 +100,7 @@ def trade_frame(
             raise SettingError(f"No CPI value for {years_text(missing)}: cannot convert.")
         frame["value"] = frame["nominal"] * cpi_s[base_year] / frame["year"].map(cpi_s)
     # REPORTERS and each series are already in (reporter, year) order
-    return frame[["year", "reporter", "value", "nominal", "verified"]]
+    return frame[["year", "reporter", "value", "nominal", "verified", "kind"]]
 
 
 def missing_years(frame: pd.DataFrame, reporter: str, start: int, end: int) -> list[int]:
@@ -250,4 +253,3 @@ def fact_check_table(trade: pd.DataFrame) -> pd.DataFrame:
     frame = pd.DataFrame.from_dict(rows, orient="index")
     frame.index.name = "check"
     return frame.reset_index()
-

@@ -127,5 +127,3 @@ def events_table(
     table = by_date.loc[list(dates), list(columns)].reset_index(drop=True)
     table.index = range(1, len(table) + 1)
     return table
-
-
