@@ -84,7 +84,7 @@ def targets_chart(
                 text = [
                     f"{label}<br>{y}: {fmt_bn(v)} ({unit})"
                     + ("" if dollars == "nominal" else f"<br>nominal {fmt_bn(n)}")
-                    + f"<br>{status}; kind of figure: {what}"
+                    + f"<br>kind of figure: {what}<br>{status}"
                     for y, v, n in zip(pts.index, pts["value"], pts["nominal"], strict=True)
                 ]
                 name = kind_name(label, kind, KIND_LABELS)

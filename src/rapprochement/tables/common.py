@@ -45,9 +45,18 @@ CUSTOMS = "customs_release"
 
 
 def trade_kinds(trade: pd.DataFrame, reporter: str, flow: str) -> dict[int, str]:
-    """{year: kind of figure} of one reporter's rows for one flow (``kind`` in trade.csv)."""
-    rows = trade[(trade["reporter"] == reporter) & (trade["flow"] == flow)]
-    return {int(y): str(k) for y, k in zip(rows["year"], rows["kind"], strict=True)}
+    """{year: kind of figure} of one reporter's rows for one flow (``kind`` in trade.csv).
+
+    The rows are picked by :func:`rapprochement.data.trade_series`, the one function that picks
+    a reporter's flow out of trade.csv: it is handed the kinds' numbers in place of the values.
+    """
+    codes = list(KIND_LABELS)
+    unknown = set(trade["kind"]) - set(codes)
+    if unknown:
+        raise SettingError(f"Unknown kind of figure in trade.csv: {sorted(unknown)}.")
+    numbered = trade.assign(value_usd_bn=trade["kind"].map(codes.index))
+    series = D.trade_series(numbered, reporter, flow)
+    return {int(y): codes[int(n)] for y, n in series.items()}
 
 
 class SettingError(ValueError):

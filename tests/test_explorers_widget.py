@@ -6,6 +6,7 @@ Expected values are read by hand from data/*.csv.
 from __future__ import annotations
 
 import html
+from types import SimpleNamespace
 
 import ipywidgets as W
 import pandas as pd
@@ -15,7 +16,8 @@ from expected import CPI, GACC_TOTAL
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rapprochement import data, widgets
+from rapprochement import data, explorers
+from rapprochement.explorers.widget import AccessibleControls
 
 CPI_2018, CPI_2025 = CPI[2018], CPI[2025]
 GACC_2018 = GACC_TOTAL[2018]
@@ -27,17 +29,28 @@ def frames() -> dict[str, pd.DataFrame]:
 
 
 @pytest.fixture
-def explorer(frames) -> widgets.TargetExplorer:
-    return widgets.TargetExplorer(frames["trade"], frames["targets"], frames["cpi"])
+def explorer(frames) -> explorers.targets.TargetExplorer:
+    return explorers.targets.TargetExplorer(frames["trade"], frames["targets"], frames["cpi"])
 
 
 @pytest.fixture
-def projector(frames) -> widgets.GrowthProjector:
-    return widgets.GrowthProjector(frames["trade"], frames["targets"])
+def projector(frames) -> explorers.growth.GrowthProjector:
+    return explorers.growth.GrowthProjector(frames["trade"], frames["targets"])
 
 
 def _markers(fig: go.Figure, name: str = "China customs (GACC)"):
-    return next(t for t in fig.data if t.name == name and t.mode == "markers")
+    """The verified points of a series, over its marker traces (one per kind of figure)."""
+    traces = [
+        t
+        for t in fig.data
+        if t.mode == "markers"
+        and t.name
+        and (t.name == name or t.name.startswith(name + ":"))
+        and "unverified" not in t.name
+    ]
+    assert traces, [t.name for t in fig.data]
+    pts = sorted((x, y) for t in traces for x, y in zip(t.x, t.y, strict=True))
+    return SimpleNamespace(x=[x for x, _ in pts], y=[y for _, y in pts])
 
 
 def test_year_range_sets_the_x_values_in_the_live_chart(explorer):
@@ -139,7 +152,7 @@ def test_projection_follows_the_controls(projector):
 
 
 def test_partner_shares_empty_selection(frames):
-    w = widgets.PartnerShares(frames["trade"], frames["totals"], frames["shares"])
+    w = explorers.shares.PartnerShares(frames["trade"], frames["totals"], frames["shares"])
     w.controls["series"].value = ()
     assert "at least one" in w.error
     w.controls["series"].value = ("china_in_russia_trade",)
@@ -148,7 +161,7 @@ def test_partner_shares_empty_selection(frames):
 
 
 def test_settlement_measure_filter(frames):
-    w = widgets.SettlementCurrencies(frames["settlements"])
+    w = explorers.settlements.SettlementCurrencies(frames["settlements"])
     w.controls["measures"].value = ("official_statement",)
     assert w.view.data and all("officials' statements" in t.name for t in w.view.data)
     w.controls["currencies"].value = ()
@@ -157,7 +170,7 @@ def test_settlement_measure_filter(frames):
 
 def test_a_measure_that_draws_nothing_says_why(frames):
     """Ticking a measure reported only in other currencies names the currencies it has."""
-    w = widgets.SettlementCurrencies(frames["settlements"])
+    w = explorers.settlements.SettlementCurrencies(frames["settlements"])
     w.controls["currencies"].value = ("usd",)
     w.controls["measures"].value = ("russian_exports_to_china", "all_bilateral_settlements")
     assert not w.error
@@ -171,7 +184,9 @@ def test_a_measure_that_draws_nothing_says_why(frames):
 
 
 def test_output_backend_builds_the_same_figure(frames, capsys):
-    w = widgets.TargetExplorer(frames["trade"], frames["targets"], frames["cpi"], backend="output")
+    w = explorers.targets.TargetExplorer(
+        frames["trade"], frames["targets"], frames["cpi"], backend="output"
+    )
     assert isinstance(w.view, W.Output)
     w.controls["start"].value = 2015
     assert list(_markers(w.figure).x)[0] == 2015
@@ -180,7 +195,7 @@ def test_output_backend_builds_the_same_figure(frames, capsys):
 
 def test_unknown_backend_is_refused():
     with pytest.raises(ValueError, match="backend"):
-        widgets.SettlementCurrencies(backend="matplotlib")  # type: ignore[arg-type]
+        explorers.settlements.SettlementCurrencies(backend="matplotlib")  # type: ignore[arg-type]
 
 
 def test_explorer_displays_as_a_widget(explorer):
@@ -301,7 +316,7 @@ def test_controls_are_labelled_and_charts_fit_their_box(explorer):
     assert explorer.view.layout.width is None and explorer.view.layout.autosize
     assert explorer.view._config["displaylogo"] is False
     assert "rapprochement-explorer" in explorer.widget._dom_classes
-    assert any(isinstance(c, widgets.AccessibleControls) for c in explorer.widget.children)
+    assert any(isinstance(c, AccessibleControls) for c in explorer.widget.children)
 
 
 def test_before_the_kernel_runs_a_reader_sees_text_and_a_picture(explorer, tmp_path, monkeypatch):
