@@ -60,9 +60,11 @@ BACKGROUND = "#FFFFFF"
 FONT = {"family": "Arial, Helvetica, sans-serif", "size": 13, "color": TEXT}
 
 REPORTER_COLORS = {"china_customs": PALETTE["blue"], "russia": PALETTE["vermillion"]}
+#: Colours of targets, picked by :func:`target_color`. Not brown: the growth projector draws its
+#: projection in brown, and a target of that colour read as part of the projection.
 TARGET_COLORS = [
     PALETTE["bluish_green"],
-    PALETTE["brown"],
+    PALETTE["wine"],
     PALETTE["reddish_purple"],
     PALETTE["indigo"],
     PALETTE["black"],
