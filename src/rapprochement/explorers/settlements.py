@@ -30,7 +30,8 @@ def controls(settlements: pd.DataFrame) -> list[Control]:
     """The currencies explorer's controls for ``settlement_currency.csv``."""
     currencies = [c for c in CURRENCY_LABELS if (settlements["currency"] == c).any()]
     measures = [m for m in MEASURE_LABELS if (settlements["measure"] == m).any()]
-    chosen = tuple(c for c in ("usd", "rub_plus_cny") if c in currencies) or tuple(currencies)
+    preferred: list[str] = [c for c in ("usd", "rub_plus_cny") if c in currencies]
+    chosen = tuple(preferred or currencies)
     return [
         Control(
             "currencies",

@@ -48,10 +48,9 @@ def controls(trade: pd.DataFrame, targets: pd.DataFrame, cpi: pd.DataFrame) -> l
     first, last = int(trade["year"].min()), int(trade["year"].max())
     cpi_years = sorted(int(y) for y in cpi["year"])
     ids = set(targets["target_id"])
-    years = {"minimum": first, "maximum": last}
     return [
-        Control("start", "int_slider", "From", max(first, 2000), **years),
-        Control("end", "int_slider", "To", last, **years),
+        Control("start", "int_slider", "From", max(first, 2000), minimum=first, maximum=last),
+        Control("end", "int_slider", "To", last, minimum=first, maximum=last),
         Control(
             "flow", "dropdown", "Flow", "total", tuple((v, k) for k, v in D.FLOW_LABELS.items())
         ),
