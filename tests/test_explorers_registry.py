@@ -6,6 +6,7 @@ Expected years and kinds are typed by hand from data/trade.csv (its ``kind`` col
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import nbformat
@@ -216,3 +217,42 @@ def test_the_growth_projector_marks_the_kinds_live_and_kernel_free(frames) -> No
         "Actual: Russian side: official's statement (square)",
         "Actual: Russian side: estimate (cross)",
     }
+
+
+# --- what every registered explorer gets without a test of its own ---------------------------
+
+
+@pytest.mark.parametrize("name", registry.NAMES)
+def test_every_explorer_records_itself_and_exports_a_kernel_free_twin(name, monkeypatch) -> None:
+    outputs = _displayed(registry.get(name).widget(), monkeypatch)
+    meta = outputs[0]["metadata"]["rapprochement"]
+    assert meta["explorer"] == name
+    assert json.loads(json.dumps(meta)) == meta  # plain JSON, nothing else
+    found = export.static_for_outputs(outputs)
+    assert found is not None and found[0] == name
+    layout = found[1]["layout"]
+    assert layout["meta"]["static_explorer"] is True
+    assert layout.get("updatemenus") or layout.get("sliders"), "no control in the page"
+
+
+@pytest.mark.parametrize("name", registry.NAMES)
+def test_every_explorer_draws_valid_plotly_in_the_shared_style(name) -> None:
+    import plotly.graph_objects as go
+
+    from rapprochement.charts import style
+
+    w = registry.get(name).widget()
+    assert w.figure is not None, w.error
+    checked = go.Figure(w.figure.to_plotly_json())  # plotly validates every property here
+    assert checked.layout.font.color == style.TEXT
+    assert checked.layout.meta["title"]
+    allowed = {c.upper() for c in style.PALETTE.values()}
+    colours = {
+        c.upper()
+        for t in checked.data
+        for part in (getattr(t, "marker", None), getattr(t, "line", None))
+        if part is not None
+        for c in [getattr(part, "color", None)]
+        if isinstance(c, str) and c.startswith("#")
+    }
+    assert colours <= allowed, colours - allowed

@@ -16,7 +16,7 @@ them), a slider moves the year range or restyles only the traces its state chang
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import plotly.graph_objects as go
@@ -294,3 +294,21 @@ def visibility(full: go.Figure, subset: go.Figure) -> list[bool]:
     """Which traces of ``full`` (all series) the chart code draws for a subset."""
     names = {(t.name, t.legendgroup) for t in subset.data}
     return [(t.name, t.legendgroup) in names for t in full.data]
+
+
+def one_menu(
+    options: Sequence[tuple[str, Any]],
+    draw: Callable[[Any], go.Figure],
+    *,
+    label: str,
+) -> go.Figure:
+    """A kernel-free explorer with one menu: a state per option (label, value) of a control,
+    each drawn by ``draw(value)``. Options that ``draw`` refuses (a :class:`ValueError`, such
+    as a ``SettingError``) are left out of the menu; none left raises :class:`ValueError`."""
+    states: list[tuple[str, go.Figure]] = []
+    for text, value in options:
+        try:
+            states.append((text, draw(value)))
+        except ValueError:
+            continue
+    return switch(states, menu_label=label, year_slider=None)
