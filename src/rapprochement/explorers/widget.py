@@ -26,6 +26,7 @@ each table once and hands it to its chart; nothing here computes a number of its
 from __future__ import annotations
 
 import html
+import json
 import sys
 import time
 from collections.abc import Sequence
@@ -214,6 +215,67 @@ def _summary_html(text: str, series: list[str], count: int) -> str:
     )
 
 
+def slot_plan(have: Sequence[str], want: Sequence[str]) -> list[int | None] | None:
+    """Which new trace each trace already on screen shows: ``plan[i]`` is the index in ``want``
+    (trace types of the new figure) drawn by screen trace ``i`` (types ``have``), or None for a
+    trace left empty and hidden. The new traces keep their order; None when they do not fit
+    (more traces of a type, or another order of types, than the screen holds)."""
+    plan: list[int | None] = []
+    j = 0
+    for kind in have:
+        if j < len(want) and want[j] == kind:
+            plan.append(j)
+            j += 1
+        else:
+            plan.append(None)
+    return plan if j == len(want) else None
+
+
+#: What an unused trace on screen is set to: empty, hidden, out of the legend.
+_EMPTY = {"visible": False, "x": [], "y": [], "showlegend": False}
+
+
+def _restyle_in_place(view: go.FigureWidget, fig: go.Figure) -> bool:
+    """Show ``fig`` in ``view`` by restyling the traces it already has, in ONE message.
+
+    Replacing the traces (``view.update(data=...)``) sends plotly.js a deleteTraces, an
+    addTraces and a relayout, each a full redraw followed by the widget's report of the new
+    state back to Python. When the new traces fit the ones on screen (:func:`slot_plan`),
+    every change here is made inside one ``batch_update``, which plotly sends as a single
+    ``Plotly.update``: one redraw. Properties the new trace or layout no longer has are reset
+    (set to None), so nothing of the last setting stays behind. Returns False (nothing done)
+    when the traces do not fit; the caller then replaces them.
+    """
+    wanted = [t.to_plotly_json() for t in fig.data]
+    plan = slot_plan([t.type for t in view.data], [t["type"] for t in wanted])
+    if plan is None or not view.data:
+        return False
+    layout = fig.layout.to_plotly_json()
+    with view.batch_update():
+        for trace, j in zip(view.data, plan, strict=True):
+            want = dict(_EMPTY) if j is None else dict(wanted[j])
+            want.pop("type", None)
+            want.pop("uid", None)
+            _set_changed(trace, trace.to_plotly_json(), want, keep={"type", "uid"})
+        _set_changed(view.layout, view.layout.to_plotly_json(), layout, keep=set())
+    return True
+
+
+def _plain(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _set_changed(obj: Any, current: dict[str, Any], want: dict[str, Any], keep: set[str]) -> None:
+    """Set on ``obj`` (a trace or the layout of a FigureWidget) the top-level properties whose
+    value differs from ``current`` and reset those ``want`` no longer has: plotly validates
+    each property it is given, so leaving out the unchanged ones saves most of the time."""
+    for key in set(current) - set(want) - keep:
+        obj[key] = None
+    changed = {k: v for k, v in want.items() if _plain(current.get(k)) != _plain(v)}
+    if changed:
+        obj.update(changed, overwrite=True)
+
+
 def _plotly_renderer() -> str:
     """Renderer for the ``output`` backend: Colab needs its own, others read the mimetype."""
     return "colab" if "google.colab" in sys.modules else "plotly_mimetype"
@@ -347,8 +409,9 @@ class ExplorerWidget:
         # no fixed width: the chart fills its output area and follows it when it resizes
         fig.layout.width = None
         if isinstance(self.view, go.FigureWidget):
-            with self.view.batch_update():
-                self.view.update(data=fig.data, layout=fig.layout, overwrite=True)
+            if not _restyle_in_place(self.view, fig):
+                with self.view.batch_update():
+                    self.view.update(data=fig.data, layout=fig.layout, overwrite=True)
         else:
             out: W.Output = self.view  # type: ignore[assignment]
             out.clear_output(wait=True)
