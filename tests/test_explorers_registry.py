@@ -178,6 +178,9 @@ def test_the_target_explorer_marks_each_kind_of_russian_figure(frames) -> None:
     assert list(statement.x) == RUSSIA_OFFICIAL_STATEMENTS
     assert statement.marker.symbol == "square"
     assert all("kind of figure: official's statement" in t for t in statement.text)
+    # named in each hover and in the caption, not in more legend rows (a narrow chart's plot
+    # area was covered by its legend)
+    assert statement.showlegend is False
     assert list(traces["Russian side: estimate (cross)"].x) == RUSSIA_ESTIMATES
     assert traces["Russian side: estimate (cross)"].marker.symbol == "x"
     assert list(traces["Russian side: lower bound (triangle)"].x) == RUSSIA_LOWER_BOUNDS

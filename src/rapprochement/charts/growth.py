@@ -90,6 +90,7 @@ def projection_chart(
                 mode="markers",
                 name=kind_name(f"Actual: {label}", kind, KIND_LABELS),
                 legendgroup="actual",
+                showlegend=customs,  # the kinds are named in the hover and the caption
                 marker={"size": 6 if customs else 9, "color": color, "symbol": KIND_SYMBOLS[kind]},
                 hovertemplate="%{x}: USD %{y:.1f}bn (actual"
                 + ("" if customs else f"; {KIND_LABELS[kind].lower()}")

@@ -72,8 +72,8 @@ TARGET_COLORS = [
 
 
 #: Marker of each kind of trade figure (``kind`` in trade.csv): a customs release is a plain
-#: circle; an official's statement, an estimate or a lower bound has its own shape and its own
-#: legend entry, so that no one reads it as customs data (the charts' hovers name the kind too).
+#: circle; an official's statement, an estimate or a lower bound has its own shape, named in
+#: the hover of each point and in the chart's caption, so that no one reads it as customs data.
 KIND_SYMBOLS = {
     "customs_release": "circle",
     "official_statement": "square",
@@ -83,8 +83,8 @@ KIND_SYMBOLS = {
 
 
 def kind_name(series: str, kind: str, labels: dict[str, str]) -> str:
-    """Legend name of a series' points of one kind: the series itself for customs releases,
-    else "series: official's statement (square)" and the like."""
+    """Name of a series' points of one kind (hover, text summary): the series itself for
+    customs releases, else "series: official's statement (square)" and the like."""
     if kind == "customs_release":
         return series
     shape = KIND_SYMBOLS[kind].split("-")[0].replace("x", "cross")

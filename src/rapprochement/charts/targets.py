@@ -97,6 +97,9 @@ def targets_chart(
                         mode="markers",
                         name=name if verified else f"{name}: unverified value (hollow)",
                         legendgroup=reporter,
+                        # the kinds are named in the hover and the caption: more legend rows
+                        # covered the plot of a chart 300 px wide
+                        showlegend=customs,
                         marker={
                             "color": color if verified else "white",
                             "symbol": symbol if verified else f"{symbol}-open",
