@@ -43,7 +43,8 @@ def _markers(fig: go.Figure, name: str = "China customs (GACC)"):
     traces = [
         t
         for t in fig.data
-        if t.mode == "markers"
+        if t.visible is not False
+        and getattr(t, "mode", None) == "markers"
         and t.name
         and (t.name == name or t.name.startswith(name + ":"))
         and "unverified" not in t.name

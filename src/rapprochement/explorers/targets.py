@@ -82,6 +82,8 @@ class TargetExplorer(ExplorerWidget):
 
     name = NAME
     title = TITLE
+    # "Both + gap" draws the Russian side's traces and a bar panel on top of the default
+    spare_traces = ("scatter",) * 8 + ("bar",)
     static_name = "target-explorer"
 
     def __init__(

@@ -289,6 +289,9 @@ class ExplorerWidget:
     title = ""
     #: file stem of the picture of the default state in ``notebooks/figures/``
     static_name = ""
+    #: types of the hidden traces drawn after the chart whenever its traces are replaced, so
+    #: that a setting with more traces (up to these) is still one restyle (see _draw)
+    spare_traces: tuple[str, ...] = ()
 
     def __init__(self, *, backend: Backend | None = None) -> None:
         backend = backend or DEFAULT_BACKEND
@@ -410,8 +413,10 @@ class ExplorerWidget:
         fig.layout.width = None
         if isinstance(self.view, go.FigureWidget):
             if not _restyle_in_place(self.view, fig):
+                # hidden spare traces after the chart, so that a wider setting still fits
+                spare = [{"type": kind, **_EMPTY} for kind in self.spare_traces]
                 with self.view.batch_update():
-                    self.view.update(data=fig.data, layout=fig.layout, overwrite=True)
+                    self.view.update(data=[*fig.data, *spare], layout=fig.layout, overwrite=True)
         else:
             out: W.Output = self.view  # type: ignore[assignment]
             out.clear_output(wait=True)
