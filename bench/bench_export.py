@@ -15,7 +15,8 @@ from pathlib import Path
 
 import plotly.io as pio
 
-from rapprochement import export, static_explorers
+from rapprochement import export
+from rapprochement.explorers import registry
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,8 +28,8 @@ def main() -> None:
     notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
     for path in notebooks:
         print(f"committed notebook: {path.name}: {path.stat().st_size / 1e3:.0f} KB")
-    for name, build in static_explorers.EXPLORERS.items():
-        size = len(pio.to_json(build(), validate=False, remove_uids=True))
+    for name, explorer in registry.all_explorers().items():
+        size = len(pio.to_json(explorer.build_static(), validate=False, remove_uids=True))
         print(f"explorer figure JSON: {name}: {size / 1e3:.0f} KB")
     _, bundle = export.plotly_js()
     print(f"plotly.js inlined: {bundle}")

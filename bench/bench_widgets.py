@@ -31,53 +31,65 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from rapprochement import data, widgets  # noqa: E402
+from rapprochement import data  # noqa: E402
+from rapprochement.explorers import registry  # noqa: E402
+from rapprochement.explorers.controls import Control  # noqa: E402
+from rapprochement.explorers.widget import ExplorerWidget  # noqa: E402
 
 NOTEBOOK = ROOT / "notebooks" / "06-trade-and-targets.ipynb"
 
-# control name -> values to cycle through, per explorer
+# Hand-picked settings to cycle through (control name -> values), by explorer; an explorer of
+# the registry not listed here gets settings derived from its controls (see _interactions).
 INTERACTIONS = {
-    "TargetExplorer": [
+    "targets": [
         ("start", [2005, 2010, 2000]),
         ("source", ["both", "china_customs"]),
         ("dollars", ["real", "nominal"]),
         ("flow", ["china_to_russia", "total"]),
     ],
-    "GrowthProjector": [("base_year", [2011, 2019, 2020]), ("rate_pct", [3.0, 10.0, 5.0])],
-    "PartnerShares": [("start", [2010, 2000]), ("end", [2020, 2025])],
-    "SettlementCurrencies": [("currencies", [("usd",), ("usd", "eur"), ("usd", "rub_plus_cny")])],
-    "Timeline": [("years", [(2010, 2020), (1996, 2026)]), ("themes", [("Sanctions and war",)])],
+    "growth": [("base_year", [2011, 2019, 2020]), ("rate_pct", [3.0, 10.0, 5.0])],
+    "shares": [("start", [2010, 2000]), ("end", [2020, 2025])],
+    "settlements": [("currencies", [("usd",), ("usd", "eur"), ("usd", "rub_plus_cny")])],
+    "timeline": [("years", [(2010, 2020), (1996, 2026)]), ("themes", [("Sanctions and war",)])],
 }
+#: Arguments of the explorers measured with more than their defaults.
+ARGS: dict[str, dict] = {"timeline": {"highlight": ["2021-03-23"]}}
 
 
-def _make(name: str, backend: str, frames: dict) -> widgets._Explorer:
-    if name == "TargetExplorer":
-        return widgets.TargetExplorer(
-            frames["trade"], frames["targets"], frames["cpi"], backend=backend
-        )
-    if name == "GrowthProjector":
-        return widgets.GrowthProjector(frames["trade"], frames["targets"], backend=backend)
-    if name == "PartnerShares":
-        return widgets.PartnerShares(
-            frames["trade"], frames["totals"], frames["shares"], backend=backend
-        )
-    if name == "Timeline":
-        return widgets.Timeline(frames["events"], highlight=["2021-03-23"], backend=backend)
-    return widgets.SettlementCurrencies(frames["settlements"], backend=backend)
+def _derived(control: Control) -> list:
+    """Values that move a control away from its default and back (lists: first option only)."""
+    if control.kind in ("toggle", "dropdown"):
+        others = [v for v in control.values() if v != control.default][:2]
+        return [*others, control.default] if others else []
+    if control.kind == "multi" and control.options:
+        return [(control.values()[0],), tuple(control.default)]
+    return []
+
+
+def _interactions(name: str, explorer: ExplorerWidget) -> list[tuple[str, list]]:
+    if name in INTERACTIONS:
+        return INTERACTIONS[name]
+    steps = [(c.name, _derived(c)) for c in explorer.spec.values()]
+    return [(n, values) for n, values in steps if values]
+
+
+def _make(name: str, backend: str) -> ExplorerWidget:
+    widget: ExplorerWidget = registry.get(name).widget(backend=backend, **ARGS.get(name, {}))
+    return widget
 
 
 def python_side(repeat: int) -> dict[str, dict[str, float]]:
-    frames = {**data.load_all(), "events": data.load_events()}
+    data.load_all()  # the tables are cached: their loading is not timed
     results: dict[str, dict[str, float]] = {}
     for backend in ("figurewidget", "output"):
-        for name, steps in INTERACTIONS.items():
+        for name in registry.NAMES:
             # outside a kernel the Output backend prints the figure's JSON: that is the same
             # serialisation a kernel does, so it is timed, and the text is discarded
             with contextlib.redirect_stdout(io.StringIO()):
-                w = _make(name, backend, frames)
+                w = _make(name, backend)
                 times = []
                 for _ in range(repeat):
-                    for control, values in steps:
+                    for control, values in _interactions(name, w):
                         for value in values:
                             t0 = time.perf_counter()
                             w.controls[control].value = value
@@ -95,8 +107,8 @@ BENCH_NB = {
             "outputs": [],
             "execution_count": None,
             "id": "a",
-            "source": "from rapprochement import widgets\n"
-            "fw = widgets.TargetExplorer(backend='figurewidget')\nfw",
+            "source": "from rapprochement import explorers\n"
+            "fw = explorers.targets.TargetExplorer(backend='figurewidget')\nfw",
         },
         {
             "cell_type": "code",
@@ -104,7 +116,7 @@ BENCH_NB = {
             "outputs": [],
             "execution_count": None,
             "id": "b",
-            "source": "out = widgets.TargetExplorer(backend='output')\nout",
+            "source": "out = explorers.targets.TargetExplorer(backend='output')\nout",
         },
     ],
     "metadata": {
@@ -123,9 +135,10 @@ EVERY_NB = {
             "outputs": [],
             "execution_count": None,
             "id": f"e{i}",
-            "source": f"from rapprochement import widgets\nwidgets.{name}()",
+            "source": "from rapprochement.explorers import registry\n"
+            f"registry.get({name!r}).widget(**{ARGS.get(name, {})!r})",
         }
-        for i, name in enumerate(INTERACTIONS)
+        for i, name in enumerate(registry.NAMES)
     ],
     "metadata": BENCH_NB["metadata"],
     "nbformat": 4,
@@ -134,12 +147,28 @@ EVERY_NB = {
 
 # One click per explorer, back and forth: a toggle button or a list option (by its text).
 CLICKS = {
-    "TargetExplorer": ["Both + gap", "China customs"],
-    "GrowthProjector": ["Russian side", "China customs"],
-    "PartnerShares": ["option:1", "option:0"],
-    "SettlementCurrencies": ["option:0", "option:1"],
-    "Timeline": ["option:5", "option:0"],
+    "targets": ["Both + gap", "China customs"],
+    "growth": ["Russian side", "China customs"],
+    "shares": ["option:1", "option:0"],
+    "settlements": ["option:0", "option:1"],
+    "timeline": ["option:5", "option:0"],
 }
+
+
+def _clicks(name: str) -> list[str]:
+    """The clicks measured on an explorer: hand-picked, else its first toggle's buttons (there
+    and back) or its first list's first option (selected alone, then the whole default)."""
+    if name in CLICKS:
+        return CLICKS[name]
+
+    entry = registry.get(name)
+    explorer = entry.widget(**ARGS.get(name, {}))
+    for control in explorer.spec.values():
+        if control.kind == "toggle" and len(control.options) > 1:
+            other = next(label for label, v in control.options if v != control.default)
+            return [other, control.label_of(control.default)]
+    return ["option:0", "option:1"]
+
 
 _TIME_CLICK = """async ([i, what, timeout]) => {
     const root = document.querySelectorAll('.rapprochement-explorer')[i];
@@ -200,7 +229,8 @@ def browser_side(repeat: int) -> dict[str, tuple[float, float]] | str:
     folder = ROOT / "artifacts" / "bench"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "bench_every_explorer.ipynb").write_text(json.dumps(EVERY_NB), encoding="utf-8")
-    results: dict[str, list[float]] = {name: [] for name in INTERACTIONS}
+    clicks = {name: _clicks(name) for name in registry.NAMES}
+    results: dict[str, list[float]] = {name: [] for name in registry.NAMES}
     with lab.jupyter_lab(ROOT) as url, sync_playwright() as pw:
         browser = lab.launch_chromium(pw)
         page = browser.new_page(viewport={"width": 1366, "height": 1000})
@@ -208,11 +238,11 @@ def browser_side(repeat: int) -> dict[str, tuple[float, float]] | str:
         lab.run_all(page)
         page.wait_for_function(
             "(n) => document.querySelectorAll('.rapprochement-summary[data-update]').length >= n",
-            arg=len(INTERACTIONS),
+            arg=len(registry.NAMES),
         )
         for _ in range(repeat):
-            for index, name in enumerate(INTERACTIONS):
-                for what in CLICKS[name]:
+            for index, name in enumerate(registry.NAMES):
+                for what in clicks[name]:
                     results[name].append(page.evaluate(_TIME_CLICK, [index, what, 30_000]))
         browser.close()
     return {k: (statistics.median(v), _p90(v)) for k, v in results.items()}

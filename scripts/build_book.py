@@ -10,8 +10,8 @@ Steps, all offline:
    * plotly outputs (``application/vnd.plotly.v1+json``) become JSON that book/_static/plots.js
      draws with the one local plotly.js;
    * widget outputs (they need a kernel) become the kernel-free explorer built by
-     :mod:`rapprochement.static_explorers` with the same arguments; any other widget becomes a
-     short note;
+     :mod:`rapprochement.explorers.registry` from the name and arguments the widget recorded in
+     its output's metadata; any other widget becomes a short note;
    * links to files of the repository that are not in the book are pointed at the book page
      that holds them (data/README.md) or at a copy of the file (data/*.csv, copied when linked);
 2. write the pages that are not notebooks: the explorers, the glossary (glossary.json), the
@@ -55,7 +55,7 @@ import book_figures  # noqa: E402
 from rapprochement import citations, glossary, quiz
 from rapprochement import export as X
 from rapprochement import manifest as M
-from rapprochement import static_explorers as S
+from rapprochement.explorers import registry
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
@@ -78,7 +78,7 @@ Counter = X.Counter
 figure_html = X.figure_html
 _title_of = X._title_of
 explorer_json = X.explorer_json
-static_for_widget = X.static_for_widget
+static_for_outputs = X.static_for_outputs
 
 
 #: Where shared_figure_html writes the explorers' JSON (set by build()); None: inline.
@@ -184,22 +184,18 @@ def page_explorers() -> str:
         "widgets in the notebooks. Hover over a point for its value and source; click a "
         "legend entry to hide or show it.\n",
         "In a notebook, each explorer is one line, for example "
-        "`from rapprochement import static_explorers; static_explorers.targets()`.\n",
+        "`from rapprochement import explorers; explorers.targets.static()`.\n",
     ]
-    titles = {
-        "targets": ("Trade against the official targets", "06 Trade and targets", "C12"),
-        "growth": ("What growth would each target have needed?", "06 Trade and targets", "C12"),
-        "partner_shares": ("Each partner's weight in the other's trade", "03 and 06", "C06, C15"),
-        "settlements": ("Currencies in Russia-China settlements", "06 and 09", "C14"),
-        "timeline": ("Timeline of events", "00-09", "C02, C17, C19"),
-    }
     ids = Counter("ex")
-    for name in S.EXPLORERS:
-        title, where, claims = titles.get(name, (name, "", ""))
+    for name, explorer in registry.all_explorers().items():
+        title = explorer.heading or explorer.title
+        where = ""
+        if explorer.used_in:
+            where = f"Used in notebooks {explorer.used_in}; claims {explorer.claims}. "
         fig = explorer_json(name)
         blocks.append(
-            f"## {title}\n\n*Used in notebooks {where}; claims {claims}. In a notebook: "
-            f"`static_explorers.{name}()`.*\n\n```{{raw}} html\n"
+            f"## {title}\n\n*{where}In a notebook: "
+            f"`explorers.{name}.static()`.*\n\n```{{raw}} html\n"
             f"{shared_figure_html(fig, ids(), title)}\n```\n"
         )
     return "\n".join(blocks)
@@ -247,7 +243,7 @@ def write_pages(src: Path, m: M.Manifest) -> list[str]:
     missing = []
     for page in m.pages:
         out = src / f"{page.stem}.md"
-        if page.source == "rapprochement.static_explorers":
+        if page.source == "rapprochement.explorers":
             out.write_text(page_explorers(), encoding="utf-8")
         elif page.source.endswith("glossary.json"):
             out.write_text(page_glossary(), encoding="utf-8")

@@ -3,11 +3,11 @@
 Usage: .venv/bin/python scripts/make_static_figures.py [--out notebooks/figures]
 
 Each figure is drawn by the same function the notebook's widgets call
-(:mod:`rapprochement.figures`), written to a self-contained HTML page (plotly.js inlined from
-the installed plotly package, so no network), opened in headless Chromium through Playwright,
-and screenshotted to PNG. We use Chromium rather than plotly's kaleido because kaleido 1.x
-itself needs a Chrome install, would add a dependency, and Playwright + Debian's chromium are
-already what the browser tests use.
+(:mod:`rapprochement.charts`, :mod:`rapprochement.explorers`), written to a self-contained HTML
+page (plotly.js inlined from the installed plotly package, so no network), opened in headless
+Chromium through Playwright, and screenshotted to PNG. We use Chromium rather than plotly's
+kaleido because kaleido 1.x itself needs a Chrome install, would add a dependency, and
+Playwright + Debian's chromium are already what the browser tests use.
 
 Needs /usr/bin/chromium (or CHROMIUM=/path/to/chrome).
 """
@@ -22,8 +22,10 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from rapprochement import data, figures, widgets
-from rapprochement.widgets import DEFAULT_TARGETS
+from rapprochement import data
+from rapprochement.charts import targets as target_chart
+from rapprochement.explorers import registry
+from rapprochement.explorers.targets import DEFAULT_TARGETS
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM_ARGS = [
@@ -42,7 +44,7 @@ def static_figures() -> dict[str, go.Figure]:
     """The figures to render, by file stem: the notebook 06 picture and each explorer's
     default state (shown in place of the explorer before the notebook has run)."""
     trade, targets, cpi = data.load_trade(), data.load_targets(), data.load_us_cpi()
-    fig = figures.target_explorer_figure(
+    fig = target_chart.target_explorer_figure(
         trade,
         targets,
         cpi,
@@ -51,9 +53,12 @@ def static_figures() -> dict[str, go.Figure]:
         target_ids=list(DEFAULT_TARGETS),
     )
     figs = {"trade-vs-targets": fig}
-    for explorer in widgets.explorers().values():
+    for entry in registry.all_explorers().values():
+        if not entry.picture:
+            continue
+        explorer = entry.widget()
         assert explorer.figure is not None, explorer.error
-        figs[explorer.static_name] = explorer.figure
+        figs[entry.picture] = explorer.figure
     return figs
 
 

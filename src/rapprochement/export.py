@@ -14,8 +14,9 @@ nbconvert's ``HTMLExporter`` with the ``lab`` template and three changes:
 
 * :class:`OfflinePreprocessor` makes the stored outputs static, as the book does: each plotly
   output becomes its JSON in the page, drawn by the one plotly.js the page inlines; each
-  explorer widget becomes its kernel-free explorer (:mod:`rapprochement.static_explorers`,
-  same chart code, built with the cell's arguments); each quiz gets jupyterquiz's script back
+  explorer widget becomes its kernel-free explorer (found by the name and arguments the widget
+  recorded in its output's metadata, built by :mod:`rapprochement.explorers.registry` from the
+  same controls and chart code); each quiz gets jupyterquiz's script back
   (a notebook stores only the quiz's questions, see :func:`rapprochement.quiz.show`);
 * the template (``export_templates/rapprochement``) leaves out require.js, MathJax and
   mermaid.js (the collection has no formulas or diagrams) and inlines plotly.js once, only
@@ -37,6 +38,7 @@ import argparse
 import copy
 import functools
 import html
+import json
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -59,13 +61,18 @@ __all__ = [
     "plotly_js",
     "page_links",
     "rewrite_links",
-    "static_for_widget",
+    "explorer_json",
+    "explorer_of",
+    "static_for_outputs",
     "transform_notebook",
     "write_reading_list",
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
+#: Key of the output metadata where an explorer records its name and arguments (the same
+#: string as ``rapprochement.explorers.widget.METADATA_KEY``; export does not import widgets).
+METADATA_KEY = "rapprochement"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 JS_MIME = "application/javascript"
 TEMPLATES = Path(__file__).with_name("export_templates")
@@ -121,45 +128,47 @@ def _title_of(fig: dict[str, Any]) -> str:
     return re.sub(r"<[^>]+>", " ", text or "chart").strip()
 
 
-def _arg_list(source: str, name: str) -> list[str] | None:
-    m = re.search(rf"{name}\s*=\s*\[([^\]]*)\]", source)
-    return re.findall(r"[\"']([^\"']+)[\"']", m.group(1)) if m else None
-
-
-def _arg_int(source: str, name: str) -> int | None:
-    m = re.search(rf"{name}\s*=\s*(\d+)", source)
-    return int(m.group(1)) if m else None
-
-
 @functools.cache
-def explorer_json(name: str, kwargs: tuple[tuple[str, Any], ...] = ()) -> dict[str, Any]:
-    """A static explorer as plotly JSON, built once per process for the same arguments."""
-    from . import static_explorers as S
+def _explorer_json(name: str, args_json: str) -> dict[str, Any]:
+    from .explorers import registry
 
-    args = {k: list(v) if isinstance(v, tuple) else v for k, v in kwargs}
-    fig: dict[str, Any] = S.EXPLORERS[name](**args).to_plotly_json()
+    fig: dict[str, Any] = registry.get(name).build_static(json.loads(args_json)).to_plotly_json()
     return fig
 
 
-def static_for_widget(source: str) -> tuple[str, dict[str, Any]] | None:
-    """The kernel-free explorer matching a widget cell's code, or None."""
-    calls = {
-        "TargetExplorer": "targets",
-        "GrowthProjector": "growth",
-        "PartnerShares": "partner_shares",
-        "SettlementCurrencies": "settlements",
-    }
-    for widget, name in calls.items():
-        if re.search(rf"\b{widget}\s*\(", source):
-            return name, explorer_json(name)
-    if re.search(r"\btimeline_widget\s*\(|\bTimelineWidget\s*\(", source):
-        highlight = _arg_list(source, "highlight")
-        kwargs = (
-            ("highlight", tuple(highlight) if highlight is not None else None),
-            ("start_year", _arg_int(source, "start_year")),
-            ("end_year", _arg_int(source, "end_year")),
-        )
-        return "timeline", explorer_json("timeline", kwargs)
+def explorer_json(name: str, args: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A kernel-free explorer as plotly JSON, built once per process for the same arguments.
+
+    ``name`` is its key in :mod:`rapprochement.explorers.registry`, ``args`` the JSON arguments
+    its widget recorded. Raises :class:`KeyError` for an unknown explorer.
+    """
+    return _explorer_json(name, json.dumps(dict(args or {}), sort_keys=True))
+
+
+def explorer_of(output: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """(name, arguments) an explorer widget recorded in its output's metadata, or None.
+
+    The widget writes ``{"rapprochement": {"explorer": name, "args": {...}}}``
+    (:meth:`rapprochement.explorers.widget.ExplorerWidget._ipython_display_`); an output
+    without it (any other widget) gives None. The metadata is read as plain data; a malformed
+    entry raises :class:`ValueError` rather than being guessed at.
+    """
+    meta = (output.get("metadata") or {}).get(METADATA_KEY)
+    if meta is None:
+        return None
+    name, args = (meta.get("explorer"), meta.get("args", {})) if isinstance(meta, dict) else (0, 0)
+    if not isinstance(name, str) or not isinstance(args, dict):
+        raise ValueError(f"malformed explorer metadata in an output: {meta!r}")
+    return name, args
+
+
+def static_for_outputs(outputs: Sequence[Mapping[str, Any]]) -> tuple[str, dict[str, Any]] | None:
+    """The kernel-free explorer (name, plotly JSON) for a cell's outputs, or None."""
+    for out in outputs:
+        found = explorer_of(out)
+        if found is not None:
+            name, args = found
+            return name, explorer_json(name, args)
     return None
 
 
@@ -203,13 +212,12 @@ def transform_notebook(
         if cell.cell_type != "code":
             continue
         outputs = []
-        live = any(WIDGET_MIME in o.get("data", {}) for o in cell.get("outputs", []))
-        twin = live and static_for_widget(cell.source) is not None
+        twin = static_for_outputs(cell.get("outputs", []))
         quiz_id = None
         for out in cell.get("outputs", []):
             data = out.get("data", {})
             page = "".join(data.get("text/html", ""))
-            if twin and _STATIC_PICTURE in page:
+            if twin is not None and _STATIC_PICTURE in page:
                 continue  # the kernel-free explorer below replaces the picture of its default
             if quiz.quiz_id_in(page):
                 quiz_id = quiz.quiz_id_in(page)
@@ -222,9 +230,8 @@ def transform_notebook(
                 out = _html_output(figure_html(fig, ids(), _title_of(fig)))
                 counts["plotly"] += 1
             elif WIDGET_MIME in data:
-                found = static_for_widget(cell.source)
-                if found:
-                    _, fig = found
+                if twin is not None and explorer_of(out) is not None:
+                    fig = twin[1]
                     out = _html_output(explorer_html(fig, ids(), _title_of(fig), EXPLORER_NOTE))
                     counts["explorers"] += 1
                 else:

@@ -19,7 +19,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from rapprochement import manifest, static_explorers
+from rapprochement import manifest
+from rapprochement.explorers import registry
 
 from .conftest import Watch
 
@@ -163,8 +164,8 @@ def test_every_explorer_state_is_reachable_and_distinct(
     """On the explorers page, every button of every menu, in turn, changes its chart."""
     page, watch = offline_page
     _open(page, book / "explorers.html")
-    assert page.locator(".rapprochement-plot").count() == len(static_explorers.EXPLORERS)
-    for i in range(len(static_explorers.EXPLORERS)):
+    assert page.locator(".rapprochement-plot").count() == len(registry.NAMES)
+    for i in range(len(registry.NAMES)):
         for m, menu in enumerate(_controls(page, i)["menus"]):
             order = [*range(1, len(menu["labels"])), 0]
             for target in order:

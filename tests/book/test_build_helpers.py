@@ -24,21 +24,26 @@ def test_links_point_at_what_the_book_holds() -> None:
     assert "[web](https://example.org)" in out and "[here](#section)" in out
 
 
-def test_widget_cells_map_to_their_kernel_free_twin() -> None:
-    found = build_book.static_for_widget(
-        'timeline.timeline_widget(highlight=["2014-03-17", "2021-03-23"], start_year=2014, '
-        "end_year=2021)"
+def test_widget_outputs_map_to_their_kernel_free_twin() -> None:
+    def output(meta: dict | None) -> dict:
+        return {"output_type": "display_data", "data": {}, "metadata": meta or {}}
+
+    args = {"highlight": ["2014-03-17", "2021-03-23"], "start_year": 2014, "end_year": 2021}
+    found = build_book.static_for_outputs(
+        [output({"rapprochement": {"explorer": "timeline", "args": args}})]
     )
     assert found is not None
     name, fig = found
     assert name == "timeline"
     assert fig["layout"]["meta"]["title"].startswith("China-Russia relations")  # kept in meta
-    start, end = fig["layout"]["xaxis"]["range"]  # opens on the cell's years, 2014-2021
+    start, end = fig["layout"]["xaxis"]["range"]  # opens on the recorded years, 2014-2021
     assert start[:4] in ("2013", "2014") and end[:4] in ("2021", "2022")
     assert fig["layout"]["meta"]["static_explorer"] is True
-    assert build_book.static_for_widget("x = 1") is None
-    name, _ = build_book.static_for_widget("explorer = widgets.TargetExplorer(trade, targets, cpi)")
-    assert name == "targets"
+    assert build_book.static_for_outputs([output(None)]) is None
+    found = build_book.static_for_outputs(
+        [output(None), output({"rapprochement": {"explorer": "targets", "args": {}}})]
+    )
+    assert found is not None and found[0] == "targets"
 
 
 def test_book_lock_agrees_with_the_student_lock_and_covers_the_book_extra() -> None:

@@ -53,7 +53,8 @@ def test_what_a_student_sees(student_page: Any, lab_server: str, notebook: str) 
     name = notebook.split("/")[-1].removesuffix(".ipynb")
     code = _code(notebook)
     lab.open_and_run_all(page, lab_server, notebook)
-    n_widgets = code.count("timeline_widget(") + len(re.findall(r"widgets\.[A-Z]\w+\(", code))
+    # explorers.<name>.<Class>(...) or registry.get(...).widget(...): one explorer each
+    n_widgets = len(re.findall(r"\bexplorers\.\w+\.[A-Z]\w+\(|\.widget\(", code))
     n_charts = n_widgets + code.count("timeline_figure(") + code.count("fig.show()")
     if n_charts:
         page.wait_for_function(

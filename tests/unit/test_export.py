@@ -51,12 +51,13 @@ def notebook() -> nbformat.NotebookNode:
             ],
         ),
         _code(
-            "widgets.SettlementCurrencies(settle)",
+            "explorers.settlements.SettlementCurrencies(settle)",
             [
                 {
                     "output_type": "display_data",
                     "data": {export.WIDGET_MIME: widget, "text/plain": "VBox(children=(...))"},
-                    "metadata": {},
+                    # what the explorer records when displayed (explorers.widget)
+                    "metadata": {"rapprochement": {"explorer": "settlements", "args": {}}},
                 }
             ],
         ),

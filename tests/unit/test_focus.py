@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from rapprochement import focus, quiz, widgets
+from rapprochement import focus, quiz
+from rapprochement.explorers.widget import AccessibleControls
 
 WHITE, JUPYTERLAB_DARK, SLIDER_TRACK = "#FFFFFF", "#111111", "#FAFAFA"
 
@@ -48,7 +49,7 @@ def test_question_boxes_keep_white_text_readable():
 def test_quiz_and_explorers_carry_the_rules():
     html, _ = quiz.render("03-trust-and-pragmatism")
     assert ".Feedback.correct" in html and f"3px solid {focus.FOCUS_COLOR}" in html
-    css = widgets.AccessibleControls()._css
+    css = AccessibleControls()._css
     for control in ("select", "button", ".noUi-handle"):
         assert f".rapprochement-explorer {control}:focus-visible" in css
     assert f"3px solid {focus.FOCUS_COLOR}" in css

@@ -1,6 +1,6 @@
 """Plotly charts, one module per explorer, all drawn in the shared style of :mod:`.style`.
 
-Each chart module has a function that draws a table it is given (from
+Each chart module has a function that draws a table it is given (from its namesake in
 :mod:`rapprochement.tables`) and, for notebooks and the export helper, a convenience function
 that builds that table from the loaded data first:
 
@@ -10,3 +10,14 @@ that builds that table from the loaded data first:
 * :mod:`.settlements`: settlement currencies (``settlement_chart`` / ``settlement_figure``)
 * :mod:`.timeline`: the events timeline (``timeline_chart`` / ``timeline_figure``)
 """
+
+from importlib import import_module, util
+from types import ModuleType
+
+
+def __getattr__(name: str) -> ModuleType:
+    """``charts.timeline`` and the like: each chart module, imported when first used, so that
+    a notebook needs only ``from rapprochement import charts`` (and no list of them is kept)."""
+    if not name.startswith("_") and util.find_spec(f"{__name__}.{name}") is not None:
+        return import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

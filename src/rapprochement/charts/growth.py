@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from .. import analysis, tables
 from ..data import FLOW_LABELS, FLOWS, REPORTER_LABELS, REPORTERS, trade_series
-from ..tables import SettingError, fmt_bn
-from .style import PALETTE, REPORTER_COLORS, TARGET_COLORS, Spec, base_layout, source_note, trace
+from ..tables.common import (
+    CUSTOMS,
+    KIND_LABELS,
+    SettingError,
+    check_choice,
+    fmt_bn,
+    trade_kinds,
+)
+from .style import (
+    KIND_SYMBOLS,
+    PALETTE,
+    REPORTER_COLORS,
+    Spec,
+    base_layout,
+    kind_name,
+    source_note,
+    target_color,
+    trace,
+)
 from .targets import TRADE_SOURCE_NOTE
 
 __all__ = ["PROJECTION_COLOR", "projection_chart", "projection_figure"]
@@ -27,9 +44,14 @@ def projection_chart(
     base_year: int = 2020,
     rate: float = 0.05,
     end_year: int = 2035,
+    kinds: Mapping[int, str] | None = None,
 ) -> go.Figure:
     """Draw one reporter's ``series`` (from :func:`data.trade_series`), its constant-growth
-    path from ``base_year`` and the targets of a :func:`tables.growth_frame`."""
+    path from ``base_year`` and the targets of a :func:`tables.growth_frame`.
+
+    ``kinds`` ({year: kind of figure}, :func:`tables.common.trade_kinds`) marks the years that
+    are not customs releases with their own symbol and legend entry (all customs if omitted).
+    """
     if end_year <= base_year:
         raise SettingError(
             f"The projection must end after the base year ({base_year}); it ends in {end_year}."
@@ -45,14 +67,36 @@ def projection_chart(
             "scatter",
             x=years,
             y=series.reindex(years).tolist(),
-            mode="lines+markers",
+            mode="lines",
             name=f"Actual: {label}",
+            legendgroup="actual",
+            showlegend=False,
             line={"color": color, "width": 2},
-            marker={"size": 6, "color": color},
             connectgaps=False,
-            hovertemplate="%{x}: USD %{y:.1f}bn (actual)<extra></extra>",
+            hoverinfo="skip",
         )
     )
+    kind_of = {int(y): (kinds or {}).get(int(y), CUSTOMS) for y in series.dropna().index}
+    for kind in KIND_SYMBOLS:
+        xs = [y for y, k in kind_of.items() if k == kind]
+        if not xs and kind != CUSTOMS:
+            continue
+        customs = kind == CUSTOMS
+        fig.add_trace(
+            trace(
+                "scatter",
+                x=xs,
+                y=[float(series.loc[y]) for y in xs],
+                mode="markers",
+                name=kind_name(f"Actual: {label}", kind, KIND_LABELS),
+                legendgroup="actual",
+                showlegend=customs,  # the kinds are named in the hover and the caption
+                marker={"size": 6 if customs else 9, "color": color, "symbol": KIND_SYMBOLS[kind]},
+                hovertemplate="%{x}: USD %{y:.1f}bn (actual"
+                + ("" if customs else f"; {KIND_LABELS[kind].lower()}")
+                + ")<extra></extra>",
+            )
+        )
     fig.add_trace(
         trace(
             "scatter",
@@ -64,9 +108,9 @@ def projection_chart(
             hovertemplate="%{x}: USD %{y:.1f}bn (projected)<extra></extra>",
         )
     )
-    for i, row in enumerate(growth.to_dict("records")):
+    for row in growth.to_dict("records"):
         goal, deadline, reached = row["goal"], row["deadline_year"], row["reached_year"]
-        tcolor = TARGET_COLORS[i % len(TARGET_COLORS)]
+        tcolor = target_color(row["color_index"])
         needed = row["growth needed from base year"]
         needed_txt = "" if pd.isna(needed) else f"<br>growth needed from {base_year}: {needed:.1%}"
         text = (
@@ -119,12 +163,17 @@ def projection_chart(
     fig.update_xaxes(title_text="year", range=[first - 0.5, end_year + 0.5])
     fig.update_yaxes(title_text="trade, current US$ bn", rangemode="tozero")
     base_layout(fig, title=f"What growth would have met each target? ({FLOW_LABELS[flow]})")
-    source_note(
-        fig,
+    note = (
         TRADE_SOURCE_NOTE + "<br>Projection: constant annual growth from the base year "
         "(an illustration, not a forecast).<br>Diamonds: deadlines; stars: the year the "
-        "projection reaches a target.",
+        "projection reaches a target."
     )
+    if any(k != CUSTOMS for k in kind_of.values()):
+        note += (
+            "<br>Squares: an official's statement; crosses: an estimate; triangles: a lower "
+            "bound. Only circles are customs data (kind in data/trade.csv)."
+        )
+    source_note(fig, note)
     return fig.figure()
 
 
@@ -140,8 +189,8 @@ def projection_figure(
     target_ids: Sequence[str] | None = None,
 ) -> go.Figure:
     """Actual trade beside a constant-growth projection from ``base_year``, with targets."""
-    tables.check_choice("reporter", reporter, REPORTERS)
-    tables.check_choice("flow", flow, FLOWS)
+    check_choice("reporter", reporter, REPORTERS)
+    check_choice("flow", flow, FLOWS)
     series = trade_series(trade, reporter, flow)
     if series.empty:
         raise SettingError(f"{REPORTER_LABELS[reporter]} reports no figure for this flow.")
@@ -160,4 +209,5 @@ def projection_figure(
         base_year=base_year,
         rate=rate,
         end_year=end_year,
+        kinds=trade_kinds(trade, reporter, flow),
     )

@@ -28,6 +28,9 @@ __all__ = [
     "PLOTLY_CONFIG",
     "REPORTER_COLORS",
     "TARGET_COLORS",
+    "target_color",
+    "KIND_SYMBOLS",
+    "kind_name",
     "TEXT",
     "ChartFigure",
     "Spec",
@@ -57,13 +60,43 @@ BACKGROUND = "#FFFFFF"
 FONT = {"family": "Arial, Helvetica, sans-serif", "size": 13, "color": TEXT}
 
 REPORTER_COLORS = {"china_customs": PALETTE["blue"], "russia": PALETTE["vermillion"]}
+#: Colours of targets, picked by :func:`target_color`. Not brown: the growth projector draws its
+#: projection in brown, and a target of that colour read as part of the projection.
 TARGET_COLORS = [
     PALETTE["bluish_green"],
-    PALETTE["brown"],
+    PALETTE["wine"],
     PALETTE["reddish_purple"],
     PALETTE["indigo"],
     PALETTE["black"],
 ]
+
+
+#: Marker of each kind of trade figure (``kind`` in trade.csv): a customs release is a plain
+#: circle; an official's statement, an estimate or a lower bound has its own shape, named in
+#: the hover of each point and in the chart's caption, so that no one reads it as customs data.
+KIND_SYMBOLS = {
+    "customs_release": "circle",
+    "official_statement": "square",
+    "estimate": "x",
+    "lower_bound": "triangle-up",
+}
+
+
+def kind_name(series: str, kind: str, labels: dict[str, str]) -> str:
+    """Name of a series' points of one kind (hover, text summary): the series itself for
+    customs releases, else "series: official's statement (square)" and the like."""
+    if kind == "customs_release":
+        return series
+    shape = KIND_SYMBOLS[kind].split("-")[0].replace("x", "cross")
+    return f"{series}: {labels[kind].lower()} ({shape})"
+
+
+def target_color(color_index: int) -> str:
+    """A target's colour from its ``color_index`` (its row in targets.csv, see
+    :func:`rapprochement.tables.common.color_index`): the same target has the same colour in
+    every chart, whichever other targets are shown with it."""
+    return TARGET_COLORS[int(color_index) % len(TARGET_COLORS)]
+
 
 #: Caption lines are wrapped to this many characters (fits a chart 370 px wide: JupyterLab at
 #: 800 px with the file browser open).

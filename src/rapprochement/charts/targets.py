@@ -9,8 +9,18 @@ import plotly.graph_objects as go
 
 from .. import tables
 from ..data import FLOW_LABELS, REPORTER_LABELS, REPORTERS
-from ..tables import Dollars, Source, fmt_bn
-from .style import PALETTE, REPORTER_COLORS, TARGET_COLORS, Spec, base_layout, source_note, trace
+from ..tables.common import CUSTOMS, KIND_LABELS, Dollars, Source, fmt_bn
+from .style import (
+    KIND_SYMBOLS,
+    PALETTE,
+    REPORTER_COLORS,
+    Spec,
+    base_layout,
+    kind_name,
+    source_note,
+    target_color,
+    trace,
+)
 
 __all__ = ["TRADE_SOURCE_NOTE", "target_explorer_figure", "targets_chart"]
 
@@ -62,38 +72,47 @@ def targets_chart(
                 connectgaps=False,
             )
         )
+        kinds = [k for k in KIND_SYMBOLS if (part["kind"] == k).any()]
         for verified in (True, False):
-            pts = part[part["verified"] == verified]
-            if pts.empty and not verified:
-                continue
-            status = "verified" if verified else "unverified"
-            text = [
-                f"{label}<br>{y}: {fmt_bn(v)} ({unit})"
-                + ("" if dollars == "nominal" else f"<br>nominal {fmt_bn(n)}")
-                + f"<br>{status}"
-                for y, v, n in zip(pts.index, pts["value"], pts["nominal"], strict=True)
-            ]
-            traces.append(
-                trace(
-                    "scatter",
-                    x=pts.index.tolist(),
-                    y=pts["value"].tolist(),
-                    mode="markers",
-                    name=label if verified else f"{label}: unverified value (hollow)",
-                    legendgroup=reporter,
-                    marker={
-                        "color": color if verified else "white",
-                        "symbol": "circle" if verified else "circle-open",
-                        "size": 8 if verified else 9,
-                        "line": {"color": color, "width": 2},
-                    },
-                    text=text,
-                    hovertemplate="%{text}<extra></extra>",
+            for kind in kinds:
+                pts = part[(part["verified"] == verified) & (part["kind"] == kind)]
+                customs = kind == CUSTOMS
+                if pts.empty and not (verified and customs):
+                    continue
+                status = "verified" if verified else "unverified"
+                what = KIND_LABELS[kind].lower()
+                text = [
+                    f"{label}<br>{y}: {fmt_bn(v)} ({unit})"
+                    + ("" if dollars == "nominal" else f"<br>nominal {fmt_bn(n)}")
+                    + f"<br>kind of figure: {what}<br>{status}"
+                    for y, v, n in zip(pts.index, pts["value"], pts["nominal"], strict=True)
+                ]
+                name = kind_name(label, kind, KIND_LABELS)
+                symbol = KIND_SYMBOLS[kind]
+                traces.append(
+                    trace(
+                        "scatter",
+                        x=pts.index.tolist(),
+                        y=pts["value"].tolist(),
+                        mode="markers",
+                        name=name if verified else f"{name}: unverified value (hollow)",
+                        legendgroup=reporter,
+                        # the kinds are named in the hover and the caption: more legend rows
+                        # covered the plot of a chart 300 px wide
+                        showlegend=customs,
+                        marker={
+                            "color": color if verified else "white",
+                            "symbol": symbol if verified else f"{symbol}-open",
+                            "size": (8 if verified else 9) + (0 if customs else 2),
+                            "line": {"color": color, "width": 2},
+                        },
+                        text=text,
+                        hovertemplate="%{text}<extra></extra>",
+                    )
                 )
-            )
 
     for line in lines.itertuples(index=False):
-        color = TARGET_COLORS[int(line.order) % len(TARGET_COLORS)]
+        color = target_color(line.color_index)
         hover = (
             f"Target {line.label}<br>{fmt_bn(line.value)} {line.how}<br>set by {line.set_by}"
             f"<br>status: {line.status}"
@@ -164,6 +183,11 @@ def targets_chart(
     base_layout(fig, title=title, height=600 if both else 520)
     note = TRADE_SOURCE_NOTE + "<br>Targets: data/targets.csv (dashed: deadline at the diamond; "
     note += "dotted: no official deadline). Hollow markers: no source page states the value."
+    if (frame["kind"] != CUSTOMS).any():
+        note += (
+            "<br>Squares: an official's statement; crosses: an estimate; triangles: a lower "
+            "bound ('over ...'). Only circles are customs data (kind in data/trade.csv)."
+        )
     if dollars == "real":
         note += (
             f"<br>Real dollars: US CPI-U annual averages (BLS, data/us_cpi.csv), {base_year}=base."

@@ -1,11 +1,14 @@
-"""The events timeline: static figure and widget driven from Python."""
+"""The events timeline: its table, chart and explorer (widget driven from Python)."""
 
 from __future__ import annotations
 
 import pytest
 
-from rapprochement import timeline
+from rapprochement import tables
+from rapprochement.charts import timeline
 from rapprochement.data import load_events
+from rapprochement.explorers.timeline import Timeline
+from rapprochement.explorers.widget import ExplorerWidget
 
 
 @pytest.fixture(scope="module")
@@ -33,10 +36,10 @@ def test_all_events_are_drawn_once(events):
 
 
 def test_every_category_has_a_theme(events):
-    themes = {timeline.theme_of(c) for c in events["category"]}
+    themes = {tables.theme_of(c) for c in events["category"]}
     assert "Other" not in themes
-    assert timeline.theme_of("partnership upgrade / trade target") == "Partnership and treaties"
-    assert timeline.theme_of("something new") == "Other"
+    assert tables.theme_of("partnership upgrade / trade target") == "Partnership and treaties"
+    assert tables.theme_of("something new") == "Other"
 
 
 def test_unverified_rows_are_hollow_and_labelled(events):
@@ -92,9 +95,7 @@ def test_impossible_arguments_raise(events, kwargs, message):
 
 
 def test_widget_controls_drive_the_figure():
-    w = timeline.timeline_widget(
-        highlight=["2015", "2019-06-05"], start_year=2010, end_year=2022, events=load_events()
-    )
+    w = Timeline(load_events(), highlight=["2015", "2019-06-05"], start_year=2010, end_year=2022)
     years, themes = w.controls["years"], w.controls["themes"]
     assert years.value == (2010, 2022)
     assert "2015" in _points(w.figure)["Data and fact-checks"]
@@ -121,10 +122,8 @@ def test_widget_controls_drive_the_figure():
 
 
 def test_timeline_is_an_explorer_like_the_others():
-    from rapprochement import widgets
-
-    w = timeline.timeline_widget(highlight=["2021-03-23"], events=load_events())
-    assert isinstance(w, widgets._Explorer)
+    w = Timeline(load_events(), highlight=["2021-03-23"])
+    assert isinstance(w, ExplorerWidget)
     assert "rapprochement-explorer" in w.widget._dom_classes
     # the shared light template, not plotly's large "plotly_white" (slow to apply)
     assert w.figure.layout.template.layout.plot_bgcolor.upper() == "#FFFFFF"
@@ -134,16 +133,16 @@ def test_timeline_is_an_explorer_like_the_others():
 
 def test_widget_rejects_impossible_start():
     with pytest.raises(ValueError):
-        timeline.timeline_widget(start_year=2022, end_year=2000)
+        Timeline(start_year=2022, end_year=2000)
 
 
 def test_events_table_keeps_the_order_given(events):
-    table = timeline.events_table(events, ["2015", "2019-06-05"], columns=("date", "verified"))
+    table = tables.events_table(events, ["2015", "2019-06-05"], columns=("date", "verified"))
     assert table["date"].tolist() == ["2015", "2019-06-05"]
     assert table["verified"].tolist() == [False, True]
     assert list(table.index) == [1, 2]
     with pytest.raises(ValueError, match="did you mean"):
-        timeline.events_table(events, ["2019-06-06"])
+        tables.events_table(events, ["2019-06-06"])
 
 
 def test_labels_sit_above_the_lanes_and_hide_no_marker(events):

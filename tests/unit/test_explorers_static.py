@@ -10,7 +10,9 @@ import math
 
 import pytest
 
-from rapprochement import data, figures, static_explorers, timeline
+from rapprochement import charts, data, explorers
+from rapprochement.explorers import registry
+from rapprochement.explorers.targets import DEFAULT_TARGETS
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +32,7 @@ _BUILT: dict = {}
 def built(name: str):
     """Each explorer once per test run (the growth explorer takes a few seconds)."""
     if name not in _BUILT:
-        _BUILT[name] = static_explorers.EXPLORERS[name]()
+        _BUILT[name] = registry.get(name).build_static()
     return _BUILT[name]
 
 
@@ -58,7 +60,7 @@ def _same_traces(a, b) -> None:
         assert _values(x.x) == _values(y.x) and _values(x.y) == _values(y.y)
 
 
-@pytest.mark.parametrize("name", list(static_explorers.EXPLORERS))
+@pytest.mark.parametrize("name", list(registry.NAMES))
 def test_every_control_addresses_every_trace_of_its_figure(name: str) -> None:
     fig = built(name)
     n = len(fig.data)
@@ -78,13 +80,13 @@ def test_every_control_addresses_every_trace_of_its_figure(name: str) -> None:
 
 def test_targets_default_state_is_what_the_widget_draws(tables) -> None:
     fig = built("targets")
-    expected = figures.target_explorer_figure(
+    expected = charts.targets.target_explorer_figure(
         tables["trade"],
         tables["targets"],
         tables["us_cpi"],
         start=2000,
         end=int(tables["trade"]["year"].max()),
-        target_ids=list(static_explorers.DEFAULT_TARGETS),
+        target_ids=list(DEFAULT_TARGETS),
     )
     _same_traces(_visible(fig), list(expected.data))
     labels = [b.label for b in fig.layout.updatemenus[0].buttons]
@@ -104,7 +106,7 @@ def test_targets_real_dollar_state_matches_the_chart_function(tables) -> None:
         for b in fig.layout.updatemenus[0].buttons
         if b.label == f"Russian side · Total turnover · US$ of {base}"
     )
-    expected = figures.target_explorer_figure(
+    expected = charts.targets.target_explorer_figure(
         tables["trade"],
         tables["targets"],
         tables["us_cpi"],
@@ -113,7 +115,7 @@ def test_targets_real_dollar_state_matches_the_chart_function(tables) -> None:
         source="russia",
         dollars="real",
         base_year=base,
-        target_ids=list(static_explorers.DEFAULT_TARGETS),
+        target_ids=list(DEFAULT_TARGETS),
     )
     _same_traces(_visible(fig, button.args[0]["visible"]), list(expected.data))
 
@@ -141,12 +143,12 @@ def test_growth_slider_restyles_the_projection_to_the_chosen_rate(tables) -> Non
     assert math.isclose(ys[1], base * 1.05, abs_tol=5e-4)
     assert math.isclose(ys[2], base * 1.05**2, abs_tol=5e-4)
     # and the whole step is what the chart function draws at that rate
-    drawn = figures.projection_figure(
+    drawn = charts.growth.projection_figure(
         tables["trade"],
         tables["targets"],
         base_year=2020,
         rate=0.05,
-        target_ids=list(static_explorers.DEFAULT_TARGETS[1:]),
+        target_ids=list(DEFAULT_TARGETS[1:]),
     )
     line = next(t for t in drawn.data if t.name and t.name.startswith("Projected"))
     assert len(line.y) == len(ys)
@@ -157,7 +159,7 @@ def test_growth_slider_restyles_the_projection_to_the_chosen_rate(tables) -> Non
 
 
 def test_partner_share_and_settlement_menus_show_only_their_series(tables) -> None:
-    shares = built("partner_shares")
+    shares = built("shares")
     by_label = {b.label: b.args[0]["visible"] for b in shares.layout.updatemenus[0].buttons}
     assert all(by_label["all series"])
     computed = by_label["computed only"]
@@ -166,22 +168,22 @@ def test_partner_share_and_settlement_menus_show_only_their_series(tables) -> No
     settle = built("settlements")
     shown = [t.name for t in _visible(settle)]
     assert shown and all(n.startswith(("US dollar", "rouble + yuan")) for n in shown)
-    expected = figures.settlement_figure(tables["settlement_currency"])
+    expected = charts.settlements.settlement_figure(tables["settlement_currency"])
     assert sorted(shown) == sorted(t.name for t in expected.data)
 
 
 def test_timeline_theme_buttons_and_periods(tables) -> None:
-    fig = static_explorers.timeline(highlight=["2021-03-23"], start_year=2014, end_year=2021)
+    fig = explorers.timeline.static(highlight=["2021-03-23"], start_year=2014, end_year=2021)
     themes, periods = fig.layout.updatemenus
     for button in themes.buttons[1:]:
         visible = button.args[0]["visible"]
         names = [t.name for t, v in zip(fig.data, visible, strict=True) if v]
         assert names == [button.label]
     assert periods.buttons[0].label == "2014-2021"
-    same = timeline.timeline_figure(tables["events"], 2014, 2021, None, ["2021-03-23"])
+    same = charts.timeline.timeline_figure(tables["events"], 2014, 2021, None, ["2021-03-23"])
     assert list(fig.layout.xaxis.range) == list(same.layout.xaxis.range)
     with pytest.raises(ValueError):
-        static_explorers.timeline(highlight=["1850-01-01"])
+        explorers.timeline.static(highlight=["1850-01-01"])
 
 
 def test_growth_hover_texts_are_what_the_chart_function_writes(tables) -> None:
@@ -200,12 +202,12 @@ def test_growth_hover_texts_are_what_the_chart_function_writes(tables) -> None:
                 texts = [text] if isinstance(text, str) else text
                 for t in texts:
                     shown.add(template.replace("%{text}", t).replace("<extra></extra>", ""))
-        drawn = figures.projection_figure(
+        drawn = charts.growth.projection_figure(
             tables["trade"],
             tables["targets"],
             base_year=2021,
             rate=rate / 100,
-            target_ids=list(static_explorers.DEFAULT_TARGETS[1:]),
+            target_ids=list(DEFAULT_TARGETS[1:]),
         )
         expected = {
             t

@@ -6,6 +6,7 @@ Expected values are read by hand from data/*.csv.
 from __future__ import annotations
 
 import html
+from types import SimpleNamespace
 
 import ipywidgets as W
 import pandas as pd
@@ -14,7 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rapprochement import data, widgets
+from rapprochement import data, explorers
+from rapprochement.explorers.widget import AccessibleControls
 from rapprochement_support.expected import CPI, GACC_TOTAL
 
 CPI_2018, CPI_2025 = CPI[2018], CPI[2025]
@@ -27,17 +29,35 @@ def frames() -> dict[str, pd.DataFrame]:
 
 
 @pytest.fixture
-def explorer(frames) -> widgets.TargetExplorer:
-    return widgets.TargetExplorer(frames["trade"], frames["targets"], frames["cpi"])
+def explorer(frames) -> explorers.targets.TargetExplorer:
+    return explorers.targets.TargetExplorer(frames["trade"], frames["targets"], frames["cpi"])
 
 
 @pytest.fixture
-def projector(frames) -> widgets.GrowthProjector:
-    return widgets.GrowthProjector(frames["trade"], frames["targets"])
+def projector(frames) -> explorers.growth.GrowthProjector:
+    return explorers.growth.GrowthProjector(frames["trade"], frames["targets"])
 
 
 def _markers(fig: go.Figure, name: str = "China customs (GACC)"):
-    return next(t for t in fig.data if t.name == name and t.mode == "markers")
+    """The verified points of a series, over its marker traces (one per kind of figure)."""
+    traces = [
+        t
+        for t in fig.data
+        if t.visible is not False
+        and getattr(t, "mode", None) == "markers"
+        and t.name
+        and (t.name == name or t.name.startswith(name + ":"))
+        and "unverified" not in t.name
+    ]
+    assert traces, [t.name for t in fig.data]
+    pts = sorted((x, y) for t in traces for x, y in zip(t.x, t.y, strict=True))
+    return SimpleNamespace(x=[x for x, _ in pts], y=[y for _, y in pts])
+
+
+def _shown(view) -> list:
+    """The traces drawn on screen (an update that fits restyles the traces already there and
+    hides the ones it does not need: see test_explorers_draw.py)."""
+    return [t for t in view.data if t.visible is not False]
 
 
 def test_year_range_sets_the_x_values_in_the_live_chart(explorer):
@@ -93,16 +113,16 @@ def test_russian_flow_without_data_shows_a_message(explorer):
 
 def test_both_sources_draw_the_gap_panel(explorer):
     explorer.controls["source"].value = "both"
-    names = [t.name for t in explorer.view.data]
+    names = [t.name for t in _shown(explorer.view)]
     assert any(n and n.startswith("Gap") for n in names)
     assert explorer.view.layout.yaxis2.title.text == "gap, US$ bn"
     explorer.controls["source"].value = "china_customs"  # and the panel goes away again
-    assert not any(t.name and t.name.startswith("Gap") for t in explorer.view.data)
+    assert not any(t.name and t.name.startswith("Gap") for t in _shown(explorer.view))
 
 
 def test_target_choice_changes_the_traces(explorer):
     explorer.controls["targets"].value = ("250bn-by-unstated",)
-    targets = [t for t in explorer.view.data if t.name and t.name.startswith("Target")]
+    targets = [t for t in _shown(explorer.view) if t.name and t.name.startswith("Target")]
     assert [t.name for t in targets] == ["Target USD 250bn no official deadline (set 2022)"]
     explorer.controls["targets"].value = ()
     assert "No target selected" in explorer.note
@@ -139,25 +159,26 @@ def test_projection_follows_the_controls(projector):
 
 
 def test_partner_shares_empty_selection(frames):
-    w = widgets.PartnerShares(frames["trade"], frames["totals"], frames["shares"])
+    w = explorers.shares.PartnerShares(frames["trade"], frames["totals"], frames["shares"])
     w.controls["series"].value = ()
     assert "at least one" in w.error
     w.controls["series"].value = ("china_in_russia_trade",)
     assert w.error == ""
-    assert [t.name for t in w.view.data] == ["China's share of Russia's trade (reported)"]
+    assert [t.name for t in _shown(w.view)] == ["China's share of Russia's trade (reported)"]
 
 
 def test_settlement_measure_filter(frames):
-    w = widgets.SettlementCurrencies(frames["settlements"])
+    w = explorers.settlements.SettlementCurrencies(frames["settlements"])
     w.controls["measures"].value = ("official_statement",)
-    assert w.view.data and all("officials' statements" in t.name for t in w.view.data)
+    shown = _shown(w.view)
+    assert shown and all("officials' statements" in t.name for t in shown)
     w.controls["currencies"].value = ()
     assert "at least one currency" in w.error
 
 
 def test_a_measure_that_draws_nothing_says_why(frames):
     """Ticking a measure reported only in other currencies names the currencies it has."""
-    w = widgets.SettlementCurrencies(frames["settlements"])
+    w = explorers.settlements.SettlementCurrencies(frames["settlements"])
     w.controls["currencies"].value = ("usd",)
     w.controls["measures"].value = ("russian_exports_to_china", "all_bilateral_settlements")
     assert not w.error
@@ -171,7 +192,9 @@ def test_a_measure_that_draws_nothing_says_why(frames):
 
 
 def test_output_backend_builds_the_same_figure(frames, capsys):
-    w = widgets.TargetExplorer(frames["trade"], frames["targets"], frames["cpi"], backend="output")
+    w = explorers.targets.TargetExplorer(
+        frames["trade"], frames["targets"], frames["cpi"], backend="output"
+    )
     assert isinstance(w.view, W.Output)
     w.controls["start"].value = 2015
     assert list(_markers(w.figure).x)[0] == 2015
@@ -180,7 +203,7 @@ def test_output_backend_builds_the_same_figure(frames, capsys):
 
 def test_unknown_backend_is_refused():
     with pytest.raises(ValueError, match="backend"):
-        widgets.SettlementCurrencies(backend="matplotlib")  # type: ignore[arg-type]
+        explorers.settlements.SettlementCurrencies(backend="matplotlib")  # type: ignore[arg-type]
 
 
 def test_explorer_displays_as_a_widget(explorer):
@@ -280,10 +303,10 @@ def test_deselecting_every_target_keeps_the_projector_working(projector):
     projector.controls["targets"].value = ()
     assert projector.error == ""
     assert "No target selected" in projector.message.value
-    assert not any(t.name.startswith("Target") for t in projector.view.data)
+    assert not any(t.name.startswith("Target") for t in _shown(projector.view))
     projector.controls["rate_pct"].value = 12.0
     projector.controls["base_year"].value = 2015
-    projected = next(t for t in projector.view.data if t.name.startswith("Projected"))
+    projected = next(t for t in _shown(projector.view) if t.name.startswith("Projected"))
     assert "+12.0% a year from 2015" in projected.name
 
 
@@ -318,7 +341,7 @@ def test_controls_are_labelled_and_charts_fit_their_box(explorer):
     assert explorer.view.layout.width is None and explorer.view.layout.autosize
     assert explorer.view._config["displaylogo"] is False
     assert "rapprochement-explorer" in explorer.widget._dom_classes
-    assert any(isinstance(c, widgets.AccessibleControls) for c in explorer.widget.children)
+    assert any(isinstance(c, AccessibleControls) for c in explorer.widget.children)
 
 
 def test_before_the_kernel_runs_a_reader_sees_text_and_a_picture(explorer, tmp_path, monkeypatch):

@@ -1,0 +1,37 @@
+"""How notebooks show tables: plain HTML without pandas' styling."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def _table_html(frame: pd.DataFrame) -> str | None:
+    inner = frame._repr_html_()
+    if inner is None:
+        return None
+    return (
+        '<div class="rapprochement-table" role="region" tabindex="0" '
+        'aria-label="Table (scroll sideways with the arrow keys if it is wider than the page)" '
+        'style="overflow-x:auto;max-width:100%">' + inner + "</div>"
+    )
+
+
+def plain_tables() -> None:
+    """Show data frames in this notebook as plain, keyboard-scrollable tables.
+
+    * ``display.html.use_mathjax`` off: pandas marks its tables ``tex2jax_ignore`` /
+      ``mathjax_ignore``, so a cell with two "$" (a source note quoting dollar amounts) is
+      never typeset as a formula;
+    * each table sits in a box that scrolls sideways and can take the keyboard focus (a wide
+      table on a narrow screen is otherwise out of reach for keyboard users; WCAG 2.1.1).
+
+    Call it once at the top of a notebook; outside IPython only the pandas option is set.
+    """
+    pd.set_option("display.html.use_mathjax", False)
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with Jupyter
+        return
+    shell = get_ipython()
+    if shell is not None:
+        shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, _table_html)
