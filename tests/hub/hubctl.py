@@ -287,6 +287,7 @@ def install(
     students_group: str | None = None,
     *,
     interrupt: bool = False,
+    authors_group: str | None = None,
 ) -> Iterator[Install]:
     """``deploy/install.sh`` into ``root``/opt/rapprochement, exchange in ``root``/srv/...
 
@@ -306,6 +307,8 @@ def install(
         # (without a students' group: one that exists, so that install.sh makes none)
         STUDENTS=students_group or instructors_group,
         INSTRUCTORS=instructors_group,
+        # the instructors who release (with students_group: made by install.sh)
+        AUTHORS=authors_group or instructors_group,
         # the environment links to its interpreter: it must be one every user can run
         PYTHON=os.environ.get("RAPPROCHEMENT_HUB_PYTHON", "/usr/bin/python3"),
     )
@@ -321,8 +324,9 @@ def install(
         yield inst
     finally:
         if students_group is not None:
-            for name in (students_group, instructors_group):
-                subprocess.run(["groupdel", name], capture_output=True)
+            for name in (students_group, instructors_group, authors_group):
+                if name:
+                    subprocess.run(["groupdel", name], capture_output=True)
 
 
 @dataclass

@@ -53,7 +53,9 @@ def click(page: Any, name: str, assignment: str, button: str) -> None:
 def fetch(page: Any, assignment: str) -> None:
     """Fetch in the released list; wait until it is in the fetched list."""
     click(page, "released", assignment, "Fetch")
-    page.locator("#fetched_assignments_list .list_item").filter(has_text=assignment).first.wait_for()
+    page.locator("#fetched_assignments_list .list_item").filter(
+        has_text=assignment
+    ).first.wait_for()
 
 
 def submit(page: Any, assignment: str) -> str:
