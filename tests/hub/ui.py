@@ -47,7 +47,13 @@ def list_text(page: Any, name: str) -> str:
 def click(page: Any, name: str, assignment: str, button: str) -> None:
     """Click ``button`` on the row of ``assignment`` in list ``name`` (released, fetched, ...)."""
     row = page.locator(f"#{name}_assignments_list .list_item").filter(has_text=assignment)
-    row.first.get_by_role("button", name=button, exact=True).click()
+    target = row.first.get_by_role("button", name=button, exact=True)
+    if target.is_visible():
+        target.click()
+    else:
+        # seen for Submit after a Fetch in the same panel: the button is in the DOM but has
+        # no box until the panel is redrawn; its own click handler is run
+        target.dispatch_event("click")
 
 
 def fetch(page: Any, assignment: str) -> None:
