@@ -88,11 +88,13 @@ NOTEBOOKS_GITCONFIG = PREFIX / ".notebooks.gitconfig"
 ADOPT_COPY = """set -e
 git init -q -b main
 git remote add origin "$1"
-git fetch -q --depth 1 origin main
-git reset -q origin/main
+git fetch -q origin main
+git reset -q "$(git rev-list --max-parents=0 origin/main | tail -n 1)"
 """
 """Turns a plain copy of the notebooks (made by an older version of this file) into a clone,
-without changing a file: the user's edits become local changes, which the pull keeps."""
+without changing a file. The copy is taken to be of the first published version (the one the
+install that introduced the repository published): where it differs, the user changed it and
+the pull keeps it; the rest gets every later correction."""
 
 
 async def _as_user(user: pwd.struct_passwd, cmd: list[str], cwd: Path) -> tuple[int, str]:

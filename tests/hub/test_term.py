@@ -221,9 +221,9 @@ def term(course: Any) -> dict[str, Any]:
         lap("collect, extension")
 
         # the instructor grades with the collection's command
-        def grade() -> str:
+        def grade(*extra: str) -> str:
             cmd = ["python", "-m", "rapprochement.grading", "submitted", "--assignment", PS]
-            cmd += ["--out", str(grading_out), "--jobs", "2", "--no-progress"]
+            cmd += ["--out", str(grading_out), "--jobs", "2", "--no-progress", *extra]
             return _ok(_staff(teacher, cmd, env, cwd=course_dir), "grading command")
 
         grading_out = inst.staff / "grading"
@@ -233,7 +233,9 @@ def term(course: Any) -> dict[str, Any]:
         # the TA scores the good student's written answers and comments in formgrader; the
         # instructor grades again (manual scores kept), the TA returns the feedback
         rec["manual"] = _score_by_hand(course, course.students["good"].name)
-        rec["grading_output"] = grade()
+        # (runbook, section 6: without --refresh-feedback the pages of unchanged submissions
+        # are not made again, and the feedback would show no manual score)
+        rec["grading_output"] = grade("--refresh-feedback")
         with (grading_out / f"grades-{PS}.csv").open(encoding="utf-8") as fh:
             rec["grades"] = {row["student_id"]: row for row in csv.DictReader(fh)}
         lap("TA grades by hand, grade again")
@@ -258,6 +260,11 @@ def term(course: Any) -> dict[str, Any]:
         pages["good"].goto(f"{hub.url}/user/{good.name}/files/{relative}")
         rec["feedback_seen"] = pages["good"].locator("body").inner_text()
         lap("release and fetch feedback")
+    except Exception:
+        for role, page in locals().get("pages", {}).items():  # what each student saw
+            with contextlib.suppress(Exception):
+                lab.screenshot(page, f"hub-term-failed-{role}.png")
+        raise
     finally:
         browser.close()
         pw.stop()
@@ -626,6 +633,7 @@ def test_a_corrected_notebook_reaches_students_without_overwriting_their_work(co
     """deploy/bin/publish-notebooks, then each student's next server start (nbgitpuller)."""
     inst, hub = course.install, course.hub
     edited, untouched = course.students["partial"], course.students["good"]
+    old = course.students["hostile"]  # a plain copy, as made before the copies were clones
     fixed, other = "01-context-and-official-frame.ipynb", "02-narratives-and-pandemic.ipynb"
     new = "99-correction-note.ipynb"
     for student in (edited, untouched):
@@ -639,6 +647,13 @@ def test_a_corrected_notebook_reaches_students_without_overwriting_their_work(co
     mine["cells"].append(nbformat.v4.new_markdown_cell("My own notes.").copy())
     body = {"type": "notebook", "format": "json", "content": mine}
     assert hub.api("PUT", path, body, token=token)[0] == 200
+    hub.stop_server(old.name)
+    _wait_stopped(hub, old.name)
+    old_copy = old.home / "rapprochement" / "notebooks"
+    hubctl.run(["rm", "-rf", str(old_copy / ".git"), str(old_copy / ".gitattributes")])
+    theirs = nbformat.read(old_copy / "03-trust-and-pragmatism.ipynb", 4)
+    theirs.cells.append(nbformat.v4.new_markdown_cell("Old copy, my notes."))
+    nbformat.write(theirs, old_copy / "03-trust-and-pragmatism.ipynb")
     # the instructor corrects 01 and 02 and adds a notebook, then publishes
     source = inst.prefix / "notebooks"
     originals = {name: (source / name).read_bytes() for name in (fixed, other)}
@@ -654,6 +669,7 @@ def test_a_corrected_notebook_reaches_students_without_overwriting_their_work(co
         for student in (edited, untouched):
             hub.stop_server(student.name)
             _wait_stopped(hub, student.name)
+        for student in (edited, untouched, old):
             hub.start_server(student.name)
     finally:
         for name, raw in originals.items():
@@ -669,6 +685,11 @@ def test_a_corrected_notebook_reaches_students_without_overwriting_their_work(co
         assert (copy_ / new).is_file()
         assert (copy_ / new).stat().st_uid == (copy_ / other).stat().st_uid
     assert nbformat.read(copy_untouched / fixed, 4).cells[0].source == f"Correction to {fixed}."
+    # the old plain copy became a clone at the start, its change kept, the correction in
+    assert (old_copy / ".git").is_dir()
+    kept = nbformat.read(old_copy / "03-trust-and-pragmatism.ipynb", 4)
+    assert kept.cells[-1].source == "Old copy, my notes."
+    assert nbformat.read(old_copy / other, 4).cells[0].source == f"Correction to {other}."
 
 
 def _wait_stopped(hub: Any, name: str, timeout: float = 60) -> None:
@@ -679,3 +700,37 @@ def _wait_stopped(hub: Any, name: str, timeout: float = 60) -> None:
             return
         time.sleep(0.3)
     raise RuntimeError(f"{name}'s server did not stop")
+
+
+def test_staff_open_formgrader_with_one_link_in_its_own_tab(course, term):
+    """Runbook, section 0 step 3: /hub/user-redirect/formgrader in a new tab, for each member
+    of the staff; the hub's policy forbids framing it (why JupyterLab's tab stays off)."""
+    lab = _load_lab()
+    reason = lab.browser_missing_reason()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    hub, teacher = course.hub, course.instructor
+    req = hubctl.urllib.request.Request(f"{hub.url}/user/{teacher.name}/formgrader")
+    req.add_header("Authorization", f"token {hub.user_token(teacher.name)}")
+    with hubctl.urllib.request.urlopen(req, timeout=60) as resp:
+        assert "frame-ancestors 'none'" in resp.headers.get("Content-Security-Policy", "")
+    with sync_playwright() as pw:
+        browser = lab.launch_chromium(pw)
+        try:
+            for account in (teacher, course.ta):
+                page = ui.log_in(browser, hub.url, account.name, account.password)
+                page.goto(f"{hub.url}/hub/user-redirect/formgrader")
+                page.wait_for_url(re.compile(rf".*/user/{account.name}/formgrader.*"))
+                page.get_by_text(PS).first.wait_for()  # Manage Assignments lists the set
+                lab.screenshot(
+                    page, f"hub-formgrader-{'ta' if account is course.ta else 'teacher'}.png"
+                )
+                page.context.close()
+            student = course.students["good"]
+            page = ui.log_in(browser, hub.url, student.name, student.password)
+            response = page.goto(f"{hub.url}/hub/user-redirect/formgrader")
+            assert response is not None and response.status == 404, response
+        finally:
+            browser.close()

@@ -44,16 +44,19 @@ def list_text(page: Any, name: str) -> str:
     return str(page.locator(f"#{name}_assignments_list").inner_text())
 
 
+def show_assignments(page: Any) -> None:
+    """Bring the Assignments tab to the front (the start page, opened at login, may have
+    taken it), as a person clicks its tab."""
+    tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab").filter(has_text="Assignments")
+    tab.first.click()
+    page.wait_for_selector("#fetched_assignments_list", state="visible")
+
+
 def click(page: Any, name: str, assignment: str, button: str) -> None:
     """Click ``button`` on the row of ``assignment`` in list ``name`` (released, fetched, ...)."""
-    row = page.locator(f"#{name}_assignments_list .list_item").filter(has_text=assignment)
-    target = row.first.get_by_role("button", name=button, exact=True)
-    if target.is_visible():
-        target.click()
-    else:
-        # seen for Submit after a Fetch in the same panel: the button is in the DOM but has
-        # no box until the panel is redrawn; its own click handler is run
-        target.dispatch_event("click")
+    show_assignments(page)
+    row = page.locator(f"#{name}_assignments_list > .list_item").filter(has_text=assignment)
+    row.first.get_by_role("button", name=button, exact=True).click()
 
 
 def fetch(page: Any, assignment: str) -> None:
@@ -66,6 +69,7 @@ def fetch(page: Any, assignment: str) -> None:
 
 def submit(page: Any, assignment: str) -> str:
     """Submit in the fetched list; return the new row's text of the submitted list."""
+    show_assignments(page)
     before = page.locator("#submitted_assignments_list .list_item").count()
     click(page, "fetched", assignment, "Submit")
     page.wait_for_function(
@@ -77,6 +81,7 @@ def submit(page: Any, assignment: str) -> str:
 
 def fetch_feedback(page: Any, assignment: str) -> None:
     """Fetch Feedback on the submitted row; wait until the row offers to view it."""
+    show_assignments(page)
     row = page.locator("#submitted_assignments_list .list_item").filter(has_text=assignment)
     row.get_by_role("button", name="Fetch Feedback").first.click()
     page.wait_for_function(
