@@ -151,11 +151,16 @@ def term(course: Any) -> dict[str, Any]:
     released = inst.prefix / "exercises" / PS
     setup = f"mkdir -p {course_dir}/release && cp -r {released} {course_dir}/release/"
     _ok(_staff(teacher, ["bash", "-c", setup], env), "instructor setup")
+    # the deadline first (runbook, section 3), with its zone: far ahead for now
+    set_deadline = str(inst.prefix / "deploy" / "bin" / "set-deadline")
+    staff_env = {**env, "STAFF": str(inst.staff)}
+    deadline = [set_deadline, PS, "2031-07-15 23:59", "Europe/Berlin"]
+    rec["set_deadline"] = _ok(_staff(teacher, deadline, staff_env), "set-deadline")
     _ok(
         _staff(teacher, ["nbgrader", "release_assignment", PS], env, cwd=course_dir),
         "release_assignment",
     )
-    lap("release")
+    lap("deadline, release")
 
     # the students, in Chromium: log in, Nbgrader > Assignment List, Fetch; the answers are
     # saved through their own server's contents API (what the notebook's Save does), then Submit
@@ -182,6 +187,8 @@ def term(course: Any) -> dict[str, Any]:
             status, model = hub.api("GET", path, token=token)
             assert status == 200, (status, model)
             rec["fetched"][role] = model["content"]
+            told = student.home / PS / "DEADLINE.txt"
+            rec.setdefault("deadline_file", {})[role] = told.read_text(encoding="utf-8")
             answered, expected = _answer(model["content"], role, student.name)
             body = {"type": "notebook", "format": "json", "content": answered}
             status, saved = hub.api("PUT", path, body, token=token)
@@ -196,13 +203,9 @@ def term(course: Any) -> dict[str, Any]:
 
         # the deadline passes; the hostile student hands in again, late, in the same tab
         now = time.time()
-        due = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(now + 1))
-        _ok(
-            _staff(teacher, ["nbgrader", "db", "assignment", "add", PS, f"--duedate={due}"], env,
-                   cwd=course_dir),
-            "set the deadline",
-        )  # fmt: skip
-        rec["due"] = due
+        due = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(now + 1))
+        _ok(_staff(teacher, [set_deadline, PS, due, "UTC"], staff_env), "move the deadline")
+        rec["due"] = f"{due} UTC"
         time.sleep(max(0.0, now + 2.1 - time.time()))
         rec["late_row"] = ui.submit(pages["hostile"], PS)
         lap("deadline, a late submission")
@@ -579,6 +582,14 @@ def test_deadline_late_submission_and_extension(course, term):
     due = parse_utc(term["due"])
     before, late = parse_utc(term["stamp_before"]), parse_utc(term["stamp_extension"])
     assert before <= due < late, (term["due"], term["stamp_before"], term["stamp_extension"])
+    # the students got the deadline with the problem set, with its zone and in UTC
+    want = (
+        "Deadline: Tuesday 15 July 2031, 23:59 CEST (Europe/Berlin time),"
+        " which is 2031-07-15 21:59 UTC."  # Berlin in summer: UTC+2
+    )
+    for role, text in term["deadline_file"].items():
+        assert want in text, (role, text)
+    assert "2031-07-15 21:59:00 UTC" in term["set_deadline"], term["set_deadline"]
     # the Assignments tab lists each submission with its time and zone (install.sh: UTC)
     for row in [*term["submitted_row"].values(), term["late_row"]]:
         assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ UTC", row), row
