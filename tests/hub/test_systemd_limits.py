@@ -28,10 +28,11 @@ def _systemd_missing() -> str | None:
     return None
 
 
-def test_systemd_spawner_limits(course):
+def test_systemd_spawner_limits(hub_available, request):
     reason = _systemd_missing()
     if reason:
         pytest.skip(reason)
+    course = request.getfixturevalue("course")  # only now: it installs and starts a hub
     student = course.students["good"]
     with hubctl.hub(
         course.install,
