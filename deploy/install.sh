@@ -129,6 +129,7 @@ chown root:root "$EXCHANGE"
 chmod 1777 "$EXCHANGE"
 chown root:"$INSTRUCTORS" "$COURSE_X" "$COURSE_X/inbound" "$COURSE_X/feedback"
 chown root:"$AUTHORS" "$COURSE_X/outbound"
+chgrp -R "$AUTHORS" "$COURSE_X/outbound"   # releases made before this group existed, too
 chmod 3775 "$COURSE_X"
 chmod 2775 "$COURSE_X/outbound"
 chmod 2773 "$COURSE_X/inbound"
@@ -185,6 +186,7 @@ chmod 0755 "$STAFF"
 chown root:"$INSTRUCTORS" "$STAFF/course" "$STAFF/grading" "$STAFF/grading/course"
 chmod 3770 "$STAFF/course" "$STAFF/grading" "$STAFF/grading/course"
 chown root:"$AUTHORS" "$STAFF/course/release" "$STAFF/course/source"
+chgrp -R "$AUTHORS" "$STAFF/course/release" "$STAFF/course/source"   # and what is in them
 chmod 2775 "$STAFF/course/release" "$STAFF/course/source"
 # The two gradebooks (nbgrader's deadlines; the grading command's scores, which formgrader
 # edits): SQLite makes a new database file 0644 whatever the umask, so that only its creator
