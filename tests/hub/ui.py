@@ -23,6 +23,9 @@ def log_in(browser: Any, hub_url: str, name: str, password: str) -> Any:
     page.click("#login_submit")
     page.wait_for_url(re.compile(rf".*/user/{name}/lab.*"))
     page.wait_for_selector(".lm-MenuBar-itemLabel", state="visible")
+    # the start page (the hub's default URL) opens last and takes the front: wait for it, so
+    # that it does not take it from the Assignments tab later
+    page.wait_for_selector(".jp-NotebookPanel", state="visible")
     return page
 
 
@@ -35,6 +38,7 @@ def open_assignments(page: Any) -> None:
 
 
 def refresh(page: Any) -> None:
+    show_assignments(page)
     page.locator("#refresh_assignments_list").click()
     for name in LISTS:
         page.wait_for_selector(f"#{name}_assignments_list_loading", state="hidden")
