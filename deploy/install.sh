@@ -6,7 +6,8 @@
 #
 # Every step is idempotent: run it again after `git pull`, and after any failure or interruption
 # (an error, Ctrl-C, a lost ssh session); it finishes what the earlier run left undone.
-#   0. creates the course's groups, $STUDENTS and $INSTRUCTORS (instructors and TAs);
+#   0. creates the course's groups, $STUDENTS, $INSTRUCTORS (the staff: instructors and TAs)
+#      and $AUTHORS (the instructors who change and release problem sets; TAs are not in it);
 #   1. copies the checkout's files to $PREFIX (skipped when the checkout *is* $PREFIX);
 #   2. creates one environment, $PREFIX/.venv-hub, from requirements-hub.lock (the student
 #      packages + nbgrader + JupyterHub, pinned) and installs the collection into it; an
@@ -23,7 +24,9 @@
 #      group $INSTRUCTORS, setgid, no access for others;
 #   6. hides nbgrader's instructor panels (formgrader, Create Assignment, courses) from
 #      students, and writes the staff's server settings ($PREFIX/.venv-hub/etc/jupyter-staff:
-#      formgrader, group-writable files) that jupyterhub_config.py gives to $INSTRUCTORS only.
+#      formgrader, group-writable files) that jupyterhub_config.py gives to $INSTRUCTORS only;
+#   7. publishes the notebooks (deploy/bin/publish-notebooks): each user's copy is a clone of
+#      $PREFIX/.notebooks.git, updated by nbgitpuller at their next server start.
 set -euo pipefail
 
 SRC="$(cd "$(dirname "$0")/.." && pwd)"
@@ -32,7 +35,11 @@ EXCHANGE="${EXCHANGE:-/srv/nbgrader/exchange}"
 STAFF="${STAFF:-/srv/nbgrader/staff}"
 STUDENTS="${STUDENTS:-rapprochement-students}"
 INSTRUCTORS="${INSTRUCTORS:-rapprochement-instructors}"
+AUTHORS="${AUTHORS:-rapprochement-authors}"
 COURSE_ID="${COURSE_ID:-rapprochement}"
+# the zone nbgrader records and shows submission times in (step 4; UTC unless the zone's
+# abbreviations are read back right by nbgrader: see there)
+TIMEZONE="${TIMEZONE:-UTC}"
 PYTHON="${PYTHON:-python3}"
 ENV="$PREFIX/.venv-hub"
 DONE="$ENV/.install-complete"   # written at the end of step 2; absent = a half-made environment
@@ -41,7 +48,7 @@ umask 022   # everything created here is readable by all, writable by root only
 [ "$(id -u)" = 0 ] || { echo "install.sh: run as root (it sets owners and permissions)"; exit 1; }
 
 # 0. the groups (the runbook's account commands put people into them)
-for g in "$STUDENTS" "$INSTRUCTORS"; do
+for g in "$STUDENTS" "$INSTRUCTORS" "$AUTHORS"; do
   getent group "$g" >/dev/null || { groupadd --system "$g" && echo "created group $g"; }
 done
 
@@ -112,20 +119,55 @@ runuser -u nobody -- "$ENV/bin/python" -c 'import rapprochement' \
 # (CourseDirectory.groupshared, set for the staff in step 5): outbound 2775 (students read
 # the releases), inbound 2773 (students hand in but cannot list it; the staff read it),
 # feedback 2771 (a student opens only the file whose name their own submission gives).
+# Releasing is for $AUTHORS only: outbound belongs to that group, so that a TA (in
+# $INSTRUCTORS only) reads the releases but cannot change or replace them; the course folder
+# has the sticky bit as well (3775), so that no member of the staff renames outbound, inbound
+# or feedback away and puts a folder of their own in its place.
 COURSE_X="$EXCHANGE/$COURSE_ID"
 mkdir -p "$COURSE_X/outbound" "$COURSE_X/inbound" "$COURSE_X/feedback"
 chown root:root "$EXCHANGE"
 chmod 1777 "$EXCHANGE"
-chown root:"$INSTRUCTORS" "$COURSE_X" "$COURSE_X/outbound" "$COURSE_X/inbound" "$COURSE_X/feedback"
-chmod 2775 "$COURSE_X" "$COURSE_X/outbound"
+chown root:"$INSTRUCTORS" "$COURSE_X" "$COURSE_X/inbound" "$COURSE_X/feedback"
+chown root:"$AUTHORS" "$COURSE_X/outbound"
+chgrp -R "$AUTHORS" "$COURSE_X/outbound"   # releases made before this group existed, too
+chmod 3775 "$COURSE_X"
+chmod 2775 "$COURSE_X/outbound"
 chmod 2773 "$COURSE_X/inbound"
 chmod 2771 "$COURSE_X/feedback"
+# nbgrader writes a submission's time with the zone's abbreviation ("CET", "CEST") and reads
+# it back with dateutil, which knows some abbreviations and reads the others (CEST, BST, EDT,
+# MSK, CST, ...) as UTC without a warning: a submission would be hours early or late. A zone is
+# accepted only if a winter and a summer time come back unchanged.
+"$ENV/bin/python" - "$TIMEZONE" <<'PY' || exit 1
+import sys
+from datetime import datetime
+
+from dateutil.tz import gettz
+from nbgrader.utils import parse_utc
+
+name = sys.argv[1]
+zone = gettz(name)
+if zone is None:
+    sys.exit(f"install.sh: TIMEZONE={name} is not a time zone name")
+for month in (1, 7):
+    local = datetime(2026, month, 15, 12, 0, tzinfo=zone)
+    shown = local.strftime("%Y-%m-%d %H:%M:%S.%f %Z")
+    back = parse_utc(shown)
+    if back != local.astimezone(gettz("UTC")).replace(tzinfo=None):
+        sys.exit(
+            f"install.sh: nbgrader reads the time {shown!r} back as {back} UTC (wrong): it does not"
+            f" know the abbreviation of TIMEZONE={name}; use TIMEZONE=UTC (the default)"
+        )
+PY
 mkdir -p "$ENV/etc/jupyter"
 cat > "$ENV/etc/jupyter/nbgrader_config.py" <<EOF
 # Written by deploy/install.sh: the nbgrader settings every user of this hub shares.
 c = get_config()  # noqa: F821
 c.CourseDirectory.course_id = "$COURSE_ID"
 c.Exchange.root = "$EXCHANGE"
+# submission times: recorded and listed in the Assignments tab in this zone, with its
+# abbreviation (install.sh accepts only a zone whose abbreviations nbgrader reads back right)
+c.Exchange.timezone = "$TIMEZONE"
 # formgrader and feedback pages clean student HTML in outputs (rapprochement.grading also
 # sanitises the graded copies themselves: rapprochement.grading.sanitize)
 c.HTMLExporter.sanitize_html = True
@@ -134,11 +176,18 @@ EOF
 # 5. the staff's shared folders: setgid (what is made inside belongs to the instructors group)
 # and no access for others. The staff's servers and nbgrader commands in the course folder run
 # with umask 002, so that what one member of the staff makes, the others can change.
-mkdir -p "$STAFF/course" "$STAFF/grading/course"
+# The folders with the problem sets' source (release/, source/ of the course folder) belong to
+# $AUTHORS: TAs read them but cannot change them. The shared folders above them have the
+# sticky bit (3770), so that nobody renames away a folder someone else made (a TA cannot put
+# a release/ of their own in place of the instructors'); below them, the staff share freely.
+mkdir -p "$STAFF/course/release" "$STAFF/course/source" "$STAFF/grading/course"
 chown root:root "$STAFF"
 chmod 0755 "$STAFF"
 chown root:"$INSTRUCTORS" "$STAFF/course" "$STAFF/grading" "$STAFF/grading/course"
-chmod 2770 "$STAFF/course" "$STAFF/grading" "$STAFF/grading/course"
+chmod 3770 "$STAFF/course" "$STAFF/grading" "$STAFF/grading/course"
+chown root:"$AUTHORS" "$STAFF/course/release" "$STAFF/course/source"
+chgrp -R "$AUTHORS" "$STAFF/course/release" "$STAFF/course/source"   # and what is in them
+chmod 2775 "$STAFF/course/release" "$STAFF/course/source"
 # The two gradebooks (nbgrader's deadlines; the grading command's scores, which formgrader
 # edits): SQLite makes a new database file 0644 whatever the umask, so that only its creator
 # could write it. An empty file is a valid empty database: made here group-writable, it
@@ -204,5 +253,8 @@ c.Exchange.root = "$EXCHANGE"  # but the exchange stays the hub's
 c.CourseDirectory.groupshared = True
 EOF
 
+# 7. the notebooks users' copies are pulled from: a new version after every `git pull`
+PREFIX="$PREFIX" "$PREFIX/deploy/bin/publish-notebooks"
+
 echo "installed: $ENV (collection in $PREFIX, exchange $EXCHANGE, staff folders $STAFF," \
-  "groups $STUDENTS and $INSTRUCTORS)"
+  "groups $STUDENTS, $INSTRUCTORS and $AUTHORS)"

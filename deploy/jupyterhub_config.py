@@ -22,10 +22,10 @@ RAPPROCHEMENT_LTI      an LTI 1.3 settings file: log in from Canvas or Moodle (l
 
 from __future__ import annotations
 
+import asyncio
 import grp
 import os
 import pwd
-import shutil
 import sys
 from pathlib import Path
 
@@ -86,29 +86,78 @@ c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 90
 
 
-def copy_notebooks(spawner) -> None:  # type: ignore[no-untyped-def]
-    """Before a server starts: give its user a personal copy of the notebooks (first time only).
+# The course's notebooks: a git repository kept by deploy/bin/publish-notebooks (run by
+# install.sh), which every user's ~/rapprochement/notebooks is a clone of.
+NOTEBOOKS_REPO = PREFIX / ".notebooks.git"
+NOTEBOOKS_GITCONFIG = PREFIX / ".notebooks.gitconfig"
+ADOPT_COPY = """set -e
+git init -q -b main
+git remote add origin "$1"
+git fetch -q origin main
+git reset -q "$(git rev-list --max-parents=0 origin/main | tail -n 1)"
+"""
+"""Turns a plain copy of the notebooks (made by an older version of this file) into a clone,
+without changing a file. The copy is taken to be of the first published version (the one the
+install that introduced the repository published): where it differs, the user changed it and
+the pull keeps it; the rest gets every later correction."""
+
+
+async def _as_user(user: pwd.struct_passwd, cmd: list[str], cwd: Path) -> tuple[int, str]:
+    """Run ``cmd`` as ``user`` (the hub runs as root), with the pulls' git settings."""
+    env = {
+        "HOME": user.pw_dir,
+        "USER": user.pw_name,
+        "PATH": f"{ENV / 'bin'}:/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "GIT_CONFIG_GLOBAL": str(NOTEBOOKS_GITCONFIG),
+        "GIT_TERMINAL_PROMPT": "0",
+    }
+    proc = await asyncio.create_subprocess_exec(
+        "runuser", "-u", user.pw_name, "--", "env", "-i",
+        *[f"{k}={v}" for k, v in env.items()], *cmd,
+        cwd=cwd, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    out, _ = await proc.communicate()
+    return proc.returncode or 0, out.decode(errors="replace")
+
+
+async def pull_notebooks(spawner) -> None:  # type: ignore[no-untyped-def]
+    """Before a server starts: bring its user's copy of the notebooks up to date (nbgitpuller).
 
     The shared install is read-only; students edit and save their own copy in
-    ~/rapprochement/notebooks. Data and the library stay shared ($PREFIX/data, the package).
-    An existing copy is never overwritten (students' work), so a new notebook released later
-    reaches students through nbgitpuller or the exchange, not this hook.
+    ~/rapprochement/notebooks, a git clone of the course's notebook repository made at their
+    first start. At every start, nbgitpuller merges the newest published version into it, as
+    the user: an untouched notebook gets the correction, a new notebook appears, a deleted
+    one comes back, and a notebook the user changed stays as they left it (publish-notebooks'
+    merge driver). A failed pull is logged and the server starts with the copy as it was.
+    Data and the library stay shared ($PREFIX/data, the package).
     """
     user = pwd.getpwnam(spawner.user.name)
-    target = Path(user.pw_dir) / "rapprochement" / "notebooks"
+    home = Path(user.pw_dir)
+    course = home / "rapprochement"
+    target = course / "notebooks"
+    if not course.exists():
+        course.mkdir()
+        os.chown(course, user.pw_uid, user.pw_gid)
     # the notebooks' citations link to ../docs/reading-list.md: the shared docs, read-only,
-    # beside the copy (also for users whose copy was made before this link existed)
-    docs = target.parent / "docs"
-    if target.exists() and not docs.exists() and not docs.is_symlink():
+    # beside the copy
+    docs = course / "docs"
+    if not docs.exists() and not docs.is_symlink():
         docs.symlink_to(PREFIX / "docs", target_is_directory=True)
         os.lchown(docs, user.pw_uid, user.pw_gid)
-    if target.exists():
-        return
-    shutil.copytree(PREFIX / "notebooks", target)
-    for path in [target.parent, target, *target.rglob("*")]:
-        os.chown(path, user.pw_uid, user.pw_gid)
-    docs.symlink_to(PREFIX / "docs", target_is_directory=True)
-    os.lchown(docs, user.pw_uid, user.pw_gid)
+    url = NOTEBOOKS_REPO.as_uri()
+    if target.is_dir() and not (target / ".git").exists():
+        code, out = await _as_user(user, ["sh", "-c", ADOPT_COPY, "sh", url], target)
+        if code:
+            spawner.log.warning("notebooks of %s: not made a clone: %s", user.pw_name, out)
+            return
+    code, out = await _as_user(
+        user, ["python", "-m", "nbgitpuller.pull", url, "main", str(target)], home
+    )
+    if code:
+        spawner.log.warning(
+            "notebooks of %s: pull failed, copy left as it was: %s", user.pw_name, out
+        )
 
 
 def is_staff(name: str) -> bool:
@@ -145,8 +194,8 @@ def staff_settings(spawner) -> None:  # type: ignore[no-untyped-def]
         os.lchown(link, user.pw_uid, user.pw_gid)
 
 
-def before_spawn(spawner) -> None:  # type: ignore[no-untyped-def]
-    copy_notebooks(spawner)
+async def before_spawn(spawner) -> None:  # type: ignore[no-untyped-def]
+    await pull_notebooks(spawner)
     staff_settings(spawner)
 
 

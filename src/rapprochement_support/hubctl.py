@@ -287,6 +287,7 @@ def install(
     students_group: str | None = None,
     *,
     interrupt: bool = False,
+    authors_group: str | None = None,
 ) -> Iterator[Install]:
     """``deploy/install.sh`` into ``root``/opt/rapprochement, exchange in ``root``/srv/...
 
@@ -306,6 +307,8 @@ def install(
         # (without a students' group: one that exists, so that install.sh makes none)
         STUDENTS=students_group or instructors_group,
         INSTRUCTORS=instructors_group,
+        # the instructors who release (with students_group: made by install.sh)
+        AUTHORS=authors_group or instructors_group,
         # the environment links to its interpreter: it must be one every user can run
         PYTHON=os.environ.get("RAPPROCHEMENT_HUB_PYTHON", "/usr/bin/python3"),
     )
@@ -321,8 +324,9 @@ def install(
         yield inst
     finally:
         if students_group is not None:
-            for name in (students_group, instructors_group):
-                subprocess.run(["groupdel", name], capture_output=True)
+            for name in (students_group, instructors_group, authors_group):
+                if name:
+                    subprocess.run(["groupdel", name], capture_output=True)
 
 
 @dataclass
@@ -409,8 +413,7 @@ c.ConfigurableHTTPProxy.command = [{chp!r}]
 c.JupyterHub.db_url = "sqlite:///{workdir}/jupyterhub.sqlite"
 c.JupyterHub.cookie_secret_file = "{workdir}/cookie_secret"
 c.JupyterHub.pid_file = "{workdir}/jupyterhub.pid"
-# no systemd here: plain processes (the limits are SystemdSpawner's; see deploy/README.md)
-c.JupyterHub.spawner_class = "localprocess"
+{spawner}
 c.Spawner.start_timeout = 180
 c.Spawner.http_timeout = 180
 c.JupyterHub.services.append({{"name": "hub-test", "api_token": {token!r}}})
@@ -430,8 +433,11 @@ def hub(
     cull_seconds: int = 3600,
     mem: str = "2G",
     startup_timeout: float = 90,
+    systemd: bool = False,
 ) -> Iterator[Hub]:
-    """Start JupyterHub (root, in its own process group) from the install; stop it on exit."""
+    """Start JupyterHub (root, in its own process group) from the install; stop it on exit.
+
+    With ``systemd``, the shipped SystemdSpawner is kept (only where systemd is PID 1)."""
     workdir = Path(tempfile.mkdtemp(prefix="rapprochement-hub-"))
     port, hub_port, proxy_api_port = free_port(), free_port(), free_port()
     token = secrets.token_hex(32)
@@ -445,6 +451,12 @@ def hub(
             chp=chp_command(),
             workdir=workdir,
             token=token,
+            spawner=(
+                "# the shipped SystemdSpawner (systemd is PID 1 here)"
+                if systemd
+                else "# no systemd here: plain processes (the limits are SystemdSpawner's;"
+                ' see deploy/README.md)\nc.JupyterHub.spawner_class = "localprocess"'
+            ),
         ),
         encoding="utf-8",
     )

@@ -52,10 +52,16 @@ def hub_available() -> None:
 def course(hub_available: None) -> Iterator[Course]:
     root = Path(tempfile.mkdtemp(prefix="rapprochement-hubtest-"))
     # install.sh creates the course's groups (the runbook's first step), then the accounts
-    groups = hubctl.group_names("rht-", ["instructors", "students"])
+    groups = hubctl.group_names("rht-", ["instructors", "students", "authors"])
     try:
         with (
-            hubctl.install(root, groups["instructors"], groups["students"], interrupt=True) as inst,
+            hubctl.install(
+                root,
+                groups["instructors"],
+                groups["students"],
+                interrupt=True,
+                authors_group=groups["authors"],
+            ) as inst,
             hubctl.accounts(
                 "rht-",
                 {"instructors": ["teacher", "ta"], "students": ["good", "partial", "hostile"]},
@@ -67,6 +73,8 @@ def course(hub_available: None) -> Iterator[Course]:
                 instructors_group=groups["instructors"],
             ) as hub,
         ):
+            # the instructor releases problem sets; the TA does not (runbook, section 11)
+            hubctl.run(["usermod", "-aG", groups["authors"], users["teacher"].name])
             students = {k: v for k, v in users.items() if k not in ("teacher", "ta")}
             yield Course(inst, hub, users["teacher"], users["ta"], students, groups)
     finally:

@@ -35,6 +35,7 @@ def test_a_python_other_users_cannot_run_is_refused_and_removed(hub_available, t
         STAFF=str(tmp_path / "staff"),
         STUDENTS="root",  # groups that exist: this run must make none
         INSTRUCTORS="root",
+        AUTHORS="root",
         PYTHON=str(python),
     )
     try:

@@ -29,6 +29,8 @@ import pytest
 from rapprochement_support import hubctl, lab
 from rapprochement_support.samples import make_sample
 
+from . import ui
+
 pytestmark = pytest.mark.hub
 
 PS = "ps1-trade-statistics"
@@ -98,6 +100,30 @@ def _answer(fetched: dict[str, Any], role: str, name: str) -> tuple[dict[str, An
     return nb, float(sample.expected_auto)
 
 
+def _score_by_hand(course: Any, student: str) -> dict[str, Any]:
+    """The TA, in formgrader on their own server (its HTTP API, which its pages call): half
+    marks for every written answer of ``student`` and a comment on the first."""
+    hub, ta = course.hub, course.ta
+    hub.start_server(ta.name)
+    token, fg = hub.user_token(ta.name), f"/user/{ta.name}/formgrader/api"
+    status, subs = hub.api("GET", f"{fg}/submitted_notebooks/{PS}/{PS}", token=token)
+    assert status == 200 and isinstance(subs, list), (status, str(subs)[:300])
+    nb_id = next(s["id"] for s in subs if s["student"] == student)
+    status, grades = hub.api("GET", f"{fg}/grades?submission_id={nb_id}", token=token)
+    assert status == 200, (status, grades)
+    scored = {g["id"]: g["max_score"] / 2 for g in grades if g["needs_manual_grade"]}
+    assert scored, "nothing to grade by hand"
+    for grade_id, score in scored.items():
+        status, body = hub.api("PUT", f"{fg}/grade/{grade_id}", {"manual_score": score}, token)
+        assert status == 200, (status, body)
+    status, comments = hub.api("GET", f"{fg}/comments?submission_id={nb_id}", token=token)
+    assert status == 200 and comments, (status, comments)
+    comment = {"manual_comment": "Cite the table's source (TA comment)."}
+    status, body = hub.api("PUT", f"{fg}/comment/{comments[0]['id']}", comment, token)
+    assert status == 200, (status, body)
+    return {"scored": scored, "comment_id": comments[0]["id"], "comment": comment["manual_comment"]}
+
+
 @pytest.fixture(scope="module")
 def term(course: Any) -> dict[str, Any]:
     """Run the term once; the tests below look at what it left."""
@@ -117,66 +143,126 @@ def term(course: Any) -> dict[str, Any]:
     released = inst.prefix / "exercises" / PS
     setup = f"mkdir -p {course_dir}/release && cp -r {released} {course_dir}/release/"
     _ok(_staff(teacher, ["bash", "-c", setup], env), "instructor setup")
+    # the deadline first (runbook, section 3), with its zone: far ahead for now
+    set_deadline = str(inst.prefix / "deploy" / "bin" / "set-deadline")
+    staff_env = {**env, "STAFF": str(inst.staff)}
+    deadline = [set_deadline, PS, "2031-07-15 23:59", "Europe/Berlin"]
+    rec["set_deadline"] = _ok(_staff(teacher, deadline, staff_env), "set-deadline")
     _ok(
         _staff(teacher, ["nbgrader", "release_assignment", PS], env, cwd=course_dir),
         "release_assignment",
     )
-    lap("release")
+    lap("deadline, release")
 
-    # the students: fetch, answer through their own server, submit
-    for student in course.students.values():
-        hub.request_server(student.name)  # all three start at once, as in a class
-    for role, student in course.students.items():
-        _ok(hubctl.as_user(student, ["nbgrader", "fetch_assignment", PS], env), "fetch")
-        base = hub.start_server(student.name)
-        token = hub.user_token(student.name)
-        path = f"/user/{student.name}/api/contents/{PS}/{PS}.ipynb"
-        status, model = hub.api("GET", path, token=token)
-        assert status == 200, (status, model)
-        rec["fetched"][role] = model["content"]
-        answered, expected = _answer(model["content"], role, student.name)
-        status, saved = hub.api(
-            "PUT", path, {"type": "notebook", "format": "json", "content": answered}, token=token
-        )
-        assert status == 200, (status, saved)
-        # another student's token does not open this student's server
-        other = next(s for s in course.students.values() if s is not student)
-        status, _ = hub.api("GET", path, token=hub.user_token(other.name))
-        rec.setdefault("cross_status", []).append(status)
-        rec["expected"][student.name] = expected
-        rec.setdefault("server", {})[role] = base
-        _ok(hubctl.as_user(student, ["nbgrader", "submit", PS], env), "submit")
-    lap("3 students: start server, fetch, answer, submit")
-
-    # the instructor collects and grades with the collection's command
-    _ok(_staff(teacher, ["nbgrader", "collect", PS], env, cwd=course_dir), "collect")
-    lap("collect")
-    grading_out = inst.staff / "grading"
-    graded = _staff(
-        teacher,
-        ["python", "-m", "rapprochement.grading", "submitted", "--assignment", PS]
-        + ["--out", str(grading_out), "--jobs", "2", "--no-progress"],
-        env,
-        cwd=course_dir,
-    )
-    rec["grading_output"] = _ok(graded, "grading command")
-    with (grading_out / f"grades-{PS}.csv").open(encoding="utf-8") as fh:
-        rec["grades"] = {row["student_id"]: row for row in csv.DictReader(fh)}
-    lap("grade")
-
-    # feedback goes back through the exchange; each student fetches theirs
-    release = _staff(
-        teacher,
-        [str(inst.prefix / "deploy" / "bin" / "release-feedback"), PS],
-        {**env, "STAFF": str(inst.staff)},
-    )
-    rec["release_output"] = _ok(release, "release-feedback")
-    for role, student in course.students.items():
-        _ok(hubctl.as_user(student, ["nbgrader", "fetch_feedback", PS], env), "fetch_feedback")
-        pages = sorted((student.home / PS / "feedback").rglob("*.html"))
-        rec["feedback"][role] = [p.read_text(encoding="utf-8") for p in pages]
-    lap("release and fetch feedback")
+    # the students, in Chromium: log in, Nbgrader > Assignment List, Fetch; the answers are
+    # saved through their own server's contents API (what the notebook's Save does), then Submit
     lab = _load_lab()
+    reason = lab.browser_missing_reason()
+    if reason:
+        pytest.skip(f"the term goes through the Assignments tab in Chromium: {reason}")
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    browser = lab.launch_chromium(pw)
+    try:
+        for student in course.students.values():
+            hub.request_server(student.name)  # all three start at once, as in a class
+        pages = {}
+        for role, student in course.students.items():
+            hub.start_server(student.name)
+            page = pages[role] = ui.log_in(browser, hub.url, student.name, student.password)
+            ui.open_assignments(page)
+            assert PS in ui.list_text(page, "released"), ui.list_text(page, "released")
+            ui.fetch(page, PS)
+            token = hub.user_token(student.name)
+            path = f"/user/{student.name}/api/contents/{PS}/{PS}.ipynb"
+            status, model = hub.api("GET", path, token=token)
+            assert status == 200, (status, model)
+            rec["fetched"][role] = model["content"]
+            told = student.home / PS / "DEADLINE.txt"
+            rec.setdefault("deadline_file", {})[role] = told.read_text(encoding="utf-8")
+            answered, expected = _answer(model["content"], role, student.name)
+            body = {"type": "notebook", "format": "json", "content": answered}
+            status, saved = hub.api("PUT", path, body, token=token)
+            assert status == 200, (status, saved)
+            # another student's token does not open this student's server
+            other = next(s for s in course.students.values() if s is not student)
+            status, _ = hub.api("GET", path, token=hub.user_token(other.name))
+            rec.setdefault("cross_status", []).append(status)
+            rec["expected"][student.name] = expected
+            rec.setdefault("submitted_row", {})[role] = ui.submit(page, PS)
+        lap("3 students in Chromium: log in, fetch, answer, submit")
+
+        # the deadline passes; the hostile student hands in again, late, in the same tab
+        now = time.time()
+        due = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(now + 1))
+        _ok(_staff(teacher, [set_deadline, PS, due, "UTC"], staff_env), "move the deadline")
+        rec["due"] = f"{due} UTC"
+        time.sleep(max(0.0, now + 2.1 - time.time()))
+        rec["late_row"] = ui.submit(pages["hostile"], PS)
+        lap("deadline, a late submission")
+
+        # collect what came before the deadline; then the hostile student's extension
+        collected = _staff(
+            teacher, ["nbgrader", "collect", "--before-duedate", PS], env, cwd=course_dir
+        )
+        rec["collect_output"] = _ok(collected, "collect --before-duedate")
+        stamp = course_dir / "submitted" / course.students["hostile"].name / PS / "timestamp.txt"
+        rec["stamp_before"] = stamp.read_text(encoding="utf-8").strip()
+        extension = ["nbgrader", "collect", "--update", "--student"]
+        extension += [course.students["hostile"].name, PS]
+        _ok(_staff(teacher, extension, env, cwd=course_dir), "collect the extension")
+        rec["stamp_extension"] = stamp.read_text(encoding="utf-8").strip()
+        lap("collect, extension")
+
+        # the instructor grades with the collection's command
+        def grade(*extra: str) -> str:
+            cmd = ["python", "-m", "rapprochement.grading", "submitted", "--assignment", PS]
+            cmd += ["--out", str(grading_out), "--jobs", "2", "--no-progress", *extra]
+            return _ok(_staff(teacher, cmd, env, cwd=course_dir), "grading command")
+
+        grading_out = inst.staff / "grading"
+        rec["grading_output"] = grade()
+        lap("grade")
+
+        # the TA scores the good student's written answers and comments in formgrader; the
+        # instructor grades again (manual scores kept), the TA returns the feedback
+        rec["manual"] = _score_by_hand(course, course.students["good"].name)
+        # (runbook, section 6: without --refresh-feedback the pages of unchanged submissions
+        # are not made again, and the feedback would show no manual score)
+        rec["grading_output"] = grade("--refresh-feedback")
+        with (grading_out / f"grades-{PS}.csv").open(encoding="utf-8") as fh:
+            rec["grades"] = {row["student_id"]: row for row in csv.DictReader(fh)}
+        lap("TA grades by hand, grade again")
+        release = _staff(
+            course.ta,
+            [str(inst.prefix / "deploy" / "bin" / "release-feedback"), PS],
+            {**env, "STAFF": str(inst.staff)},
+        )
+        rec["release_output"] = _ok(release, "release-feedback as the TA")
+        # the good student: Fetch Feedback in the tab, then opens the page; the others in a
+        # terminal
+        good = course.students["good"]
+        ui.refresh(pages["good"])
+        ui.fetch_feedback(pages["good"], PS)
+        for role, student in course.students.items():
+            if role != "good":
+                _ok(hubctl.as_user(student, ["nbgrader", "fetch_feedback", PS], env), "fetch")
+            found = sorted((student.home / PS / "feedback").rglob("*.html"))
+            rec["feedback"][role] = [p.read_text(encoding="utf-8") for p in found]
+        page_path = sorted((good.home / PS / "feedback").rglob("*.html"))[0]
+        relative = page_path.relative_to(good.home).as_posix()
+        pages["good"].goto(f"{hub.url}/user/{good.name}/files/{relative}")
+        rec["feedback_seen"] = pages["good"].locator("body").inner_text()
+        lap("release and fetch feedback")
+    except Exception:
+        for role, page in locals().get("pages", {}).items():  # what each student saw
+            with contextlib.suppress(Exception):
+                lab.screenshot(page, f"hub-term-failed-{role}.png")
+        raise
+    finally:
+        browser.close()
+        pw.stop()
     lab.ARTIFACTS.mkdir(exist_ok=True)
     (lab.ARTIFACTS / "hub-term-seconds.json").write_text(json.dumps(rec["seconds"], indent=1))
     return rec
@@ -195,8 +281,13 @@ def test_students_fetch_the_released_exercise(course, term):
 def test_collected_and_graded_each_student(course, term):
     submitted = course.install.staff / "course" / "submitted"
     assert sorted(p.name for p in submitted.iterdir()) == sorted(term["expected"])
+    good_name = course.students["good"].name
+    manual = sum(term["manual"]["scored"].values())
     for name, expected in term["expected"].items():
         row = term["grades"][name]
+        if name == good_name:  # the TA scored the written answers (half marks)
+            assert float(row["total"]) == pytest.approx(expected + manual), (name, row)
+            continue
         assert row["status"] == "needs manual grading", row
         assert float(row["total"]) == pytest.approx(expected), (name, row)
     # the three scores differ as the answers do
@@ -384,11 +475,12 @@ def test_exchange_refuses_a_students_rename(course, term):
     # the modes install.sh sets (nbgrader's group-shared course, in a sticky exchange)
     staff_gid = grp.getgrnam(course.groups["instructors"]).gr_gid
     assert stat.S_IMODE(inst.exchange.stat().st_mode) == 0o1777
-    want = {course_x: 0o2775, course_x / "outbound": 0o2775}
-    want |= {course_x / "inbound": 0o2773, course_x / "feedback": 0o2771}
-    for path, mode in want.items():
+    authors_gid = grp.getgrnam(course.groups["authors"]).gr_gid
+    want = {course_x: (0o3775, staff_gid), course_x / "outbound": (0o2775, authors_gid)}
+    want |= {course_x / "inbound": (0o2773, staff_gid), course_x / "feedback": (0o2771, staff_gid)}
+    for path, (mode, gid) in want.items():
         st = path.stat()
-        assert (stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid) == (mode, 0, staff_gid), path
+        assert (stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid) == (mode, 0, gid), path
 
 
 def test_staff_servers_serve_formgrader_and_share_files(course, term):
@@ -431,49 +523,74 @@ with Gradebook(db, course_id="rapprochement") as gb:
 
 
 def test_ta_collects_and_grades_by_hand_but_cannot_edit_the_source(course, term):
-    inst, ta, hub = course.install, course.ta, course.hub
+    inst, ta = course.install, course.ta
     env = inst.user_env()
     course_dir, grading = inst.staff / "course", inst.staff / "grading" / "course"
     assert hubctl.can_read(ta, inst.exchange / "rapprochement" / "inbound")
     collected = _staff(ta, ["nbgrader", "collect", "--update", PS], env, cwd=course_dir)
     _ok(collected, "collect as the TA")
     assert sorted(p.name for p in (course_dir / "submitted").iterdir()) == sorted(term["expected"])
-    # by hand, in formgrader on the TA's own server: a score for every written answer of one
-    # student, and a comment
-    student = course.students["good"].name
-    hub.start_server(ta.name)
-    token, fg = hub.user_token(ta.name), f"/user/{ta.name}/formgrader/api"
-    status, subs = hub.api("GET", f"{fg}/submitted_notebooks/{PS}/{PS}", token=token)
-    assert status == 200 and isinstance(subs, list), (status, str(subs)[:300])
-    nb_id = next(s["id"] for s in subs if s["student"] == student)
-    status, grades = hub.api("GET", f"{fg}/grades?submission_id={nb_id}", token=token)
-    assert status == 200, (status, grades)
-    scored = {g["id"]: g["max_score"] / 2 for g in grades if g["needs_manual_grade"]}
-    assert scored, "nothing to grade by hand"
-    for grade_id, score in scored.items():
-        status, body = hub.api("PUT", f"{fg}/grade/{grade_id}", {"manual_score": score}, token)
-        assert status == 200, (status, body)
-    status, comments = hub.api("GET", f"{fg}/comments?submission_id={nb_id}", token=token)
-    assert status == 200 and comments, (status, comments)
-    comment = {"manual_comment": "Cite the table's source."}
-    status, body = hub.api("PUT", f"{fg}/comment/{comments[0]['id']}", comment, token)
-    assert status == 200, (status, body)
-    # the instructor sees them in the shared gradebook
+    # the TA's scores and comment (formgrader, in the term) are in the shared gradebook
+    manual, student = term["manual"], course.students["good"].name
     db = f"sqlite:///{grading / 'gradebook.db'}"
     read = _staff(course.instructor, ["python", "-c", READ_MANUAL, db, PS, student], env)
     seen = json.loads(_ok(read, "gradebook read by the instructor").strip().splitlines()[-1])
-    assert {k: seen["grades"][k] for k in scored} == scored
-    assert seen["comments"][comments[0]["id"]] == comment["manual_comment"]
-    # the source: the answer keys of the install and the grading folder's copy of them
+    assert {k: seen["grades"][k] for k in manual["scored"]} == manual["scored"]
+    assert seen["comments"][manual["comment_id"]] == manual["comment"]
+    # and the TA returned the feedback (in the term): "released feedback for 3 students"
+    assert "released feedback for 3 students" in term["release_output"], term["release_output"]
+    # the source: the answer keys of the install, the grading folder's copy of them, the
+    # releases in the course folder and in the exchange; the TA reads them all, changes none
     for target in (
         inst.prefix / "solutions" / "source" / PS / f"{PS}.ipynb",
         grading / "source" / PS / f"{PS}.ipynb",
+        course_dir / "release" / PS / f"{PS}.ipynb",
+        inst.exchange / "rapprochement" / "outbound" / PS / f"{PS}.ipynb",
     ):
         assert hubctl.can_read(ta, target), target
         probe = hubctl.as_user(ta, ["bash", "-c", f"echo x >> {target}"])
         assert probe.returncode != 0, f"the TA could write {target}"
         probe = hubctl.as_user(ta, ["touch", str(target.parent / "new.ipynb")])
         assert probe.returncode != 0, f"the TA could add a file next to {target}"
+    # nor put a folder of their own in place of the instructors' (sticky shared folders)
+    for folder in (
+        course_dir / "release",
+        course_dir / "source",
+        inst.exchange / "rapprochement" / "outbound",
+        grading / "source",
+    ):
+        probe = hubctl.as_user(ta, ["mv", str(folder), f"{folder}-moved"])
+        assert probe.returncode != 0, f"the TA could move {folder} away"
+    release = _staff(ta, ["nbgrader", "release_assignment", "--force", PS], env, cwd=course_dir)
+    assert release.returncode != 0, "the TA could release the problem set again"
+
+
+def test_deadline_late_submission_and_extension(course, term):
+    """The deadline is stored in the staff's gradebook; collect --before-duedate took the
+    hostile student's submission from before it, the extension (collect --update --student)
+    the late one, whose recorded time is after the deadline."""
+    from nbgrader.utils import parse_utc
+
+    due = parse_utc(term["due"])
+    before, late = parse_utc(term["stamp_before"]), parse_utc(term["stamp_extension"])
+    assert before <= due < late, (term["due"], term["stamp_before"], term["stamp_extension"])
+    # the students got the deadline with the problem set, with its zone and in UTC
+    want = (
+        "Deadline: Tuesday 15 July 2031, 23:59 CEST (Europe/Berlin time),"
+        " which is 2031-07-15 21:59 UTC."  # Berlin in summer: UTC+2
+    )
+    for role, text in term["deadline_file"].items():
+        assert want in text, (role, text)
+    assert "2031-07-15 21:59:00 UTC" in term["set_deadline"], term["set_deadline"]
+    # the Assignments tab lists each submission with its time and zone (install.sh: UTC)
+    for row in [*term["submitted_row"].values(), term["late_row"]]:
+        assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ UTC", row), row
+
+
+def test_student_sees_the_manual_score_and_comment(course, term):
+    seen = term["feedback_seen"]
+    assert term["manual"]["comment"] in seen, seen[:2000]
+    assert f"Submitted by {course.students['good'].name}." in seen
 
 
 def test_add_accounts_fails_loudly_and_lists_only_made_accounts(course, tmp_path):
@@ -481,13 +598,16 @@ def test_add_accounts_fails_loudly_and_lists_only_made_accounts(course, tmp_path
     group = course.groups["students"]
     good = f"rht-new-{os.getpid() % 10000}"
     names, passwords = tmp_path / "students.csv", tmp_path / "initial-passwords.csv"
-    names.write_text(f"{good}\nBad Name\n", encoding="utf-8")
+    # a class list with a header line (column names), as exported from a spreadsheet
+    names.write_text(f"username,email\n{good},x@example.org\nBad Name\n", encoding="utf-8")
     try:
         proc = hubctl.subprocess.run(
             [str(script), group, str(names), str(passwords)], capture_output=True, text=True
         )
         assert proc.returncode == 1, proc
         assert "FAILED 'Bad Name'" in proc.stderr, proc.stderr
+        assert "'username,email' read as a header" in proc.stderr, proc.stderr
+        assert "username" not in hubctl.group_members(group)
         rows = passwords.read_text(encoding="utf-8").splitlines()
         assert [r.split(",")[0] for r in rows] == [good]
         assert good in hubctl.group_members(group)
@@ -510,3 +630,110 @@ def test_add_accounts_fails_loudly_and_lists_only_made_accounts(course, tmp_path
         assert not missing.exists()
     finally:
         hubctl.subprocess.run(["userdel", "--remove", good], capture_output=True)
+
+
+def test_a_corrected_notebook_reaches_students_without_overwriting_their_work(course, term):
+    """deploy/bin/publish-notebooks, then each student's next server start (nbgitpuller)."""
+    inst, hub = course.install, course.hub
+    edited, untouched = course.students["partial"], course.students["good"]
+    old = course.students["hostile"]  # a plain copy, as made before the copies were clones
+    fixed, other = "01-context-and-official-frame.ipynb", "02-narratives-and-pandemic.ipynb"
+    new = "99-correction-note.ipynb"
+    for student in (edited, untouched):
+        assert (student.home / "rapprochement" / "notebooks" / ".git").is_dir()
+    # the edited student changes notebook 01 and saves it (the contents API, as Save does)
+    token = hub.user_token(edited.name)
+    path = f"/user/{edited.name}/api/contents/rapprochement/notebooks/{fixed}"
+    status, model = hub.api("GET", path, token=token)
+    assert status == 200, (status, model)
+    mine = model["content"]
+    mine["cells"].append(nbformat.v4.new_markdown_cell("My own notes.").copy())
+    body = {"type": "notebook", "format": "json", "content": mine}
+    assert hub.api("PUT", path, body, token=token)[0] == 200
+    hub.stop_server(old.name)
+    _wait_stopped(hub, old.name)
+    old_copy = old.home / "rapprochement" / "notebooks"
+    hubctl.run(["rm", "-rf", str(old_copy / ".git"), str(old_copy / ".gitattributes")])
+    theirs = nbformat.read(old_copy / "03-trust-and-pragmatism.ipynb", 4)
+    theirs.cells.append(nbformat.v4.new_markdown_cell("Old copy, my notes."))
+    nbformat.write(theirs, old_copy / "03-trust-and-pragmatism.ipynb")
+    # the instructor corrects 01 and 02 and adds a notebook, then publishes
+    source = inst.prefix / "notebooks"
+    originals = {name: (source / name).read_bytes() for name in (fixed, other)}
+    try:
+        for name in (fixed, other):
+            nb = nbformat.read(source / name, 4)
+            nb.cells.insert(0, nbformat.v4.new_markdown_cell(f"Correction to {name}."))
+            nbformat.write(nb, source / name)
+        nbformat.write(nbformat.v4.new_notebook(cells=[]), source / new)
+        out = hubctl.run([str(inst.prefix / "deploy" / "bin" / "publish-notebooks")],
+                         env={**os.environ, "PREFIX": str(inst.prefix)}).stdout  # fmt: skip
+        assert "published" in out, out
+        for student in (edited, untouched):
+            hub.stop_server(student.name)
+            _wait_stopped(hub, student.name)
+        for student in (edited, untouched, old):
+            hub.start_server(student.name)
+    finally:
+        for name, raw in originals.items():
+            (source / name).write_bytes(raw)
+        (source / new).unlink(missing_ok=True)
+    copy_edited = edited.home / "rapprochement" / "notebooks"
+    copy_untouched = untouched.home / "rapprochement" / "notebooks"
+    kept = nbformat.read(copy_edited / fixed, 4)  # a valid notebook, as the student left it
+    assert kept.cells[-1].source == "My own notes."
+    assert not any(c.source.startswith("Correction") for c in kept.cells)
+    for copy_ in (copy_edited, copy_untouched):
+        assert nbformat.read(copy_ / other, 4).cells[0].source == f"Correction to {other}."
+        assert (copy_ / new).is_file()
+        assert (copy_ / new).stat().st_uid == (copy_ / other).stat().st_uid
+    assert nbformat.read(copy_untouched / fixed, 4).cells[0].source == f"Correction to {fixed}."
+    # the old plain copy became a clone at the start, its change kept, the correction in
+    assert (old_copy / ".git").is_dir()
+    kept = nbformat.read(old_copy / "03-trust-and-pragmatism.ipynb", 4)
+    assert kept.cells[-1].source == "Old copy, my notes."
+    assert nbformat.read(old_copy / other, 4).cells[0].source == f"Correction to {other}."
+
+
+def _wait_stopped(hub: Any, name: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status, user = hub.api("GET", f"/hub/api/users/{name}")
+        if not (user.get("servers") or {}):
+            return
+        time.sleep(0.3)
+    raise RuntimeError(f"{name}'s server did not stop")
+
+
+def test_staff_open_formgrader_with_one_link_in_its_own_tab(course, term):
+    """Runbook, section 0 step 3: /hub/user-redirect/formgrader in a new tab, for each member
+    of the staff; the hub's policy forbids framing it (why JupyterLab's tab stays off)."""
+    lab = _load_lab()
+    reason = lab.browser_missing_reason()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    hub, teacher = course.hub, course.instructor
+    req = hubctl.urllib.request.Request(f"{hub.url}/user/{teacher.name}/formgrader")
+    req.add_header("Authorization", f"token {hub.user_token(teacher.name)}")
+    with hubctl.urllib.request.urlopen(req, timeout=60) as resp:
+        assert "frame-ancestors 'none'" in resp.headers.get("Content-Security-Policy", "")
+    with sync_playwright() as pw:
+        browser = lab.launch_chromium(pw)
+        try:
+            for account in (teacher,):  # (the TA's formgrader: _score_by_hand, in the term)
+                page = ui.log_in(browser, hub.url, account.name, account.password)
+                page.goto(f"{hub.url}/hub/user-redirect/formgrader")
+                page.wait_for_url(re.compile(rf".*/user/{account.name}/formgrader.*"))
+                page.get_by_text(PS).first.wait_for()  # Manage Assignments lists the set
+                lab.screenshot(
+                    page, f"hub-formgrader-{'ta' if account is course.ta else 'teacher'}.png"
+                )
+                page.context.close()
+            student = course.students["good"]
+            page = ui.log_in(browser, hub.url, student.name, student.password)
+            response = page.goto(f"{hub.url}/hub/user-redirect/formgrader")
+            assert response is not None and response.status == 404, response
+        finally:
+            browser.close()
