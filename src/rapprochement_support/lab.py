@@ -337,12 +337,14 @@ def plot_count(page: Any) -> int:
 
 
 def plot_traces(page: Any, index: int) -> list[dict[str, Any]]:
-    """Name, type and x values of each trace of the ``index``-th chart on the page."""
+    """Name, type and x values of each trace of the ``index``-th chart on the page that a
+    student can see: an explorer keeps spare traces hidden (``visible: false``) so that a change
+    of setting is one redraw, and those are left out."""
     return page.evaluate(
         """(i) => {
             const gd = document.querySelectorAll('.js-plotly-plot')[i];
-            return (gd.data || []).map(t => ({name: t.name || '', type: t.type || 'scatter',
-                                              x: Array.from(t.x || [])}));
+            return (gd.data || []).filter(t => t.visible !== false).map(
+                t => ({name: t.name || '', type: t.type || 'scatter', x: Array.from(t.x || [])}));
         }""",
         index,
     )
