@@ -16,12 +16,6 @@ PACKAGE = ROOT / "src" / "rapprochement"
 
 #: Modules without a test file of their own yet, and where they are tested meanwhile.
 NOT_YET = {
-    # drawn and checked through test_figures.py, test_widgets.py and test_charts_style.py
-    "charts/growth",
-    "charts/settlements",
-    "charts/shares",
-    "charts/targets",
-    "charts/timeline",
     # the LTI login, tested against a stand-in platform by tests/hub/test_lti_login.py
     "ltiauth",
     # grade passback, tested against the stand-in platform by tests/hub/test_ags.py (pylti1p3)
