@@ -52,7 +52,7 @@ def _markers(fig: go.Figure, name: str = "China customs (GACC)"):
 
 def _shown(view) -> list:
     """The traces drawn on screen (an update that fits restyles the traces already there and
-    hides the ones it does not need: see test_explorers_draw.py)."""
+    hides the ones it does not need: see test_explorers_widget_draw.py)."""
     return [t for t in view.data if t.visible is not False]
 
 
