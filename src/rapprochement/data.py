@@ -326,7 +326,7 @@ def load_map_places(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
 
 
 def load_all() -> dict[str, pd.DataFrame]:
-    """Every table the widgets use, by short name (one validated load each)."""
+    """Every table the explorers use, by short name (one validated load each)."""
     return {
         "trade": load_trade(),
         "targets": load_targets(),

@@ -181,7 +181,7 @@ EXPLORER_NOTE = (
     "chart (states precomputed from data/)."
 )
 # The picture of an explorer's default state that a notebook shows before it runs
-# (widgets.py writes it as its own output, linked to notebooks/figures/).
+# (explorers/widget.py writes it as its own output, linked to notebooks/figures/).
 _STATIC_PICTURE = 'class="rapprochement-static"'
 
 

@@ -24,7 +24,7 @@ _CONTROLS = (
     "[tabindex]",
 )
 
-#: Loaded with every explorer (see ``rapprochement.widgets.AccessibleControls``).
+#: Loaded with every explorer (see ``rapprochement.explorers.widget.AccessibleControls``).
 CONTROL_FOCUS_CSS = (
     ", ".join(f".rapprochement-explorer {c}:focus-visible" for c in _CONTROLS)
     + f" {{outline: 3px solid {FOCUS_COLOR} !important; outline-offset: 2px !important;}}\n"

@@ -8,10 +8,16 @@ text 4.5:1 (1.4.3).
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
+from rapprochement import charts, data, tables
 from rapprochement.charts import style
 from rapprochement.charts.timeline import THEMES
+from rapprochement.explorers import registry
 
 WHITE = "#FFFFFF"
 # The mark colours, by hand (Okabe-Ito blue, vermillion, bluish green, reddish purple; black;
@@ -85,21 +91,35 @@ def test_timeline_themes_use_distinct_palette_colours_and_shapes():
     assert len(set(symbols)) == len(symbols)
 
 
-def _every_chart():
-    from rapprochement import data, tables
-    from rapprochement.charts import growth, settlements, shares, targets, timeline
+def chart_modules() -> list[str]:
+    """Every chart module of ``src/rapprochement/charts/`` (all but the style itself)."""
+    folder = Path(charts.__file__).parent
+    return sorted(p.stem for p in folder.glob("*.py") if p.stem not in {"__init__", "style"})
 
-    f = data.load_all()
-    share_frame = tables.partner_share_frame(f["trade"], f["totals"], f["shares"])
-    yield targets.target_explorer_figure(f["trade"], f["targets"], f["cpi"])
-    yield targets.target_explorer_figure(
-        f["trade"], f["targets"], f["cpi"], source="both", dollars="real", base_year=2020
-    )
-    yield growth.projection_figure(f["trade"], f["targets"], reporter="russia", base_year=2019)
-    yield shares.partner_shares_figure(share_frame)
-    yield settlements.settlement_figure(f["settlements"], currencies=None)
-    yield timeline.timeline_figure(data.load_events(), highlight=["2021-03-23"])
-    yield timeline.timeline_figure(data.load_events(), 1996, 1999, ["Sanctions and war"])
+
+def _every_chart():
+    """Each chart, found rather than listed: every registered explorer at its defaults (live
+    and kernel-free), and every other chart module through its ``<name>_figure`` function,
+    given the loaded tables its parameters name."""
+    import inspect
+
+    from rapprochement.explorers import registry
+
+    for name in registry.NAMES:
+        entry = registry.get(name)
+        yield entry.widget().figure
+        yield entry.build_static()
+    frames = {**data.load_all(), "events": data.load_events()}
+    for name in chart_modules():
+        if name in registry.NAMES:
+            continue
+        draw = getattr(getattr(charts, name), f"{name}_figure")
+        needed = [
+            p.name
+            for p in inspect.signature(draw).parameters.values()
+            if p.default is inspect.Parameter.empty
+        ]
+        yield draw(**{p: frames[p] for p in needed})
 
 
 def test_every_chart_is_valid_plotly_in_the_shared_style(monkeypatch):
@@ -124,4 +144,71 @@ def test_every_chart_is_valid_plotly_in_the_shared_style(monkeypatch):
         }
         assert colours <= set(EXPECTED_MARKS.values()), colours
         count += 1
-    assert count == 7
+    assert count == 2 * len(registry.NAMES) + len(set(chart_modules()) - set(registry.NAMES))
+
+
+# The chart palette, written by hand (tests/unit/test_charts_style.py checks its contrast).
+PALETTE = {
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#000000",
+    "#8C5A2B",
+    "#332288",
+    "#882255",
+    "#6B6B6B",
+    "white",
+    "black",
+}
+
+
+@pytest.fixture(scope="module")
+def frames() -> dict[str, pd.DataFrame]:
+    return data.load_all()
+
+
+def _explorer(frames, **kw) -> go.Figure:
+    return charts.targets.target_explorer_figure(
+        frames["trade"], frames["targets"], frames["cpi"], **kw
+    )
+
+
+# --- conventions shared by every chart ------------------------------------------------------
+
+
+def _all_figures(frames) -> list[go.Figure]:
+    share_frame = tables.partner_share_frame(frames["trade"], frames["totals"], frames["shares"])
+    return [
+        _explorer(frames),
+        _explorer(frames, source="both", dollars="real", base_year=2020),
+        charts.growth.projection_figure(frames["trade"], frames["targets"]),
+        charts.shares.partner_shares_figure(share_frame),
+        charts.settlements.settlement_figure(frames["settlements"], currencies=None),
+    ]
+
+
+def test_every_chart_has_units_a_source_line_and_safe_colours(frames):
+    for fig in _all_figures(frames):
+        assert fig.layout.yaxis.title.text
+        assert fig.layout.xaxis.title.text or fig.layout.xaxis2.title.text
+        notes = [a.text for a in fig.layout.annotations if a.y <= 0 and a.yanchor == "top"]
+        assert notes and any("data/" in n for n in notes), "no source line under the chart"
+        colours = set()
+        for t in fig.data:
+            if t.marker and isinstance(t.marker.color, str):
+                colours.add(t.marker.color)
+            if getattr(t, "line", None) is not None and t.line.color:
+                colours.add(t.line.color)
+        assert colours <= PALETTE, colours - PALETTE
+
+
+def test_charts_display_without_online_buttons(frames, monkeypatch):
+    import plotly.io as pio
+
+    monkeypatch.setattr(pio.renderers, "default", "plotly_mimetype")
+    for fig in _all_figures(frames):
+        config = fig._repr_mimebundle_()["application/vnd.plotly.v1+json"]["config"]
+        assert config["displaylogo"] is False and config["showSendToCloud"] is False
+        assert "sendDataToCloud" in config["modeBarButtonsToRemove"]
+        assert fig.layout.width is None and fig.layout.legend.orientation == "h"

@@ -1,14 +1,11 @@
-"""The events timeline: its table, chart and explorer (widget driven from Python)."""
+"""The events timeline's chart (rapprochement.charts.timeline)."""
 
 from __future__ import annotations
 
 import pytest
 
-from rapprochement import tables
 from rapprochement.charts import timeline
 from rapprochement.data import load_events
-from rapprochement.explorers.timeline import Timeline
-from rapprochement.explorers.widget import ExplorerWidget
 
 
 @pytest.fixture(scope="module")
@@ -33,13 +30,6 @@ def test_all_events_are_drawn_once(events):
         a.text for a in fig.layout.annotations if a.xref == "paper" and a.x == 0 and a.yref == "y"
     }
     assert any("Source: data/events.csv" in a.text for a in fig.layout.annotations)
-
-
-def test_every_category_has_a_theme(events):
-    themes = {tables.theme_of(c) for c in events["category"]}
-    assert "Other" not in themes
-    assert tables.theme_of("partnership upgrade / trade target") == "Partnership and treaties"
-    assert tables.theme_of("something new") == "Other"
 
 
 def test_unverified_rows_are_hollow_and_labelled(events):
@@ -92,57 +82,6 @@ def test_empty_selection_gives_a_labelled_empty_figure(events):
 def test_impossible_arguments_raise(events, kwargs, message):
     with pytest.raises(ValueError, match=message):
         timeline.timeline_figure(events, **kwargs)
-
-
-def test_widget_controls_drive_the_figure():
-    w = Timeline(load_events(), highlight=["2015", "2019-06-05"], start_year=2010, end_year=2022)
-    years, themes = w.controls["years"], w.controls["themes"]
-    assert years.value == (2010, 2022)
-    assert "2015" in _points(w.figure)["Data and fact-checks"]
-    years.value = (2014, 2016)
-    pts = _points(w.figure)
-    assert pts["Sanctions and war"] == ["2014-03-17"]
-    assert "2019-06-05" not in [d for v in pts.values() for d in v]
-    # the chart on screen holds what was built
-    assert _points(w.view) == pts
-    themes.value = ("Sanctions and war",)
-    assert list(_points(w.figure)) == ["Sanctions and war"]
-    assert w.message.value == "" and w.error == ""
-    years.value = (1996, 1999)
-    assert not _points(w.figure)
-    assert "No events" in w.message.value
-    themes.value = ()
-    assert "Choose at least one theme" in w.error
-    assert 'role="alert"' in w.message.value
-    themes.value = ("Joint declarations",)
-    years.value = (1996, 2026)
-    assert w.message.value == "" and w.error == ""
-    assert len(_points(w.figure)["Joint declarations"]) == 4
-    assert "4 events" in w.summary.value
-
-
-def test_timeline_is_an_explorer_like_the_others():
-    w = Timeline(load_events(), highlight=["2021-03-23"])
-    assert isinstance(w, ExplorerWidget)
-    assert "rapprochement-explorer" in w.widget._dom_classes
-    # the shared light template, not plotly's large "plotly_white" (slow to apply)
-    assert w.figure.layout.template.layout.plot_bgcolor.upper() == "#FFFFFF"
-    assert not w.figure.layout.template.data.scatter
-    assert w.view._config["displaylogo"] is False
-
-
-def test_widget_rejects_impossible_start():
-    with pytest.raises(ValueError):
-        Timeline(start_year=2022, end_year=2000)
-
-
-def test_events_table_keeps_the_order_given(events):
-    table = tables.events_table(events, ["2015", "2019-06-05"], columns=("date", "verified"))
-    assert table["date"].tolist() == ["2015", "2019-06-05"]
-    assert table["verified"].tolist() == [False, True]
-    assert list(table.index) == [1, 2]
-    with pytest.raises(ValueError, match="did you mean"):
-        tables.events_table(events, ["2019-06-06"])
 
 
 def test_labels_sit_above_the_lanes_and_hide_no_marker(events):

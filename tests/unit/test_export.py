@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import nbformat
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 
-from rapprochement import export, quiz
+from rapprochement import explorers, export, quiz
 
 
 def _code(source: str, outputs: list) -> nbformat.NotebookNode:
@@ -116,3 +117,67 @@ def test_cli_refuses_a_missing_notebook(tmp_path, capsys) -> None:
     with pytest.raises(SystemExit):
         export.main([str(tmp_path / "nope.ipynb"), "--out", str(tmp_path)])
     assert "no such notebook" in capsys.readouterr().err
+
+
+# --- what an explorer records, and what export does with it ---------------------------------
+
+
+def _displayed(widget: Any, monkeypatch) -> list[dict[str, Any]]:
+    """The outputs the explorer publishes when a notebook displays it."""
+    import IPython.display
+
+    shown: list[dict[str, Any]] = []
+
+    def fake_display(*objs: Any, raw: bool = False, metadata: dict | None = None, **kw: Any):
+        for obj in objs:
+            data = obj if raw else {"text/html": getattr(obj, "data", "")}
+            shown.append({"output_type": "display_data", "data": data, "metadata": metadata or {}})
+
+    monkeypatch.setattr(IPython.display, "display", fake_display)
+    widget._ipython_display_()
+    return shown
+
+
+def test_a_widget_records_its_name_and_arguments_and_export_builds_its_twin(monkeypatch) -> None:
+    w = explorers.timeline.Timeline(highlight=["2014-03-17"], start_year=2014, end_year=2021)
+    outputs = _displayed(w, monkeypatch)
+    assert export.WIDGET_MIME in outputs[0]["data"]
+    assert outputs[0]["metadata"] == {
+        "rapprochement": {
+            "explorer": "timeline",
+            "args": {"highlight": ["2014-03-17"], "start_year": 2014, "end_year": 2021},
+        }
+    }
+    found = export.static_for_outputs(outputs)
+    assert found is not None
+    name, fig = found
+    assert name == "timeline"
+    labels = [a.get("text", "") for a in fig["layout"]["annotations"] if a.get("showarrow")]
+    assert len(labels) == 1 and labels[0].startswith("2014-03-17:")  # the one highlighted
+    # the period the widget opened on is the first button of the kernel-free version
+    assert fig["layout"]["updatemenus"][1]["buttons"][0]["label"] == "2014-2021"
+
+
+def test_export_reads_no_cell_source() -> None:
+    """A widget output without the metadata is not matched by the code that made it."""
+    nb = nbformat.v4.new_notebook()
+    out = {
+        "output_type": "display_data",
+        "data": {export.WIDGET_MIME: {"model_id": "x", "version_major": 2, "version_minor": 0}},
+        "metadata": {},
+    }
+    nb.cells = [nbformat.v4.new_code_cell("explorers.targets.TargetExplorer()", outputs=[out])]
+    counts = export.transform_notebook(nb, "t")
+    assert counts["explorers"] == 0 and counts["widgets_dropped"] == 1
+
+
+def test_bad_explorer_metadata_is_refused_not_guessed() -> None:
+    def out(meta: Any) -> dict[str, Any]:
+        return {"output_type": "display_data", "data": {}, "metadata": {"rapprochement": meta}}
+
+    with pytest.raises(ValueError, match="malformed"):
+        export.static_for_outputs([out({"explorer": 3})])
+    with pytest.raises(ValueError, match="malformed"):
+        export.static_for_outputs([out("targets")])
+    with pytest.raises(KeyError, match="no explorer 'gone'"):
+        export.static_for_outputs([out({"explorer": "gone", "args": {}})])

@@ -6,6 +6,9 @@ change that cannot pass is caught without a browser.
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
 from rapprochement import focus, quiz
@@ -47,8 +50,12 @@ def test_question_boxes_keep_white_text_readable():
 
 
 def test_quiz_and_explorers_carry_the_rules():
-    html, _ = quiz.render("03-trust-and-pragmatism")
-    assert ".Feedback.correct" in html and f"3px solid {focus.FOCUS_COLOR}" in html
+    # the quiz's CSS travels in its script (the stored HTML is only the empty container)
+    html, script = quiz.render("03-trust-and-pragmatism")
+    div_id = re.search(r'id="([^"]+)"', html).group(1)
+    rules = quiz.styles(div_id)
+    assert ".Feedback.correct" in rules and f"3px solid {focus.FOCUS_COLOR}" in rules
+    assert json.dumps(rules) in script
     css = AccessibleControls()._css
     for control in ("select", "button", ".noUi-handle"):
         assert f".rapprochement-explorer {control}:focus-visible" in css

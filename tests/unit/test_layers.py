@@ -4,6 +4,8 @@ data -> analysis -> tables -> charts -> explorers (read from the source with ast
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import rapprochement
@@ -97,3 +99,32 @@ def test_the_graph_reader_sees_known_arrows() -> None:
         "rapprochement.tables" in graph["rapprochement.charts.targets"]
     )
     assert "rapprochement.explorers.registry" in graph["rapprochement.export"]
+
+
+def test_tables_import_neither_plotly_nor_ipywidgets():
+    code = (
+        "import sys, rapprochement.tables\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('plotly', 'ipywidgets'))\n"
+        "print(','.join(bad))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_only_the_data_module_filters_trade_csv_by_reporter_and_flow():
+    # data.trade_series is the one place that picks a reporter's flow out of trade.csv
+    import re
+    from pathlib import Path
+
+    import rapprochement
+
+    pattern = re.compile(r"\btrade\[\s*[\"'](reporter|flow)[\"']\s*\]")
+    package = Path(rapprochement.__file__).parent
+    offenders = [
+        f"{path.name}:{n}"
+        for path in package.rglob("*.py")
+        if path.name != "data.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert offenders == []

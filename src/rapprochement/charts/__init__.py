@@ -1,8 +1,10 @@
-"""Plotly charts, one module per explorer, all drawn in the shared style of :mod:`.style`.
+"""Plotly charts, one module per explorer (or per chart without controls), all drawn in the
+shared style of :mod:`.style`.
 
 Each chart module has a function that draws a table it is given (from its namesake in
 :mod:`rapprochement.tables`) and, for notebooks and the export helper, a convenience function
-that builds that table from the loaded data first:
+that builds that table from the loaded data first (a chart without an explorer names it
+``<module>_figure``; docs/recipes/add-a-chart.md):
 
 * :mod:`.targets`: trade against official targets (``targets_chart`` / ``target_explorer_figure``)
 * :mod:`.growth`: the growth projector (``projection_chart`` / ``projection_figure``)

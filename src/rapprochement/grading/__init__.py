@@ -14,5 +14,6 @@ them in the student environment): :mod:`.checks` (the helpers visible tests call
 library only), :mod:`.cells`, :mod:`.outcomes`, :mod:`.pipeline`, :mod:`.answers`,
 :mod:`.sandbox`, :mod:`.sandboxrun`, :mod:`.cgroup`, :mod:`.checking`, :mod:`.settings`.
 The others need the instructor environment (the
-``grading`` extra). Nothing here imports ``rapprochement.widgets`` or ``rapprochement.figures``.
+``grading`` extra). Nothing here imports the charts or the explorers (``rapprochement.charts``,
+``rapprochement.explorers``).
 """

@@ -135,10 +135,10 @@ def parse_time(text: str, zone: ZoneInfo, where: str = "") -> datetime:
 
 
 def deadlines_path() -> Path:
-    from rapprochement.grading.settings import repo_root
-
+    """``$RAPPROCHEMENT_DEADLINES``, else ``deadlines.toml`` at the repository's root (the
+    folder ``settings.repo_root()`` names; computed here, as settings imports this module)."""
     env = os.environ.get("RAPPROCHEMENT_DEADLINES")
-    return Path(env) if env else repo_root() / "deadlines.toml"
+    return Path(env) if env else Path(__file__).resolve().parents[3] / "deadlines.toml"
 
 
 def load_deadlines(path: Path | None = None) -> CourseDeadlines:

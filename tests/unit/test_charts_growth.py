@@ -1,0 +1,33 @@
+"""The growth projector's chart (rapprochement.charts.growth), checked against values read by
+hand from data/*.csv."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from rapprochement import charts, data
+
+
+@pytest.fixture(scope="module")
+def frames() -> dict[str, pd.DataFrame]:
+    return data.load_all()
+
+
+def _trace(fig: go.Figure, name_part: str, mode: str | None = None):
+    found = [
+        t for t in fig.data if t.name and name_part in t.name and (mode is None or t.mode == mode)
+    ]
+    assert found, f"no trace named like {name_part!r}: {[t.name for t in fig.data]}"
+    return found[0]
+
+
+def test_projection_starts_at_the_actual_base_value(frames):
+    fig = charts.growth.projection_figure(
+        frames["trade"], frames["targets"], base_year=2019, rate=0.05, end_year=2030
+    )
+    proj = _trace(fig, "Projected")
+    assert proj.x[0] == 2019 and proj.y[0] == 110.75
+    assert proj.y[5] == pytest.approx(110.75 * 1.05**5)
+    assert proj.x[-1] == 2030

@@ -1,0 +1,32 @@
+"""The settlement-currency table (rapprochement.tables.settlements)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from rapprochement import data, tables
+from rapprochement.tables.common import SettingError
+
+
+@pytest.fixture(scope="module")
+def frames() -> dict[str, pd.DataFrame]:
+    return data.load_all()
+
+
+@pytest.mark.parametrize(
+    ("period", "year", "x"),
+    [
+        ("2018-Q3", 2018, 2018.625),
+        ("2019", 2019, 2019.5),
+        ("2022 (beginning of year)", 2022, 2022.05),
+        ("2023 (early; ~March-April)", 2023, 2023.25),
+    ],
+)
+def test_period_position(period, year, x):
+    assert tables.period_position(period, year) == pytest.approx(x)
+
+
+def test_settlement_empty_choice_is_refused(frames):
+    with pytest.raises(SettingError):
+        tables.currency_frame(frames["settlements"], currencies=["usd"], measures=[])
