@@ -35,6 +35,44 @@ MEASURE_SYMBOLS = {
 }
 
 
+def _domain(url: str) -> str:
+    return url.split("/")[2] if "//" in url else url
+
+
+def _hover(part: pd.DataFrame, currency: str, measure: str) -> tuple[str, list[list[str]]]:
+    """The hover template of one trace and its per-point ``customdata``.
+
+    What every point of the trace shares (currency and measure, and the scope and source
+    when they are the same for all points) is written once into the template; only what
+    differs from point to point travels with each point. The hover reads the same as when
+    each point carried its whole text.
+    """
+    fields = {
+        "period": part["period"].astype(str).tolist(),
+        "scope": part["scope"].astype(str).tolist(),
+        "source": [_domain(str(u)) for u in part["source_url"]],
+        "unverified": ["" if v else "<br>unverified" for v in part["verified"]],
+    }
+    # a value with "%{" would start a placeholder in the template: it stays per point
+    varying = ["label"] + [
+        k for k, v in fields.items() if len(set(v)) > 1 or any("%{" in x for x in v)
+    ]
+
+    def slot(name: str) -> str:
+        if name in varying:
+            return "%{customdata[" + str(varying.index(name)) + "]}"
+        return fields[name][0] if fields[name] else ""
+
+    template = (
+        f"{CURRENCY_LABELS[currency]}: {slot('label')} of "
+        f"{MEASURE_LABELS[measure].split(' (')[0]}"
+        f"<br>period: {slot('period')}<br>scope: {slot('scope')}<br>source: {slot('source')}"
+        f"{slot('unverified')}<extra></extra>"
+    )
+    columns = [part["label"].astype(str).tolist()] + [fields[k] for k in varying[1:]]
+    return template, [list(row) for row in zip(*columns, strict=True)]
+
+
 def settlement_chart(frame: pd.DataFrame) -> go.Figure:
     """Draw a :func:`tables.currency_frame`.
 
@@ -48,19 +86,7 @@ def settlement_chart(frame: pd.DataFrame) -> go.Figure:
     for (measure, currency, granularity), part in groups:
         color = CURRENCY_COLORS[currency]
         joined = granularity != "other" and len(part) > 1
-        hover = [
-            f"{CURRENCY_LABELS[currency]}: {a} of {MEASURE_LABELS[measure].split(' (')[0]}"
-            f"<br>period: {p}<br>scope: {s}<br>source: {u.split('/')[2] if '//' in u else u}"
-            + ("" if v else "<br>unverified")
-            for a, p, s, u, v in zip(
-                part["label"],
-                part["period"],
-                part["scope"],
-                part["source_url"],
-                part["verified"],
-                strict=True,
-            )
-        ]
+        hover, customdata = _hover(part, currency, measure)
         fig.add_trace(
             trace(
                 "scatter",
@@ -87,8 +113,8 @@ def settlement_chart(frame: pd.DataFrame) -> go.Figure:
                 ],
                 textposition="top center",
                 textfont={"size": 11, "color": TEXT},
-                hovertext=hover,
-                hovertemplate="%{hovertext}<extra></extra>",
+                customdata=customdata,
+                hovertemplate=hover,
             )
         )
     fig.update_xaxes(

@@ -53,8 +53,9 @@ THEMES: tuple[Theme, ...] = tuple(
 OTHER = Theme(tables.OTHER_THEME, PALETTE["wine"], "cross", ())
 _ALL_THEMES = (*THEMES, OTHER)
 SOURCE_NOTE = (
-    "Source: data/events.csv (this collection's table; hover over a marker for the event and its "
-    "source URL).<br>Hollow markers: rows not verified against a source. Large labelled markers: "
+    "Source: data/events.csv (this collection's table, with each event's source address; hover "
+    "over a marker for the event and its source's site).<br>Hollow markers: rows not verified "
+    "against a source. Large labelled markers: "
     "highlighted events."
 )
 _LABEL_ROWS = 5  # rows of labels above the lanes (at most one per highlighted event)
@@ -75,14 +76,25 @@ def _is_true(value: object) -> bool:
     return False if value is None or pd.isna(value) else bool(value)
 
 
+def _domain(url: str) -> str:
+    """The site of a source address (``https://tass.com/politics/1`` -> ``tass.com``)."""
+    return url.split("/")[2] if "//" in url else url
+
+
 def _hover(row: dict[str, Any]) -> str:
+    """The hover text of one event, after its date (which the trace's hovertemplate writes
+    from ``customdata``, where the date already is for the tests and the highlight)."""
     verified = _is_true(row["verified"])
     precision = str(row["date_precision"])
-    when = str(row["date"]) + ("" if precision == "day" else f" ({precision} only)")
-    lines = [f"<b>{when}</b>" + ("" if verified else " <i>(unverified)</i>"), _wrap(row["event"])]
+    when = "" if precision == "day" else f" ({precision} only)"
+    lines = [when + ("" if verified else " <i>(unverified)</i>"), _wrap(row["event"])]
     lines.append(f"Category: {row['category']}")
+    # the site only: the full address is in the event's row of data/events.csv (the caption
+    # says so); repeated on every marker, addresses were a third of a timeline's bytes
     url = row["source_url"]
-    lines.append(f"Source: {url}" if isinstance(url, str) and url else "Source: none (see note)")
+    lines.append(
+        f"Source: {_domain(url)}" if isinstance(url, str) and url else "Source: none (see note)"
+    )
     if not verified and isinstance(row.get("note"), str) and row["note"]:
         lines.append("Note: " + _wrap(row["note"]))
     return "<br>".join(lines)
@@ -117,7 +129,7 @@ def timeline_chart(frame: pd.DataFrame) -> go.Figure:
                 y=[theme.name] * len(rows),
                 mode="markers",
                 text=[_hover(r) for r in rows],
-                hovertemplate="%{text}<extra></extra>",
+                hovertemplate="<b>%{customdata}</b>%{text}<extra></extra>",
                 customdata=[str(r["date"]) for r in rows],
                 marker={
                     "color": theme.colour,
