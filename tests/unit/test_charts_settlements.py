@@ -9,8 +9,11 @@ from rapprochement import charts, data
 from rapprochement.tables import CURRENCY_LABELS
 
 
-def _rendered(template: str, customdata: list[str]) -> str:
-    """The hover plotly draws: each %{customdata[i]} replaced by the point's value."""
+def _rendered(template: str, customdata: str | list[str]) -> str:
+    """The hover plotly draws: %{customdata} or each %{customdata[i]} replaced by the point's
+    value."""
+    if isinstance(customdata, str):
+        return template.replace("%{customdata}", customdata)
     return re.sub(r"%\{customdata\[(\d+)\]\}", lambda m: str(customdata[int(m[1])]), template)
 
 
@@ -21,7 +24,9 @@ def test_every_hover_names_the_rows_scope_period_and_source() -> None:
     seen = 0
     for trace in fig.data:
         for x, y, custom in zip(trace.x, trace.y, trace.customdata, strict=True):
-            hover = _rendered(trace.hovertemplate, list(custom))
+            hover = _rendered(
+                trace.hovertemplate, custom if isinstance(custom, str) else list(custom)
+            )
             assert "%{" not in hover
             period = re.search(r"period: ([^<]+)", hover)[1]
             row = rows[(rows["period"].astype(str) == period) & (rows["share_pct"] == y)]

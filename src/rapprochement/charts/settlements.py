@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -39,7 +40,7 @@ def _domain(url: str) -> str:
     return url.split("/")[2] if "//" in url else url
 
 
-def _hover(part: pd.DataFrame, currency: str, measure: str) -> tuple[str, list[list[str]]]:
+def _hover(part: pd.DataFrame, currency: str, measure: str) -> tuple[str, list[Any]]:
     """The hover template of one trace and its per-point ``customdata``.
 
     What every point of the trace shares (currency and measure, and the scope and source
@@ -70,6 +71,8 @@ def _hover(part: pd.DataFrame, currency: str, measure: str) -> tuple[str, list[l
         f"{slot('unverified')}<extra></extra>"
     )
     columns = [part["label"].astype(str).tolist()] + [fields[k] for k in varying[1:]]
+    if len(columns) == 1:  # one value per point: a flat list, %{customdata}
+        return template.replace("%{customdata[0]}", "%{customdata}"), columns[0]
     return template, [list(row) for row in zip(*columns, strict=True)]
 
 
@@ -82,6 +85,14 @@ def settlement_chart(frame: pd.DataFrame) -> go.Figure:
     measure; "~" and ">" in the labels repeat the source's "about" and "more than".
     """
     fig = Spec()
+    # what every trace shares, once in the chart's template
+    fig.shared(
+        "scatter",
+        line={"width": 1.5},
+        marker={"size": 11, "line": {"color": "white", "width": 1}},
+        textposition="top center",
+        textfont={"size": 11, "color": TEXT},
+    )
     groups = frame.groupby(["measure", "currency", "granularity"], sort=False)
     for (measure, currency, granularity), part in groups:
         color = CURRENCY_COLORS[currency]
@@ -95,24 +106,13 @@ def settlement_chart(frame: pd.DataFrame) -> go.Figure:
                 mode="lines+markers+text" if joined else "markers+text",
                 name=f"{CURRENCY_LABELS[currency]}: {MEASURE_SHORT[measure]}"
                 + {"quarter": ", quarterly", "year": ", annual", "other": ""}[granularity],
-                line={
-                    "color": color,
-                    "width": 1.5,
-                    "dash": "dot" if granularity == "quarter" else "solid",
-                },
-                marker={
-                    "symbol": MEASURE_SYMBOLS[measure],
-                    "size": 11,
-                    "color": color,
-                    "line": {"color": "white", "width": 1},
-                },
+                line={"color": color, "dash": "dot" if granularity == "quarter" else "solid"},
+                marker={"symbol": MEASURE_SYMBOLS[measure], "color": color},
                 # exact values are in the hover; "about" and "more than" are written out
                 text=[
                     lab if q != "exact" else ""
                     for lab, q in zip(part["label"], part["qualifier"], strict=True)
                 ],
-                textposition="top center",
-                textfont={"size": 11, "color": TEXT},
                 customdata=customdata,
                 hovertemplate=hover,
             )

@@ -112,6 +112,15 @@ def timeline_chart(frame: pd.DataFrame) -> go.Figure:
     """
     start, end, chosen = frame.attrs["start"], frame.attrs["end"], frame.attrs["themes"]
     fig = Spec()
+    # what every trace and label shares, once in the chart's template
+    fig.shared("scatter", hovertemplate="<b>%{customdata}</b>%{text}<extra></extra>")
+    fig.shared(
+        font={"size": 11, "color": TEXT},
+        arrowcolor="#555555",
+        arrowhead=2,
+        arrowwidth=1,
+        standoff=8,
+    )
     # plain records, grouped by theme once: pandas filtering per theme was most of an update
     by_theme: dict[str, list[dict[str, Any]]] = {t.name: [] for t in _ALL_THEMES}
     for record in frame.to_dict("records"):
@@ -129,7 +138,6 @@ def timeline_chart(frame: pd.DataFrame) -> go.Figure:
                 y=[theme.name] * len(rows),
                 mode="markers",
                 text=[_hover(r) for r in rows],
-                hovertemplate="<b>%{customdata}</b>%{text}<extra></extra>",
                 customdata=[str(r["date"]) for r in rows],
                 marker={
                     "color": theme.colour,
@@ -173,16 +181,11 @@ def timeline_chart(frame: pd.DataFrame) -> go.Figure:
             y=theme_name,
             text=text,
             showarrow=True,
-            arrowhead=2,
-            arrowwidth=1,
-            arrowcolor="#555555",
-            standoff=8,
             axref="x",
             ax=r["start"].strftime("%Y-%m-%d"),
             ayref="y",
             # rows one lane apart, the first clear of the top lane's name
             ay=len(lanes) - 0.2 + row,
-            font={"size": 11, "color": TEXT},
             bgcolor="rgba(255,255,255,0.9)",
             xanchor=anchor,
             yanchor="bottom",
@@ -214,7 +217,6 @@ def timeline_chart(frame: pd.DataFrame) -> go.Figure:
             yshift=7,
             text=lane,
             showarrow=False,
-            font={"size": 11, "color": TEXT},
             bgcolor="rgba(255,255,255,0.8)",
         )
     fig.update_yaxes(
