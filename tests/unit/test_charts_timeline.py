@@ -42,7 +42,7 @@ def test_unverified_rows_are_hollow_and_labelled(events):
             assert symbol.endswith("-open") == (not row["verified"])
             assert ("(unverified)" in text) == (not row["verified"])
             if row["verified"]:
-                assert row["source_url"] in text
+                assert "Source: " + row["source_url"].split("/")[2] + "<br>" in text + "<br>"
 
 
 def test_year_range_and_categories_filter(events):

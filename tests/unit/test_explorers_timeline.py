@@ -47,7 +47,7 @@ def test_timeline_is_an_explorer_like_the_others():
     assert "rapprochement-explorer" in w.widget._dom_classes
     # the shared light template, not plotly's large "plotly_white" (slow to apply)
     assert w.figure.layout.template.layout.plot_bgcolor.upper() == "#FFFFFF"
-    assert not w.figure.layout.template.data.scatter
+    assert not w.figure.layout.template.data.bar  # plotly_white styles every trace type
     assert w.view._config["displaylogo"] is False
 
 

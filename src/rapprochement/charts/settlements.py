@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -35,6 +36,46 @@ MEASURE_SYMBOLS = {
 }
 
 
+def _domain(url: str) -> str:
+    return url.split("/")[2] if "//" in url else url
+
+
+def _hover(part: pd.DataFrame, currency: str, measure: str) -> tuple[str, list[Any]]:
+    """The hover template of one trace and its per-point ``customdata``.
+
+    What every point of the trace shares (currency and measure, and the scope and source
+    when they are the same for all points) is written once into the template; only what
+    differs from point to point travels with each point. The hover reads the same as when
+    each point carried its whole text.
+    """
+    fields = {
+        "period": part["period"].astype(str).tolist(),
+        "scope": part["scope"].astype(str).tolist(),
+        "source": [_domain(str(u)) for u in part["source_url"]],
+        "unverified": ["" if v else "<br>unverified" for v in part["verified"]],
+    }
+    # a value with "%{" would start a placeholder in the template: it stays per point
+    varying = ["label"] + [
+        k for k, v in fields.items() if len(set(v)) > 1 or any("%{" in x for x in v)
+    ]
+
+    def slot(name: str) -> str:
+        if name in varying:
+            return "%{customdata[" + str(varying.index(name)) + "]}"
+        return fields[name][0] if fields[name] else ""
+
+    template = (
+        f"{CURRENCY_LABELS[currency]}: {slot('label')} of "
+        f"{MEASURE_LABELS[measure].split(' (')[0]}"
+        f"<br>period: {slot('period')}<br>scope: {slot('scope')}<br>source: {slot('source')}"
+        f"{slot('unverified')}<extra></extra>"
+    )
+    columns = [part["label"].astype(str).tolist()] + [fields[k] for k in varying[1:]]
+    if len(columns) == 1:  # one value per point: a flat list, %{customdata}
+        return template.replace("%{customdata[0]}", "%{customdata}"), columns[0]
+    return template, [list(row) for row in zip(*columns, strict=True)]
+
+
 def settlement_chart(frame: pd.DataFrame) -> go.Figure:
     """Draw a :func:`tables.currency_frame`.
 
@@ -44,23 +85,19 @@ def settlement_chart(frame: pd.DataFrame) -> go.Figure:
     measure; "~" and ">" in the labels repeat the source's "about" and "more than".
     """
     fig = Spec()
+    # what every trace shares, once in the chart's template
+    fig.shared(
+        "scatter",
+        line={"width": 1.5},
+        marker={"size": 11, "line": {"color": "white", "width": 1}},
+        textposition="top center",
+        textfont={"size": 11, "color": TEXT},
+    )
     groups = frame.groupby(["measure", "currency", "granularity"], sort=False)
     for (measure, currency, granularity), part in groups:
         color = CURRENCY_COLORS[currency]
         joined = granularity != "other" and len(part) > 1
-        hover = [
-            f"{CURRENCY_LABELS[currency]}: {a} of {MEASURE_LABELS[measure].split(' (')[0]}"
-            f"<br>period: {p}<br>scope: {s}<br>source: {u.split('/')[2] if '//' in u else u}"
-            + ("" if v else "<br>unverified")
-            for a, p, s, u, v in zip(
-                part["label"],
-                part["period"],
-                part["scope"],
-                part["source_url"],
-                part["verified"],
-                strict=True,
-            )
-        ]
+        hover, customdata = _hover(part, currency, measure)
         fig.add_trace(
             trace(
                 "scatter",
@@ -69,26 +106,15 @@ def settlement_chart(frame: pd.DataFrame) -> go.Figure:
                 mode="lines+markers+text" if joined else "markers+text",
                 name=f"{CURRENCY_LABELS[currency]}: {MEASURE_SHORT[measure]}"
                 + {"quarter": ", quarterly", "year": ", annual", "other": ""}[granularity],
-                line={
-                    "color": color,
-                    "width": 1.5,
-                    "dash": "dot" if granularity == "quarter" else "solid",
-                },
-                marker={
-                    "symbol": MEASURE_SYMBOLS[measure],
-                    "size": 11,
-                    "color": color,
-                    "line": {"color": "white", "width": 1},
-                },
+                line={"color": color, "dash": "dot" if granularity == "quarter" else "solid"},
+                marker={"symbol": MEASURE_SYMBOLS[measure], "color": color},
                 # exact values are in the hover; "about" and "more than" are written out
                 text=[
                     lab if q != "exact" else ""
                     for lab, q in zip(part["label"], part["qualifier"], strict=True)
                 ],
-                textposition="top center",
-                textfont={"size": 11, "color": TEXT},
-                hovertext=hover,
-                hovertemplate="%{hovertext}<extra></extra>",
+                customdata=customdata,
+                hovertemplate=hover,
             )
         )
     fig.update_xaxes(

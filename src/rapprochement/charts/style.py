@@ -204,6 +204,20 @@ class Spec:
     def add_annotation(self, **props: object) -> None:
         self.layout.setdefault("annotations", []).append(props)
 
+    def shared(self, kind: str = "", **props: object) -> None:
+        """Properties that every trace of type ``kind`` (or, without a kind, every annotation)
+        of this chart has, written once into the figure's own template instead of on each
+        trace: plotly.js applies them as defaults, so the chart draws the same, and a stored
+        figure does not repeat them (docs/performance.md)."""
+        template = dict(self.layout["template"])
+        if kind:
+            template["data"] = {**template.get("data", {}), kind: [{"type": kind, **props}]}
+        else:
+            layout = dict(template.get("layout", {}))
+            layout["annotationdefaults"] = props
+            template["layout"] = layout
+        self.layout["template"] = template
+
     def figure(self) -> go.Figure:
         return ChartFigure(data=self.data, layout=self.layout, _validate=VALIDATE)
 

@@ -53,8 +53,9 @@ THEMES: tuple[Theme, ...] = tuple(
 OTHER = Theme(tables.OTHER_THEME, PALETTE["wine"], "cross", ())
 _ALL_THEMES = (*THEMES, OTHER)
 SOURCE_NOTE = (
-    "Source: data/events.csv (this collection's table; hover over a marker for the event and its "
-    "source URL).<br>Hollow markers: rows not verified against a source. Large labelled markers: "
+    "Source: data/events.csv (this collection's table, with each event's source address; hover "
+    "over a marker for the event and its source's site).<br>Hollow markers: rows not verified "
+    "against a source. Large labelled markers: "
     "highlighted events."
 )
 _LABEL_ROWS = 5  # rows of labels above the lanes (at most one per highlighted event)
@@ -75,14 +76,25 @@ def _is_true(value: object) -> bool:
     return False if value is None or pd.isna(value) else bool(value)
 
 
+def _domain(url: str) -> str:
+    """The site of a source address (``https://tass.com/politics/1`` -> ``tass.com``)."""
+    return url.split("/")[2] if "//" in url else url
+
+
 def _hover(row: dict[str, Any]) -> str:
+    """The hover text of one event, after its date (which the trace's hovertemplate writes
+    from ``customdata``, where the date already is for the tests and the highlight)."""
     verified = _is_true(row["verified"])
     precision = str(row["date_precision"])
-    when = str(row["date"]) + ("" if precision == "day" else f" ({precision} only)")
-    lines = [f"<b>{when}</b>" + ("" if verified else " <i>(unverified)</i>"), _wrap(row["event"])]
+    when = "" if precision == "day" else f" ({precision} only)"
+    lines = [when + ("" if verified else " <i>(unverified)</i>"), _wrap(row["event"])]
     lines.append(f"Category: {row['category']}")
+    # the site only: the full address is in the event's row of data/events.csv (the caption
+    # says so); repeated on every marker, addresses were a third of a timeline's bytes
     url = row["source_url"]
-    lines.append(f"Source: {url}" if isinstance(url, str) and url else "Source: none (see note)")
+    lines.append(
+        f"Source: {_domain(url)}" if isinstance(url, str) and url else "Source: none (see note)"
+    )
     if not verified and isinstance(row.get("note"), str) and row["note"]:
         lines.append("Note: " + _wrap(row["note"]))
     return "<br>".join(lines)
@@ -100,6 +112,15 @@ def timeline_chart(frame: pd.DataFrame) -> go.Figure:
     """
     start, end, chosen = frame.attrs["start"], frame.attrs["end"], frame.attrs["themes"]
     fig = Spec()
+    # what every trace and label shares, once in the chart's template
+    fig.shared("scatter", hovertemplate="<b>%{customdata}</b>%{text}<extra></extra>")
+    fig.shared(
+        font={"size": 11, "color": TEXT},
+        arrowcolor="#555555",
+        arrowhead=2,
+        arrowwidth=1,
+        standoff=8,
+    )
     # plain records, grouped by theme once: pandas filtering per theme was most of an update
     by_theme: dict[str, list[dict[str, Any]]] = {t.name: [] for t in _ALL_THEMES}
     for record in frame.to_dict("records"):
@@ -117,7 +138,6 @@ def timeline_chart(frame: pd.DataFrame) -> go.Figure:
                 y=[theme.name] * len(rows),
                 mode="markers",
                 text=[_hover(r) for r in rows],
-                hovertemplate="%{text}<extra></extra>",
                 customdata=[str(r["date"]) for r in rows],
                 marker={
                     "color": theme.colour,
@@ -161,16 +181,11 @@ def timeline_chart(frame: pd.DataFrame) -> go.Figure:
             y=theme_name,
             text=text,
             showarrow=True,
-            arrowhead=2,
-            arrowwidth=1,
-            arrowcolor="#555555",
-            standoff=8,
             axref="x",
             ax=r["start"].strftime("%Y-%m-%d"),
             ayref="y",
             # rows one lane apart, the first clear of the top lane's name
             ay=len(lanes) - 0.2 + row,
-            font={"size": 11, "color": TEXT},
             bgcolor="rgba(255,255,255,0.9)",
             xanchor=anchor,
             yanchor="bottom",
@@ -202,7 +217,6 @@ def timeline_chart(frame: pd.DataFrame) -> go.Figure:
             yshift=7,
             text=lane,
             showarrow=False,
-            font={"size": 11, "color": TEXT},
             bgcolor="rgba(255,255,255,0.8)",
         )
     fig.update_yaxes(

@@ -306,7 +306,11 @@ class ExplorerWidget:
         self.last_update_ms: float = 0.0
         self._updates = 0
         if backend == "figurewidget":
-            view = go.FigureWidget()
+            # With the charts' own small template: without a layout, plotly gives the widget
+            # its default template "plotly", whose defaults for every trace type import and run
+            # the validators of them all (a third of a timeline explorer's start); the first
+            # drawing replaces the layout with the chart's anyway.
+            view = go.FigureWidget(layout={"template": style.LIGHT_TEMPLATE})
             view._config = dict(PLOTLY_CONFIG)
             self.view: W.Widget = view
         else:
