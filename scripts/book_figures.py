@@ -60,10 +60,13 @@ def _text(value: Any) -> str:
 
 
 def _short(value: Any) -> Any:
-    """Floats to 10 significant digits: 92.61000000000001 (a growth projection's rounding
-    noise) is written 92.61; no value a chart shows or a hover prints changes."""
+    """Floats to 7 significant digits: 92.61000000000001 (a growth projection's rounding
+    noise) is written 92.61 and 107.2076513 (a projected US$ bn) 107.2077. The data files hold
+    at most 7 significant digits (a map coordinate, 134.8139) and hovers print at most 0.001bn, so
+    no value a chart shows or
+    a hover prints changes."""
     if isinstance(value, float):
-        return float(f"{value:.10g}")
+        return float(f"{value:.7g}")
     if isinstance(value, list):
         return [_short(v) for v in value]
     if isinstance(value, dict):

@@ -39,8 +39,9 @@ def test_parts_round_trip_in_python() -> None:
 
 
 def test_rounding_keeps_what_a_chart_shows() -> None:
-    assert book_figures._short([92.61000000000001, 2020.125, 1e-12, 3]) == [
+    assert book_figures._short([92.61000000000001, 107.2076513, 2020.125, 1e-12, 3]) == [
         92.61,
+        107.2077,
         2020.125,
         1e-12,
         3,
