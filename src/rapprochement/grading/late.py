@@ -1,7 +1,8 @@
 """Deadlines, late submissions, penalties and per-student extensions (no nbgrader here).
 
-The course's deadlines live in ``deadlines.toml`` at the repository root (or the file named by
-the environment variable ``RAPPROCHEMENT_DEADLINES``)::
+The course's deadlines live in one file, ``deadlines.toml`` (:func:`deadlines_path`: the
+repository's, or on the hub the staff's, which ``deploy/bin/set-deadline`` writes through
+:mod:`.deadlines` and copies into nbgrader's course gradebook)::
 
     timezone = "Europe/Berlin"          # IANA zone; due dates without a zone are read in it
 
@@ -29,6 +30,7 @@ from __future__ import annotations
 import csv
 import math
 import os
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -135,17 +137,26 @@ def parse_time(text: str, zone: ZoneInfo, where: str = "") -> datetime:
 
 
 def deadlines_path() -> Path:
+    """``RAPPROCHEMENT_DEADLINES`` if set; else the environment's own link
+    ``<sys.prefix>/etc/rapprochement/deadlines.toml`` (on the hub, made by ``install.sh``,
+    pointing to the staff's file); else ``deadlines.toml`` at the repository root."""
     from rapprochement.grading.settings import repo_root
 
     env = os.environ.get("RAPPROCHEMENT_DEADLINES")
-    return Path(env) if env else repo_root() / "deadlines.toml"
+    if env:
+        return Path(env)
+    link = Path(sys.prefix) / "etc" / "rapprochement" / "deadlines.toml"
+    return link if os.path.lexists(link) else repo_root() / "deadlines.toml"
 
 
 def load_deadlines(path: Path | None = None) -> CourseDeadlines:
     """The course's deadlines and penalty; an empty policy when the file does not exist."""
     path = deadlines_path() if path is None else Path(path)
-    if not path.is_file():
-        return CourseDeadlines(source="")
+    try:
+        if not path.is_file():
+            return CourseDeadlines(source="")
+    except OSError as exc:
+        raise LateError(f"{path}: cannot be read ({exc})") from exc
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

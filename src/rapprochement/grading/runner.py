@@ -44,6 +44,7 @@ from rapprochement.grading.checking import CheckServer, read_spec
 from rapprochement.grading.course import coursedir, make_config, prepare_course
 from rapprochement.grading.inspect import inspect_notebook
 from rapprochement.grading.intake import Submission, collect
+from rapprochement.grading.deadlines import check_course
 from rapprochement.grading.late import CourseDeadlines, load_deadlines, load_extensions
 from rapprochement.grading.latepenalty import (
     LateInfo,
@@ -395,6 +396,8 @@ def grade_submissions(
     course = out / "course"
     deadlines = load_deadlines()
     due = deadlines.due.get(assignment)
+    if Path(submissions).resolve().name == "submitted":  # an nbgrader course folder's
+        check_course(Path(submissions).resolve().parent, assignment, deadlines)
     extended = load_extensions(extensions or out / "extensions.csv", deadlines, assignment)
     prepare_course(course, assignment, timeout=timeout)
     if not unsafe_no_sandbox:
