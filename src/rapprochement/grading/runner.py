@@ -42,9 +42,9 @@ from nbgrader.utils import capture_log
 
 from rapprochement.grading.checking import CheckServer, read_spec
 from rapprochement.grading.course import coursedir, make_config, prepare_course
+from rapprochement.grading.deadlines import check_course
 from rapprochement.grading.inspect import inspect_notebook
 from rapprochement.grading.intake import Submission, collect
-from rapprochement.grading.deadlines import check_course
 from rapprochement.grading.late import CourseDeadlines, load_deadlines, load_extensions
 from rapprochement.grading.latepenalty import (
     LateInfo,
