@@ -50,6 +50,7 @@ __all__ = [
     "penalty_percent",
     "penalty_points",
     "show_time",
+    "worksheet_times",
 ]
 
 METHODS = ("none", "percent", "zero")
@@ -265,3 +266,56 @@ def to_utc_naive(when: datetime) -> datetime:
 
 def extension_of(student_due: datetime, due: datetime) -> timedelta:
     return student_due - due
+
+
+WORKSHEET_TIME = "Last modified (submission)"
+MOODLE_FORMATS = (
+    "%A, %d %B %Y, %I:%M %p",  # Moodle's English default: Thursday, 15 October 2026, 11:59 PM
+    "%d %B %Y, %I:%M %p",
+    "%A, %d %B %Y, %H:%M",
+    "%d %B %Y, %H:%M",
+)
+
+
+def moodle_time(text: str, zone: ZoneInfo) -> datetime | None:
+    """A time as Moodle's grading worksheet writes it, read in ``zone``; None for "-", "" or
+    a form not known here (another language, another format)."""
+    raw = " ".join(str(text).split())
+    for fmt in MOODLE_FORMATS:
+        try:
+            return datetime.strptime(raw, fmt).replace(tzinfo=zone)
+        except ValueError:
+            continue
+    try:
+        return parse_time(raw, zone)
+    except LateError:
+        return None
+
+
+def worksheet_times(path: Path, zone: ZoneInfo) -> tuple[dict[str, datetime], list[str]]:
+    """Submission times from Moodle's offline grading worksheet: ({participant id: time},
+    problems). Moodle writes ``Last modified (submission)`` without a zone, in the time zone of
+    the Moodle account that downloaded the worksheet; it is read in ``zone`` (the course's),
+    which must be that account's zone. A roster of another kind, or a worksheet without the
+    column, gives no times (and says so in the problems)."""
+    from rapprochement.grading.lms import WORKSHEET_ID, WORKSHEET_PREFIX, read_roster
+
+    roster = read_roster(Path(path))
+    if roster.kind != "worksheet":
+        return {}, []
+    if WORKSHEET_TIME not in roster.header:
+        return {}, [f"{path}: no {WORKSHEET_TIME!r} column: submission times stay unknown"]
+    ident, column = roster.header.index(WORKSHEET_ID), roster.header.index(WORKSHEET_TIME)
+    times: dict[str, datetime] = {}
+    problems = []
+    for row in roster.rows:
+        who = row[ident].strip() if ident < len(row) else ""
+        raw = row[column].strip() if column < len(row) else ""
+        if not who.startswith(WORKSHEET_PREFIX) or raw in ("", "-"):
+            continue
+        when = moodle_time(raw, zone)
+        if when is None:
+            problems.append(f"{who}: cannot read {raw[:40]!r} as a time: submission time unknown")
+            continue
+        times[who[len(WORKSHEET_PREFIX) :]] = when
+    return times, problems
