@@ -177,7 +177,12 @@ def test_moodle_times_are_read_in_the_zone_given():
         2026, 10, 15, 23, 10, tzinfo=UTC
     )
     assert moodle_time("Friday, 30 October 2026, 09:00", BERLIN) == datetime(
-        2026, 10, 30, 8, 0, tzinfo=UTC  # winter time by then: UTC+1
+        2026,
+        10,
+        30,
+        8,
+        0,
+        tzinfo=UTC,  # winter time by then: UTC+1
     )
     assert moodle_time("-", BERLIN) is None
     assert moodle_time("jeudi 15 octobre 2026, 23:58", BERLIN) is None  # another language
