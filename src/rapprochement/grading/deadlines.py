@@ -154,7 +154,7 @@ def sync_course(course: Path, deadlines: CourseDeadlines) -> list[str]:
         gb.db.commit()
         for name, due in sorted(deadlines.due.items()):
             gb.update_or_create_assignment(name, duedate=to_utc_naive(due))
-            said.append(f"{name}: due {due.astimezone(UTC):%Y-%m-%d %H:%M} UTC")
+            said.append(f"{name}: due {due.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC")
     release = Path(course) / "release"
     for folder in sorted(release.iterdir()) if release.is_dir() else []:
         notice = folder / "DEADLINE.txt"
