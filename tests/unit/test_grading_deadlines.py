@@ -75,6 +75,15 @@ def test_a_missing_file_is_made_with_the_zone_given(tmp_path):
     assert utc(course.due[PS1]) == datetime(2026, 10, 15, 20, 59)  # MSK is UTC+3
 
 
+def test_a_due_table_with_a_comment_is_found(tmp_path):
+    path = tmp_path / "d.toml"
+    path.write_text('timezone = "UTC"\n[due]  # the deadlines\n', encoding="utf-8")
+    set_due_date(path, PS1, "2026-10-15 23:59")
+    assert path.read_text(encoding="utf-8").endswith(
+        f'# the deadlines\n{PS1} = "2026-10-15 23:59"\n'
+    )
+
+
 def test_a_due_section_is_added_when_the_file_has_none(tmp_path):
     path = tmp_path / "d.toml"
     path.write_text('timezone = "UTC"\n', encoding="utf-8")

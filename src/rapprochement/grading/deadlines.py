@@ -35,6 +35,7 @@ from rapprochement.grading.late import (
 __all__ = ["check_course", "deadline_text", "main", "set_due_date", "sync_course"]
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+DUE_TABLE = re.compile(r"\s*\[\s*due\s*\]\s*(#.*)?")
 NEW_FILE = """\
 # Due dates and the late-work policy (docs/instructor-grading.md, "Late work").
 # Due dates without a zone are read in `timezone` (an IANA name).
@@ -75,7 +76,7 @@ def set_due_date(path: Path, assignment: str, when: str, zone: str | None = None
     line = f'{assignment} = "{_value(due, file_zone)}"'
     lines = text.splitlines()
     try:
-        start = next(i for i, s in enumerate(lines) if s.strip() == "[due]")
+        start = next(i for i, s in enumerate(lines) if DUE_TABLE.fullmatch(s))
     except StopIteration:
         lines += ["", "[due]"]
         start = len(lines) - 1
