@@ -193,7 +193,7 @@ GRADE_ARGS = "$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)",) 
 	$(if $(JOBS),--jobs $(JOBS),) $(if $(TIMEOUT),--timeout $(TIMEOUT),) \
 	$(if $(SUBMISSION_TIMEOUT),--submission-timeout $(SUBMISSION_TIMEOUT),) \
 	$(if $(RUN_TIMEOUT),--run-timeout $(RUN_TIMEOUT),) $(if $(UNSAFE),--unsafe-no-sandbox,) \
-	$(if $(EXTENSIONS),--extensions "$(EXTENSIONS)",)
+	$(if $(EXTENSIONS),--extensions "$(EXTENSIONS)",) $(if $(ROSTER),--roster "$(ROSTER)",)
 
 grade: $(GRADING_VENV)/.installed
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=path/to/folder-or-zip"; exit 2; }

@@ -21,7 +21,8 @@
 #      ($PREFIX/.venv-hub/etc/jupyter/nbgrader_config.py);
 #   5. creates the staff's shared folders, $STAFF/course (nbgrader: releases, collected
 #      submissions, deadlines) and $STAFF/grading (the grading command's output and gradebook):
-#      group $INSTRUCTORS, setgid, no access for others;
+#      group $INSTRUCTORS, setgid, no access for others; and the course's deadlines file,
+#      $STAFF/course/deadlines.toml (zone $COURSE_TIMEZONE), which everything reads;
 #   6. hides nbgrader's instructor panels (formgrader, Create Assignment, courses) from
 #      students, and writes the staff's server settings ($PREFIX/.venv-hub/etc/jupyter-staff:
 #      formgrader, group-writable files) that jupyterhub_config.py gives to $INSTRUCTORS only;
@@ -40,6 +41,10 @@ COURSE_ID="${COURSE_ID:-rapprochement}"
 # the zone nbgrader records and shows submission times in (step 4; UTC unless the zone's
 # abbreviations are read back right by nbgrader: see there)
 TIMEZONE="${TIMEZONE:-UTC}"
+# the course's zone: due dates without a zone are read in it, formgrader and the grades show
+# times in it (the first `timezone` of the staff's deadlines file, step 5; any IANA name: these
+# times are stored in UTC or with numeric offsets, never read back from an abbreviation)
+COURSE_TIMEZONE="${COURSE_TIMEZONE:-$TIMEZONE}"
 PYTHON="${PYTHON:-python3}"
 ENV="$PREFIX/.venv-hub"
 DONE="$ENV/.install-complete"   # written at the end of step 2; absent = a half-made environment
@@ -199,6 +204,22 @@ for db in "$STAFF/course/gradebook.db" "$STAFF/grading/course/gradebook.db"; do
     install -m 0664 -o root -g "$INSTRUCTORS" /dev/null "$db"
   fi
 done
+# The course's deadlines: one file, $STAFF/course/deadlines.toml, which deploy/bin/set-deadline
+# writes (and copies into this course's gradebook for `nbgrader collect --before-duedate`),
+# and the grading command, its feedback and formgrader read, through the environment's link
+# etc/rapprochement/deadlines.toml (rapprochement.grading.late.deadlines_path). Made once from
+# the shipped file with timezone = $COURSE_TIMEZONE; later runs keep the staff's file.
+"$ENV/bin/python" -c 'import sys, zoneinfo; zoneinfo.ZoneInfo(sys.argv[1])' "$COURSE_TIMEZONE" \
+  2>/dev/null || { echo "install.sh: COURSE_TIMEZONE=$COURSE_TIMEZONE is not a time zone name"; exit 1; }
+DEADLINES="$STAFF/course/deadlines.toml"
+if [ ! -e "$DEADLINES" ]; then
+  sed "s|^timezone = .*|timezone = \"$COURSE_TIMEZONE\"|" "$PREFIX/deadlines.toml" > "$DEADLINES.new"
+  chown root:"$AUTHORS" "$DEADLINES.new"   # instructors set due dates; TAs read them
+  chmod 0664 "$DEADLINES.new"
+  mv "$DEADLINES.new" "$DEADLINES"
+fi
+mkdir -p "$ENV/etc/rapprochement"
+ln -sfn "$DEADLINES" "$ENV/etc/rapprochement/deadlines.toml"
 cat > "$STAFF/course/nbgrader_config.py" <<EOF
 # Written by deploy/install.sh: the staff's nbgrader course folder (docs/course-runbook.md).
 import os
@@ -246,6 +267,8 @@ from rapprochement.grading.settings import course_settings
 
 c = get_config()  # noqa: F821
 course_settings(c, "$STAFF/grading/course")  # formgrader shows the grading gradebook
+# times in formgrader: in the course's zone, the deadlines file's `timezone` (course_settings
+# sets NbGraderAPI.timezone from it; display only, nbgrader stores UTC)
 # formgrader serves only a course inside the server's root (the home folder): through the
 # link ~/staff -> $STAFF that jupyterhub_config.py makes for the staff
 c.CourseDirectory.root = os.path.expanduser("~/staff/grading/course")

@@ -215,6 +215,20 @@ def term(course: Any) -> dict[str, Any]:
         rec["stamp_extension"] = stamp.read_text(encoding="utf-8").strip()
         lap("collect, extension")
 
+        # the extension is recorded once, in the grading folder's extensions CSV (runbook,
+        # section 3), an hour past the deadline: the late submission is then on time
+        extended = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(now + 1 + 3600))
+        rec["extended_due"] = extended
+        record = (
+            f"printf 'student_id,assignment,due,note\\n%s,{PS},%s UTC,medical\\n' "
+            f'"$1" "$2" > {inst.staff}/grading/extensions.csv'
+        )
+        hostile_name = course.students["hostile"].name
+        _ok(
+            _staff(teacher, ["sh", "-c", record, "sh", hostile_name, extended], env),
+            "record the extension",
+        )
+
         # the instructor grades with the collection's command
         def grade(*extra: str) -> str:
             cmd = ["python", "-m", "rapprochement.grading", "submitted", "--assignment", PS]
@@ -582,6 +596,24 @@ def test_deadline_late_submission_and_extension(course, term):
     for role, text in term["deadline_file"].items():
         assert want in text, (role, text)
     assert "2031-07-15 21:59:00 UTC" in term["set_deadline"], term["set_deadline"]
+    # one record of the deadline: set-deadline wrote the staff's deadlines file, which the
+    # grading run read; its gradebook (formgrader's) holds the due date the staff's course does
+    deadlines = course.install.staff / "course" / "deadlines.toml"
+    assert f'\n{PS} = "{term["due"][:16]}' in deadlines.read_text(encoding="utf-8")
+    hostile = course.students["hostile"].name
+    for name in term["expected"]:  # the students (not the rows of files set aside)
+        row = term["grades"][name]
+        if name == hostile:  # the extension from the CSV: the late submission is on time
+            assert row["due"].startswith(term["extended_due"][:16]), row
+            assert row["late by"] == "on time", row
+        else:
+            assert row["due"].startswith(term["due"][:16]), row
+            assert row["submitted from"] == "timestamp.txt", row
+    from nbgrader.api import Gradebook
+
+    for db in ("course", "grading/course"):
+        with Gradebook(f"sqlite:///{course.install.staff / db / 'gradebook.db'}") as gb:
+            assert gb.find_assignment(PS).duedate == due, db
     # the Assignments tab lists each submission with its time and zone (install.sh: UTC)
     for row in [*term["submitted_row"].values(), term["late_row"]]:
         assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ UTC", row), row

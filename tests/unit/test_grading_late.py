@@ -162,3 +162,55 @@ def test_extension_for_an_assignment_without_due_date_is_refused(tmp_path):
     ext.write_text("student_id,assignment,due\na,ps1,2026-10-18 12:00\n", encoding="utf-8")
     with pytest.raises(LateError, match="no due date"):
         load_extensions(ext, course, "ps1")
+
+
+# ------------------------------------------------- submission times from Moodle's worksheet
+
+
+def test_moodle_times_are_read_in_the_zone_given():
+    from rapprochement.grading.late import moodle_time
+
+    # Moodle's English default format, no zone: read in Berlin (CEST, UTC+2 on 15 October)
+    when = moodle_time("Thursday, 15 October 2026, 11:58 PM", BERLIN)
+    assert when == datetime(2026, 10, 15, 21, 58, tzinfo=UTC)
+    assert moodle_time("16 October 2026, 1:10 AM", BERLIN) == datetime(
+        2026, 10, 15, 23, 10, tzinfo=UTC
+    )
+    assert moodle_time("Friday, 30 October 2026, 09:00", BERLIN) == datetime(
+        2026,
+        10,
+        30,
+        8,
+        0,
+        tzinfo=UTC,  # winter time by then: UTC+1
+    )
+    assert moodle_time("-", BERLIN) is None
+    assert moodle_time("jeudi 15 octobre 2026, 23:58", BERLIN) is None  # another language
+
+
+def test_worksheet_times_by_participant_with_problems_named(tmp_path):
+    from rapprochement.grading.late import worksheet_times
+
+    sheet = tmp_path / "worksheet.csv"
+    sheet.write_text(
+        "Identifier,Full name,Status,Grade,Last modified (submission),Last modified (grade)\n"
+        'Participant 4031,A,Submitted,,"Thursday, 15 October 2026, 11:58 PM",-\n'
+        "Participant 4032,B,No submission,,-,-\n"
+        'Participant 4033,C,Submitted,,"jeudi 15 octobre 2026, 23:58",-\n',
+        encoding="utf-8",
+    )
+    times, problems = worksheet_times(sheet, BERLIN)
+    assert times == {"4031": datetime(2026, 10, 15, 21, 58, tzinfo=UTC)}
+    assert problems == [
+        "Participant 4033: cannot read 'jeudi 15 octobre 2026, 23:58' as a time: "
+        "submission time unknown"
+    ]
+    sheet.write_text(
+        "Identifier,Full name,Grade,Last modified (grade)\nParticipant 4031,A,,-\n",
+        encoding="utf-8",
+    )
+    times, problems = worksheet_times(sheet, BERLIN)
+    assert times == {} and "no 'Last modified (submission)' column" in problems[0]
+    canvas = tmp_path / "canvas.csv"
+    canvas.write_text("Student,ID,SIS User ID,SIS Login ID,Section\nA,1,,a,\n", encoding="utf-8")
+    assert worksheet_times(canvas, BERLIN) == ({}, [])  # no times in a Canvas export

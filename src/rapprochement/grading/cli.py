@@ -63,6 +63,13 @@ def parser() -> argparse.ArgumentParser:
         help="CSV of per-student extensions (student_id, assignment, due[, note]); default "
         "<out>/extensions.csv when it exists. Due dates and the late penalty: deadlines.toml",
     )
+    p.add_argument(
+        "--roster",
+        type=Path,
+        default=None,
+        help="the learning system's roster; a Moodle grading worksheet gives the submission "
+        "times of a Moodle zip ('Last modified (submission)', read in the course zone)",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     return p
 
@@ -101,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
             submission_timeout=args.submission_timeout,
             run_timeout=args.run_timeout,
             extensions=args.extensions,
+            roster=args.roster,
             progress=None if args.no_progress else progress,
         )
     except SandboxRefused as exc:

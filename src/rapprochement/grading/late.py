@@ -1,7 +1,8 @@
 """Deadlines, late submissions, penalties and per-student extensions (no nbgrader here).
 
-The course's deadlines live in ``deadlines.toml`` at the repository root (or the file named by
-the environment variable ``RAPPROCHEMENT_DEADLINES``)::
+The course's deadlines live in one file, ``deadlines.toml`` (:func:`deadlines_path`: the
+repository's, or on the hub the staff's, which ``deploy/bin/set-deadline`` writes through
+:mod:`.deadlines` and copies into nbgrader's course gradebook)::
 
     timezone = "Europe/Berlin"          # IANA zone; due dates without a zone are read in it
 
@@ -29,6 +30,7 @@ from __future__ import annotations
 import csv
 import math
 import os
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -48,6 +50,7 @@ __all__ = [
     "penalty_percent",
     "penalty_points",
     "show_time",
+    "worksheet_times",
 ]
 
 METHODS = ("none", "percent", "zero")
@@ -135,17 +138,25 @@ def parse_time(text: str, zone: ZoneInfo, where: str = "") -> datetime:
 
 
 def deadlines_path() -> Path:
-    """``$RAPPROCHEMENT_DEADLINES``, else ``deadlines.toml`` at the repository's root (the
-    folder ``settings.repo_root()`` names; computed here, as settings imports this module)."""
+    """``RAPPROCHEMENT_DEADLINES`` if set; else the environment's own link
+    ``<sys.prefix>/etc/rapprochement/deadlines.toml`` (on the hub, made by ``install.sh``,
+    pointing to the staff's file); else ``deadlines.toml`` at the repository's root (the folder
+    ``settings.repo_root()`` names; computed here, as settings imports this module)."""
     env = os.environ.get("RAPPROCHEMENT_DEADLINES")
-    return Path(env) if env else Path(__file__).resolve().parents[3] / "deadlines.toml"
+    if env:
+        return Path(env)
+    link = Path(sys.prefix) / "etc" / "rapprochement" / "deadlines.toml"
+    return link if os.path.lexists(link) else Path(__file__).resolve().parents[3] / "deadlines.toml"
 
 
 def load_deadlines(path: Path | None = None) -> CourseDeadlines:
     """The course's deadlines and penalty; an empty policy when the file does not exist."""
     path = deadlines_path() if path is None else Path(path)
-    if not path.is_file():
-        return CourseDeadlines(source="")
+    try:
+        if not path.is_file():
+            return CourseDeadlines(source="")
+    except OSError as exc:
+        raise LateError(f"{path}: cannot be read ({exc})") from exc
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -254,3 +265,56 @@ def to_utc_naive(when: datetime) -> datetime:
 
 def extension_of(student_due: datetime, due: datetime) -> timedelta:
     return student_due - due
+
+
+WORKSHEET_TIME = "Last modified (submission)"
+MOODLE_FORMATS = (
+    "%A, %d %B %Y, %I:%M %p",  # Moodle's English default: Thursday, 15 October 2026, 11:59 PM
+    "%d %B %Y, %I:%M %p",
+    "%A, %d %B %Y, %H:%M",
+    "%d %B %Y, %H:%M",
+)
+
+
+def moodle_time(text: str, zone: ZoneInfo) -> datetime | None:
+    """A time as Moodle's grading worksheet writes it, read in ``zone``; None for "-", "" or
+    a form not known here (another language, another format)."""
+    raw = " ".join(str(text).split())
+    for fmt in MOODLE_FORMATS:
+        try:
+            return datetime.strptime(raw, fmt).replace(tzinfo=zone)
+        except ValueError:
+            continue
+    try:
+        return parse_time(raw, zone)
+    except LateError:
+        return None
+
+
+def worksheet_times(path: Path, zone: ZoneInfo) -> tuple[dict[str, datetime], list[str]]:
+    """Submission times from Moodle's offline grading worksheet: ({participant id: time},
+    problems). Moodle writes ``Last modified (submission)`` without a zone, in the time zone of
+    the Moodle account that downloaded the worksheet; it is read in ``zone`` (the course's),
+    which must be that account's zone. A roster of another kind, or a worksheet without the
+    column, gives no times (and says so in the problems)."""
+    from rapprochement.grading.lms import WORKSHEET_ID, WORKSHEET_PREFIX, read_roster
+
+    roster = read_roster(Path(path))
+    if roster.kind != "worksheet":
+        return {}, []
+    if WORKSHEET_TIME not in roster.header:
+        return {}, [f"{path}: no {WORKSHEET_TIME!r} column: submission times stay unknown"]
+    ident, column = roster.header.index(WORKSHEET_ID), roster.header.index(WORKSHEET_TIME)
+    times: dict[str, datetime] = {}
+    problems = []
+    for row in roster.rows:
+        who = row[ident].strip() if ident < len(row) else ""
+        raw = row[column].strip() if column < len(row) else ""
+        if not who.startswith(WORKSHEET_PREFIX) or raw in ("", "-"):
+            continue
+        when = moodle_time(raw, zone)
+        if when is None:
+            problems.append(f"{who}: cannot read {raw[:40]!r} as a time: submission time unknown")
+            continue
+        times[who[len(WORKSHEET_PREFIX) :]] = when
+    return times, problems

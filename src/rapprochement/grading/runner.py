@@ -42,9 +42,15 @@ from nbgrader.utils import capture_log
 
 from rapprochement.grading.checking import CheckServer, read_spec
 from rapprochement.grading.course import coursedir, make_config, prepare_course
+from rapprochement.grading.deadlines import check_course
 from rapprochement.grading.inspect import inspect_notebook
 from rapprochement.grading.intake import Submission, collect
-from rapprochement.grading.late import CourseDeadlines, load_deadlines, load_extensions
+from rapprochement.grading.late import (
+    CourseDeadlines,
+    load_deadlines,
+    load_extensions,
+    worksheet_times,
+)
 from rapprochement.grading.latepenalty import (
     LateInfo,
     PercentPerDay,
@@ -104,7 +110,10 @@ class StudentRow:
     """grade_id -> where the score came from: auto, manual, restored cell, ..."""
     sha256: str = ""
     submitted: str = ""
-    """The submission time as nbgrader's timestamp.txt gave it ("" when unknown)."""
+    """The submission time as nbgrader's timestamp.txt gave it, or from the Moodle worksheet
+    (ISO with an offset); "" when unknown."""
+    submitted_from: str = ""
+    """Where :attr:`submitted` came from (for the CSV's ``submitted from``)."""
     lms_prefix: str = ""
     """The learning system's name prefix of the file (Canvas) or its folder (Moodle)."""
     late: LateInfo = field(default_factory=LateInfo)
@@ -343,6 +352,7 @@ def grade_submissions(
     run_timeout: float | None = None,
     progress: Callable[[str, int], Any] | None = None,
     extensions: Path | None = None,
+    roster: Path | None = None,
 ) -> GradingResult:
     """Grade every submission under ``submissions`` (folder, zip or nbgrader tree).
 
@@ -353,10 +363,11 @@ def grade_submissions(
     ``refresh_feedback`` makes their feedback again from the gradebook (after manual grading).
     Each submission may take ``submission_timeout`` seconds, the run ``run_timeout`` (None: no
     limit). Due dates and the penalty come from ``deadlines.toml`` (:mod:`.late`), extensions
-    from the CSV ``extensions`` (default ``<out>/extensions.csv``). SIGTERM or Ctrl-C ends the
-    run early: the result's ``stopped`` says why, and the
-    rows not done say so. ``progress(stage, total)`` must return an object with ``update(n)``
-    and ``close()`` (a tqdm bar fits); None disables progress reporting.
+    from the CSV ``extensions`` (default ``<out>/extensions.csv``); a Moodle grading worksheet
+    given as ``roster`` gives the submission times of a Moodle zip's rows. SIGTERM or Ctrl-C
+    ends the run early: the result's ``stopped`` says why, and the rows not done say so.
+    ``progress(stage, total)`` must return an object with ``update(n)`` and ``close()`` (a
+    tqdm bar fits); None disables progress reporting.
     """
     prepare_environment()
     start = time.perf_counter()
@@ -395,7 +406,11 @@ def grade_submissions(
     course = out / "course"
     deadlines = load_deadlines()
     due = deadlines.due.get(assignment)
+    if Path(submissions).resolve().name == "submitted":  # an nbgrader course folder's
+        check_course(Path(submissions).resolve().parent, assignment, deadlines)
     extended = load_extensions(extensions or out / "extensions.csv", deadlines, assignment)
+    from_sheet, sheet_problems = worksheet_times(roster, deadlines.tz) if roster else ({}, [])
+    sheet_said = f"Moodle worksheet (read in {deadlines.zone})"
     prepare_course(course, assignment, timeout=timeout)
     if not unsafe_no_sandbox:
         prober.join()
@@ -433,6 +448,16 @@ def grade_submissions(
         rows[student] = row
         row.sha256 = _sha256(chosen.path)
         row.submitted, row.lms_prefix = chosen.timestamp, chosen.lms_prefix
+        row.submitted_from = "timestamp.txt" if chosen.timestamp else ""
+        if not row.submitted and student in from_sheet and "_assignsubmission_" in row.lms_prefix:
+            row.submitted = from_sheet[student].isoformat()
+            row.submitted_from = sheet_said
+        elif not row.submitted and "_assignsubmission_" in row.lms_prefix:
+            row.reasons += [
+                p
+                for p in sheet_problems
+                if p.startswith(f"Participant {student}:") or not p.startswith("Participant ")
+            ]
         if unsafe_no_sandbox:
             row.flags.append(UNSANDBOXED)
         old = state.get(student)
