@@ -3,24 +3,10 @@ hand from data/*.csv."""
 
 from __future__ import annotations
 
-import pandas as pd
-import plotly.graph_objects as go
 import pytest
 
-from rapprochement import charts, data
-
-
-@pytest.fixture(scope="module")
-def frames() -> dict[str, pd.DataFrame]:
-    return data.load_all()
-
-
-def _trace(fig: go.Figure, name_part: str, mode: str | None = None):
-    found = [
-        t for t in fig.data if t.name and name_part in t.name and (mode is None or t.mode == mode)
-    ]
-    assert found, f"no trace named like {name_part!r}: {[t.name for t in fig.data]}"
-    return found[0]
+from rapprochement import charts
+from rapprochement_support.figs import trace as _trace
 
 
 def test_projection_starts_at_the_actual_base_value(frames):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
@@ -18,6 +17,7 @@ from rapprochement import charts, data, tables
 from rapprochement.charts import style
 from rapprochement.charts.timeline import THEMES
 from rapprochement.explorers import registry
+from rapprochement_support.figs import target_explorer as _explorer
 
 WHITE = "#FFFFFF"
 # The mark colours, by hand (Okabe-Ito blue, vermillion, bluish green, reddish purple; black;
@@ -161,17 +161,6 @@ PALETTE = {
     "white",
     "black",
 }
-
-
-@pytest.fixture(scope="module")
-def frames() -> dict[str, pd.DataFrame]:
-    return data.load_all()
-
-
-def _explorer(frames, **kw) -> go.Figure:
-    return charts.targets.target_explorer_figure(
-        frames["trade"], frames["targets"], frames["cpi"], **kw
-    )
 
 
 # --- conventions shared by every chart ------------------------------------------------------

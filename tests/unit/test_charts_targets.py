@@ -5,32 +5,13 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
-import plotly.graph_objects as go
 import pytest
 
-from rapprochement import charts, data, tables
+from rapprochement import tables
 from rapprochement.tables.common import SettingError
 from rapprochement_support.expected import CPI, GACC_TOTAL, RUSSIA_TOTAL
-
-
-@pytest.fixture(scope="module")
-def frames() -> dict[str, pd.DataFrame]:
-    return data.load_all()
-
-
-def _explorer(frames, **kw) -> go.Figure:
-    return charts.targets.target_explorer_figure(
-        frames["trade"], frames["targets"], frames["cpi"], **kw
-    )
-
-
-def _trace(fig: go.Figure, name_part: str, mode: str | None = None):
-    found = [
-        t for t in fig.data if t.name and name_part in t.name and (mode is None or t.mode == mode)
-    ]
-    assert found, f"no trace named like {name_part!r}: {[t.name for t in fig.data]}"
-    return found[0]
+from rapprochement_support.figs import target_explorer as _explorer
+from rapprochement_support.figs import trace as _trace
 
 
 def test_explorer_markers_show_the_chosen_years(frames):

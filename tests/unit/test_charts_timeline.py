@@ -5,16 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rapprochement.charts import timeline
-from rapprochement.data import load_events
-
-
-@pytest.fixture(scope="module")
-def events():
-    return load_events()
-
-
-def _points(fig):
-    return {t.name: list(t.customdata) for t in fig.data if len(t.x)}
+from rapprochement_support.figs import points as _points
 
 
 def test_all_events_are_drawn_once(events):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-import pytest
-
 from rapprochement import data
 
 #: Hosts of the Chinese and Russian governments and their diplomatic missions.
@@ -27,11 +25,6 @@ REQUIRED = {
     "2021-06-28": "extension-2021",
     "2022-02-04": "statement-2022",
 }
-
-
-@pytest.fixture(scope="module")
-def sources():
-    return data.load_primary_sources()
 
 
 def _official_host(url: str) -> bool:

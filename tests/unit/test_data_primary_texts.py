@@ -10,10 +10,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from rapprochement import data
-
 CJK = re.compile(r"[\u4e00-\u9fff]")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 #: The documents the close-reading activity compares (notebook 08, PS3 Q3.6).
@@ -24,11 +20,6 @@ MISSING_OFFICIAL_TEXTS = {
     for doc in ("treaty-2001", "statement-2019", "statement-2022", "statement-2023")
     for lang in ("en", "zh", "ru")
 }
-
-
-@pytest.fixture(scope="module")
-def sources():
-    return data.load_primary_sources()
 
 
 def _with_excerpt(frame):

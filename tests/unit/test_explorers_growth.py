@@ -4,32 +4,16 @@ from Python, read the figure and the message. Expected values are read by hand f
 from __future__ import annotations
 
 import math
-from typing import Any
 
-import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rapprochement import charts, data, explorers
-from rapprochement.explorers import registry
+from rapprochement import charts, explorers
 from rapprochement.explorers.targets import DEFAULT_TARGETS
-
-
-@pytest.fixture(scope="module")
-def frames() -> dict[str, pd.DataFrame]:
-    return data.load_all()
-
-
-@pytest.fixture
-def projector(frames) -> explorers.growth.GrowthProjector:
-    return explorers.growth.GrowthProjector(frames["trade"], frames["targets"])
-
-
-def _shown(view) -> list:
-    """The traces drawn on screen (an update that fits restyles the traces already there and
-    hides the ones it does not need: see test_explorers_widget_draw.py)."""
-    return [t for t in view.data if t.visible is not False]
+from rapprochement_support.figs import built
+from rapprochement_support.figs import by_name as _by_name
+from rapprochement_support.figs import shown as _shown
 
 
 def test_growth_of_minus_100_percent_shows_a_message(projector):
@@ -110,27 +94,6 @@ def test_deselecting_every_target_keeps_the_projector_working(projector):
     assert "+12.0% a year from 2015" in projected.name
 
 
-@pytest.fixture(scope="module")
-def tables() -> dict:
-    return {
-        "trade": data.load_trade(),
-        "targets": data.load_targets(),
-        "us_cpi": data.load_us_cpi(),
-        "settlement_currency": data.load_settlement_currency(),
-        "events": data.load_events(),
-    }
-
-
-_BUILT: dict = {}
-
-
-def built(name: str):
-    """Each explorer once per test run (the growth explorer takes a few seconds)."""
-    if name not in _BUILT:
-        _BUILT[name] = registry.get(name).build_static()
-    return _BUILT[name]
-
-
 def test_growth_slider_restyles_the_projection_to_the_chosen_rate(tables) -> None:
     fig = built("growth")
     menu = fig.layout.updatemenus[0]
@@ -208,10 +171,6 @@ RUSSIA_LOWER_BOUNDS = [2022]
 
 
 # --- kinds of figure ---------------------------------------------------------------------------
-
-
-def _by_name(fig) -> dict[str, Any]:
-    return {t.name: t for t in fig.data if t.name and t.mode == "markers"}
 
 
 def test_the_growth_projector_marks_the_kinds_live_and_kernel_free(frames) -> None:

@@ -6,20 +6,13 @@ explorers.
 from __future__ import annotations
 
 import json
-from typing import Any
 
-import pandas as pd
 import pytest
 
-from rapprochement import data, explorers, export
+from rapprochement import explorers, export
 from rapprochement.explorers import registry
 from rapprochement.explorers.controls import defaults
-
-
-@pytest.fixture(scope="module")
-def frames() -> dict[str, pd.DataFrame]:
-    return data.load_all()
-
+from rapprochement_support.figs import displayed as _displayed
 
 # --- registry --------------------------------------------------------------------------------
 
@@ -45,22 +38,6 @@ def test_the_widget_starts_at_the_defaults_of_its_controls(name: str) -> None:
 
 
 # --- what an explorer records, and what export does with it ---------------------------------
-
-
-def _displayed(widget: Any, monkeypatch) -> list[dict[str, Any]]:
-    """The outputs the explorer publishes when a notebook displays it."""
-    import IPython.display
-
-    shown: list[dict[str, Any]] = []
-
-    def fake_display(*objs: Any, raw: bool = False, metadata: dict | None = None, **kw: Any):
-        for obj in objs:
-            data = obj if raw else {"text/html": getattr(obj, "data", "")}
-            shown.append({"output_type": "display_data", "data": data, "metadata": metadata or {}})
-
-    monkeypatch.setattr(IPython.display, "display", fake_display)
-    widget._ipython_display_()
-    return shown
 
 
 # --- colours are a function of the target -----------------------------------------------------

@@ -2,21 +2,8 @@
 
 from __future__ import annotations
 
-import pandas as pd
-import pytest
-
-from rapprochement import data, explorers
-
-
-@pytest.fixture(scope="module")
-def frames() -> dict[str, pd.DataFrame]:
-    return data.load_all()
-
-
-def _shown(view) -> list:
-    """The traces drawn on screen (an update that fits restyles the traces already there and
-    hides the ones it does not need: see test_explorers_widget_draw.py)."""
-    return [t for t in view.data if t.visible is not False]
+from rapprochement import explorers
+from rapprochement_support.figs import shown as _shown
 
 
 def test_partner_shares_empty_selection(frames):

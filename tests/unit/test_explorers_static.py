@@ -8,34 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from rapprochement import charts, data
+from rapprochement import charts
 from rapprochement.explorers import registry
-
-
-@pytest.fixture(scope="module")
-def tables() -> dict:
-    return {
-        "trade": data.load_trade(),
-        "targets": data.load_targets(),
-        "us_cpi": data.load_us_cpi(),
-        "settlement_currency": data.load_settlement_currency(),
-        "events": data.load_events(),
-    }
-
-
-_BUILT: dict = {}
-
-
-def built(name: str):
-    """Each explorer once per test run (the growth explorer takes a few seconds)."""
-    if name not in _BUILT:
-        _BUILT[name] = registry.get(name).build_static()
-    return _BUILT[name]
-
-
-def _visible(fig, mask=None) -> list:
-    mask = mask if mask is not None else [t.visible is not False for t in fig.data]
-    return [t for t, shown in zip(fig.data, mask, strict=True) if shown]
+from rapprochement_support.figs import built
+from rapprochement_support.figs import visible as _visible
 
 
 @pytest.mark.parametrize("name", list(registry.NAMES))

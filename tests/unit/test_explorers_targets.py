@@ -5,55 +5,24 @@ from __future__ import annotations
 
 import html
 import math
-from types import SimpleNamespace
-from typing import Any
 
-import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rapprochement import charts, data, explorers
-from rapprochement.explorers import registry
 from rapprochement.explorers.controls import by_name
 from rapprochement.explorers.targets import DEFAULT_TARGETS
 from rapprochement_support.expected import CPI, GACC_TOTAL
+from rapprochement_support.figs import built
+from rapprochement_support.figs import by_name as _by_name
+from rapprochement_support.figs import markers as _markers
+from rapprochement_support.figs import shown as _shown
+from rapprochement_support.figs import visible as _visible
 
 CPI_2018, CPI_2025 = CPI[2018], CPI[2025]
 GACC_2018 = GACC_TOTAL[2018]
-
-
-@pytest.fixture(scope="module")
-def frames() -> dict[str, pd.DataFrame]:
-    return data.load_all()
-
-
-@pytest.fixture
-def explorer(frames) -> explorers.targets.TargetExplorer:
-    return explorers.targets.TargetExplorer(frames["trade"], frames["targets"], frames["cpi"])
-
-
-def _markers(fig: go.Figure, name: str = "China customs (GACC)"):
-    """The verified points of a series, over its marker traces (one per kind of figure)."""
-    traces = [
-        t
-        for t in fig.data
-        if t.visible is not False
-        and getattr(t, "mode", None) == "markers"
-        and t.name
-        and (t.name == name or t.name.startswith(name + ":"))
-        and "unverified" not in t.name
-    ]
-    assert traces, [t.name for t in fig.data]
-    pts = sorted((x, y) for t in traces for x, y in zip(t.x, t.y, strict=True))
-    return SimpleNamespace(x=[x for x, _ in pts], y=[y for _, y in pts])
-
-
-def _shown(view) -> list:
-    """The traces drawn on screen (an update that fits restyles the traces already there and
-    hides the ones it does not need: see test_explorers_widget_draw.py)."""
-    return [t for t in view.data if t.visible is not False]
 
 
 def test_year_range_sets_the_x_values_in_the_live_chart(explorer):
@@ -175,32 +144,6 @@ def test_no_setting_of_the_explorer_raises(explorer, frames, start, end, flow, s
     assert unit in drawn.layout.yaxis.title.text
 
 
-@pytest.fixture(scope="module")
-def tables() -> dict:
-    return {
-        "trade": data.load_trade(),
-        "targets": data.load_targets(),
-        "us_cpi": data.load_us_cpi(),
-        "settlement_currency": data.load_settlement_currency(),
-        "events": data.load_events(),
-    }
-
-
-_BUILT: dict = {}
-
-
-def built(name: str):
-    """Each explorer once per test run (the growth explorer takes a few seconds)."""
-    if name not in _BUILT:
-        _BUILT[name] = registry.get(name).build_static()
-    return _BUILT[name]
-
-
-def _visible(fig, mask=None) -> list:
-    mask = mask if mask is not None else [t.visible is not False for t in fig.data]
-    return [t for t, shown in zip(fig.data, mask, strict=True) if shown]
-
-
 def _values(seq) -> list:
     """NaN (a gap in a line) compares equal to NaN here; numbers to 0.001, the precision the
     explorers keep (US$ bn; the hovers show 0.1)."""
@@ -285,10 +228,6 @@ def test_the_kernel_free_targets_explorer_reads_the_same_controls(frames) -> Non
 
 
 # --- kinds of figure ---------------------------------------------------------------------------
-
-
-def _by_name(fig) -> dict[str, Any]:
-    return {t.name: t for t in fig.data if t.name and t.mode == "markers"}
 
 
 def test_the_target_explorer_marks_each_kind_of_russian_figure(frames) -> None:

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from rapprochement import charts, data, explorers
+from rapprochement import charts, explorers
 from rapprochement.data import load_events
 from rapprochement.explorers.timeline import Timeline
 from rapprochement.explorers.widget import ExplorerWidget
-
-
-def _points(fig):
-    return {t.name: list(t.customdata) for t in fig.data if len(t.x)}
+from rapprochement_support.figs import points as _points
 
 
 def test_widget_controls_drive_the_figure():
@@ -54,17 +51,6 @@ def test_timeline_is_an_explorer_like_the_others():
 def test_widget_rejects_impossible_start():
     with pytest.raises(ValueError):
         Timeline(start_year=2022, end_year=2000)
-
-
-@pytest.fixture(scope="module")
-def tables() -> dict:
-    return {
-        "trade": data.load_trade(),
-        "targets": data.load_targets(),
-        "us_cpi": data.load_us_cpi(),
-        "settlement_currency": data.load_settlement_currency(),
-        "events": data.load_events(),
-    }
 
 
 def test_timeline_theme_buttons_and_periods(tables) -> None:

@@ -7,46 +7,13 @@ Expected values are read by hand from data/*.csv.
 from __future__ import annotations
 
 import sys
-from types import SimpleNamespace
 
 import ipywidgets as W
-import pandas as pd
-import plotly.graph_objects as go
 import pytest
 
-from rapprochement import data, explorers, tables
+from rapprochement import explorers, tables
 from rapprochement.explorers.widget import AccessibleControls
-
-
-@pytest.fixture(scope="module")
-def frames() -> dict[str, pd.DataFrame]:
-    return data.load_all()
-
-
-@pytest.fixture
-def explorer(frames) -> explorers.targets.TargetExplorer:
-    return explorers.targets.TargetExplorer(frames["trade"], frames["targets"], frames["cpi"])
-
-
-@pytest.fixture
-def projector(frames) -> explorers.growth.GrowthProjector:
-    return explorers.growth.GrowthProjector(frames["trade"], frames["targets"])
-
-
-def _markers(fig: go.Figure, name: str = "China customs (GACC)"):
-    """The verified points of a series, over its marker traces (one per kind of figure)."""
-    traces = [
-        t
-        for t in fig.data
-        if t.visible is not False
-        and getattr(t, "mode", None) == "markers"
-        and t.name
-        and (t.name == name or t.name.startswith(name + ":"))
-        and "unverified" not in t.name
-    ]
-    assert traces, [t.name for t in fig.data]
-    pts = sorted((x, y) for t in traces for x, y in zip(t.x, t.y, strict=True))
-    return SimpleNamespace(x=[x for x, _ in pts], y=[y for _, y in pts])
+from rapprochement_support.figs import markers as _markers
 
 
 def test_output_backend_builds_the_same_figure(frames, capsys):

@@ -15,6 +15,7 @@ from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 
 from rapprochement import explorers, export, quiz
+from rapprochement_support.figs import displayed as _displayed
 
 
 def _code(source: str, outputs: list) -> nbformat.NotebookNode:
@@ -120,22 +121,6 @@ def test_cli_refuses_a_missing_notebook(tmp_path, capsys) -> None:
 
 
 # --- what an explorer records, and what export does with it ---------------------------------
-
-
-def _displayed(widget: Any, monkeypatch) -> list[dict[str, Any]]:
-    """The outputs the explorer publishes when a notebook displays it."""
-    import IPython.display
-
-    shown: list[dict[str, Any]] = []
-
-    def fake_display(*objs: Any, raw: bool = False, metadata: dict | None = None, **kw: Any):
-        for obj in objs:
-            data = obj if raw else {"text/html": getattr(obj, "data", "")}
-            shown.append({"output_type": "display_data", "data": data, "metadata": metadata or {}})
-
-    monkeypatch.setattr(IPython.display, "display", fake_display)
-    widget._ipython_display_()
-    return shown
 
 
 def test_a_widget_records_its_name_and_arguments_and_export_builds_its_twin(monkeypatch) -> None:

@@ -9,12 +9,6 @@ import pytest
 from rapprochement import data, tables
 from rapprochement.tables.common import SettingError
 
-
-@pytest.fixture(scope="module")
-def frames() -> dict[str, pd.DataFrame]:
-    return data.load_all()
-
-
 # --- growth projector -----------------------------------------------------------------------
 
 

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
-from rapprochement import data, tables
+from rapprochement import tables
 from rapprochement.tables.common import SettingError
-
-
-@pytest.fixture(scope="module")
-def frames() -> dict[str, pd.DataFrame]:
-    return data.load_all()
 
 
 @pytest.mark.parametrize(

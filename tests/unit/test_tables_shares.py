@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
-from rapprochement import data, tables
+from rapprochement import tables
 from rapprochement_support.expected import GACC_TOTAL
 
 CHINA_TOTAL_2022 = 6300  # totals_context.csv, verified
-
-
-@pytest.fixture(scope="module")
-def frames() -> dict[str, pd.DataFrame]:
-    return data.load_all()
 
 
 # --- dependence and currencies --------------------------------------------------------------

@@ -9,12 +9,6 @@ import pytest
 from rapprochement import data, hindsight, tables
 from rapprochement_support.expected import CPI, GACC_TOTAL
 
-
-@pytest.fixture(scope="module")
-def frames() -> dict[str, pd.DataFrame]:
-    return data.load_all()
-
-
 # --- trade frame and target explorer -------------------------------------------------------
 
 

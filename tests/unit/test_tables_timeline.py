@@ -5,12 +5,6 @@ from __future__ import annotations
 import pytest
 
 from rapprochement import tables
-from rapprochement.data import load_events
-
-
-@pytest.fixture(scope="module")
-def events():
-    return load_events()
 
 
 def test_every_category_has_a_theme(events):
