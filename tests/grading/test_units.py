@@ -198,9 +198,10 @@ def test_csv_and_summary(tmp_path):
     )
     text = write_csv(result, tmp_path / "g.csv").read_text()
     assert text.splitlines()[0].endswith("t1 (/1),w1 (/2)")
-    # total, max_total, four empty late-work columns, total after penalty, reason, flags,
-    # score sources, learning system file, then the questions
-    assert "a,A,a.ipynb,graded,1,3,,,,,1,,,,,1,\n" in text
+    # total, max_total, five empty late-work columns (due, submitted, submitted from, late by,
+    # late penalty), total after penalty, reason, flags, score sources, learning system file,
+    # then the questions
+    assert "a,A,a.ipynb,graded,1,3,,,,,,1,,,,,1,\n" in text
     report = summary(result)
     assert "could not be graded: 1; files set aside: 1" in report and "x.pdf" in report
 
