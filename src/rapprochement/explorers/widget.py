@@ -231,6 +231,13 @@ def slot_plan(have: Sequence[str], want: Sequence[str]) -> list[int | None] | No
     return plan if j == len(want) else None
 
 
+#: Redraw by restyling the traces on screen (:func:`_restyle_in_place`, one plotly message) when
+#: the new traces fit; off, so that every update replaces the traces (three messages, the path
+#: every browser test passed with before). In three full browser runs of the test suite, one
+#: explorer of notebook 06 (at 800 px once, at 1366 px once) never showed the series its summary
+#: named after a click, with this path on; the cause is not found yet (docs/performance.md).
+RESTYLE_IN_PLACE = False
+
 #: What an unused trace on screen is set to: empty, hidden, out of the legend.
 _EMPTY = {"visible": False, "x": [], "y": [], "showlegend": False}
 
@@ -416,7 +423,7 @@ class ExplorerWidget:
         # no fixed width: the chart fills its output area and follows it when it resizes
         fig.layout.width = None
         if isinstance(self.view, go.FigureWidget):
-            if not _restyle_in_place(self.view, fig):
+            if not (RESTYLE_IN_PLACE and _restyle_in_place(self.view, fig)):
                 # hidden spare traces after the chart, so that a wider setting still fits
                 spare = [{"type": kind, **_EMPTY} for kind in self.spare_traces]
                 with self.view.batch_update():
