@@ -77,6 +77,13 @@ def _open_fresh(pages: dict[int, Any], context: Any, base_url: str, width: int, 
     """The notebook opened (not narrowed) at ``width``, Run All done, every chart drawn."""
     page = pages.get(width)
     path = f"notebooks/{nb}.ipynb"
+    # one browser on a notebook at a time, as a student has: the other widths' windows close
+    # their notebooks and kernels first (a window left connected to a kernel while another
+    # opens the same notebook made JupyterLab report "[anywidget] Failed to initialize model")
+    for other_width, other in pages.items():
+        if other_width != width:
+            lab.close_documents(other)
+            lab.shut_down_kernels(other)
     if page is None:
         # its own browser context, as a student's own browser: a second JupyterLab window in
         # the shared context races the first for a window name ("Window name candidate null
