@@ -137,8 +137,14 @@ nbval-test: $(VENV)/.installed
 		--nbval-kernel-name python3 --nbval-sanitize-with tests/nbval/sanitize.cfg
 
 # JupyterLab in headless Chromium: every notebook and problem set as a student sees it.
+# A case that fails is run once more on its own (pytest --last-failed), and the suite passes only
+# if it then passes: on this 2-core machine, busy with the other suites, single cases have timed
+# out or seen a widget model fail to initialise in one run of three (docs/performance.md,
+# "Browser tests under load"); the first failure stays in the output above the rerun.
 browser-test: $(VENV)/.installed
-	@$(SUITE) --env $(VENV) browser-test -- $(VENV)/bin/python -m pytest tests/browser
+	@$(SUITE) --env $(VENV) browser-test -- bash -c '$(VENV)/bin/python -m pytest tests/browser \
+		|| { echo "browser-test: running the failed cases once more, alone"; \
+		     $(VENV)/bin/python -m pytest tests/browser --last-failed --last-failed-no-failures none; }'
 
 grading-env: $(GRADING_VENV)/.installed
 	@command -v bwrap >/dev/null 2>&1 || echo "note: bubblewrap (bwrap) is not installed; make grade needs it to run student code in a sandbox (Debian/Ubuntu: apt-get install bubblewrap)"
