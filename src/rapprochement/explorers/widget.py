@@ -9,7 +9,8 @@ Each explorer (``explorers/<x>.py``) subclasses :class:`ExplorerWidget`, which h
 * ``message``: an HTML widget that shows a short note or, for impossible settings, a warning
   (never a traceback; the chart keeps its last valid state);
 * ``figure``: the last :class:`plotly.graph_objects.Figure` built by :mod:`rapprochement.charts`;
-* ``view``: what draws it, a :class:`plotly.graph_objects.FigureWidget` (default) or an
+* ``view``: what draws it, a plotly ``FigureWidget`` (default; an :class:`.figure.ExplorerFigure`,
+  which loads plotly's front end once per page) or an
   :class:`ipywidgets.Output` holding a plain plotly figure (``backend="output"``, for front
   ends without anywidget support; see docs/performance.md for the measurements behind the
   default);
@@ -41,6 +42,7 @@ import traitlets
 from ..charts import style
 from ..focus import CONTROL_FOCUS_CSS
 from .controls import Control, by_name, to_widget
+from .figure import ExplorerFigure
 
 __all__ = ["DEFAULT_BACKEND", "METADATA_KEY", "AccessibleControls", "Backend", "ExplorerWidget"]
 
@@ -106,9 +108,11 @@ function patch(root) {
 // * A legend above the plot pushes the top margin by its height; after a redraw at a new width
 //   plotly has been seen to keep the margin of the old number of legend rows, so that the
 //   legend covered the top of the data: redraw again when it does.
-// plotly defers a resize by 100 ms and an update from the kernel can land in between, so each
-// chart is checked again after every redraw it was asked for, up to MAX_TRIES times per change.
-var MIN_PLOT = 240, MAX_TRIES = 6;
+// plotly defers a resize by 100 ms and starts the wait again when asked again, so a chart is
+// not asked again while the redraw it was asked for is pending (under load, asking every 250 ms
+// kept postponing it); each chart is looked at again when that redraw is done
+// (plotly_afterplot), up to MAX_TRIES times per change, and after WAIT ms at the latest.
+var MIN_PLOT = 240, MAX_TRIES = 6, WAIT = 3000;
 function legendCoversPlot(gd) {
   var legend = gd.querySelector(".legend .bg"), area = gd.querySelector(".draglayer .nsewdrag");
   if (!legend || !area) return false;
@@ -120,24 +124,29 @@ function wantedHeight(gd, full) {
   var base = gd._rapprochementBase || full.height, plot = full._size ? full._size.h : MIN_PLOT;
   return Math.max(base, Math.round(full.height + MIN_PLOT - plot));
 }
-function fit(root) {
-  var again = false;
+function fit(root, again) {
   root.querySelectorAll(".js-plotly-plot").forEach(function (gd) {
     var full = gd._fullLayout, w = gd.clientWidth;
     if (!full || !w || !gd._responsiveChartHandler || !gd.layout) return;
+    if (!gd._rapprochementHooked && gd.on) {
+      gd._rapprochementHooked = true;
+      gd.on("plotly_afterplot", function () { gd._rapprochementAsked = 0; again(); });
+    }
+    if (gd._rapprochementAsked && performance.now() - gd._rapprochementAsked < WAIT) return;
     var h = wantedHeight(gd, full), tries = gd._rapprochementTries || 0;
     var off = Math.abs(full.width - w) > 1 || Math.abs(full.height - h) > 1;
     if (!off && !legendCoversPlot(gd)) { gd._rapprochementTries = 0; return; }
     if (tries >= MAX_TRIES) return;
     gd._rapprochementTries = tries + 1;
+    gd._rapprochementAsked = performance.now();
     delete gd.layout.width;
     delete gd.layout.height;
     gd.layout.autosize = true;
     gd.style.height = h + "px";
     gd._responsiveChartHandler();
-    again = true;
+    // in case plotly draws nothing (e.g. the chart was hidden): look again after WAIT
+    setTimeout(again, WAIT + 50);
   });
-  return again;
 }
 export default {
   render({ model, el }) {
@@ -150,8 +159,7 @@ export default {
       pending = true;
       requestAnimationFrame(function () {
         pending = false;
-        // plotly resizes 100 ms after it is asked: look again once that redraw is done
-        if (fit(root)) setTimeout(later, 250);
+        fit(root, function () { later(false); });
       });
     }
     var root = null;
@@ -341,7 +349,7 @@ class ExplorerWidget:
             # its default template "plotly", whose defaults for every trace type import and run
             # the validators of them all (a third of a timeline explorer's start); the first
             # drawing replaces the layout with the chart's anyway.
-            view = go.FigureWidget(layout={"template": style.LIGHT_TEMPLATE})
+            view = ExplorerFigure(layout={"template": style.LIGHT_TEMPLATE})
             view._config = dict(PLOTLY_CONFIG)
             self.view: W.Widget = view
         else:
