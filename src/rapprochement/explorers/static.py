@@ -109,6 +109,8 @@ def control_label(text: str, *, x: float, y: float) -> dict[str, Any]:
         "xanchor": "left",
         "yanchor": "bottom",
         "showarrow": False,
+        # explicit: a chart's template may shift its annotations by default (the timeline's)
+        "yshift": 0,
         "font": {"size": 12},
     }
 
