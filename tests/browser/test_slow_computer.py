@@ -29,7 +29,8 @@ SLOWDOWN = 6
 @pytest.mark.browser
 def test_every_explorer_answers_when_the_computer_is_slow(lab_page: Any, lab_server: str) -> None:
     page = lab_page
-    lab.open_notebook(page, lab_server, NOTEBOOK)
+    # a fresh JupyterLab page: plotly loads in it for the first time, as for a student
+    lab.open_notebook(page, lab_server, NOTEBOOK, reload=True)
     cdp = page.context.new_cdp_session(page)
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": SLOWDOWN})
     try:
