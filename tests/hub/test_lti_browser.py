@@ -23,11 +23,9 @@ from pathlib import Path
 
 import pytest
 
-from rapprochement_support import hubctl
+from rapprochement_support import hubctl, lab
 
 from .lti_platform import Member, Platform, serve
-
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 def self_signed(folder: Path, names: list[str]) -> tuple[Path, Path]:
@@ -103,8 +101,9 @@ def browser_launch(hub_available: None) -> Iterator[tuple[str, Platform, hubctl.
         from playwright.sync_api import sync_playwright  # noqa: F401
     except ImportError:
         pytest.skip("playwright is not installed")
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found")
+    why = lab.browser_missing_reason()
+    if why:
+        pytest.skip(why)
     root = Path(tempfile.mkdtemp(prefix="rapprochement-ltibrowser-"))
     groups = hubctl.group_names("rlb-", ["instructors", "students"])
     settings = root / "lti.json"
@@ -157,8 +156,8 @@ def test_a_cross_site_https_launch_in_chromium_lands_on_the_students_server(brow
     browser_platform, platform, ann, roster = browser_launch
     set_cookies: list[str] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
+        browser = lab.launch_chromium(
+            pw,
             args=[
                 "--host-resolver-rules=MAP lms.test 127.0.0.1, MAP hub.test 127.0.0.1",
                 # browsers' rule for cookies without SameSite (Lax), without Chromium's
