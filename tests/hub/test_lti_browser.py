@@ -25,6 +25,7 @@ import pytest
 
 from rapprochement_support import hubctl, lab
 
+from .conftest import LtiInstall
 from .lti_platform import Member, Platform, serve
 
 
@@ -96,7 +97,9 @@ def tls_front(target_port: int, cert: Path, key: Path) -> Iterator[int]:
 
 
 @pytest.fixture(scope="module")
-def browser_launch(hub_available: None) -> Iterator[tuple[str, Platform, hubctl.Account, Path]]:
+def browser_launch(
+    lti_install: LtiInstall,
+) -> Iterator[tuple[str, Platform, hubctl.Account, Path]]:
     try:
         from playwright.sync_api import sync_playwright  # noqa: F401
     except ImportError:
@@ -105,13 +108,12 @@ def browser_launch(hub_available: None) -> Iterator[tuple[str, Platform, hubctl.
     if why:
         pytest.skip(why)
     root = Path(tempfile.mkdtemp(prefix="rapprochement-ltibrowser-"))
-    groups = hubctl.group_names("rlb-", ["instructors", "students"])
+    inst, groups = lti_install.install, lti_install.groups
     settings = root / "lti.json"
     cert, key = self_signed(root, ["hub.test"])
     try:
         with (
             serve(Platform()) as platform,
-            hubctl.install(root, groups["instructors"], groups["students"]) as inst,
             hubctl.accounts("rlb-", {"students": ["ann"]}, existing=groups) as (users, _),
             pytest.MonkeyPatch.context() as env,
         ):
@@ -134,6 +136,8 @@ def browser_launch(hub_available: None) -> Iterator[tuple[str, Platform, hubctl.
             env.delenv("RAPPROCHEMENT_LTI_SCHEME", raising=False)  # the shipped https
             ann = users["ann"]
             platform.members["ann"] = Member(str(uuid.uuid4()), ann.name)
+            roster = inst.staff / "grading" / "lti-roster.json"
+            roster.unlink(missing_ok=True)  # this module's launch makes it (the install is shared)
             with (
                 hubctl.hub(
                     inst,
@@ -145,7 +149,7 @@ def browser_launch(hub_available: None) -> Iterator[tuple[str, Platform, hubctl.
                 hub_url = f"https://hub.test:{tls_port}"
                 platform.tool_login_url = f"{hub_url}/hub/lti13/oauth_login"
                 platform.target_link_uri = f"{hub_url}/hub/spawn"
-                yield browser_platform, platform, ann, inst.staff / "grading" / "lti-roster.json"
+                yield browser_platform, platform, ann, roster
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
