@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import build_book  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
+from rapprochement_support import lab  # noqa: E402
 
 
 def _gz(path: Path) -> int:
@@ -35,9 +35,7 @@ def page_weights(html_dir: Path) -> list[tuple[str, int, int, float | None]]:
 
     rows = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-        )
+        browser = lab.launch_chromium(pw)
         for page_file in sorted(html_dir.glob("*.html")):
             context = browser.new_context()
             page = context.new_page()

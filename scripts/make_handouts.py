@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import difflib
 import html
-import os
 import re
 import sys
 from dataclasses import dataclass
@@ -29,11 +28,11 @@ from markdown_it import MarkdownIt
 
 from rapprochement import citations
 from rapprochement import manifest as M
+from rapprochement_support import lab
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "solutions" / "instructor-guide.md"
 FONT = ROOT / "book" / "_static" / "fonts" / "rapprochement-cjk.woff2"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CITATION = (
     'Zhang Xin, "Opportunities for Further China-Russia Rapprochement", <i>Russia in Global '
     "Affairs</i> 19, no. 3 (2021): 94-100. Paragraphs are cited as ¶1-¶12."
@@ -242,10 +241,7 @@ def make(out: Path, browser: Any = None) -> list[Path]:
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as p:
-            own = p.chromium.launch(
-                executable_path=CHROMIUM,
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            )
+            own = lab.launch_chromium(p)
             try:
                 return make(out, own)
             finally:

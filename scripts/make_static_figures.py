@@ -15,7 +15,6 @@ Needs /usr/bin/chromium (or CHROMIUM=/path/to/chrome).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 from pathlib import Path
@@ -26,17 +25,9 @@ from rapprochement import data
 from rapprochement.charts import targets as target_chart
 from rapprochement.explorers import registry
 from rapprochement.explorers.targets import DEFAULT_TARGETS
+from rapprochement_support import lab
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 WIDTH, HEIGHT = 900, 700
 
 
@@ -65,13 +56,13 @@ def static_figures() -> dict[str, go.Figure]:
 def render(figs: dict[str, go.Figure], out: Path) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
-    executable = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    if not Path(executable).exists():
-        raise SystemExit(f"Chromium not found at {executable}; set CHROMIUM=/path/to/chromium")
+    why = lab.browser_missing_reason()
+    if why:
+        raise SystemExit(f"{why}; set CHROMIUM=/path/to/chromium")
     out.mkdir(parents=True, exist_ok=True)
     written = []
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        browser = lab.launch_chromium(pw)
         page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
         for stem, fig in figs.items():
             fig = go.Figure(fig)

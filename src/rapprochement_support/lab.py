@@ -19,7 +19,7 @@ import tempfile
 import time
 import urllib.request
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,10 @@ from rapprochement.launch import LAB_SERVER_FLAGS
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "artifacts"
-CHROMIUM = Path(os.environ.get("RAPPROCHEMENT_CHROMIUM", "/usr/bin/chromium"))
+# RAPPROCHEMENT_CHROMIUM, or CHROMIUM (what the book's scripts have always read), else Debian's
+CHROMIUM = Path(
+    os.environ.get("RAPPROCHEMENT_CHROMIUM") or os.environ.get("CHROMIUM") or "/usr/bin/chromium"
+)
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -160,12 +163,13 @@ def jupyter_lab(root: Path = REPO, *, startup_timeout: float = 90) -> Iterator[s
 NO_NETWORK = {"server": "http://127.0.0.1:9", "bypass": "127.0.0.1,localhost"}
 
 
-def launch_chromium(playwright: Any, *, offline: bool = False) -> Any:
-    """Debian's chromium through Playwright (Playwright cannot download browsers here);
-    ``offline``: no host but this machine is reachable (see :data:`NO_NETWORK`)."""
+def launch_chromium(playwright: Any, *, offline: bool = False, args: Sequence[str] = ()) -> Any:
+    """Debian's chromium through Playwright (Playwright cannot download browsers here), with
+    :data:`CHROMIUM_ARGS` and then ``args``; ``offline``: no host but this machine is reachable
+    (see :data:`NO_NETWORK`). Every test, bench and script that needs a browser starts it here."""
     return playwright.chromium.launch(
         executable_path=str(CHROMIUM),
-        args=CHROMIUM_ARGS,
+        args=[*CHROMIUM_ARGS, *args],
         proxy=NO_NETWORK if offline else None,
     )
 

@@ -26,12 +26,16 @@ __all__ = [
     "make_sample",
     "solution_code",
     "write_sample",
+    "nbgrader_meta",
 ]
 
 SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 
 
-def _meta(cell: Any) -> dict[str, Any]:
+def nbgrader_meta(cell: Any) -> dict[str, Any]:
+    """A copy of the cell's ``metadata.nbgrader`` ({} when absent); an nbformat node or plain
+    JSON. The tests' own reading, kept apart from rapprochement.grading.cells on purpose: the
+    samples' expected scores must not come from the code they test."""
     return dict(cell.get("metadata", {}).get("nbgrader", {}))
 
 
@@ -40,7 +44,7 @@ def solution_code(assignment: str) -> dict[str, str]:
     nb = nbformat.read(source_root() / assignment / f"{assignment}.ipynb", as_version=4)
     out = {}
     for cell in nb.cells:
-        meta = _meta(cell)
+        meta = nbgrader_meta(cell)
         if meta.get("solution") and cell.cell_type == "code":
             lines = [ln for ln in cell.source.splitlines() if ln.strip() not in SOLUTION_MARKERS]
             out[meta["grade_id"]] = "\n".join(lines)
@@ -69,17 +73,17 @@ def _release(assignment: str) -> Any:
 
 def _tests(nb: Any) -> list[tuple[int, str, float]]:
     return [
-        (i, _meta(c)["grade_id"], float(_meta(c).get("points", 0)))
+        (i, nbgrader_meta(c)["grade_id"], float(nbgrader_meta(c).get("points", 0)))
         for i, c in enumerate(nb.cells)
-        if _meta(c).get("grade") and not _meta(c).get("solution")
+        if nbgrader_meta(c).get("grade") and not nbgrader_meta(c).get("solution")
     ]
 
 
 def _answers(nb: Any) -> list[tuple[int, str]]:
     return [
-        (i, _meta(c)["grade_id"])
+        (i, nbgrader_meta(c)["grade_id"])
         for i, c in enumerate(nb.cells)
-        if _meta(c).get("solution") and c.cell_type == "code"
+        if nbgrader_meta(c).get("solution") and c.cell_type == "code"
     ]
 
 
@@ -87,7 +91,7 @@ def _solved(assignment: str) -> Any:
     nb = copy.deepcopy(_release(assignment))
     code = solution_code(assignment)
     for cell in nb.cells:
-        meta = _meta(cell)
+        meta = nbgrader_meta(cell)
         if meta.get("solution"):
             if cell.cell_type == "code":
                 cell.source = code[meta["grade_id"]]

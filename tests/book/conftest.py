@@ -78,10 +78,7 @@ def chromium(browser_ok: None) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=lab.CHROMIUM_ARGS,
-        )
+        browser = lab.launch_chromium(pw)
         try:
             yield browser
         finally:

@@ -27,9 +27,9 @@ from rapprochement.grading.runner import GRADED, NEEDS_MANUAL, GradingResult, St
 from rapprochement.grading.settings import release_root
 
 try:
-    from rapprochement_support.samples import solution_code
+    from rapprochement_support.samples import nbgrader_meta, solution_code
 except ImportError:  # imported as tests.grading.class_samples
-    from rapprochement_support.samples import solution_code
+    from rapprochement_support.samples import nbgrader_meta, solution_code
 
 PS = "ps1-trade-statistics"
 N = 40
@@ -135,10 +135,6 @@ class Truth:
     """written grade_id -> student -> words written."""
 
 
-def _meta(cell: Any) -> dict[str, Any]:
-    return dict(cell.get("metadata", {}).get("nbgrader", {}))
-
-
 def _source(cell: Any) -> str:
     src = cell["source"]
     return "".join(src) if isinstance(src, list) else src
@@ -153,10 +149,14 @@ def structure(nb: dict[str, Any]) -> tuple[list[tuple[str, list[str], str]], lis
     answers, written = [], []
     cells = nb["cells"]
     for i, cell in enumerate(cells):
-        meta = _meta(cell)
+        meta = nbgrader_meta(cell)
         if meta.get("solution") and cell["cell_type"] == "code":
             names = re.findall(r"^(\w+) = None$", _source(cell), re.M)
-            test = next(_meta(c)["grade_id"] for c in cells[i + 1 :] if _meta(c).get("grade"))
+            test = next(
+                nbgrader_meta(c)["grade_id"]
+                for c in cells[i + 1 :]
+                if nbgrader_meta(c).get("grade")
+            )
             answers.append((meta["grade_id"], names, test))
         elif meta.get("solution"):
             written.append(meta["grade_id"])
@@ -199,7 +199,7 @@ def _text(rng: random.Random, n_words: int) -> str:
 
 def _set_written(nb: dict[str, Any], gid: str, text: str) -> None:
     for cell in nb["cells"]:
-        if _meta(cell).get("grade_id") == gid:
+        if nbgrader_meta(cell).get("grade_id") == gid:
             cell["source"] = _source(cell).replace("YOUR ANSWER HERE", text)
 
 
@@ -208,13 +208,13 @@ def _rename_and_reorder(nb: dict[str, Any], rng: random.Random) -> dict[str, Any
     the sentences of written answers in another order."""
     out = copy.deepcopy(nb)
     for cell in out["cells"]:
-        if _meta(cell).get("solution") and cell["cell_type"] == "markdown":
+        if nbgrader_meta(cell).get("solution") and cell["cell_type"] == "markdown":
             first, _, answer = _source(cell).partition("\n")
             sentences = re.split(r"(?<=\.) ", answer)
             rng.shuffle(sentences)
             cell["source"] = first + "\n" + " ".join(sentences)
             continue
-        if not (_meta(cell).get("solution") and cell["cell_type"] == "code"):
+        if not (nbgrader_meta(cell).get("solution") and cell["cell_type"] == "code"):
             continue
         lines = _source(cell).split("\n")
         own = [i for i, ln in enumerate(lines) if re.match(r"^(tmp|x|val|my|step|part)\d+ = ", ln)]
@@ -238,11 +238,13 @@ def build(out: Path) -> Truth:
     for name, _ in WRONG.items():
         truth.wrong_values[name] = {}
     points = {
-        _meta(c)["grade_id"]: float(_meta(c)["points"])
+        nbgrader_meta(c)["grade_id"]: float(nbgrader_meta(c)["points"])
         for c in starter["cells"]
-        if _meta(c).get("grade")
+        if nbgrader_meta(c).get("grade")
     }
-    grade_ids = [_meta(c)["grade_id"] for c in starter["cells"] if _meta(c).get("grade")]
+    grade_ids = [
+        nbgrader_meta(c)["grade_id"] for c in starter["cells"] if nbgrader_meta(c).get("grade")
+    ]
     notebooks: dict[str, dict[str, Any]] = {}
     rows: list[StudentRow] = []
     for i in range(N):
@@ -278,7 +280,7 @@ def build(out: Path) -> Truth:
         nb = copy.deepcopy(starter)
         score: dict[str, float | None] = {}
         for gid, names, test in answers:
-            cell = next(c for c in nb["cells"] if _meta(c).get("grade_id") == gid)
+            cell = next(c for c in nb["cells"] if nbgrader_meta(c).get("grade_id") == gid)
             body = [f"{n} = None" for n in names] + _working(rng)
             roll = rng.random()
             if roll < 0.12 and sid != ids[8]:

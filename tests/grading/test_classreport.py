@@ -25,8 +25,7 @@ pytest.importorskip("nbgrader")  # the generator writes the gradebook with nbgra
 import class_samples as cs  # noqa: E402
 
 from rapprochement.grading import classreport, similarity  # noqa: E402
-
-CHROMIUM = Path("/usr/bin/chromium")
+from rapprochement_support import lab  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -380,7 +379,7 @@ def test_cli_says_what_is_missing(tmp_path: Path, capsys: pytest.CaptureFixture[
 # ------------------------------------------------------------------------- browser
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium")
+@pytest.mark.skipif(not lab.CHROMIUM.exists(), reason=f"no Chromium at {lab.CHROMIUM}")
 @pytest.mark.parametrize("anonymised", [False, True])
 def test_page_opens_offline_inert_and_accessible(
     graded: tuple[Path, cs.Truth], anonymised: bool
@@ -395,7 +394,7 @@ def test_page_opens_offline_inert_and_accessible(
     errors: list[str] = []
     dialogs: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        browser = lab.launch_chromium(p)
         try:
             page = browser.new_page()
             page.on("request", lambda r: requests.append(r.url))

@@ -18,6 +18,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from lms_samples import WORKSHEET_HEADER, csv_text, worksheet_row
 
 pytest.importorskip("nbgrader")
 
@@ -42,55 +43,22 @@ CANVAS_ROSTER = (
     '"Student, Test",99999,,3f2c1d0b9a,,4.50,,,,,,,,\n'
 )
 
-WORKSHEET_HEADER = [
-    "Identifier",
-    "Full name",
-    "Email address",
-    "Status",
-    "Grade",
-    "Maximum Grade",
-    "Grade can be changed",
-    "Last modified (submission)",
-    "Last modified (grade)",
-    "Feedback comments",
-]
 WORKSHEET_ROWS = [
-    [
-        "Participant 4031",
+    worksheet_row(
+        "4031",
         "José Ñúñez-O'Brien",
         "jose@example.org",
         "Submitted for grading",
-        "",
-        "15.00",
-        "Yes",
         "Thursday, 15 October 2026, 11:58 PM",
-        "-",
-        "",
-    ],
-    [
-        "Participant 4032",
+    ),
+    worksheet_row(
+        "4032",
         "张伟",
         "zw@example.org",
         "Submitted for grading",
-        "",
-        "15.00",
-        "Yes",
         "Friday, 16 October 2026, 1:10 AM",
-        "-",
-        "",
-    ],
-    [
-        "Participant 4033",
-        'Anne "Nan" Lee, Jr.',
-        "nan@example.org",
-        "No submission",
-        "",
-        "15.00",
-        "Yes",
-        "-",
-        "-",
-        "",
-    ],
+    ),
+    worksheet_row("4033", 'Anne "Nan" Lee, Jr.', "nan@example.org", "No submission", "-"),
 ]
 
 MOODLE_ROSTER = (
@@ -230,9 +198,7 @@ def _worksheet(tmp_path) -> tuple[Path, Path]:
     ]
     out = _grades(tmp_path, rows)
     roster = tmp_path / "worksheet.csv"
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows([WORKSHEET_HEADER, *WORKSHEET_ROWS])
-    roster.write_text(buffer.getvalue(), encoding="utf-8")
+    roster.write_text(csv_text([WORKSHEET_HEADER, *WORKSHEET_ROWS]), encoding="utf-8")
     return out, roster
 
 

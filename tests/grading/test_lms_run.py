@@ -14,6 +14,7 @@ import zipfile
 
 import pytest
 from conftest import TIMEOUT, require_sandbox
+from lms_samples import WORKSHEET_HEADER, csv_text, worksheet_row
 
 from rapprochement_support.samples import make_sample, write_sample
 
@@ -116,49 +117,23 @@ def test_moodle_zip_to_worksheet_and_feedback_zip(notebooks, tmp_path):
     out = tmp_path / "out"
     rows = _grade(archive, out)
     assert set(rows) == {"4031", "4032"}
-    sheet = io.StringIO()
-    csv.writer(sheet).writerows(
+    sheet = csv_text(
         [
-            [
-                "Identifier",
-                "Full name",
-                "Email address",
-                "Status",
-                "Grade",
-                "Maximum Grade",
-                "Grade can be changed",
-                "Last modified (submission)",
-                "Last modified (grade)",
-                "Feedback comments",
-            ],
-            [
-                "Participant 4031",
+            WORKSHEET_HEADER,
+            worksheet_row(
+                "4031",
                 "José Ñúñez-O'Brien",
                 "j@example.org",
                 "Submitted",
-                "",
-                "15.00",
-                "Yes",
                 "Thursday, 15 October 2026, 11:58 PM",
-                "-",
-                "",
-            ],
-            [
-                "Participant 4032",
-                "张伟",
-                "z@example.org",
-                "Submitted",
-                "",
-                "15.00",
-                "Yes",
-                "Thursday, 15 October 2026, 11:50 PM",
-                "-",
-                "",
-            ],
+            ),
+            worksheet_row(
+                "4032", "张伟", "z@example.org", "Submitted", "Thursday, 15 October 2026, 11:50 PM"
+            ),
         ]
     )
     roster = tmp_path / "worksheet.csv"
-    roster.write_text(sheet.getvalue(), encoding="utf-8")
+    roster.write_text(sheet, encoding="utf-8")
     assert lmsexport.main(["--roster", str(roster), "--out", str(out)]) == 0
     folder = out / "lms" / PS1
     header, *filled = csv.reader(io.StringIO((folder / "moodle-worksheet.csv").read_text("utf-8")))

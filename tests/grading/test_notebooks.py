@@ -12,13 +12,10 @@ from nbclient import NotebookClient
 
 from rapprochement.grading.course import make_config
 from rapprochement.grading.settings import CODE_STUB, assignments, release_root, source_root
+from rapprochement_support.samples import nbgrader_meta
 
 pytestmark = pytest.mark.grading
 ASSIGNMENTS = assignments()
-
-
-def _meta(cell):
-    return cell.metadata.get("nbgrader", {})
 
 
 def test_there_are_at_least_three_problem_sets():
@@ -38,9 +35,15 @@ def _errors(cell):
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_solutions_pass_their_own_tests_including_hidden(assignment):
     nb = _run(nbformat.read(source_root() / assignment / f"{assignment}.ipynb", as_version=4))
-    failures = [(_meta(c).get("grade_id"), _errors(c)[0].evalue) for c in nb.cells if _errors(c)]
+    failures = [
+        (nbgrader_meta(c).get("grade_id"), _errors(c)[0].evalue) for c in nb.cells if _errors(c)
+    ]
     assert failures == []
-    tests = [c for c in nb.cells if _meta(c).get("grade") and not _meta(c).get("solution")]
+    tests = [
+        c
+        for c in nb.cells
+        if nbgrader_meta(c).get("grade") and not nbgrader_meta(c).get("solution")
+    ]
     assert tests and all("BEGIN HIDDEN TESTS" in c.source for c in tests)
 
 
@@ -50,7 +53,7 @@ def test_student_version_runs_top_to_bottom_with_clear_failures(assignment):
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        meta, errors = _meta(cell), _errors(cell)
+        meta, errors = nbgrader_meta(cell), _errors(cell)
         if meta.get("solution"):
             assert errors == [], cell.source[:80]  # the stub sets the names to None
         elif meta.get("grade"):
@@ -66,11 +69,11 @@ def test_student_version_runs_top_to_bottom_with_clear_failures(assignment):
 def test_points_shown_and_rubrics_only_in_solutions(assignment):
     release = nbformat.read(release_root() / assignment / f"{assignment}.ipynb", as_version=4)
     text = "\n".join(c.source for c in release.cells)
-    graded = [c for c in release.cells if _meta(c).get("grade")]
+    graded = [c for c in release.cells if nbgrader_meta(c).get("grade")]
     for cell in graded:
-        points = _meta(cell)["points"]
+        points = nbgrader_meta(cell)["points"]
         label = f"({points:g} point"
-        assert label in text, (_meta(cell)["grade_id"], label)
+        assert label in text, (nbgrader_meta(cell)["grade_id"], label)
     assert "Hidden tests are added when your work is graded" in text
     assert "Rubric" not in text and "Model answer" not in text
     source = (source_root() / assignment / f"{assignment}.ipynb").read_text(encoding="utf-8")

@@ -48,6 +48,30 @@ def hub_available() -> None:
     pytest.skip(reason)
 
 
+@dataclass
+class LtiInstall:
+    """The install and its two groups that the LTI tests' hubs run from."""
+
+    install: hubctl.Install
+    groups: dict[str, str]
+    """"instructors", "students" -> group name (made by install.sh)"""
+
+
+@pytest.fixture(scope="session")
+def lti_install(hub_available: None) -> Iterator[LtiInstall]:
+    """One install.sh run for both LTI modules (test_lti_login, test_lti_browser), which are not
+    about installing: each makes its own accounts in these groups (so nothing one module's
+    launches leave in a home counts for the other) and starts its own hub, with its own
+    platform and LTI settings, on it. The roster both hubs write keys its entries by account."""
+    root = Path(tempfile.mkdtemp(prefix="rapprochement-ltitest-"))
+    groups = hubctl.group_names("rlt-", ["instructors", "students"])
+    try:
+        with hubctl.install(root, groups["instructors"], groups["students"]) as inst:
+            yield LtiInstall(inst, groups)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def course(hub_available: None) -> Iterator[Course]:
     root = Path(tempfile.mkdtemp(prefix="rapprochement-hubtest-"))

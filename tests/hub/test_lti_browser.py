@@ -23,11 +23,10 @@ from pathlib import Path
 
 import pytest
 
-from rapprochement_support import hubctl
+from rapprochement_support import hubctl, lab
 
+from .conftest import LtiInstall
 from .lti_platform import Member, Platform, serve
-
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 def self_signed(folder: Path, names: list[str]) -> tuple[Path, Path]:
@@ -98,21 +97,23 @@ def tls_front(target_port: int, cert: Path, key: Path) -> Iterator[int]:
 
 
 @pytest.fixture(scope="module")
-def browser_launch(hub_available: None) -> Iterator[tuple[str, Platform, hubctl.Account, Path]]:
+def browser_launch(
+    lti_install: LtiInstall,
+) -> Iterator[tuple[str, Platform, hubctl.Account, Path]]:
     try:
         from playwright.sync_api import sync_playwright  # noqa: F401
     except ImportError:
         pytest.skip("playwright is not installed")
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found")
+    why = lab.browser_missing_reason()
+    if why:
+        pytest.skip(why)
     root = Path(tempfile.mkdtemp(prefix="rapprochement-ltibrowser-"))
-    groups = hubctl.group_names("rlb-", ["instructors", "students"])
+    inst, groups = lti_install.install, lti_install.groups
     settings = root / "lti.json"
     cert, key = self_signed(root, ["hub.test"])
     try:
         with (
             serve(Platform()) as platform,
-            hubctl.install(root, groups["instructors"], groups["students"]) as inst,
             hubctl.accounts("rlb-", {"students": ["ann"]}, existing=groups) as (users, _),
             pytest.MonkeyPatch.context() as env,
         ):
@@ -135,6 +136,8 @@ def browser_launch(hub_available: None) -> Iterator[tuple[str, Platform, hubctl.
             env.delenv("RAPPROCHEMENT_LTI_SCHEME", raising=False)  # the shipped https
             ann = users["ann"]
             platform.members["ann"] = Member(str(uuid.uuid4()), ann.name)
+            roster = inst.staff / "grading" / "lti-roster.json"
+            roster.unlink(missing_ok=True)  # this module's launch makes it (the install is shared)
             with (
                 hubctl.hub(
                     inst,
@@ -146,7 +149,7 @@ def browser_launch(hub_available: None) -> Iterator[tuple[str, Platform, hubctl.
                 hub_url = f"https://hub.test:{tls_port}"
                 platform.tool_login_url = f"{hub_url}/hub/lti13/oauth_login"
                 platform.target_link_uri = f"{hub_url}/hub/spawn"
-                yield browser_platform, platform, ann, inst.staff / "grading" / "lti-roster.json"
+                yield browser_platform, platform, ann, roster
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
@@ -157,8 +160,8 @@ def test_a_cross_site_https_launch_in_chromium_lands_on_the_students_server(brow
     browser_platform, platform, ann, roster = browser_launch
     set_cookies: list[str] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
+        browser = lab.launch_chromium(
+            pw,
             args=[
                 "--host-resolver-rules=MAP lms.test 127.0.0.1, MAP hub.test 127.0.0.1",
                 # browsers' rule for cookies without SameSite (Lax), without Chromium's

@@ -24,6 +24,7 @@ import requests
 
 from rapprochement_support import hubctl
 
+from .conftest import LtiInstall
 from .lti_platform import LTI, Member, Platform, new_key, parse_form, serve
 
 
@@ -36,14 +37,13 @@ class LtiHub:
 
 
 @pytest.fixture(scope="module")
-def lti_hub(hub_available: None) -> Iterator[LtiHub]:
+def lti_hub(lti_install: LtiInstall) -> Iterator[LtiHub]:
     root = Path(tempfile.mkdtemp(prefix="rapprochement-ltitest-"))
-    groups = hubctl.group_names("rlt-", ["instructors", "students"])
+    inst, groups = lti_install.install, lti_install.groups
     settings = root / "lti.json"
     try:
         with (
             serve(Platform()) as platform,
-            hubctl.install(root, groups["instructors"], groups["students"]) as inst,
             hubctl.accounts(
                 "rlt-",
                 {"students": ["ann", "bob"], "instructors": ["ta"], "outsiders": ["eve"]},
@@ -70,10 +70,12 @@ def lti_hub(hub_available: None) -> Iterator[LtiHub]:
             # a learning-system user with no account on the hub, and one named after root
             platform.members["stranger"] = Member(str(uuid.uuid4()), "rlt-nobody-here")
             platform.members["root"] = Member(str(uuid.uuid4()), "root")
+            roster = inst.staff / "grading" / "lti-roster.json"
+            roster.unlink(missing_ok=True)  # this module's launches make it (the install is shared)
             with hubctl.hub(
                 inst, students_group=groups["students"], instructors_group=groups["instructors"]
             ) as hub:
-                yield LtiHub(hub, platform, users, inst.staff / "grading" / "lti-roster.json")
+                yield LtiHub(hub, platform, users, roster)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -1,11 +1,36 @@
-"""Fixtures the unit tests share: the data frames and explorers built from data/."""
+"""Fixtures the unit tests share: the data frames and explorers built from data/; and two
+helpers (``from conftest import ...``): a CSV file's rows as text, and scripts/build_data.py."""
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+from types import ModuleType
+
 import pandas as pd
 import pytest
+from IPython.core.interactiveshell import InteractiveShell
 
 from rapprochement import data, explorers
+
+
+def csv_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a CSV file as the file has them (text, no type conversion)."""
+    with path.open(newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def build_data() -> ModuleType:
+    """scripts/build_data.py (on the path through pyproject's pytest ``pythonpath``)."""
+    import build_data as module
+
+    return module
+
+
+@pytest.fixture(scope="module")
+def ipython_shell() -> InteractiveShell:
+    """An IPython shell for the module: display() only publishes rich outputs inside one."""
+    return InteractiveShell.instance()
 
 
 @pytest.fixture(scope="module")

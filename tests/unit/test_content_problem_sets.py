@@ -4,7 +4,6 @@ between notebooks and problem sets, and the corrected answer keys (checked again
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
 import json
 import re
@@ -12,17 +11,15 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import csv_rows
 
 from rapprochement_support.expected import GACC_TOTAL
+from rapprochement_support.samples import nbgrader_meta
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "solutions" / "source"
 RELEASE = ROOT / "exercises"
 ASSIGNMENTS = sorted(p.name for p in SOURCE.iterdir() if (p / f"{p.name}.ipynb").is_file())
-
-
-def _meta(cell):
-    return cell.metadata.get("nbgrader", {})
 
 
 def _source(assignment):
@@ -37,23 +34,20 @@ def _written(nb):
     return [
         (i, c)
         for i, c in enumerate(nb.cells)
-        if _meta(c).get("solution") and c.cell_type == "markdown"
+        if nbgrader_meta(c).get("solution") and c.cell_type == "markdown"
     ]
 
 
 def _key(assignment, grade_id):
-    return next(c.source for c in _source(assignment).cells if _meta(c).get("grade_id") == grade_id)
-
-
-def _rows(name):
-    with open(ROOT / "data" / name, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return next(
+        c.source for c in _source(assignment).cells if nbgrader_meta(c).get("grade_id") == grade_id
+    )
 
 
 def _gacc():
     return {
         int(r["year"]): float(r["value_usd_bn"])
-        for r in _rows("trade.csv")
+        for r in csv_rows(ROOT / "data" / "trade.csv")
         if r["reporter"] == "china_customs" and r["flow"] == "total"
     }
 
@@ -85,7 +79,7 @@ def test_rubrics_have_anchors_for_each_point(assignment):
                 bullets.append(line)
             elif line.startswith("  ") and bullets:
                 bullets[-1] += " " + line.strip()
-        points = _meta(cell)["points"]
+        points = nbgrader_meta(cell)["points"]
         if any(b.startswith("* 0:") for b in bullets):  # levels: one anchor per score
             levels = {b[2:4] for b in bullets}
             assert levels == {f"{n}:" for n in range(int(points) + 1)}, bullets
@@ -101,7 +95,7 @@ def test_problem_set_ends_with_how_to_hand_in(assignment):
     last = cells[-1].source
     assert last.startswith("## How to hand in")
     assert f"`{assignment}.ipynb`" in last and "Renamed files" in last and "Check first" in last
-    assert _meta(cells[-2]).get("grade_id", "").endswith("-summary")
+    assert nbgrader_meta(cells[-2]).get("grade_id", "").endswith("-summary")
     assert "checks.summary(" in cells[-2].source
 
 
@@ -166,7 +160,7 @@ def test_d2_dependence_uses_china_share_of_russia_trade():
     key = _key("ps2-mirror-statistics", "ps2-q2-7-written")
     stated = {
         float(r["share_pct"])
-        for r in _rows("partner_shares.csv")
+        for r in csv_rows(ROOT / "data" / "partner_shares.csv")
         if r["share_of"].startswith("china_in_russia")
     }
     model = key.split("**Rubric")[0]
@@ -188,10 +182,10 @@ def test_d9_and_a_second_causal_reading_in_q3_6():
 
 def test_q3_2_lenses_are_graded_by_people():
     release = _release("ps3-argument-analysis")
-    ids = {_meta(c).get("grade_id"): c for c in release.cells}
+    ids = {nbgrader_meta(c).get("grade_id"): c for c in release.cells}
     assert "ps3-q3-2-answer" not in ids and "ps3-q3-2-test" not in ids
     cell = ids["ps3-q3-2-written"]
-    assert cell.cell_type == "markdown" and _meta(cell)["points"] == 2
+    assert cell.cell_type == "markdown" and nbgrader_meta(cell)["points"] == 2
     assert "lenses" not in "\n".join(c.source for c in release.cells if c.cell_type == "code")
 
 
@@ -200,14 +194,16 @@ def test_q3_5_setup_prints_the_events_whole():
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         exec(compile(setup.source, "setup", "exec"), {})  # noqa: S102
-    events = [r for r in _rows("events.csv") if int(r["year"]) >= 2021]
+    events = [r for r in csv_rows(ROOT / "data" / "events.csv") if int(r["year"]) >= 2021]
     assert events
     for row in events:
         assert f"{row['date']} | {row['event']}" in printed.getvalue()
 
 
 def _cpi():
-    return {int(r["year"]): float(r["cpi_u_annual_avg"]) for r in _rows("us_cpi.csv")}
+    return {
+        int(r["year"]): float(r["cpi_u_annual_avg"]) for r in csv_rows(ROOT / "data" / "us_cpi.csv")
+    }
 
 
 def test_figures_typed_in_the_keys_match_the_data():
@@ -236,7 +232,9 @@ def test_figures_typed_in_the_keys_match_the_data():
 def test_title_states_the_sum_of_the_points(assignment):
     nb = _source(assignment)
     stated = int(re.search(r"\((\d+) points\)", nb.cells[0].source.splitlines()[0]).group(1))
-    assert stated == sum(_meta(c)["points"] for c in nb.cells if _meta(c).get("grade"))
+    assert stated == sum(
+        nbgrader_meta(c)["points"] for c in nb.cells if nbgrader_meta(c).get("grade")
+    )
 
 
 POST_2022 = ("lo2022turning", "kluge2024dependence", "weitz2024view", "yan2022conundrum")
@@ -245,10 +243,10 @@ POST_2022 = ("lo2022turning", "kluge2024dependence", "weitz2024view", "yan2022co
 def test_q3_5_weighs_a_reading_written_after_february_2022():
     release = _release("ps3-argument-analysis")
     index, cell = next(
-        (i, c) for i, c in _written(release) if _meta(c)["grade_id"] == "ps3-q3-5-written"
+        (i, c) for i, c in _written(release) if nbgrader_meta(c)["grade_id"] == "ps3-q3-5-written"
     )
     question = release.cells[index - 1].source
-    assert _meta(cell)["points"] == 4 and "(120-220 words)" in cell.source
+    assert nbgrader_meta(cell)["points"] == 4 and "(120-220 words)" in cell.source
     assert "**Question 3.5 (4 points, written).**" in question and "120-220" in question
     entries = {e["id"]: e for e in json.loads((ROOT / "data" / "bibliography.json").read_text())}
     hindsight = (ROOT / "text" / "09-hindsight.md").read_text(encoding="utf-8")

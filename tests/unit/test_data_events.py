@@ -5,8 +5,9 @@ tests/unit/test_data_package.py::test_sources_are_faithful_to_the_shared_files."
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
+
+from conftest import build_data, csv_rows
 
 from rapprochement import data
 from rapprochement_support.wording import longest_shared_run, lost, words
@@ -14,11 +15,6 @@ from rapprochement_support.wording import longest_shared_run, lost, words
 ROOT = Path(__file__).resolve().parents[2]
 DATA = data.data_dir()
 OWN = ROOT / "data" / "sources"
-
-
-def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
 
 
 def test_longest_shared_run_detects_a_copy_and_ignores_quotes() -> None:
@@ -39,22 +35,16 @@ def test_lost_names_dropped_figures_and_urls_but_not_figures_inside_urls() -> No
     assert lost("in 2019", "see https://example.org/2019/x") == ["2019"]
 
 
-def _build_module():
-    import build_data
-
-    return build_data
-
-
 def test_events_csv_is_what_the_build_makes() -> None:
-    build = _build_module()
+    build = build_data()
     built = build.events(OWN)
-    ours = _rows(DATA / "events.csv")
+    ours = csv_rows(DATA / "events.csv")
     assert [{k: str(r.get(k, "")) for k in build.EVENT_FIELDS} for r in built] == ours
 
 
 def test_project_rows_are_kept_with_sources() -> None:
-    extra = _rows(OWN / "events-extra.csv")
-    ours = {r["date"]: r for r in _rows(DATA / "events.csv")}
+    extra = csv_rows(OWN / "events-extra.csv")
+    ours = {r["date"]: r for r in csv_rows(DATA / "events.csv")}
     assert len({r["date"] for r in extra}) == len(extra)
     for r in extra:
         row = ours[r["date"]]

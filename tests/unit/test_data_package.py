@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
+from conftest import build_data, csv_rows
 
 from rapprochement import data
 from rapprochement_support.expected import CPI
@@ -66,29 +65,18 @@ def test_verified_rows_cite_a_source() -> None:
     assert {"trade", "targets", "settlement_currency", "events", "partner_shares"} <= set(checked)
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
-
-
-def _build_module() -> Any:
-    import build_data
-
-    return build_data
-
-
 # ---- data/ is built from data/sources/ (runs in any clone) ----------------------------------
 
 
 def test_data_is_what_the_sources_build() -> None:
-    assert _build_module().check(SOURCES, DATA) == []
+    assert build_data().check(SOURCES, DATA) == []
 
 
 # ---- each table's hash: recorded only for a valid file, and checked ---------------------------
 
 
 def test_every_table_records_the_hash_of_its_file() -> None:
-    assert _build_module().stale_hashes(DATA) == []
+    assert build_data().stale_hashes(DATA) == []
 
 
 def test_a_stale_hash_fails_the_package_validation(tmp_path: Path) -> None:
@@ -106,7 +94,7 @@ def test_a_stale_hash_fails_the_package_validation(tmp_path: Path) -> None:
 
 
 def test_a_hash_is_recorded_only_for_a_valid_file(tmp_path: Path) -> None:
-    build = _build_module()
+    build = build_data()
     shutil.copytree(DATA, tmp_path / "data")
     folder = tmp_path / "data"
     package = (folder / "datapackage.json").read_text(encoding="utf-8")
@@ -126,7 +114,7 @@ def test_a_hash_is_recorded_only_for_a_valid_file(tmp_path: Path) -> None:
 
 
 def test_check_notices_a_hand_edit(tmp_path: Path) -> None:
-    build = _build_module()
+    build = build_data()
     for name in build.tables(SOURCES):
         shutil.copy(DATA / name, tmp_path / name)
     assert build.check(SOURCES, tmp_path) == []
@@ -140,15 +128,15 @@ def test_check_notices_a_hand_edit(tmp_path: Path) -> None:
 def test_trade_values_are_exactly_as_sourced() -> None:
     ours = {
         (int(r["year"]), r["reporter"], r["flow"]): r["value_usd_bn"]
-        for r in _rows(DATA / "trade.csv")
+        for r in csv_rows(DATA / "trade.csv")
     }
     expected: dict[tuple[int, str, str], str] = {}
-    for r in _rows(SOURCES / "trade_annual_gacc.csv"):
+    for r in csv_rows(SOURCES / "trade_annual_gacc.csv"):
         y = int(r["year"])
         expected[(y, "china_customs", "total")] = r["total_usd_bn"]
         expected[(y, "china_customs", "china_to_russia")] = r["china_exports_to_russia_usd_bn"]
         expected[(y, "china_customs", "russia_to_china")] = r["china_imports_from_russia_usd_bn"]
-    for r in _rows(SOURCES / "trade_annual_russia_fcs.csv"):
+    for r in csv_rows(SOURCES / "trade_annual_russia_fcs.csv"):
         y = int(r["year"])
         for flow, col in (
             ("total", "total_usd_bn"),
@@ -170,8 +158,8 @@ def test_cpi_and_totals_are_exactly_as_sourced() -> None:
             "total_goods_trade_usd_bn",
         ),
     ):
-        ours = {tuple(r[k] for k in key): r[col] for r in _rows(DATA / ours_name)}
-        theirs = {tuple(r[k] for k in key): r[col] for r in _rows(SOURCES / theirs_name)}
+        ours = {tuple(r[k] for k in key): r[col] for r in csv_rows(DATA / ours_name)}
+        theirs = {tuple(r[k] for k in key): r[col] for r in csv_rows(SOURCES / theirs_name)}
         assert ours == theirs, ours_name
 
 
@@ -185,10 +173,10 @@ CURRENCY_COLUMNS = (
 
 
 def test_settlement_shares_keep_their_qualifiers() -> None:
-    ours = _rows(DATA / "settlement_currency.csv")
+    ours = csv_rows(DATA / "settlement_currency.csv")
     stated = {(r["period"], r["scope"], r["currency"]): r["as_stated"] for r in ours}
     count = 0
-    for r in _rows(SOURCES / "settlement_currency.csv"):
+    for r in csv_rows(SOURCES / "settlement_currency.csv"):
         for col, cur in CURRENCY_COLUMNS:
             if r[col].strip():
                 count += 1
@@ -210,8 +198,8 @@ def test_settlement_shares_keep_their_qualifiers() -> None:
 
 def test_target_attributions_follow_the_cited_page() -> None:
     """D6: the 2024 target's page (TASS, 2019-08-14) names no leaders, only the ambassador."""
-    ours = {r["target_id"]: r for r in _rows(DATA / "targets.csv")}
-    source = _rows(SOURCES / "targets.csv")
+    ours = {r["target_id"]: r for r in csv_rows(DATA / "targets.csv")}
+    source = csv_rows(SOURCES / "targets.csv")
     row = ours.pop("200bn-by-2024")
     (page,) = [r for r in source if r["source_url"] == row["source_url"]]
     assert "Moscow and Beijing" in page["quote"] and "ambassador" in page["context"]
@@ -225,8 +213,8 @@ def test_target_attributions_follow_the_cited_page() -> None:
 def test_partner_shares_are_quoted_in_the_source_notes() -> None:
     notes = []
     for name in ("totals_context.csv", "trade_annual_russia_fcs.csv", "trade_annual_gacc.csv"):
-        notes += [r["note"] + " " + r["source_url"] for r in _rows(SOURCES / name)]
-    for row in _rows(DATA / "partner_shares.csv"):
+        notes += [r["note"] + " " + r["source_url"] for r in csv_rows(SOURCES / name)]
+    for row in csv_rows(DATA / "partner_shares.csv"):
         figure = row["share_pct"] + "%"
         assert any(figure in n and row["source_url"] in n for n in notes), (
             f"{row['period']} {row['share_of']}: {figure} with {row['source_url']} "
@@ -236,7 +224,7 @@ def test_partner_shares_are_quoted_in_the_source_notes() -> None:
 
 def test_source_rows_are_flagged_and_cite_pages() -> None:
     for path in sorted(SOURCES.glob("*.csv")):
-        for r in _rows(path):
+        for r in csv_rows(path):
             assert r["verified"] in {"yes", "no"}, path.name
             if r["verified"] == "yes":
                 assert r["source_url"].startswith("http"), (path.name, r)
@@ -387,7 +375,7 @@ def test_sources_are_faithful_to_the_shared_files() -> None:
     # every shared file has its copy; a file only in data/sources is the collection's own
     problems += [f"{n}: no copy in data/sources" for n in sorted(set(names) - set(SOURCE_FILES))]
     for name in sorted(set(names) & set(SOURCE_FILES)):
-        ours, theirs = _rows(SOURCES / name), _rows(SHARED / name)
+        ours, theirs = csv_rows(SOURCES / name), csv_rows(SHARED / name)
         problems += _copied_values(name, ours, theirs)
         if len(ours) == len(theirs):
             problems += _reworded(name, ours, theirs) + _codes(name, ours, theirs)
@@ -395,7 +383,7 @@ def test_sources_are_faithful_to_the_shared_files() -> None:
 
 
 def test_a_source_file_that_builds_nothing_fails_the_build(tmp_path: Path, capsys) -> None:
-    build = _build_module()
+    build = build_data()
     sources = tmp_path / "sources"
     shutil.copytree(SOURCES, sources)
     assert build.main(["--check", "--sources", str(sources)]) == 0

@@ -6,7 +6,6 @@ import json
 import re
 
 import pytest
-from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 
 from rapprochement import glossary
@@ -41,10 +40,8 @@ REQUIRED = [
 ]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _ipython():
-    """display() only publishes rich outputs inside an IPython shell."""
-    return InteractiveShell.instance()
+# display() only publishes rich outputs inside an IPython shell
+pytestmark = pytest.mark.usefixtures("ipython_shell")
 
 
 def test_required_terms_present():

@@ -31,6 +31,7 @@ import pytest
 from rapprochement.grading import checks
 from rapprochement.grading.answers import to_plain
 from rapprochement.grading.checking import CheckServer, read_spec
+from rapprochement_support.samples import nbgrader_meta
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "solutions" / "source"
@@ -126,10 +127,6 @@ VALUES = {
 }
 
 
-def _meta(cell: Any) -> dict[str, Any]:
-    return cell.metadata.get("nbgrader", {})
-
-
 def _forms(name: str, right: Any) -> tuple[list[tuple[str, Any]], list[tuple[str, Any]], list]:
     """(forms that must pass, forms that must fail, right forms with a wrong value)."""
     f = checks.form(name)
@@ -177,7 +174,7 @@ def _namespace(assignment: str) -> tuple[dict[str, Any], dict[str, Any]]:
     solved: dict[str, Any] = {}
     with contextlib.redirect_stdout(io.StringIO()):
         for cell in nb.cells:
-            meta = _meta(cell)
+            meta = nbgrader_meta(cell)
             if cell.cell_type != "code" or meta.get("grade"):
                 continue
             if meta.get("solution"):
@@ -192,9 +189,11 @@ def _visible_cells(assignment: str) -> dict[str, str]:
     """{test grade id: the visible test as the student's copy has it}."""
     nb = nbformat.read(RELEASE / assignment / f"{assignment}.ipynb", as_version=4)
     return {
-        _meta(c)["grade_id"]: c.source
+        nbgrader_meta(c)["grade_id"]: c.source
         for c in nb.cells
-        if c.cell_type == "code" and _meta(c).get("grade") and not _meta(c).get("solution")
+        if c.cell_type == "code"
+        and nbgrader_meta(c).get("grade")
+        and not nbgrader_meta(c).get("solution")
     }
 
 
@@ -293,16 +292,16 @@ def test_selfcheck_and_visible_tests_agree_on_rounded_answers(tweaks, tmp_path):
     assignment = "ps1-trade-statistics"
     source = nbformat.read(SOURCE / assignment / f"{assignment}.ipynb", as_version=4)
     model = {
-        _meta(c)["grade_id"]: _SOLUTION.search(c.source).group(1)
+        nbgrader_meta(c)["grade_id"]: _SOLUTION.search(c.source).group(1)
         for c in source.cells
-        if c.cell_type == "code" and _meta(c).get("solution")
+        if c.cell_type == "code" and nbgrader_meta(c).get("solution")
     }
     nb = nbformat.read(RELEASE / assignment / f"{assignment}.ipynb", as_version=4)
     setup, _ = _namespace(assignment)
     namespace = dict(setup)
     exec("import numpy as np", namespace)  # noqa: S102
     for cell in nb.cells:
-        gid = _meta(cell).get("grade_id", "")
+        gid = nbgrader_meta(cell).get("grade_id", "")
         if gid in model:
             cell.source = "import numpy as np\n" + model[gid] + "\n" + tweaks.get(gid, "")
             with contextlib.redirect_stdout(io.StringIO()):

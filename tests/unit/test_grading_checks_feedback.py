@@ -18,6 +18,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from rapprochement_support.samples import nbgrader_meta
+
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "solutions" / "source"
 RELEASE = ROOT / "exercises"
@@ -78,16 +80,12 @@ WRONG = {
 }
 
 
-def _meta(cell):
-    return cell.metadata.get("nbgrader", {})
-
-
 def _solutions(assignment: str) -> dict[str, str]:
     nb = nbformat.read(SOURCE / assignment / f"{assignment}.ipynb", as_version=4)
     out = {}
     for cell in nb.cells:
-        if _meta(cell).get("solution") and cell.cell_type == "code":
-            out[_meta(cell)["grade_id"]] = _SOLUTION.search(cell.source).group(1)
+        if nbgrader_meta(cell).get("solution") and cell.cell_type == "code":
+            out[nbgrader_meta(cell)["grade_id"]] = _SOLUTION.search(cell.source).group(1)
     return out
 
 
@@ -114,7 +112,7 @@ def _student(assignment: str, answers: dict[str, str]):
     """The released notebook with some answer cells' code put after their None lines."""
     nb = nbformat.read(RELEASE / assignment / f"{assignment}.ipynb", as_version=4)
     for cell in nb.cells:
-        gid = _meta(cell).get("grade_id", "")
+        gid = nbgrader_meta(cell).get("grade_id", "")
         if gid in answers:
             cell.source += "\n" + answers[gid]
     return nb
@@ -124,7 +122,7 @@ def _test_outputs(nb) -> dict[str, str]:
     """{answer grade id: printed output of the test cell after it}."""
     out, last = {}, None
     for cell in nb.cells:
-        meta = _meta(cell)
+        meta = nbgrader_meta(cell)
         if meta.get("solution") and cell.cell_type == "code":
             last = meta["grade_id"]
         elif meta.get("grade") and cell.cell_type == "code" and last:
@@ -134,7 +132,9 @@ def _test_outputs(nb) -> dict[str, str]:
 
 
 def _summary(nb) -> str:
-    return next(_text(c) for c in nb.cells if _meta(c).get("grade_id", "").endswith("-summary"))
+    return next(
+        _text(c) for c in nb.cells if nbgrader_meta(c).get("grade_id", "").endswith("-summary")
+    )
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -181,7 +181,7 @@ def test_hidden_tests_fail_with_not_answered_yet(assignment):
     failures = []
     with contextlib.redirect_stdout(io.StringIO()):
         for cell in nb.cells:
-            meta = _meta(cell)
+            meta = nbgrader_meta(cell)
             if cell.cell_type != "code":
                 continue
             if meta.get("solution"):
@@ -209,9 +209,11 @@ def test_more_wrong_routes_are_named(assignment, gid):
     nb = nbformat.read(SOURCE / assignment / f"{assignment}.ipynb", as_version=4)
     code, words = MORE_WRONG[assignment][gid]
     namespace: dict[str, object] = {}
-    index = next(i for i, c in enumerate(nb.cells) if _meta(c).get("grade_id") == gid)
-    test_cell = next(c for c in nb.cells[index:] if _meta(c).get("grade") and c.cell_type == "code")
-    setup = next(c for c in nb.cells if _meta(c).get("grade_id", "").endswith("-setup"))
+    index = next(i for i, c in enumerate(nb.cells) if nbgrader_meta(c).get("grade_id") == gid)
+    test_cell = next(
+        c for c in nb.cells[index:] if nbgrader_meta(c).get("grade") and c.cell_type == "code"
+    )
+    setup = next(c for c in nb.cells if nbgrader_meta(c).get("grade_id", "").endswith("-setup"))
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         exec(compile(setup.source, "setup", "exec"), namespace)  # noqa: S102

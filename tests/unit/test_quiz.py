@@ -7,17 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
-from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 
 from rapprochement import data, quiz
 from rapprochement.quiz import QuizFormatError
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _ipython():
-    """display() only publishes rich outputs inside an IPython shell."""
-    return InteractiveShell.instance()
+# display() only publishes rich outputs inside an IPython shell
+pytestmark = pytest.mark.usefixtures("ipython_shell")
 
 
 def _choice(correct=(True, False), kind="multiple_choice", feedback=True):

@@ -12,6 +12,7 @@ import csv
 from pathlib import Path
 
 import pytest
+from conftest import build_data
 
 from rapprochement import data, sources
 
@@ -82,14 +83,8 @@ def test_every_event_row_cites_a_reviewed_site() -> None:
     assert not fixed, f"now on the reviewed list; take them off STILL_TO_REPLACE: {fixed}"
 
 
-def _build_module():
-    import build_data
-
-    return build_data
-
-
 def test_a_replaced_source_must_match_the_page_it_replaces() -> None:
-    build = _build_module()
+    build = build_data()
     rows = [{"date": "2022-04-21", "source_url": "https://investing.com/x", "note": "Also y."}]
     rep = {
         "date": "2022-04-21",
