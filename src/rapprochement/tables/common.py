@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from .. import data as D
@@ -47,16 +48,16 @@ CUSTOMS = "customs_release"
 def trade_kinds(trade: pd.DataFrame, reporter: str, flow: str) -> dict[int, str]:
     """{year: kind of figure} of one reporter's rows for one flow (``kind`` in trade.csv).
 
-    The rows are picked by :func:`rapprochement.data.trade_series`, the one function that picks
-    a reporter's flow out of trade.csv: it is handed the kinds' numbers in place of the values.
+    The rows are picked by :func:`rapprochement.data.trade_rows`, the one function that picks
+    a reporter's flow out of trade.csv (the rows of :func:`rapprochement.data.trade_series`).
     """
-    codes = list(KIND_LABELS)
-    unknown = set(trade["kind"]) - set(codes)
+    kinds = trade["kind"].to_numpy(dtype=object, na_value=pd.NA)
+    unknown = set(kinds) - set(KIND_LABELS)
     if unknown:
-        raise SettingError(f"Unknown kind of figure in trade.csv: {sorted(unknown)}.")
-    numbered = trade.assign(value_usd_bn=trade["kind"].map(codes.index))
-    series = D.trade_series(numbered, reporter, flow)
-    return {int(y): codes[int(n)] for y, n in series.items()}
+        raise SettingError(f"Unknown kind of figure in trade.csv: {sorted(unknown, key=str)}.")
+    rows = D.trade_rows(trade, reporter, flow)
+    years = trade["year"].to_numpy()[rows]
+    return {int(y): str(k) for y, k in zip(years, kinds[rows], strict=True)}
 
 
 class SettingError(ValueError):
@@ -73,9 +74,10 @@ def fmt_bn(value: float) -> str:
 
 def cpi_series(cpi: pd.DataFrame) -> pd.Series:
     """US CPI-U annual averages from ``us_cpi.csv`` as a Series indexed by year."""
-    series = cpi.set_index("year")["cpi_u_annual_avg"].astype(float).sort_index()
-    series.name = "cpi"
-    return series
+    years = cpi["year"].to_numpy()
+    order = np.argsort(years, kind="stable")
+    values = cpi["cpi_u_annual_avg"].to_numpy(dtype=float, na_value=np.nan)
+    return pd.Series(values[order], index=pd.Index(years[order], name="year"), name="cpi")
 
 
 def target_label(row: pd.Series | dict) -> str:
