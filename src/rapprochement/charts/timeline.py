@@ -10,6 +10,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -68,6 +69,7 @@ _NARROW_PLOT_PX = 330
 _CHAR_PX = 6.3  # width of one character of 11 px Arial, on average
 
 
+@lru_cache(maxsize=4096)
 def _wrap(text: str, width: int = 70) -> str:
     return "<br>".join(textwrap.wrap(str(text), width)) or ""
 
@@ -100,6 +102,7 @@ def _hover(row: dict[str, Any]) -> str:
     return "<br>".join(lines)
 
 
+@lru_cache(maxsize=4096)
 def _short(text: str, width: int = 30) -> str:
     return textwrap.shorten(str(text), width=width, placeholder="…")
 

@@ -119,6 +119,15 @@ def years_text(years: Iterable[int]) -> str:
     return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
 
 
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of ``frame`` as dicts, like ``frame.to_dict("records")`` (Python values, NA as
+    pandas gives them) but read column by column, which is many times faster on small tables
+    (explorers read their tables' rows at every update)."""
+    names = list(frame.columns)
+    lists = [frame[name].tolist() for name in names]
+    return [dict(zip(names, values, strict=True)) for values in zip(*lists, strict=True)]
+
+
 def _chosen(targets: pd.DataFrame, target_ids: Sequence[str] | None) -> pd.DataFrame:
     """The chosen targets, each with its ``color_index`` (see :func:`color_index`)."""
     ids = [str(t) for t in targets["target_id"]]
@@ -138,5 +147,5 @@ def color_index(target_ids: Sequence[str], target_id: str) -> int:
         raise SettingError(f"No target {target_id!r} in targets.csv.") from None
 
 
-def _deadline(row: pd.Series) -> int | None:
+def _deadline(row: pd.Series | dict) -> int | None:
     return None if pd.isna(row["deadline_year"]) else int(row["deadline_year"])
