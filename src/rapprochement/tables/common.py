@@ -120,11 +120,16 @@ def years_text(years: Iterable[int]) -> str:
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The rows of ``frame`` as dicts, like ``frame.to_dict("records")`` (Python values, NA as
-    pandas gives them) but read column by column, which is many times faster on small tables
-    (explorers read their tables' rows at every update)."""
+    """The rows of ``frame`` as dicts, as ``frame.to_dict("records")`` gives them (Python values,
+    None for a missing value of a nullable column), but read column by column, which is many
+    times faster on small tables (explorers read their tables' rows at every update)."""
     names = list(frame.columns)
-    lists = [frame[name].tolist() for name in names]
+    lists = [
+        [None if v is pd.NA else v for v in frame[name].tolist()]
+        if isinstance(frame[name].dtype, pd.api.extensions.ExtensionDtype)
+        else frame[name].tolist()
+        for name in names
+    ]
     return [dict(zip(names, values, strict=True)) for values in zip(*lists, strict=True)]
 
 
