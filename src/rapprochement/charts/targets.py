@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from .. import tables
 from ..data import FLOW_LABELS, REPORTER_LABELS, REPORTERS
-from ..tables.common import CUSTOMS, KIND_LABELS, Dollars, Source, fmt_bn
+from ..tables.common import CUSTOMS, KIND_LABELS, Dollars, Source, fmt_bn, records
 from .style import (
     KIND_SYMBOLS,
     PALETTE,
@@ -119,24 +119,24 @@ def targets_chart(
                     )
                 )
 
-    for line in lines.itertuples(index=False):
-        color = target_color(line.color_index)
+    for line in records(lines):
+        color = target_color(line["color_index"])
         hover = (
-            f"Target {line.label}<br>{fmt_bn(line.value)} {line.how}<br>set by {line.set_by}"
-            f"<br>status: {line.status}"
+            f"Target {line['label']}<br>{fmt_bn(line['value'])} {line['how']}"
+            f"<br>set by {line['set_by']}<br>status: {line['status']}"
         )
-        xs = [line.x0, line.x1] if line.x0 <= line.x1 else [line.x1]
+        xs = [line["x0"], line["x1"]] if line["x0"] <= line["x1"] else [line["x1"]]
         traces.append(
             trace(
                 "scatter",
                 x=xs,
-                y=[line.value] * len(xs),
-                mode="lines+markers" if line.has_deadline else "lines",
-                name=f"Target {line.label}",
+                y=[line["value"]] * len(xs),
+                mode="lines+markers" if line["has_deadline"] else "lines",
+                name=f"Target {line['label']}",
                 line={
                     "color": color,
                     "width": 2,
-                    "dash": "dash" if line.has_deadline else "dot",
+                    "dash": "dash" if line["has_deadline"] else "dot",
                 },
                 marker={
                     "symbol": ["line-ns-open", "diamond"][-len(xs) :],

@@ -125,19 +125,25 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     times faster on small tables (explorers read their tables' rows at every update)."""
     names = list(frame.columns)
     lists = [
-        [None if v is pd.NA else v for v in frame[name].tolist()]
-        if isinstance(frame[name].dtype, pd.api.extensions.ExtensionDtype)
-        else frame[name].tolist()
-        for name in names
+        [None if v is pd.NA else v for v in column.tolist()]
+        if isinstance(column.dtype, pd.api.extensions.ExtensionDtype)
+        else column.tolist()
+        for _, column in frame.items()
     ]
     return [dict(zip(names, values, strict=True)) for values in zip(*lists, strict=True)]
 
 
-def _chosen(targets: pd.DataFrame, target_ids: Sequence[str] | None) -> pd.DataFrame:
-    """The chosen targets, each with its ``color_index`` (see :func:`color_index`)."""
-    ids = [str(t) for t in targets["target_id"]]
-    marked = targets.assign(color_index=[color_index(ids, t) for t in ids])
-    return marked if target_ids is None else marked[marked["target_id"].isin(target_ids)]
+def _chosen(targets: pd.DataFrame, target_ids: Sequence[str] | None) -> list[dict[str, Any]]:
+    """The chosen targets' rows (:func:`records`, in file order), each with its ``color_index``
+    (see :func:`color_index`)."""
+    rows = records(targets)
+    ids = [str(row["target_id"]) for row in rows]
+    for row, target_id in zip(rows, ids, strict=True):
+        row["color_index"] = color_index(ids, target_id)
+    if target_ids is None:
+        return rows
+    wanted = set(target_ids)
+    return [row for row in rows if row["target_id"] in wanted]
 
 
 def color_index(target_ids: Sequence[str], target_id: str) -> int:

@@ -13,7 +13,6 @@ from .common import (
     _chosen,
     _deadline,
     fmt_bn,
-    records,
     target_label,
     years_text,
 )
@@ -57,7 +56,7 @@ def growth_frame(
             "choose a rate above -100%."
         )
     rows = []
-    for t in records(_chosen(targets, target_ids)):
+    for t in _chosen(targets, target_ids):
         goal = float(t["target_usd_bn"])
         deadline = _deadline(t)
         note = ""

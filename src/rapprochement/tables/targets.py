@@ -20,7 +20,6 @@ from .common import (
     check_choice,
     check_years,
     cpi_series,
-    records,
     target_label,
     trade_kinds,
     years_text,
@@ -160,7 +159,7 @@ def target_lines(
             raise SettingError("Real dollars need the CPI table (data/us_cpi.csv).")
         cpi_s = cpi_series(cpi)
     rows = []
-    for row in records(_chosen(targets, target_ids)):
+    for row in _chosen(targets, target_ids):
         deadline = None if pd.isna(row["deadline_year"]) else int(row["deadline_year"])
         value = float(row["target_usd_bn"])
         how = "as stated (current dollars)"
