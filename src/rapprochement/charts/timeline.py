@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import tables
+from ..tables.common import records
 from .style import PALETTE, TEXT, Spec, base_layout, chart_title, source_note, trace
 
 __all__ = [
@@ -126,7 +127,7 @@ def timeline_chart(frame: pd.DataFrame) -> go.Figure:
     )
     # plain records, grouped by theme once: pandas filtering per theme was most of an update
     by_theme: dict[str, list[dict[str, Any]]] = {t.name: [] for t in _ALL_THEMES}
-    for record in frame.to_dict("records"):
+    for record in records(frame):
         by_theme[record["theme"]].append(record)
     labelled: list[tuple[str, dict[str, Any]]] = []
     for theme in _ALL_THEMES:
