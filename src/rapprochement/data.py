@@ -266,7 +266,7 @@ def _load_version(name: str, file_name: str, size: int, mtime_ns: int) -> pd.Dat
         col = f["name"]
         if f["type"] == "boolean":
             frame[col] = frame[col].map({"true": True, "false": False}).astype("boolean")
-        else:
+        elif frame[col].dtype != _DTYPES[f["type"]]:  # (read_csv gave most already)
             frame[col] = frame[col].astype(_DTYPES[f["type"]])
     required_ints = [
         f["name"]
