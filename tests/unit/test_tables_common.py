@@ -14,8 +14,10 @@ def test_records_are_the_rows_as_pandas_gives_them(frames):
 
     from rapprochement.tables.common import records
 
-    def same(rows):  # NaN is not equal to itself: compare it as a marker
-        return [{k: "NaN" if v != v else v for k, v in row.items()} for row in rows]
+    def same(rows):  # each value with its type; NaN is not equal to itself: a marker
+        return [
+            {k: "NaN" if v != v else (type(v).__name__, v) for k, v in row.items()} for row in rows
+        ]
 
     for name in ("targets", "trade", "settlements", "events", "totals"):
         frame = frames[name].iloc[::3] if name in frames else data.load_events()
