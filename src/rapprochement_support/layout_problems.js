@@ -1,6 +1,6 @@
 // See widths.py: lists, in words, what is wrong with the charts inside a CSS selector.
 ((scope) => {
-  const T = 2;
+  const T = 2, MIN_EXPLORER_PLOT = 230;
   const rect = (el) => { const r = el.getBoundingClientRect();
     return {l: r.left, t: r.top, r: r.right, b: r.bottom, w: r.width, h: r.height}; };
   const meets = (a, b) => a.w > 0 && a.h > 0 && b.w > 0 && b.h > 0 &&
@@ -33,6 +33,11 @@
     const size = fl._size;
     const area = areaEl ? rect(areaEl) : {l: g.l + size.l, t: g.t + size.t, r: g.l + size.l + size.w,
                                           b: g.t + size.t + size.h, w: size.w, h: size.h};
+    // an explorer keeps a plot area of at least 240 px however many rows its legend takes
+    // (explorers/widget.py); at 800 px one was once squeezed to 40 px under a wrapped legend
+    if (gd.closest('.rapprochement-explorer') && area.h < MIN_EXPLORER_PLOT) {
+      out.push(`${name}: the plot area is only ${Math.round(area.h)} px tall`);
+    }
     const legendEl = gd.querySelector('.legend');
     const legend = legendEl && legendEl.querySelector('.traces') ? rect(legendEl.querySelector('.bg') || legendEl) : null;
     if (legend && meets(legend, area)) {

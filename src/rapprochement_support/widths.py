@@ -9,7 +9,9 @@ box the chart must stay in, e.g. its output area) and lists, in words, what is w
 * text of the chart (legend entries, captions, tick labels) reaches past the chart's own edge;
 * the legend, an update menu or a slider overlaps the plot area (where the data is drawn);
 * a menu or slider overlaps the legend, or another menu or slider;
-* two text labels (annotations) overlap each other.
+* two text labels (annotations) overlap each other;
+* an explorer's plot area is less than 230 px tall (its legend wrapped into many rows on a
+  narrow screen; the explorer grows the chart to keep 240 px).
 
 Boxes are compared with a 2 px tolerance (anti-aliasing, borders).
 """

@@ -8,6 +8,11 @@ from rapprochement.charts import timeline
 from rapprochement_support.figs import points as _points
 
 
+def _per_point(trace, value):
+    """A marker property for each point: plotly applies one value to every point."""
+    return [value] * len(trace.customdata) if isinstance(value, str | int | float) else value
+
+
 def test_all_events_are_drawn_once(events):
     fig = timeline.timeline_figure(events)
     assert len(fig.data) == len(timeline.THEMES) + 1
@@ -17,9 +22,21 @@ def test_all_events_are_drawn_once(events):
     # each drawn lane is named inside the plot (not by tick labels, which cut a narrow chart)
     assert fig.layout.yaxis.showticklabels is False
     lanes = set(fig.layout.yaxis.categoryarray)
+    # (where an annotation does not say, the chart's template does)
+    default = fig.layout.template.layout.annotationdefaults
     assert lanes == {
-        a.text for a in fig.layout.annotations if a.xref == "paper" and a.x == 0 and a.yref == "y"
+        a.text
+        for a in fig.layout.annotations
+        if (a.xref or default.xref) == "paper" and a.x == 0 and a.yref == "y"
     }
+    for a in fig.layout.annotations:
+        if a.text in lanes:
+            assert (a.xanchor or default.xanchor, a.yanchor or default.yanchor) == (
+                "left",
+                "bottom",
+            )
+            assert (a.yshift if a.yshift is not None else default.yshift) > 0
+            assert not (a.showarrow if a.showarrow is not None else default.showarrow)
     assert any("Source: data/events.csv" in a.text for a in fig.layout.annotations)
 
 
@@ -27,7 +44,7 @@ def test_unverified_rows_are_hollow_and_labelled(events):
     fig = timeline.timeline_figure(events)
     for trace in fig.data:
         for date, symbol, text in zip(
-            trace.customdata, trace.marker.symbol, trace.text, strict=True
+            trace.customdata, _per_point(trace, trace.marker.symbol), trace.text, strict=True
         ):
             row = events[events["date"] == date].iloc[0]
             assert symbol.endswith("-open") == (not row["verified"])
@@ -49,7 +66,11 @@ def test_year_range_and_categories_filter(events):
 
 def test_highlight_enlarges_and_labels(events):
     fig = timeline.timeline_figure(events, highlight=["1997-04-23", "2021-03-23"])
-    sizes = {d: s for t in fig.data for d, s in zip(t.customdata, t.marker.size, strict=True)}
+    sizes = {
+        d: s
+        for t in fig.data
+        for d, s in zip(t.customdata, _per_point(t, t.marker.size), strict=True)
+    }
     assert sizes["1997-04-23"] > sizes["2001-07-16"]
     assert sizes["2021-03-23"] > sizes["2001-07-16"]
     labels = [a.text for a in fig.layout.annotations if a.showarrow]

@@ -4,6 +4,7 @@ from Python, read the figure and the message. Expected values are read by hand f
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -94,17 +95,51 @@ def test_deselecting_every_target_keeps_the_projector_working(projector):
     assert "+12.0% a year from 2015" in projected.name
 
 
+def _fill(text: str, meta: dict) -> str:
+    """What plotly writes for ``%{meta.KEY}`` in a trace name or hovertemplate."""
+    return re.sub(r"%\{meta\.(\w+)\}", lambda m: str(meta[m.group(1)]), text)
+
+
+def _state(fig, k: int, label: str) -> list[dict]:
+    """The traces of base year number ``k`` after its slider's step ``label``, as plotly
+    draws them: the step's properties set on the traces it names, its relayout on the
+    layout's meta, placeholders filled in; hovers written out from each hovertemplate."""
+    step = next(s for s in fig.layout.sliders[k].steps if s.label == label)
+    assert step.method == "update"
+    props, relayout, indices = step.args
+    meta = dict(fig.layout.meta)
+    meta.update({key.split(".", 1)[1]: value for key, value in relayout.items()})
+    visible = list(fig.layout.updatemenus[0].buttons[k].args[0]["visible"])
+    lo, hi = visible.index(True), visible.index(True) + sum(visible)
+    traces = []
+    for t in range(lo, hi):
+        trace = fig.data[t].to_plotly_json()
+        if t in indices:
+            for prop, values in props.items():
+                trace[prop] = values[list(indices).index(t)]
+        template = trace.get("hovertemplate") or ""
+        text = trace.get("text")
+        # plotly fills %{text} from an array only: a single text shows as "-"
+        n = len(trace.get("x") or [])
+        texts = list(text) if isinstance(text, list | tuple) else ["-"] * n
+        hovers = [
+            _fill(template.replace("%{text}", t), meta).replace("<extra></extra>", "")
+            for t in texts
+        ]
+        name = _fill(trace["name"], meta) if trace.get("name") else None
+        traces.append({**trace, "name": name, "hovers": hovers})
+    return traces
+
+
 def test_growth_slider_restyles_the_projection_to_the_chosen_rate(tables) -> None:
     fig = built("growth")
     menu = fig.layout.updatemenus[0]
     k = [b.label for b in menu.buttons].index("base year 2020")
     assert menu.active == k and fig.layout.sliders[k].visible is True
-    slider = fig.layout.sliders[k]
-    step = next(s for s in slider.steps if s.label == "+5%")
-    props, indices = step.args
-    projected = [i for i, j in enumerate(indices) if str(props["name"][i]).startswith("Projected")]
-    assert len(projected) == 1
-    xs, ys = props["x"][projected[0]], props["y"][projected[0]]
+    shown = _state(fig, k, "+5%")
+    projected = [t for t in shown if str(t["name"]).startswith("Projected")]
+    assert [t["name"] for t in projected] == ["Projected: +5.0% a year from 2020"]
+    xs, ys = projected[0]["x"], projected[0]["y"]
     # by hand: trade.csv's 2020 China customs total times 1.05, then 1.05 squared
     rows = tables["trade"]
     base = float(
@@ -112,7 +147,7 @@ def test_growth_slider_restyles_the_projection_to_the_chosen_rate(tables) -> Non
             "value_usd_bn"
         ].iloc[0]
     )
-    assert xs[:3] == [2020, 2021, 2022]
+    assert list(xs[:3]) == [2020, 2021, 2022]
     # (the explorer stores values to 0.001bn; the hover shows 0.1bn)
     assert math.isclose(ys[1], base * 1.05, abs_tol=5e-4)
     assert math.isclose(ys[2], base * 1.05**2, abs_tol=5e-4)
@@ -132,36 +167,45 @@ def test_growth_slider_restyles_the_projection_to_the_chosen_rate(tables) -> Non
     assert relayout["sliders[0].visible"] is True and relayout[f"sliders[{k}].visible"] is False
 
 
-def test_growth_hover_texts_are_what_the_chart_function_writes(tables) -> None:
-    """The explorer moves the hover lines no rate changes into each trace's hovertemplate;
-    a reader must still see the chart function's text, whole, at every rate tried here."""
+@pytest.mark.parametrize("base", [2011, 2021, 2023, 2025])
+def test_growth_states_are_what_the_chart_function_draws(tables, base) -> None:
+    """At each rate tried, the base year's traces after the slider's step show what the chart
+    function draws: the same names, points and hover texts (the explorer moves what no rate
+    changes into each trace's hovertemplate, and the rate into the layout's meta)."""
     fig = built("growth")
-    k = [b.label for b in fig.layout.updatemenus[0].buttons].index("base year 2021")
+    k = [b.label for b in fig.layout.updatemenus[0].buttons].index(f"base year {base}")
     for rate in (-10, 5, 25):
-        step = next(s for s in fig.layout.sliders[k].steps if s.label == f"{rate:+d}%")
-        props, indices = step.args
-        shown = set()
-        for i, trace_index in enumerate(indices):
-            template = fig.data[trace_index].hovertemplate or ""
-            text = props["text"][i]
-            if "%{text}" in template and text is not None:
-                texts = [text] if isinstance(text, str) else text
-                for t in texts:
-                    shown.add(template.replace("%{text}", t).replace("<extra></extra>", ""))
+        shown = [t for t in _state(fig, k, f"{rate:+d}%") if len(t["x"] or [])]
         drawn = charts.growth.projection_figure(
             tables["trade"],
             tables["targets"],
-            base_year=2021,
+            base_year=base,
             rate=rate / 100,
             target_ids=list(DEFAULT_TARGETS[1:]),
         )
+
+        def key(name, x, y):
+            return (str(name), tuple(x), tuple(round(v, 3) for v in y))
+
+        # (as sets: the chart draws a star where the projection reaches each target, two
+        # stars on one spot for the two USD 200bn targets, which the explorer draws once)
+        assert {key(t["name"], t["x"], t["y"]) for t in shown} == {
+            key(t.name, t.x, t.y) for t in drawn.data
+        }, (base, rate)
         expected = {
             t
             for trace in drawn.data
             if trace.hovertemplate == "%{text}<extra></extra>" and trace.text is not None
             for t in ([trace.text] if isinstance(trace.text, str) else trace.text)
         }
-        assert shown == expected, rate
+        # (the actual series and the projection write their hovers from x and y)
+        hovers = {
+            h
+            for t in shown
+            if t.get("hovertemplate") and "%{x}" not in t["hovertemplate"]
+            for h in t["hovers"]
+        }
+        assert hovers == expected, (base, rate)
 
 
 # data/trade.csv, reporter "russia", flow "total", by kind (read by hand)

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import ipywidgets
+import plotly.graph_objects as go
 import pytest
 
 from rapprochement.explorers import registry, widget
@@ -49,7 +50,7 @@ def messages(monkeypatch) -> list[str]:
 
     def spy(self, key=None):
         if (
-            type(self).__name__ == "FigureWidget"
+            isinstance(self, go.FigureWidget)
             and isinstance(key, str)
             and key.startswith("_py2js")
             and getattr(self, key) is not None

@@ -109,6 +109,11 @@ def settlement_chart(frame: pd.DataFrame) -> go.Figure:
         color = CURRENCY_COLORS[currency]
         joined = granularity != "other" and len(part["x"]) > 1
         hover, customdata = _hover(part, currency, measure)
+        # exact values are in the hover; "about" and "more than" are written out
+        labels = [
+            lab if q != "exact" else ""
+            for lab, q in zip(part["label"], part["qualifier"], strict=True)
+        ]
         fig.add_trace(
             trace(
                 "scatter",
@@ -117,13 +122,11 @@ def settlement_chart(frame: pd.DataFrame) -> go.Figure:
                 mode="lines+markers+text" if joined else "markers+text",
                 name=f"{CURRENCY_LABELS[currency]}: {MEASURE_SHORT[measure]}"
                 + {"quarter": ", quarterly", "year": ", annual", "other": ""}[granularity],
-                line={"color": color, "dash": "dot" if granularity == "quarter" else "solid"},
+                # (the line takes the marker's colour: plotly's default)
+                line={"dash": "dot" if granularity == "quarter" else "solid"},
                 marker={"symbol": MEASURE_SYMBOLS[measure], "color": color},
-                # exact values are in the hover; "about" and "more than" are written out
-                text=[
-                    lab if q != "exact" else ""
-                    for lab, q in zip(part["label"], part["qualifier"], strict=True)
-                ],
+                # no text at all rather than an empty one for each point
+                text=labels if any(labels) else None,
                 customdata=customdata,
                 hovertemplate=hover,
             )

@@ -68,6 +68,7 @@ _LANE_PX = 36
 #: two labels share a row only if they would not touch at this width.
 _NARROW_PLOT_PX = 330
 _CHAR_PX = 6.3  # width of one character of 11 px Arial, on average
+_LANE_NAME_SHIFT = 7  # pixels between a lane and its name above it
 
 
 @lru_cache(maxsize=4096)
@@ -103,6 +104,12 @@ def _hover(row: dict[str, Any]) -> str:
     return "<br>".join(lines)
 
 
+def _one(values: list[Any]) -> Any:
+    """Per-point marker values that are all the same as the one value plotly applies to every
+    point (the same markers; a stored chart does not repeat it for each event)."""
+    return values[0] if values and all(v == values[0] for v in values) else values
+
+
 @lru_cache(maxsize=4096)
 def _short(text: str, width: int = 30) -> str:
     return textwrap.shorten(str(text), width=width, placeholder="…")
@@ -117,13 +124,26 @@ def timeline_chart(frame: pd.DataFrame) -> go.Figure:
     start, end, chosen = frame.attrs["start"], frame.attrs["end"], frame.attrs["themes"]
     fig = Spec()
     # what every trace and label shares, once in the chart's template
-    fig.shared("scatter", hovertemplate="<b>%{customdata}</b>%{text}<extra></extra>")
+    fig.shared(
+        "scatter",
+        hovertemplate="<b>%{customdata}</b>%{text}<extra></extra>",
+        mode="markers",
+        showlegend=False,
+        marker={"opacity": 0.9},
+    )
+    # annotation defaults: the highlight labels' font and arrow, and where a lane's name sits
+    # (on the left edge of the plot, just above its lane); the other annotations set their own
     fig.shared(
         font={"size": 11, "color": TEXT},
         arrowcolor="#555555",
         arrowhead=2,
         arrowwidth=1,
         standoff=8,
+        showarrow=False,
+        xref="paper",
+        xanchor="left",
+        yanchor="bottom",
+        yshift=_LANE_NAME_SHIFT,
     )
     # plain records, grouped by theme once: pandas filtering per theme was most of an update
     by_theme: dict[str, list[dict[str, Any]]] = {t.name: [] for t in _ALL_THEMES}
@@ -140,17 +160,17 @@ def timeline_chart(frame: pd.DataFrame) -> go.Figure:
                 name=theme.name,
                 x=[r["start"].strftime("%Y-%m-%d") for r in rows],
                 y=[theme.name] * len(rows),
-                mode="markers",
                 text=[_hover(r) for r in rows],
                 customdata=[str(r["date"]) for r in rows],
                 marker={
                     "color": theme.colour,
-                    "symbol": [theme.symbol + ("" if v else "-open") for v in verified],
-                    "size": [20 if m else 12 for m in is_marked],
-                    "line": {"width": [3 if m else 1 for m in is_marked], "color": theme.colour},
-                    "opacity": 0.9,
+                    "symbol": _one([theme.symbol + ("" if v else "-open") for v in verified]),
+                    "size": _one([20 if m else 12 for m in is_marked]),
+                    "line": {
+                        "width": _one([3 if m else 1 for m in is_marked]),
+                        "color": theme.colour,
+                    },
                 },
-                showlegend=False,
             )
         )
         labelled.extend((theme.name, r) for r, m in zip(rows, is_marked, strict=True) if m)
@@ -182,7 +202,9 @@ def timeline_chart(frame: pd.DataFrame) -> go.Figure:
         rows_used = max(rows_used, row + 1)
         fig.add_annotation(
             x=r["start"].strftime("%Y-%m-%d"),
+            xref="x",
             y=theme_name,
+            yshift=0,
             text=text,
             showarrow=True,
             axref="x",
@@ -201,7 +223,9 @@ def timeline_chart(frame: pd.DataFrame) -> go.Figure:
             yref="paper",
             x=0.5,
             y=0.5,
-            showarrow=False,
+            xanchor="auto",
+            yanchor="auto",
+            yshift=0,
             font={"size": 14, "color": TEXT},
         )
     top = len(lanes) - 0.2 + rows_used if rows_used else len(lanes) - 0.5
@@ -210,19 +234,9 @@ def timeline_chart(frame: pd.DataFrame) -> go.Figure:
     )
     # Each lane's name is written above its line, inside the plot, not as a tick label on
     # the left: tick labels took ~200 px of a chart 370 px wide (JupyterLab at 800 px).
+    # (where on the plot and how: the annotation defaults set above)
     for lane in lanes:
-        fig.add_annotation(
-            x=0,
-            xref="paper",
-            y=lane,
-            yref="y",
-            xanchor="left",
-            yanchor="bottom",
-            yshift=7,
-            text=lane,
-            showarrow=False,
-            bgcolor="rgba(255,255,255,0.8)",
-        )
+        fig.add_annotation(x=0, y=lane, yref="y", text=lane, bgcolor="rgba(255,255,255,0.8)")
     fig.update_yaxes(
         title_text="",
         showticklabels=False,

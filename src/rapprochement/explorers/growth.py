@@ -173,6 +173,7 @@ def static(
     ids = [t for t in target_ids if t in set(targets_frame["target_id"])]
 
     out: go.Figure | None = None
+    rates_shown: dict[str, str] = {}
     groups: list[tuple[int, int]] = []
     sliders: list[dict[str, Any]] = []
     for base in years:
@@ -231,10 +232,25 @@ def static(
                     }
                 )
             looks.append(row)
+        # the rate in the projection's name and in the targets' hovers comes from the
+        # layout's meta, which a step sets once, instead of with every name and text again
+        meta_key = f"rate_{base}"
+        tokens = [f"{rate / 100:+.1%}" for rate in rates_pct]
+        rates_shown[meta_key] = tokens[active]
         for j in range(len(slots)):
-            S.factor_hover(out.data[lo + j], [row[j] for row in looks], active)
+            S.rate_from_meta(out.data[lo + j], [row[j] for row in looks], active, tokens, meta_key)
+        # texts per point again: plotly fills %{text} only from an array
+        for j in range(len(slots)):
+            for row in looks:
+                row[j]["text"] = S.per_point(row[j]["text"], len(row[j]["x"]))
+            trace = out.data[lo + j]
+            trace.text = S.per_point(trace.text, len(trace.x) if trace.x is not None else 0)
         varying = [j for j in range(len(slots)) if any(r[j] != looks[0][j] for r in looks)]
         indices = [lo + j for j in varying]
+        # the first state drawn is the slider's active step, value for value
+        for j in varying:
+            if looks[active][j]["x"]:
+                out.data[lo + j].y = looks[active][j]["y"]
         # a property no step changes is left out of the steps (it is set on the trace)
         changed = [
             p
@@ -242,9 +258,15 @@ def static(
             if any(row[j][p] != looks[0][j][p] for row in looks for j in varying)
         ]
         steps = []
-        for rate, row in zip(rates_pct, looks, strict=True):
+        for rate, token, row in zip(rates_pct, tokens, looks, strict=True):
             props = {p: [row[j][p] for j in varying] for p in changed}
-            steps.append({"label": f"{rate:+d}%", "method": "restyle", "args": [props, indices]})
+            steps.append(
+                {
+                    "label": f"{rate:+d}%",
+                    "method": "update",
+                    "args": [props, {f"meta.{meta_key}": token}, indices],
+                }
+            )
         slider = S.slider_at(
             room, list(rates_pct), default_rate_pct, f"Growth from {base}, % a year: ", steps
         )
@@ -275,7 +297,7 @@ def static(
             *out.layout.annotations,
             S.control_label("Project from", x=0, y=room.above(136 + S.LEGEND_ROOM)),
         ],
-        meta=S.meta(out),
+        meta={**S.meta(out), **rates_shown},
     )
     return out
 

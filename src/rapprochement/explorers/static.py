@@ -15,6 +15,7 @@ them), a slider moves the year range or restyles only the traces its state chang
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -109,6 +110,8 @@ def control_label(text: str, *, x: float, y: float) -> dict[str, Any]:
         "xanchor": "left",
         "yanchor": "bottom",
         "showarrow": False,
+        # explicit: a chart's template may shift its annotations by default (the timeline's)
+        "yshift": 0,
         "font": {"size": 12},
     }
 
@@ -223,8 +226,8 @@ def round3(value: Any) -> Any:
 
 
 def one_text(text: Any) -> Any:
-    """Per-point hover texts that are all the same, as the one text plotly repeats for every
-    point (the same hover, a fraction of the bytes: most traces here are two-point lines)."""
+    """Per-point hover texts that are all the same as one text, to compare and factor them
+    (:func:`factor_hover`); :func:`per_point` makes them per point again for plotly."""
     if isinstance(text, list | tuple) and text and all(t == text[0] for t in text):
         return text[0]
     return list(text) if isinstance(text, tuple) else text
@@ -248,11 +251,14 @@ def factor_hover(trace: Any, looks: list[dict[str, Any]], active: int) -> None:
     2028<br>growth needed from 2011: 10.7%") shown by ``%{text}``. Across the rates of one base
     year only the middle line changes, so the first and last lines go into the trace's
     hovertemplate and each slider step carries only the middle: the same hover, fewer bytes.
+    Words that start or end the middle line at every rate ("reached at ") go there too.
+    Rates at which the slot has no point (and so no text) do not count.
     ``looks`` (the slot's look at each rate) and ``trace`` (drawn at rate number ``active``)
     are changed in place.
     """
-    texts = [look["text"] for look in looks]
-    if trace.hovertemplate != TEXT_ONLY or not all(isinstance(t, str) for t in texts):
+    shown = [look for look in looks if look["text"] is not None or len(look["x"])]
+    texts = [look["text"] for look in shown]
+    if trace.hovertemplate != TEXT_ONLY or not all(isinstance(t, str) for t in texts) or not texts:
         return
     parts = [t.split("<br>") for t in texts]
     head = 0
@@ -261,15 +267,92 @@ def factor_hover(trace: Any, looks: list[dict[str, Any]], active: int) -> None:
     tail = 0
     while all(len(p) > head + tail + 1 for p in parts) and len({p[-1 - tail] for p in parts}) == 1:
         tail += 1
-    if not head and not tail:
+    middles = ["<br>".join(p[head : len(p) - tail]) for p in parts]
+    # and the words that start or end the varying line at every rate ("reached at ")
+    before, after = _common_words(middles)
+    if not head and not tail and not before and not after:
         return
     first = parts[0]
-    lines = [*first[:head], "%{text}", *(first[len(first) - tail :] if tail else [])]
+    rest = [middle[len(before) : len(middle) - len(after)] for middle in middles]
+    # nothing left to carry: the whole hover is in the template (plotly writes an empty
+    # %{text} as "-")
+    slot = "%{text}" if any(rest) else ""
+    lines = [
+        *first[:head],
+        before + slot + after,
+        *(first[len(first) - tail :] if tail else []),
+    ]
     trace.hovertemplate = "<br>".join(lines) + "<extra></extra>"
-    for look, p in zip(looks, parts, strict=True):
-        look["text"] = "<br>".join(p[head : len(p) - tail])
+    for look, text in zip(shown, rest, strict=True):
+        look["text"] = text if slot else None
     if trace.text is not None:
         trace.text = looks[active]["text"]
+
+
+def per_point(text: Any, n: int) -> Any:
+    """One hover text as a text for each of ``n`` points: plotly fills ``%{text}`` in a
+    hovertemplate from an array only (a single text for the whole trace shows as "-")."""
+    return [text] * n if isinstance(text, str) else text
+
+
+def _common_words(texts: list[str]) -> tuple[str, str]:
+    """The longest start and end that every text shares, cut at a space (whole words, so
+    that no tag, entity or placeholder is split); the whole text where all are the same. A
+    ``%{meta...}`` placeholder (:func:`rate_from_meta`) may be part of them, no other."""
+    if len(set(texts)) == 1 and "%{" not in _META.sub("", texts[0]):
+        return texts[0], ""  # the same at every rate (once the rate is a placeholder)
+    if len(set(texts)) < 2:
+        return "", ""
+    start = os.path.commonprefix(texts)
+    start = start[: start.rfind(" ") + 1]
+    rest = [t[len(start) :] for t in texts]
+    end = os.path.commonprefix([t[::-1] for t in rest])[::-1]
+    end = end[end.find(" ") :] if " " in end else ""
+    plain = _META.sub("", start + end)
+    if any(marker in plain for marker in ("%{", "<", ">", "&")):
+        return "", ""
+    return start, end
+
+
+_META = re.compile(r"%\{meta\.[a-z0-9_]+\}")
+
+
+def _put(value: Any, token: str, placeholder: str) -> Any:
+    if isinstance(value, str):
+        return value.replace(token, placeholder)
+    if isinstance(value, list):
+        return [_put(v, token, placeholder) for v in value]
+    return value
+
+
+def rate_from_meta(
+    trace: Any, looks: list[dict[str, Any]], active: int, tokens: list[str], key: str
+) -> None:
+    """Let plotly write a slot's varying rate ("+5.0%") from the layout's ``meta[key]``.
+
+    Each look's name and text are written with ``%{meta.KEY}`` where they say the rate of
+    their step (``tokens``, one per look); plotly fills it in in trace names (legend, hover)
+    and hovertemplates from the layout's meta, which each slider step sets once. A text can
+    carry no placeholder (plotly shows it as it is), so the words around the rate go into the
+    trace's hovertemplate (:func:`factor_hover`); where that cannot be done, the slot's texts
+    stay as they were. Changes ``looks`` and ``trace`` in place, as :func:`factor_hover`.
+    """
+    placeholder = "%{meta." + key + "}"
+    texts = [look["text"] for look in looks]
+    template = trace.hovertemplate
+    for look, token in zip(looks, tokens, strict=True):
+        look["name"] = _put(look["name"], token, placeholder)
+        look["text"] = _put(look["text"], token, placeholder)
+    factor_hover(trace, looks, active)
+    if any(placeholder in str(look["text"]) for look in looks):
+        trace.hovertemplate = template
+        for look, text in zip(looks, texts, strict=True):
+            look["text"] = text
+        if trace.text is not None:
+            trace.text = looks[active]["text"]
+        factor_hover(trace, looks, active)
+    if trace.name is not None:
+        trace.name = looks[active]["name"]
 
 
 def slot_key(trace: Any) -> tuple[Any, ...]:
@@ -278,6 +361,10 @@ def slot_key(trace: Any) -> tuple[Any, ...]:
     symbol = getattr(marker, "symbol", None) if marker is not None else None
     y = list(trace.y) if trace.y is not None else []
     unnamed = trace.name is None
+    # ... and by the first line of their hover, without a year at its end: a deadline diamond
+    # names its target (two targets of USD 200bn have one each), a star says what is reached
+    text = trace.text if isinstance(trace.text, str) else (trace.text or [""])[0]
+    role = re.sub(r" \d{4}$", "", str(text).split("<br>")[0])
     # "Projected: +5.0% a year from 2020": the rate changes, the role does not
     name = re.sub(r"[+-]?\d+(?:\.\d+)?%", "%", trace.name) if trace.name else None
     return (
@@ -286,7 +373,7 @@ def slot_key(trace: Any) -> tuple[Any, ...]:
         str(symbol),
         name,
         # unnamed markers (deadline diamonds, "reached" stars) are told apart by their target
-        (y[0] if y else None) if unnamed else None,
+        ((y[0] if y else None), role) if unnamed else None,
     )
 
 

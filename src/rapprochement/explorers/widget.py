@@ -9,7 +9,8 @@ Each explorer (``explorers/<x>.py``) subclasses :class:`ExplorerWidget`, which h
 * ``message``: an HTML widget that shows a short note or, for impossible settings, a warning
   (never a traceback; the chart keeps its last valid state);
 * ``figure``: the last :class:`plotly.graph_objects.Figure` built by :mod:`rapprochement.charts`;
-* ``view``: what draws it, a :class:`plotly.graph_objects.FigureWidget` (default) or an
+* ``view``: what draws it, a plotly ``FigureWidget`` (default; an :class:`.figure.ExplorerFigure`,
+  which loads plotly's front end once per page) or an
   :class:`ipywidgets.Output` holding a plain plotly figure (``backend="output"``, for front
   ends without anywidget support; see docs/performance.md for the measurements behind the
   default);
@@ -41,6 +42,7 @@ import traitlets
 from ..charts import style
 from ..focus import CONTROL_FOCUS_CSS
 from .controls import Control, by_name, to_widget
+from .figure import ExplorerFigure
 
 __all__ = ["DEFAULT_BACKEND", "METADATA_KEY", "AccessibleControls", "Backend", "ExplorerWidget"]
 
@@ -93,42 +95,72 @@ function patch(root) {
 // Fit each chart to its box. The FigureWidget draws its chart before JupyterLab has put it on
 // the page, where plotly finds no width and falls back to 700 px, and (as an anywidget) it never
 // hears of a resize of its output area. So: whenever the explorer's box or a chart changes,
-// compare the width the chart was drawn at with the width of its box and, if they differ, have
-// plotly redraw that one chart at the box's width (its own "responsive" handler, which a window
-// resize would call for every chart on the page).
-// A legend above the plot pushes the top margin by its height; after a redraw at a new width
-// plotly has been seen to keep the margin of the old number of legend rows, so that the legend
-// covered the top of the data: redraw once more (at most twice per width) when it does.
+// compare the size the chart was drawn at with the size it should have and, if they differ,
+// have plotly redraw that one chart (its own "responsive" handler, which a window resize would
+// call for every chart on the page). That handler takes the width and the height from the
+// chart's box, so a new height is set as the box's height.
+// * Width: the box's. The kernel never sets a width; when an update changes the chart's
+//   height, plotly turns autosize off and fixes the width it had (a chart then stayed 934 px
+//   wide in a 368 px column once the window narrowed), so that width is dropped.
+// * Height: the kernel's, grown so that the plot area keeps MIN_PLOT px when the legend above
+//   it wraps into more rows on a narrow screen (at 800 px five rows left 40 px of plot), and
+//   back to the kernel's when it widens again.
+// * A legend above the plot pushes the top margin by its height; after a redraw at a new width
+//   plotly has been seen to keep the margin of the old number of legend rows, so that the
+//   legend covered the top of the data: redraw again when it does.
+// plotly defers a resize by 100 ms and starts the wait again when asked again, so a chart is
+// not asked again while the redraw it was asked for is pending (under load, asking every 250 ms
+// kept postponing it); each chart is looked at again when that redraw is done
+// (plotly_afterplot), up to MAX_TRIES times per change, and after WAIT ms at the latest.
+var MIN_PLOT = 240, MAX_TRIES = 6, WAIT = 3000;
 function legendCoversPlot(gd) {
   var legend = gd.querySelector(".legend .bg"), area = gd.querySelector(".draglayer .nsewdrag");
   if (!legend || !area) return false;
   return legend.getBoundingClientRect().bottom > area.getBoundingClientRect().top + 2;
 }
-function fit(root) {
+function wantedHeight(gd, full) {
+  // the kernel's height: in gd.layout until this code takes it out to set the box's
+  if (gd.layout.height) gd._rapprochementBase = gd.layout.height;
+  var base = gd._rapprochementBase || full.height, plot = full._size ? full._size.h : MIN_PLOT;
+  return Math.max(base, Math.round(full.height + MIN_PLOT - plot));
+}
+function fit(root, again) {
   root.querySelectorAll(".js-plotly-plot").forEach(function (gd) {
     var full = gd._fullLayout, w = gd.clientWidth;
     if (!full || !w || !gd._responsiveChartHandler || !gd.layout) return;
-    if (Math.abs(full.width - w) > 1) {
-      // The kernel never sets a width. When an update changes the chart's height, plotly
-      // turns autosize off and fixes the width it had (a chart then stayed 934 px wide in a
-      // 368 px column once the window narrowed): drop that width and autosize again.
-      delete gd.layout.width;
-      gd.layout.autosize = true;
-      gd._rapprochementRetries = 0;
-      gd._responsiveChartHandler();
-    } else if ((gd._rapprochementRetries || 0) < 2 && legendCoversPlot(gd)) {
-      gd._rapprochementRetries = (gd._rapprochementRetries || 0) + 1;
-      gd._responsiveChartHandler();
+    if (!gd._rapprochementHooked && gd.on) {
+      gd._rapprochementHooked = true;
+      gd.on("plotly_afterplot", function () { gd._rapprochementAsked = 0; again(); });
     }
+    if (gd._rapprochementAsked && performance.now() - gd._rapprochementAsked < WAIT) return;
+    var h = wantedHeight(gd, full), tries = gd._rapprochementTries || 0;
+    var off = Math.abs(full.width - w) > 1 || Math.abs(full.height - h) > 1;
+    if (!off && !legendCoversPlot(gd)) { gd._rapprochementTries = 0; return; }
+    if (tries >= MAX_TRIES) return;
+    gd._rapprochementTries = tries + 1;
+    gd._rapprochementAsked = performance.now();
+    delete gd.layout.width;
+    delete gd.layout.height;
+    gd.layout.autosize = true;
+    gd.style.height = h + "px";
+    gd._responsiveChartHandler();
+    // in case plotly draws nothing (e.g. the chart was hidden): look again after WAIT
+    setTimeout(again, WAIT + 50);
   });
 }
 export default {
   render({ model, el }) {
     var observer = null, sizer = null, tries = 0, pending = false;
-    function later() {
+    function later(fresh) {
+      if (fresh && root) root.querySelectorAll(".js-plotly-plot").forEach(function (gd) {
+        gd._rapprochementTries = 0;
+      });
       if (pending) return;
       pending = true;
-      requestAnimationFrame(function () { pending = false; fit(root); });
+      requestAnimationFrame(function () {
+        pending = false;
+        fit(root, function () { later(false); });
+      });
     }
     var root = null;
     function start() {
@@ -140,12 +172,12 @@ export default {
       if (cell) cell.querySelectorAll(".rapprochement-static").forEach(function (f) {
         f.style.display = "none";
       });
-      sizer = new ResizeObserver(later);
+      sizer = new ResizeObserver(function () { later(true); });
       sizer.observe(root);
       observer = new MutationObserver(function (records) {
         patch(root);
         // a chart drawn or redrawn (new SVG): check its width once the frame is laid out
-        if (records.some(function (r) { return r.type === "childList"; })) later();
+        if (records.some(function (r) { return r.type === "childList"; })) later(false);
       });
       observer.observe(root, {subtree: true, childList: true, attributes: true,
                               attributeFilter: ["class", "disabled"]});
@@ -317,7 +349,7 @@ class ExplorerWidget:
             # its default template "plotly", whose defaults for every trace type import and run
             # the validators of them all (a third of a timeline explorer's start); the first
             # drawing replaces the layout with the chart's anyway.
-            view = go.FigureWidget(layout={"template": style.LIGHT_TEMPLATE})
+            view = ExplorerFigure(layout={"template": style.LIGHT_TEMPLATE})
             view._config = dict(PLOTLY_CONFIG)
             self.view: W.Widget = view
         else:

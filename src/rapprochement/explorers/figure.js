@@ -1,0 +1,70 @@
+// An explorer's chart: plotly's FigureWidget, with plotly's widget code evaluated once per page.
+//
+// anywidget (0.9 to 0.11) gives a model 2 s to load its module and run its initialize(); a model
+// that takes longer never handles another message from the kernel. plotly's widget module is
+// 5 MB, sent and evaluated anew for every FigureWidget, so on a page with four explorers the
+// later ones could take over 2 s on a slow or busy computer, and their charts then never
+// changed again ("[anywidget] Failed to initialize model." in the browser console).
+//
+// This module is small. Its initialize() returns at once; plotly's code (the model's `_bundle`)
+// is imported once per page and shared by every chart; what the kernel sends before plotly's
+// model listens is recorded and replayed to it, in order. A view is drawn once plotly is ready.
+const KEYS = ["_py2js_addTraces", "_py2js_deleteTraces", "_py2js_moveTraces", "_py2js_restyle",
+  "_py2js_relayout", "_py2js_update", "_py2js_animate", "_py2js_removeLayoutProps",
+  "_py2js_removeTraceProps"];
+
+// Evaluating plotly's module holds the page for a second or more on a slow computer; widgets
+// created in the same moment (the rest of this explorer) would miss anywidget's 2 s limit
+// while it runs, so it starts once the page is idle.
+function whenIdle() {
+  return new Promise((resolve) => {
+    setTimeout(() => {
+      if (globalThis.requestIdleCallback) requestIdleCallback(resolve, { timeout: 1000 });
+      else resolve();
+    }, 100);
+  });
+}
+
+function plotlyWidgetModule(model) {
+  const shared = globalThis;
+  if (!shared.__rapprochementPlotlyWidget) {
+    const code = model.get("_bundle");
+    shared.__rapprochementPlotlyWidget = whenIdle().then(() => {
+      const url = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
+      return import(url).finally(() => URL.revokeObjectURL(url));
+    });
+  }
+  return shared.__rapprochementPlotlyWidget;
+}
+
+export default () => {
+  let ready = null;
+  return {
+    initialize({ model }) {
+      const seen = [];
+      const listeners = KEYS.map((key) => {
+        const record = () => seen.push([key, model.get(key)]);
+        model.on("change:" + key, record);
+        return [key, record];
+      });
+      ready = plotlyWidgetModule(model).then((mod) => {
+        listeners.forEach(([key, record]) => model.off("change:" + key, record));
+        const widget = mod.default();
+        widget.initialize({ model });
+        seen.forEach(([key, value]) => model.set(key, value));
+        return widget;
+      });
+      ready.catch((err) => console.error("[rapprochement] the chart's code did not load", err));
+    },
+    async render({ model, el }) {
+      let widget;
+      try {
+        widget = await ready;
+      } catch (err) {
+        el.textContent = "The chart could not be drawn: its code did not load (" + err + ").";
+        return undefined;
+      }
+      return widget.render({ model, el });
+    },
+  };
+};
