@@ -201,3 +201,59 @@ def test_charts_display_without_online_buttons(frames, monkeypatch):
         assert config["displaylogo"] is False and config["showSendToCloud"] is False
         assert "sendDataToCloud" in config["modeBarButtonsToRemove"]
         assert fig.layout.width is None and fig.layout.legend.orientation == "h"
+
+
+_SHOW_SCRIPT = """
+import json, sys
+if sys.argv[1] == "plotly-alone":
+    import nbformat  # noqa: F401  (loaded first: plotly's renderer module is left as it is)
+from IPython.core.interactiveshell import InteractiveShell
+
+shell = InteractiveShell.instance()
+shown = []
+shell.display_pub.publish = lambda data, metadata=None, **kw: shown.append(data)
+from rapprochement import charts, data
+
+fig = charts.timeline.timeline_figure(data.load_events(), start_year=2014, end_year=2016)
+import plotly.io as pio
+
+pio.renderers.default = "plotly_mimetype"
+fig._ipython_display_()  # what a notebook does with a figure as a cell's last value
+fig.show()
+print(json.dumps({"modules": sorted({"nbformat", "jsonschema"} & set(sys.modules)),
+                  "shown": shown}))
+"""
+
+
+def _show_in_fresh_process(mode: str) -> dict:
+    import json
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-c", _SHOW_SCRIPT, mode], capture_output=True, text=True, check=True
+    )
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def test_charts_are_shown_by_plotly_without_importing_nbformat():
+    """Showing a chart no longer imports nbformat and jsonschema (plotly's renderer module
+    imported them only for a version check), and what is shown is what plotly shows when
+    nbformat is loaded the ordinary way."""
+    ours, plotly_alone = _show_in_fresh_process("ours"), _show_in_fresh_process("plotly-alone")
+    assert ours["modules"] == []
+    assert plotly_alone["modules"] == ["jsonschema", "nbformat"]
+    assert len(ours["shown"]) == 2
+    assert sorted(ours["shown"][0]) == ["application/vnd.plotly.v1+json"]
+    assert ours["shown"] == plotly_alone["shown"]
+
+
+def test_plotly_still_gets_the_real_nbformat_when_it_asks_for_more(tmp_path):
+    import importlib.metadata
+
+    from plotly.io import _renderers
+
+    assert _renderers.nbformat.__version__ == importlib.metadata.version("nbformat")
+    import nbformat
+
+    assert _renderers.nbformat.v4 is nbformat.v4

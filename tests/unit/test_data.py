@@ -331,3 +331,43 @@ def test_each_trade_row_says_what_kind_of_figure_it_is() -> None:
     assert kinds[("russia", 2022)] == "lower_bound"  # "over $185 billion"
     assert kinds[("russia", 2016)] == "estimate"
     assert kinds[("russia", 2020)] == "official_statement"
+
+
+def _small_trade() -> pd.DataFrame:
+    """A hand-made trade table, rows out of year order, with the column types of trade.csv."""
+    frame = pd.DataFrame(
+        {
+            "year": [2012, 2010, 2011, 2010, 2011, 2012],
+            "reporter": [
+                "china_customs",
+                "china_customs",
+                "russia",
+                "russia",
+                "china_customs",
+                "russia",
+            ],
+            "flow": ["total"] * 6,
+            "value_usd_bn": [88.2, 55.5, 80.0, 59.3, 79.2, None],
+            "verified": pd.array([True, False, None, True, True, False], dtype="boolean"),
+        }
+    )
+    return frame.astype({"reporter": "string", "flow": "string"})
+
+
+def test_trade_rows_are_one_reporters_rows_in_year_order() -> None:
+    trade = _small_trade()
+    assert data.trade_rows(trade, "china_customs", "total").tolist() == [1, 4, 0]
+    assert data.trade_rows(trade, "russia", "total").tolist() == [3, 2, 5]
+    # an unknown verified flag (NA) is not verified
+    assert data.trade_rows(trade, "russia", "total", verified_only=True).tolist() == [3]
+    assert data.trade_rows(trade, "china_customs", "china_to_russia").tolist() == []
+
+
+def test_trade_series_reads_the_values_of_those_rows() -> None:
+    series = data.trade_series(_small_trade(), "russia", "total")
+    assert series.index.tolist() == [2010, 2011, 2012]
+    assert series.index.name == "year" and series.name == "russia:total"
+    assert series.dtype == float and series.iloc[:2].tolist() == [59.3, 80.0]
+    assert pd.isna(series.loc[2012])
+    empty = data.trade_series(_small_trade(), "china_customs", "china_to_russia")
+    assert empty.empty and empty.dtype == float and empty.index.name == "year"

@@ -24,3 +24,14 @@ def test_period_position(period, year, x):
 def test_settlement_empty_choice_is_refused(frames):
     with pytest.raises(SettingError):
         tables.currency_frame(frames["settlements"], currencies=["usd"], measures=[])
+
+
+def test_currency_frame_rows_are_sorted_by_measure_currency_granularity_and_time(frames):
+    frame = tables.currency_frame(frames["settlements"])
+    keys = ["measure", "currency", "granularity", "x"]
+    expected = frame.sort_values(keys, kind="stable", ignore_index=True)
+    assert frame.equals(expected)
+    assert len(frame) == len(frames["settlements"])
+    usd = tables.currency_frame(frames["settlements"], currencies=["usd"])
+    assert set(usd["currency"]) == {"usd"}
+    assert len(usd) == (frames["settlements"]["currency"] == "usd").sum()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -15,6 +16,7 @@ from ..tables.common import (
     SettingError,
     check_choice,
     fmt_bn,
+    records,
     trade_kinds,
 )
 from .style import (
@@ -57,6 +59,8 @@ def projection_chart(
             f"The projection must end after the base year ({base_year}); it ends in {end_year}."
         )
     path = analysis.project(float(series.loc[base_year]), base_year, rate, end_year)
+    # the series as a plain dict: a lookup per year, not a pandas .loc
+    value_of = dict(zip(series.index.tolist(), series.tolist(), strict=True))
     fig = Spec()
     color = REPORTER_COLORS[reporter]
     label = REPORTER_LABELS[reporter]
@@ -66,7 +70,7 @@ def projection_chart(
         trace(
             "scatter",
             x=years,
-            y=series.reindex(years).tolist(),
+            y=[value_of.get(y, math.nan) for y in years],
             mode="lines",
             name=f"Actual: {label}",
             legendgroup="actual",
@@ -76,7 +80,8 @@ def projection_chart(
             hoverinfo="skip",
         )
     )
-    kind_of = {int(y): (kinds or {}).get(int(y), CUSTOMS) for y in series.dropna().index}
+    shown = [y for y, v in value_of.items() if not pd.isna(v)]
+    kind_of = {int(y): (kinds or {}).get(int(y), CUSTOMS) for y in shown}
     for kind in KIND_SYMBOLS:
         xs = [y for y, k in kind_of.items() if k == kind]
         if not xs and kind != CUSTOMS:
@@ -86,7 +91,7 @@ def projection_chart(
             trace(
                 "scatter",
                 x=xs,
-                y=[float(series.loc[y]) for y in xs],
+                y=[float(value_of[y]) for y in xs],
                 mode="markers",
                 name=kind_name(f"Actual: {label}", kind, KIND_LABELS),
                 legendgroup="actual",
@@ -108,7 +113,7 @@ def projection_chart(
             hovertemplate="%{x}: USD %{y:.1f}bn (projected)<extra></extra>",
         )
     )
-    for row in growth.to_dict("records"):
+    for row in records(growth):
         goal, deadline, reached = row["goal"], row["deadline_year"], row["reached_year"]
         tcolor = target_color(row["color_index"])
         needed = row["growth needed from base year"]

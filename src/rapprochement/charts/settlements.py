@@ -40,17 +40,18 @@ def _domain(url: str) -> str:
     return url.split("/")[2] if "//" in url else url
 
 
-def _hover(part: pd.DataFrame, currency: str, measure: str) -> tuple[str, list[Any]]:
+def _hover(part: dict[str, list[Any]], currency: str, measure: str) -> tuple[str, list[Any]]:
     """The hover template of one trace and its per-point ``customdata``.
 
+    ``part`` holds the trace's rows of a :func:`tables.currency_frame`, column by column.
     What every point of the trace shares (currency and measure, and the scope and source
     when they are the same for all points) is written once into the template; only what
     differs from point to point travels with each point. The hover reads the same as when
     each point carried its whole text.
     """
     fields = {
-        "period": part["period"].astype(str).tolist(),
-        "scope": part["scope"].astype(str).tolist(),
+        "period": [str(p) for p in part["period"]],
+        "scope": [str(p) for p in part["scope"]],
         "source": [_domain(str(u)) for u in part["source_url"]],
         "unverified": ["" if v else "<br>unverified" for v in part["verified"]],
     }
@@ -70,7 +71,7 @@ def _hover(part: pd.DataFrame, currency: str, measure: str) -> tuple[str, list[A
         f"<br>period: {slot('period')}<br>scope: {slot('scope')}<br>source: {slot('source')}"
         f"{slot('unverified')}<extra></extra>"
     )
-    columns = [part["label"].astype(str).tolist()] + [fields[k] for k in varying[1:]]
+    columns = [[str(lab) for lab in part["label"]]] + [fields[k] for k in varying[1:]]
     if len(columns) == 1:  # one value per point: a flat list, %{customdata}
         return template.replace("%{customdata[0]}", "%{customdata}"), columns[0]
     return template, [list(row) for row in zip(*columns, strict=True)]
@@ -93,10 +94,20 @@ def settlement_chart(frame: pd.DataFrame) -> go.Figure:
         textposition="top center",
         textfont={"size": 11, "color": TEXT},
     )
-    groups = frame.groupby(["measure", "currency", "granularity"], sort=False)
-    for (measure, currency, granularity), part in groups:
+    # the rows grouped in plain Python (as groupby(sort=False): groups in order of first row)
+    names = ["measure", "currency", "granularity", "x", "share_pct", "label", "qualifier"]
+    names += ["period", "scope", "source_url", "verified"]
+    columns = {name: frame[name].tolist() for name in names}
+    groups: dict[tuple[str, str, str], dict[str, list[Any]]] = {}
+    for i, key in enumerate(
+        zip(columns["measure"], columns["currency"], columns["granularity"], strict=True)
+    ):
+        part = groups.setdefault(key, {name: [] for name in names})
+        for name in names:
+            part[name].append(columns[name][i])
+    for (measure, currency, granularity), part in groups.items():
         color = CURRENCY_COLORS[currency]
-        joined = granularity != "other" and len(part) > 1
+        joined = granularity != "other" and len(part["x"]) > 1
         hover, customdata = _hover(part, currency, measure)
         # exact values are in the hover; "about" and "more than" are written out
         labels = [
@@ -106,8 +117,8 @@ def settlement_chart(frame: pd.DataFrame) -> go.Figure:
         fig.add_trace(
             trace(
                 "scatter",
-                x=part["x"].tolist(),
-                y=part["share_pct"].tolist(),
+                x=part["x"],
+                y=part["share_pct"],
                 mode="lines+markers+text" if joined else "markers+text",
                 name=f"{CURRENCY_LABELS[currency]}: {MEASURE_SHORT[measure]}"
                 + {"quarter": ", quarterly", "year": ", annual", "other": ""}[granularity],

@@ -28,31 +28,32 @@ def partner_shares_chart(view: pd.DataFrame, *, start: int = 2000, end: int = 20
     """Draw the rows of a :func:`tables.partner_share_frame` (as chosen by
     :func:`tables.shares_view`) on a year axis from ``start`` to ``end``."""
     fig = Spec()
+    # the rows in plain Python: pandas filters cost more than the chart at this size
+    names = ("series", "verified", "year", "share_pct", "qualifier", "period", "how")
+    rows = list(zip(*(view[name].tolist() for name in names), strict=True))
     for key, (label, color, symbol) in SHARE_SERIES.items():
-        part = view[view["series"] == key]
-        if part.empty:
+        part = [row for row in rows if row[0] == key]
+        if not part:
             continue
         computed = key.endswith("_computed")
         for verified in (True, False):
-            pts = part[part["verified"] == verified]
-            if pts.empty:
+            pts = [row for row in part if row[1] == verified]
+            if not pts:
                 continue
             texts = [
                 f"{QUALIFIER_PREFIX.get(q, '')}{v:g}%" if not computed else ""
-                for v, q in zip(pts["share_pct"], pts["qualifier"], strict=True)
+                for _, _, _, v, q, _, _ in pts
             ]
             hover = [
                 f"{label}<br>{p}: {QUALIFIER_PREFIX.get(q, '')}{v:.1f}%<br>{h}"
                 f"<br>{'verified' if verified else 'unverified'}"
-                for p, v, q, h in zip(
-                    pts["period"], pts["share_pct"], pts["qualifier"], pts["how"], strict=True
-                )
+                for _, _, _, v, q, p, h in pts
             ]
             fig.add_trace(
                 trace(
                     "scatter",
-                    x=pts["year"].tolist(),
-                    y=pts["share_pct"].tolist(),
+                    x=[row[2] for row in pts],
+                    y=[row[3] for row in pts],
                     mode=("lines+markers" if computed and verified else "markers")
                     if computed
                     else "markers+text",

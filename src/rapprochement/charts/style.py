@@ -12,8 +12,11 @@ only cue.
 
 from __future__ import annotations
 
+import importlib
+import importlib.metadata
 import math
 import re
+import sys
 import textwrap
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -114,6 +117,50 @@ PLOTLY_CONFIG: dict[str, object] = {
     "modeBarButtonsToRemove": ["sendDataToCloud", "select2d", "lasso2d"],
     "responsive": True,
 }
+
+
+class _NbformatOnDemand:
+    """Stands in for the ``nbformat`` module in plotly's renderer module: knows the installed
+    version (which is all plotly asks before showing a figure) and imports nbformat itself only
+    if something asks for more."""
+
+    def __init__(self, version: str) -> None:
+        self.__version__ = version
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(importlib.import_module("nbformat"), name)
+
+
+def _plotly_renderers_without_nbformat() -> None:
+    """Import plotly's renderer module without importing nbformat (and with it jsonschema).
+
+    ``plotly.io._renderers`` imports nbformat when it loads, only to check its version before
+    it shows a figure; the import (nbformat, jsonschema and jsonschema's format checkers) was
+    the largest single cost of showing the first chart or explorer of a notebook. Here that
+    import is made to fail while the module loads, and the module is then given a stand-in that
+    answers the version from the package's metadata. Figures are shown by plotly's own code,
+    unchanged. Nothing is done when either module is already loaded or nbformat is missing.
+    """
+    if "plotly.io._renderers" in sys.modules or "nbformat" in sys.modules:
+        return
+    try:
+        version = importlib.metadata.version("nbformat")
+    except importlib.metadata.PackageNotFoundError:
+        return
+    from _plotly_utils import optional_imports  # type: ignore[import-untyped]
+
+    sys.modules["nbformat"] = None  # type: ignore[assignment]
+    try:
+        from plotly.io import _renderers
+    finally:
+        del sys.modules["nbformat"]
+        # plotly remembers a failed optional import; forget it, nbformat is there
+        getattr(optional_imports, "_not_importable", set()).discard("nbformat")
+    if getattr(_renderers, "nbformat", "") is None:
+        _renderers.nbformat = _NbformatOnDemand(version)
+
+
+_plotly_renderers_without_nbformat()
 
 
 class ChartFigure(go.Figure):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import pandas as pd
@@ -9,7 +10,7 @@ import plotly.graph_objects as go
 
 from .. import tables
 from ..data import FLOW_LABELS, REPORTER_LABELS, REPORTERS
-from ..tables.common import CUSTOMS, KIND_LABELS, Dollars, Source, fmt_bn
+from ..tables.common import CUSTOMS, KIND_LABELS, Dollars, Source, fmt_bn, records
 from .style import (
     KIND_SYMBOLS,
     PALETTE,
@@ -54,15 +55,22 @@ def targets_chart(
     unit = "current US$ bn" if dollars == "nominal" else f"US$ bn at {base_year} prices (CPI-U)"
     years = list(range(start, end + 1))
 
-    for reporter in [r for r in REPORTERS if (frame["reporter"] == r).any()]:
-        part = frame[frame["reporter"] == reporter].set_index("year")
+    # plain Python over the table's rows: pandas filters cost more than the chart at this size
+    names = ("reporter", "year", "value", "nominal", "verified", "kind")
+    rows = list(zip(*(frame[c].tolist() for c in names), strict=True))
+    for reporter in [r for r in REPORTERS if any(row[0] == r for row in rows)]:
+        part = [row[1:] for row in rows if row[0] == reporter]  # year, value, nominal, ...
         color, label = REPORTER_COLORS[reporter], REPORTER_LABELS[reporter]
-        full = part["value"].reindex(years)  # NaN where a year is missing: the line breaks
+        by_year = {year: value for year, value, *_ in part}
+        if len(by_year) < len(part):
+            raise ValueError("cannot reindex on an axis with duplicate labels")
+        # NaN where a year is missing: the line breaks
+        full = [float(by_year[y]) if y in by_year else math.nan for y in years]
         traces.append(
             trace(
                 "scatter",
                 x=years,
-                y=full.tolist(),
+                y=full,
                 mode="lines",
                 line={"color": color, "width": 2},
                 name=label,
@@ -72,12 +80,12 @@ def targets_chart(
                 connectgaps=False,
             )
         )
-        kinds = [k for k in KIND_SYMBOLS if (part["kind"] == k).any()]
+        kinds = [k for k in KIND_SYMBOLS if any(row[4] == k for row in part)]
         for verified in (True, False):
             for kind in kinds:
-                pts = part[(part["verified"] == verified) & (part["kind"] == kind)]
+                pts = [row for row in part if row[3] == verified and row[4] == kind]
                 customs = kind == CUSTOMS
-                if pts.empty and not (verified and customs):
+                if not pts and not (verified and customs):
                     continue
                 status = "verified" if verified else "unverified"
                 what = KIND_LABELS[kind].lower()
@@ -85,15 +93,15 @@ def targets_chart(
                     f"{label}<br>{y}: {fmt_bn(v)} ({unit})"
                     + ("" if dollars == "nominal" else f"<br>nominal {fmt_bn(n)}")
                     + f"<br>kind of figure: {what}<br>{status}"
-                    for y, v, n in zip(pts.index, pts["value"], pts["nominal"], strict=True)
+                    for y, v, n, *_ in pts
                 ]
                 name = kind_name(label, kind, KIND_LABELS)
                 symbol = KIND_SYMBOLS[kind]
                 traces.append(
                     trace(
                         "scatter",
-                        x=pts.index.tolist(),
-                        y=pts["value"].tolist(),
+                        x=[row[0] for row in pts],
+                        y=[row[1] for row in pts],
                         mode="markers",
                         name=name if verified else f"{name}: unverified value (hollow)",
                         legendgroup=reporter,
@@ -111,24 +119,24 @@ def targets_chart(
                     )
                 )
 
-    for line in lines.itertuples(index=False):
-        color = target_color(line.color_index)
+    for line in records(lines):
+        color = target_color(line["color_index"])
         hover = (
-            f"Target {line.label}<br>{fmt_bn(line.value)} {line.how}<br>set by {line.set_by}"
-            f"<br>status: {line.status}"
+            f"Target {line['label']}<br>{fmt_bn(line['value'])} {line['how']}"
+            f"<br>set by {line['set_by']}<br>status: {line['status']}"
         )
-        xs = [line.x0, line.x1] if line.x0 <= line.x1 else [line.x1]
+        xs = [line["x0"], line["x1"]] if line["x0"] <= line["x1"] else [line["x1"]]
         traces.append(
             trace(
                 "scatter",
                 x=xs,
-                y=[line.value] * len(xs),
-                mode="lines+markers" if line.has_deadline else "lines",
-                name=f"Target {line.label}",
+                y=[line["value"]] * len(xs),
+                mode="lines+markers" if line["has_deadline"] else "lines",
+                name=f"Target {line['label']}",
                 line={
                     "color": color,
                     "width": 2,
-                    "dash": "dash" if line.has_deadline else "dot",
+                    "dash": "dash" if line["has_deadline"] else "dot",
                 },
                 marker={
                     "symbol": ["line-ns-open", "diamond"][-len(xs) :],

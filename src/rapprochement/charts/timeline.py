@@ -10,12 +10,14 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from .. import tables
+from ..tables.common import records
 from .style import PALETTE, TEXT, Spec, base_layout, chart_title, source_note, trace
 
 __all__ = [
@@ -69,6 +71,7 @@ _CHAR_PX = 6.3  # width of one character of 11 px Arial, on average
 _LANE_NAME_SHIFT = 7  # pixels between a lane and its name above it
 
 
+@lru_cache(maxsize=4096)
 def _wrap(text: str, width: int = 70) -> str:
     return "<br>".join(textwrap.wrap(str(text), width)) or ""
 
@@ -107,6 +110,7 @@ def _one(values: list[Any]) -> Any:
     return values[0] if values and all(v == values[0] for v in values) else values
 
 
+@lru_cache(maxsize=4096)
 def _short(text: str, width: int = 30) -> str:
     return textwrap.shorten(str(text), width=width, placeholder="…")
 
@@ -143,7 +147,7 @@ def timeline_chart(frame: pd.DataFrame) -> go.Figure:
     )
     # plain records, grouped by theme once: pandas filtering per theme was most of an update
     by_theme: dict[str, list[dict[str, Any]]] = {t.name: [] for t in _ALL_THEMES}
-    for record in frame.to_dict("records"):
+    for record in records(frame):
         by_theme[record["theme"]].append(record)
     labelled: list[tuple[str, dict[str, Any]]] = []
     for theme in _ALL_THEMES:

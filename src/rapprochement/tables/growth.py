@@ -8,7 +8,14 @@ from collections.abc import Sequence
 import pandas as pd
 
 from .. import analysis
-from .common import SettingError, _chosen, _deadline, fmt_bn, target_label, years_text
+from .common import (
+    SettingError,
+    _chosen,
+    _deadline,
+    fmt_bn,
+    target_label,
+    years_text,
+)
 
 _HORIZON = 500  # years; beyond this "reached in year N" means nothing
 GROWTH_COLUMNS = [
@@ -49,7 +56,7 @@ def growth_frame(
             "choose a rate above -100%."
         )
     rows = []
-    for _, t in _chosen(targets, target_ids).iterrows():
+    for t in _chosen(targets, target_ids):
         goal = float(t["target_usd_bn"])
         deadline = _deadline(t)
         note = ""

@@ -11,6 +11,19 @@ from .common import QUALIFIER_PREFIX, SettingError
 
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+#: Columns of ``settlement_currency.csv`` that :func:`currency_frame` keeps.
+_COLUMNS = (
+    "period",
+    "year",
+    "measure",
+    "scope",
+    "currency",
+    "share_pct",
+    "qualifier",
+    "as_stated",
+    "source_url",
+    "verified",
+)
 
 
 def period_position(period: str, year: int) -> float:
@@ -42,39 +55,43 @@ def currency_frame(
     currencies: Sequence[str] | None = None,
     measures: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Rows of ``settlement_currency.csv`` to draw, with an x position and a label."""
-    view = settlements
-    if currencies is not None:
-        view = view[view["currency"].isin(currencies)]
+    """Rows of ``settlement_currency.csv`` to draw, with an x position and a label.
+
+    Columns: those of the file that the chart reads, then x (:func:`period_position`), label
+    (the share as the source gives it: "~20%", ">50%") and granularity ("quarter", "year" or
+    "other"); rows in the order measure, currency, granularity, x.
+    """
+    keep = settlements["currency"].isin(currencies) if currencies is not None else None
     if measures is not None:
-        view = view[view["measure"].isin(measures)]
-    if view.empty:
+        chosen = settlements["measure"].isin(measures)
+        keep = chosen if keep is None else keep & chosen
+    rows = list(range(len(settlements))) if keep is None else keep.to_numpy().nonzero()[0]
+    if len(rows) == 0:
         raise SettingError("No reported share for this choice of currencies and measures.")
-    out = view[
-        [
-            "period",
-            "year",
-            "measure",
-            "scope",
-            "currency",
-            "share_pct",
-            "qualifier",
-            "as_stated",
-            "source_url",
-            "verified",
-        ]
-    ].copy()
-    out["x"] = [period_position(p, y) for p, y in zip(out["period"], out["year"], strict=True)]
-    out["label"] = [
-        f"{QUALIFIER_PREFIX[q]}{v:g}%"
-        for v, q in zip(out["share_pct"], out["qualifier"], strict=True)
-    ]
-    out["granularity"] = [
+    # each derived column in plain Python on the chosen rows (pandas' per-column operations
+    # cost more than the work at this size; an explorer calls this at every update)
+    col = {
+        name: settlements[name].to_numpy(dtype=object)[rows].tolist()
+        for name in ("period", "year", "measure", "currency", "share_pct", "qualifier")
+    }
+    x = [period_position(p, y) for p, y in zip(col["period"], col["year"], strict=True)]
+    shares = zip(col["share_pct"], col["qualifier"], strict=True)
+    label = [f"{QUALIFIER_PREFIX[q]}{v:g}%" for v, q in shares]
+    granularity = [
         "quarter"
         if _QUARTER.match(p.strip())
         else "year"
         if re.fullmatch(r"\d{4}", p.strip())
         else "other"
-        for p in out["period"]
+        for p in col["period"]
     ]
-    return out.sort_values(["measure", "currency", "granularity", "x"], ignore_index=True)
+    # a stable sort, as pandas' sort_values on several columns
+    order = sorted(
+        range(len(rows)),
+        key=lambda i: (col["measure"][i], col["currency"][i], granularity[i], x[i]),
+    )
+    out = settlements.iloc[[rows[i] for i in order]][list(_COLUMNS)].reset_index(drop=True)
+    out["x"] = [x[i] for i in order]
+    out["label"] = [label[i] for i in order]
+    out["granularity"] = [granularity[i] for i in order]
+    return out

@@ -69,6 +69,7 @@ def trade_frame(
     check_choice("dollars", dollars, ("nominal", "real"))
     reporters = REPORTERS if source == "both" else (source,)
     columns: dict[str, list] = {"year": [], "reporter": [], "value": [], "verified": [], "kind": []}
+    # built as plain lists and made a DataFrame once: an explorer calls this at every update
     for reporter in reporters:
         if index is not None:
             series, verified, kinds = index[(reporter, flow)]
@@ -86,34 +87,46 @@ def trade_frame(
         columns["value"] += [v for _, v in pairs]
         columns["verified"] += [y in verified for y, _ in pairs]
         columns["kind"] += [kinds.get(y, CUSTOMS) for y, _ in pairs]
-    frame = pd.DataFrame(columns)
-    frame["nominal"] = frame["value"]
+    columns["nominal"] = columns["value"]
     if dollars == "real":
         cpi_s = cpi_series(cpi)
-        if base_year not in cpi_s.index:
+        cpi_of = dict(zip(cpi_s.index.tolist(), cpi_s.tolist(), strict=True))
+        if base_year not in cpi_of:
             raise SettingError(
                 f"No CPI value for the base year {base_year} "
                 f"(CPI covers {int(cpi_s.index.min())}-{int(cpi_s.index.max())})."
             )
-        missing = sorted(set(frame["year"]) - set(cpi_s.index))
+        missing = sorted(set(columns["year"]) - set(cpi_of))
         if missing:
             raise SettingError(f"No CPI value for {years_text(missing)}: cannot convert.")
-        frame["value"] = frame["nominal"] * cpi_s[base_year] / frame["year"].map(cpi_s)
+        base = cpi_of[base_year]
+        columns["value"] = [
+            n * base / cpi_of[y] for n, y in zip(columns["nominal"], columns["year"], strict=True)
+        ]
     # REPORTERS and each series are already in (reporter, year) order
-    return frame[["year", "reporter", "value", "nominal", "verified", "kind"]]
+    names = ["year", "reporter", "value", "nominal", "verified", "kind"]
+    return pd.DataFrame({name: columns[name] for name in names})
 
 
 def missing_years(frame: pd.DataFrame, reporter: str, start: int, end: int) -> list[int]:
     """Years in ``start``..``end`` for which ``reporter`` has no row in a :func:`trade_frame`."""
-    have = set(frame.loc[frame["reporter"] == reporter, "year"])
+    pairs = zip(frame["reporter"].tolist(), frame["year"].tolist(), strict=True)
+    have = {y for r, y in pairs if r == reporter}
     return [y for y in range(start, end + 1) if y not in have]
 
 
 def mirror_gap_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """China customs minus the Russian side in the years both report, from a :func:`trade_frame`
     with both sources. Columns china, russia, gap, gap_pct (empty when no year is shared)."""
-    china = frame[frame["reporter"] == "china_customs"].set_index("year")["value"]
-    russia = frame[frame["reporter"] == "russia"].set_index("year")["value"]
+    columns = (frame["reporter"].tolist(), frame["year"].tolist(), frame["value"].tolist())
+    rows = list(zip(*columns, strict=True))
+
+    def side(reporter: str) -> pd.Series:
+        picked = [(y, v) for r, y, v in rows if r == reporter]
+        years = pd.Index([y for y, _ in picked], name="year", dtype=frame["year"].dtype)
+        return pd.Series([v for _, v in picked], index=years, name="value", dtype=float)
+
+    china, russia = side("china_customs"), side("russia")
     try:
         return analysis.mirror_gap(china, russia)
     except ValueError:
@@ -146,7 +159,7 @@ def target_lines(
             raise SettingError("Real dollars need the CPI table (data/us_cpi.csv).")
         cpi_s = cpi_series(cpi)
     rows = []
-    for row in _chosen(targets, target_ids).to_dict("records"):
+    for row in _chosen(targets, target_ids):
         deadline = None if pd.isna(row["deadline_year"]) else int(row["deadline_year"])
         value = float(row["target_usd_bn"])
         how = "as stated (current dollars)"
