@@ -264,11 +264,12 @@ def slot_plan(have: Sequence[str], want: Sequence[str]) -> list[int | None] | No
 
 
 #: Redraw by restyling the traces on screen (:func:`_restyle_in_place`, one plotly message) when
-#: the new traces fit; off, so that every update replaces the traces (three messages, the path
-#: every browser test passed with before). In three full browser runs of the test suite, one
-#: explorer of notebook 06 (at 800 px once, at 1366 px once) never showed the series its summary
-#: named after a click, with this path on; the cause is not found yet (docs/performance.md).
-RESTYLE_IN_PLACE = False
+#: the new traces fit; else (or with this off) the traces are replaced (three messages, three
+#: redraws). It was off for a while: in three full browser runs one explorer of notebook 06
+#: never showed the series its summary named. That is what anywidget dropping every message to
+#: a chart whose front end took over 2 s to start looks like (fixed in :mod:`.figure`); with
+#: that fix a full browser run at load 7-8 passed with this on (docs/performance.md).
+RESTYLE_IN_PLACE = True
 
 #: What an unused trace on screen is set to: empty, hidden, out of the legend.
 _EMPTY = {"visible": False, "x": [], "y": [], "showlegend": False}
