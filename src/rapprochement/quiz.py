@@ -466,8 +466,14 @@ _DATA_TAG = re.compile(rf'<script type="application/json" class="{DATA_CLASS}" d
 
 
 def data_tag(quiz_id: str) -> str:
-    """The quiz's questions as inert JSON in the page (nothing runs it; nbval compares it)."""
-    text = json.dumps(load(quiz_id), ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    """The quiz's questions as inert JSON in the page (nothing runs it; nbval compares it).
+
+    Without each numeric question's ``source`` (the data row its answer comes from, which the
+    tests check against data/ and the page never uses), in compact JSON.
+    """
+    questions = [{k: v for k, v in q.items() if k != "source"} for q in load(quiz_id)]
+    text = json.dumps(questions, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = text.replace("</", "<\\/")
     return (
         f'<script type="application/json" class="{DATA_CLASS}" data-quiz="{quiz_id}">'
         f"{text}</script>"

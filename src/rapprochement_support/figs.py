@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 from typing import Any
 
@@ -20,6 +21,26 @@ def trace(fig: go.Figure, name_part: str, mode: str | None = None) -> Any:
     ]
     assert found, f"no trace named like {name_part!r}: {[t.name for t in fig.data]}"
     return found[0]
+
+
+_FIELD = re.compile(r"%\{(text|customdata|x|y)\}")
+
+
+def hovers(trace: Any) -> list[str]:
+    """The hover text of each point of ``trace``, as plotly fills its hover template: each
+    ``%{text}``, ``%{customdata}``, ``%{x}`` and ``%{y}`` replaced by the point's value, the
+    ``<extra>`` box dropped (only the fields these charts use; any other is left as it is)."""
+    template = trace.hovertemplate or "%{text}"
+    template = re.sub(r"<extra>.*?</extra>", "", template)
+    n = len(trace.x)
+
+    def per_point(name: str, i: int) -> Any:
+        value = getattr(trace, name)
+        if value is None or isinstance(value, str):
+            return value
+        return value[i]
+
+    return [_FIELD.sub(lambda m, i=i: str(per_point(m.group(1), i)), template) for i in range(n)]
 
 
 def shown(view: Any) -> list[Any]:

@@ -9,6 +9,7 @@ import pytest
 
 from rapprochement import tables
 from rapprochement.tables.common import SettingError
+from rapprochement_support import figs
 from rapprochement_support.expected import CPI, GACC_TOTAL, RUSSIA_TOTAL
 from rapprochement_support.figs import target_explorer as _explorer
 from rapprochement_support.figs import trace as _trace
@@ -30,10 +31,10 @@ def test_unverified_values_are_hollow_and_say_so(frames):
     hollow = _trace(fig, "unverified value (hollow)")
     assert list(hollow.x) == [2011, 2012, 2013, 2014, 2015, 2021]
     assert hollow.marker.symbol == "circle-open"
-    assert all("unverified" in t for t in hollow.text)
+    assert all("unverified" in t for t in figs.hovers(hollow))
     solid = _trace(fig, "China customs (GACC)", mode="markers")
     assert 2016 in solid.x and 2011 not in solid.x
-    assert all(t.endswith("verified") and "unverified" not in t for t in solid.text)
+    assert all(t.endswith("verified") and "unverified" not in t for t in figs.hovers(solid))
 
 
 def test_targets_with_and_without_deadline(frames):

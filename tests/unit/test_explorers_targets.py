@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from rapprochement import charts, data, explorers
 from rapprochement.explorers.controls import by_name
 from rapprochement.explorers.targets import DEFAULT_TARGETS
+from rapprochement_support import figs
 from rapprochement_support.expected import CPI, GACC_TOTAL
 from rapprochement_support.figs import built
 from rapprochement_support.figs import by_name as _by_name
@@ -237,7 +238,7 @@ def test_the_target_explorer_marks_each_kind_of_russian_figure(frames) -> None:
     statement = traces["Russian side: official's statement (square)"]
     assert list(statement.x) == RUSSIA_OFFICIAL_STATEMENTS
     assert statement.marker.symbol == "square"
-    assert all("kind of figure: official's statement" in t for t in statement.text)
+    assert all("kind of figure: official's statement" in t for t in figs.hovers(statement))
     # named in each hover and in the caption, not in more legend rows (a narrow chart's plot
     # area was covered by its legend)
     assert statement.showlegend is False

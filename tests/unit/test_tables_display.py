@@ -3,7 +3,6 @@ keyboard-scrollable region, showing what pandas' own notebook HTML shows."""
 
 from __future__ import annotations
 
-import io
 import re
 from html.parser import HTMLParser
 
@@ -100,47 +99,26 @@ def test_a_frame_shows_as_a_keyboard_scrollable_table_never_typeset(shell) -> No
     assert "tex2jax_ignore" in html and pd.get_option("display.html.use_mathjax") is False
 
 
-# --- the text version: the same cells, tab-separated ---------------------------------------
+# --- the text version: one line that says what the table is ------------------------------
 
 
-def test_compact_text_is_every_cell_once_without_padding() -> None:
+def test_table_summary_names_size_columns_and_index() -> None:
     frame = pd.DataFrame(
-        {"value": [84.07, 107.06, 0.1 + 0.2], "row": ["a", "b " * 40, None]},
-        index=pd.Index([2017, 2018, 2019], name="year"),
+        {"value": [84.07, 107.06], "row": ["a", "b"]},
+        index=pd.Index([2017, 2018], name="year"),
     )
-    with pd.option_context("display.max_colwidth", None, "display.width", 40):
-        text = display.compact_text(frame)
-        padded = repr(frame)
-    assert text is not None
-    lines = text.split("\n")
-    # a header line and one line per row: no block of columns repeats the index
-    assert len(lines) == len(frame) + 1 and lines[0] == "year\tvalue\trow"
-    assert "  " not in text.replace("b " * 40, "") and len(text) < len(padded)
-    back = pd.read_csv(io.StringIO(text), sep="\t", index_col=0)
-    assert list(back.index) == [2017, 2018, 2019]
-    assert list(back["value"]) == [84.07, 107.06, 0.3]  # to display.precision, as shown
-    assert back["row"].iloc[1] == "b " * 40 and pd.isna(back["row"].iloc[2])
+    text = display.table_summary(frame)
+    assert text.startswith("[table: 2 rows x 2 columns (value, row); index: year;")
+    one = display.table_summary(pd.DataFrame({"v": [1]}))
+    assert one.startswith("[table: 1 row x 1 column (v);")
 
 
-def test_compact_text_cuts_long_texts_as_pandas_does() -> None:
-    frame = pd.DataFrame({"row": ["x" * 80]})
-    with pd.option_context("display.max_colwidth", 50):
-        cell = display.compact_text(frame).split("\n")[1].split("\t")[1]
-        assert cell in repr(frame) and cell.endswith("...")
-
-
-def test_a_frame_pandas_cuts_keeps_pandas_text() -> None:
-    frame = FRAMES["long"]
-    assert display.compact_text(frame) is None
-
-
-def test_plain_tables_stores_the_tab_separated_text(shell) -> None:
+def test_plain_tables_stores_the_summary_beside_the_full_html(shell) -> None:
     frame = pd.DataFrame({"v": [1.5, 2.0]}, index=pd.Index([2017, 2018], name="year"))
     plain_tables()
     try:
         data, _ = shell.display_formatter.format(frame)
-        assert data["text/plain"] == "year\tv\n2017\t1.5\n2018\t2.0"
-        long = shell.display_formatter.format(FRAMES["long"])[0]["text/plain"]
-        assert long == repr(FRAMES["long"])
+        assert data["text/plain"] == display.table_summary(frame)
+        assert "2017" in data["text/html"] and "1.5" in data["text/html"]
     finally:
         shell.display_formatter.formatters["text/plain"].pop(pd.DataFrame, None)

@@ -89,12 +89,14 @@ def targets_chart(
                     continue
                 status = "verified" if verified else "unverified"
                 what = KIND_LABELS[kind].lower()
-                text = [
-                    f"{label}<br>{y}: {fmt_bn(v)} ({unit})"
-                    + ("" if dollars == "nominal" else f"<br>nominal {fmt_bn(n)}")
-                    + f"<br>kind of figure: {what}<br>{status}"
-                    for y, v, n, *_ in pts
-                ]
+                # what the points share is written once, in the hover template
+                text = [f"{y}: {fmt_bn(v)}" for y, v, *_ in pts]
+                nominal = None if dollars == "nominal" else [fmt_bn(n) for _, _, n, *_ in pts]
+                template = (
+                    f"{label}<br>%{{text}} ({unit})"
+                    + ("" if nominal is None else "<br>nominal %{customdata}")
+                    + f"<br>kind of figure: {what}<br>{status}<extra></extra>"
+                )
                 name = kind_name(label, kind, KIND_LABELS)
                 symbol = KIND_SYMBOLS[kind]
                 traces.append(
@@ -115,7 +117,8 @@ def targets_chart(
                             "line": {"color": color, "width": 2},
                         },
                         text=text,
-                        hovertemplate="%{text}<extra></extra>",
+                        customdata=nominal,
+                        hovertemplate=template,
                     )
                 )
 
@@ -143,8 +146,8 @@ def targets_chart(
                     "size": [10, 12][-len(xs) :],
                     "color": color,
                 },
-                text=[hover] * len(xs),
-                hovertemplate="%{text}<extra></extra>",
+                # the same for both ends of the line: in the template, once
+                hovertemplate=hover + "<extra></extra>",
             )
         )
 

@@ -1,5 +1,5 @@
-"""How notebooks show tables: plain HTML without pandas' styling, and the same cells as
-tab-separated text for plain-text front ends."""
+"""How notebooks show tables: plain HTML without pandas' styling, and a one-line text beside
+it for plain-text front ends."""
 
 from __future__ import annotations
 
@@ -25,47 +25,25 @@ def compact_html(frame: pd.DataFrame) -> str | None:
     return _INDENT.sub("><", _STYLE.sub("", html, count=1))
 
 
-def compact_text(frame: pd.DataFrame) -> str | None:
-    """The cells of ``frame`` as tab-separated lines (a header line, then one line per row,
-    the index first), floats to ``display.precision`` decimals and texts cut to
-    ``display.max_colwidth`` as pandas shows them; None
-    where pandas would cut the frame to ``display.max_rows`` / ``max_columns`` (its own text
-    then says what is left out).
+def table_summary(frame: pd.DataFrame) -> str:
+    """The text stored beside a table's HTML: its size and column names.
 
-    pandas' own text pads every cell to its column's widest and, past ``display.width``, wraps
-    the columns into blocks that repeat the index: a stored table's text/plain was mostly
-    spaces. Tab-separated text is every cell once, readable and machine-readable (``read_csv``
-    with ``sep="\\t"``).
+    Every front end that shows these notebooks (JupyterLab, VS Code, GitHub, nbconvert's HTML
+    and Markdown, the book) shows the HTML, which nbval also compares. pandas' own text pads
+    each cell and repeats the index in blocks; stored beside the HTML it was a tenth of
+    notebook 09. This line says what the table is for a plain-text reader and points to it.
     """
-    max_rows, max_cols = pd.get_option("display.max_rows"), pd.get_option("display.max_columns")
-    if (max_rows is not None and len(frame) > max_rows) or (
-        max_cols and len(frame.columns) > max_cols
-    ):
-        return None
-    precision = pd.get_option("display.precision")
-
-    def number(value: float) -> str:
-        value = float(value)
-        rounded = round(value, precision)
-        # a tiny value is not shown as 0 (pandas switches to scientific notation there)
-        return repr(value if rounded == 0 and value != 0 else rounded)
-
-    width = pd.get_option("display.max_colwidth")
-
-    def cut(value: object) -> object:
-        if width is not None and isinstance(value, str) and len(value) > width:
-            return value[: width - 4] + "..."  # as pandas cuts it
-        return value
-
-    if width is not None:
-        frame = frame.map(cut)
-    text = frame.to_csv(sep="\t", lineterminator="\n", na_rep="NaN", float_format=number)
-    return text.rstrip("\n")
+    rows, cols = frame.shape
+    names = ", ".join(str(c) for c in frame.columns)
+    index = f"; index: {frame.index.name}" if frame.index.name else ""
+    return (
+        f"[table: {rows} row{'s' * (rows != 1)} x {cols} column{'s' * (cols != 1)}"
+        f" ({names}){index}; its cells are in the HTML version of this output]"
+    )
 
 
 def _table_text(frame: pd.DataFrame, printer: Any, cycle: bool) -> None:
-    text = compact_text(frame)
-    printer.text(repr(frame) if text is None else text)
+    printer.text(table_summary(frame))
 
 
 def _table_html(frame: pd.DataFrame) -> str | None:
@@ -87,8 +65,8 @@ def plain_tables() -> None:
       never typeset as a formula;
     * each table sits in a box that scrolls sideways and can take the keyboard focus (a wide
       table on a narrow screen is otherwise out of reach for keyboard users; WCAG 2.1.1);
-    * the text version (what plain-text front ends show, stored beside the HTML) is the same
-      cells tab-separated (:func:`compact_text`) instead of pandas' padded, wrapped layout.
+    * the text version (what plain-text front ends show, stored beside the HTML) is one line
+      naming the table's size and columns (:func:`table_summary`), not pandas' padded layout.
 
     Call it once at the top of a notebook; outside IPython only the pandas option is set.
     """
