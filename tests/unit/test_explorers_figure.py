@@ -146,3 +146,39 @@ def test_the_widget_sends_plotlys_module_as_data_and_its_own_small_module() -> N
     assert fig._bundle == str(BaseFigureWidget._esm)
     assert len(fig._esm) < 5_000 < len(fig._bundle)
     assert fig.trait_metadata("_bundle", "sync")
+
+
+ACK_DRIVER = r"""
+const { acknowledgeOnly } = await import(process.argv[2]);
+const sent = [];
+class FigureView {
+  _sendTraceDeltas() { throw new Error("plotly's own: works out every default"); }
+  _sendLayoutDelta() { throw new Error("plotly's own: works out every default"); }
+}
+acknowledgeOnly({ FigureView });
+const view = Object.assign(new FigureView(), {
+  model: { set: (k, v) => sent.push([k, v]) }, touch: () => sent.push(["touch"]) });
+view._sendTraceDeltas(7);
+view._sendLayoutDelta(8);
+console.log(JSON.stringify(sent));
+"""
+
+
+def test_the_view_tells_the_kernel_which_change_it_drew_without_plotlys_defaults(
+    tmp_path: Path,
+) -> None:
+    driver = tmp_path / "ack.mjs"
+    driver.write_text(ACK_DRIVER, encoding="utf-8")
+    out = subprocess.run(
+        [_node(), str(driver), MODULE.as_uri()], capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == [
+        ["_js2py_traceDeltas", {"trace_deltas": [], "trace_edit_id": 7}],
+        ["touch"],
+        ["_js2py_layoutDelta", {"layout_delta": {}, "layout_edit_id": 8}],
+        ["touch"],
+    ]
+    # the keys are the kernel-side traits that take these reports
+    traits = set(BaseFigureWidget.class_trait_names())
+    assert {"_js2py_traceDeltas", "_js2py_layoutDelta"} <= traits

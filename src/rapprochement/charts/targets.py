@@ -191,7 +191,9 @@ def targets_chart(
         fig.update_xaxes(title_text="year", range=xrange)
 
     title = f"China-Russia goods trade against official targets: {FLOW_LABELS[flow]}"
-    base_layout(fig, title=title, height=600 if both else 520)
+    # one height for one source and for both (with the gap panel): a change of source is then
+    # one redraw, where a new height made the explorer redraw again at its new size
+    base_layout(fig, title=title, height=600)
     note = TRADE_SOURCE_NOTE + "<br>Targets: data/targets.csv (dashed: deadline at the diamond; "
     note += "dotted: no official deadline). Hollow markers: no source page states the value."
     if (frame["kind"] != CUSTOMS).any():

@@ -104,7 +104,7 @@ function patch(root) {
 //   wide in a 368 px column once the window narrowed), so that width is dropped.
 // * Height: the kernel's, grown so that the plot area keeps MIN_PLOT px when the legend above
 //   it wraps into more rows on a narrow screen (at 800 px five rows left 40 px of plot), and
-//   back to the kernel's when it widens again.
+//   back to the kernel's when it widens again (at one width it does not shrink).
 // * A legend above the plot pushes the top margin by its height; after a redraw at a new width
 //   plotly has been seen to keep the margin of the old number of legend rows, so that the
 //   legend covered the top of the data: redraw again when it does.
@@ -133,12 +133,16 @@ function fit(root, again) {
       gd.on("plotly_afterplot", function () { gd._rapprochementAsked = 0; again(); });
     }
     if (gd._rapprochementAsked && performance.now() - gd._rapprochementAsked < WAIT) return;
-    var h = wantedHeight(gd, full), tries = gd._rapprochementTries || 0;
+    // at one width the chart only grows: a setting with fewer legend rows keeps the height a
+    // setting with more rows needed, so that switching between them is one redraw, not two
+    var kept = gd._rapprochementKept && gd._rapprochementKept.w === w ? gd._rapprochementKept.h : 0;
+    var h = Math.max(wantedHeight(gd, full), kept), tries = gd._rapprochementTries || 0;
     var off = Math.abs(full.width - w) > 1 || Math.abs(full.height - h) > 1;
     if (!off && !legendCoversPlot(gd)) { gd._rapprochementTries = 0; return; }
     if (tries >= MAX_TRIES) return;
     gd._rapprochementTries = tries + 1;
     gd._rapprochementAsked = performance.now();
+    gd._rapprochementKept = {w: w, h: h};
     delete gd.layout.width;
     delete gd.layout.height;
     gd.layout.autosize = true;
