@@ -236,10 +236,16 @@ def browser_side(repeat: int) -> dict[str, tuple[float, float]] | str:
         page = browser.new_page(viewport={"width": 1366, "height": 1000})
         lab.open_notebook(page, url, "artifacts/bench/bench_every_explorer.ipynb")
         lab.run_all(page)
+        # every explorer has drawn its chart (plotly's front end arrives once the kernel is
+        # free, after Run All): a redraw is measured from a drawn chart
         page.wait_for_function(
-            "(n) => document.querySelectorAll('.rapprochement-summary[data-update]').length >= n",
+            "(n) => [...document.querySelectorAll('.rapprochement-explorer')].filter(r =>"
+            " r.querySelector('.rapprochement-summary[data-update]')"
+            " && r.querySelector('.js-plotly-plot .main-svg')).length >= n",
             arg=len(registry.NAMES),
         )
+        # and settled: each chart's first fit to its box (a resize plotly makes 100 ms later)
+        page.wait_for_timeout(1000)
         for _ in range(repeat):
             for index, name in enumerate(registry.NAMES):
                 for what in clicks[name]:

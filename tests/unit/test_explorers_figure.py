@@ -140,12 +140,35 @@ def test_every_plotly_message_trait_is_recorded() -> None:
     assert traits and keys == traits
 
 
-def test_the_widget_sends_plotlys_module_as_data_and_its_own_small_module() -> None:
+def test_the_widget_sends_its_small_module_and_plotlys_only_when_asked() -> None:
     fig = ExplorerFigure()
     assert isinstance(fig, go.FigureWidget)
-    assert fig._bundle == str(BaseFigureWidget._esm)
-    assert len(fig._esm) < 5_000 < len(fig._bundle)
-    assert fig.trait_metadata("_bundle", "sync")
+    assert len(fig._esm) < 8_000
+    # nothing of plotly's 5 MB module is in the state sent with each chart
+    state = fig.get_state()
+    assert sum(len(str(v)) for v in state.values()) < 50_000
+    # anywidget's command call gets it, as a binary buffer: plotly's own module, unchanged
+    sent: list[tuple[dict, list[bytes]]] = []
+    fig.send = lambda content, buffers=None: sent.append((content, buffers))  # type: ignore[method-assign]
+    fig._handle_msg(
+        {
+            "content": {
+                "data": {
+                    "method": "custom",
+                    "content": {
+                        "id": "1",
+                        "kind": "anywidget-command",
+                        "name": "_plotly_module",
+                        "msg": {},
+                    },
+                }
+            },
+            "buffers": [],
+        }
+    )
+    ((content, buffers),) = sent
+    assert content["id"] == "1" and content["kind"] == "anywidget-command-response"
+    assert buffers[0].decode("utf-8") == str(BaseFigureWidget._esm)
 
 
 ACK_DRIVER = r"""

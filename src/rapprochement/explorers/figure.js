@@ -6,8 +6,8 @@
 // later ones could take over 2 s on a slow or busy computer, and their charts then never
 // changed again ("[anywidget] Failed to initialize model." in the browser console).
 //
-// This module is small. Its initialize() returns at once; plotly's code (the model's `_bundle`)
-// is imported once per page and shared by every chart; what the kernel sends before plotly's
+// This module is small. Its initialize() returns at once; plotly's code is asked of the kernel
+// and imported once per page, and shared by every chart; what the kernel sends before plotly's
 // model listens is recorded and replayed to it, in order. A view is drawn once plotly is ready.
 const KEYS = ["_py2js_addTraces", "_py2js_deleteTraces", "_py2js_moveTraces", "_py2js_restyle",
   "_py2js_relayout", "_py2js_update", "_py2js_animate", "_py2js_removeLayoutProps",
@@ -45,16 +45,28 @@ export function acknowledgeOnly(mod) {
   return mod;
 }
 
-function plotlyWidgetModule(model) {
+// plotly's module is asked of the kernel once per page (anywidget's command call; the kernel
+// answers when it is free, after a Run All), not sent in every chart's state: 5 MB once instead
+// of once per chart. A failed call (the kernel stopped) shows in the chart and is asked again
+// by the next chart drawn.
+const WAIT_MS = 120000;
+
+function plotlyWidgetModule(experimental) {
   const shared = globalThis;
   if (!shared.__rapprochementPlotlyWidget) {
-    const code = model.get("_bundle");
-    shared.__rapprochementPlotlyWidget = whenIdle().then(() => {
-      const url = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
-      return import(url)
-        .then(acknowledgeOnly)
-        .finally(() => URL.revokeObjectURL(url));
+    const loading = experimental
+      .invoke("_plotly_module", {}, { signal: AbortSignal.timeout(WAIT_MS) })
+      .then(([, buffers]) => whenIdle().then(() => buffers[0]))
+      .then((code) => {
+        const url = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
+        return import(url)
+          .then(acknowledgeOnly)
+          .finally(() => URL.revokeObjectURL(url));
+      });
+    loading.catch(() => {
+      if (shared.__rapprochementPlotlyWidget === loading) shared.__rapprochementPlotlyWidget = null;
     });
+    shared.__rapprochementPlotlyWidget = loading;
   }
   return shared.__rapprochementPlotlyWidget;
 }
@@ -62,14 +74,14 @@ function plotlyWidgetModule(model) {
 export default () => {
   let ready = null;
   return {
-    initialize({ model }) {
+    initialize({ model, experimental }) {
       const seen = [];
       const listeners = KEYS.map((key) => {
         const record = () => seen.push([key, model.get(key)]);
         model.on("change:" + key, record);
         return [key, record];
       });
-      ready = plotlyWidgetModule(model).then((mod) => {
+      ready = plotlyWidgetModule(experimental).then((mod) => {
         listeners.forEach(([key, record]) => model.off("change:" + key, record));
         const widget = mod.default();
         widget.initialize({ model });

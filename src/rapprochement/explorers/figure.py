@@ -8,27 +8,33 @@ missed that limit on a busy computer and never changed again (the browser tests 
 explorer whose chart did not show the series its summary named).
 
 :class:`ExplorerFigure` is the same widget on the Python side. In the browser its module is
-``figure.js``: a few lines that return from initialize at once, import plotly's module (sent
-in the ``_bundle`` trait) once per page for every chart, and replay to plotly's model, in
-order, what the kernel sent while it loaded.
+``figure.js``: a few lines that return from initialize at once, ask the kernel for plotly's
+module once per page (:meth:`ExplorerFigure._plotly_module`, anywidget's command call, which
+answers with the module as a binary buffer: 5 MB per page instead of per chart), import it for
+every chart, and replay to plotly's model, in order, what the kernel sent while it loaded.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import plotly.graph_objects as go
-import traitlets
+from anywidget.experimental import command
 from plotly.basewidget import BaseFigureWidget
 
 __all__ = ["ExplorerFigure"]
 
-#: plotly's own widget module (anywidget has read the file into this object)
-_PLOTLY_MODULE = str(BaseFigureWidget._esm)
+#: plotly's own widget module (anywidget has read the file into this object), as UTF-8
+_PLOTLY_MODULE = str(BaseFigureWidget._esm).encode("utf-8")
 
 
 class ExplorerFigure(go.FigureWidget):
     """A ``FigureWidget`` whose browser side survives a slow start (see the module docs)."""
 
     _esm = Path(__file__).with_name("figure.js").read_text(encoding="utf-8")
-    _bundle = traitlets.Unicode(_PLOTLY_MODULE).tag(sync=True)
+
+    @command
+    def _plotly_module(self, msg: Any, buffers: list[bytes]) -> tuple[dict[str, int], list[bytes]]:
+        """The browser asks for plotly's widget module: the answer carries it as a buffer."""
+        return {"bytes": len(_PLOTLY_MODULE)}, [_PLOTLY_MODULE]
