@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts.style import FONT, MODEBAR_PX, NOTE_WIDTH, PALETTE
+from .charts.style import FONT, MODEBAR_PX, NOTE_WIDTH, PALETTE, ChartFigure
 from .data import DataFileError, data_dir, load_map_places
 
 __all__ = [
@@ -448,8 +448,9 @@ def region_map(
     xr, yr = _view_ranges()
     # constrain="domain": keep both ranges whole and shrink the plot area to the map's shape
     axis = {"visible": False, "showgrid": False, "zeroline": False, "constrain": "domain"}
-    # a template given up front keeps plotly's large default template out of the figure
-    fig = go.Figure(data=traces, layout={"template": _TEMPLATE})
+    # a template given up front keeps plotly's large default template out of the figure;
+    # a ChartFigure is shown with the charts' config (no plotly logo or online buttons)
+    fig = ChartFigure(data=traces, layout={"template": _TEMPLATE})
     # The caption is wrapped into short lines (charts.style.source_note) and kept under the plot
     # by a pixel offset; the legend is one or more rows at the top (plotly keeps the plot below
     # it however many rows it takes), where it covers no land

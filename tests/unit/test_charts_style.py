@@ -257,3 +257,23 @@ def test_plotly_still_gets_the_real_nbformat_when_it_asks_for_more(tmp_path):
     import nbformat
 
     assert _renderers.nbformat.v4 is nbformat.v4
+
+
+def test_a_chart_left_as_a_cells_value_is_shown_with_the_config(monkeypatch) -> None:
+    """IPython calls ``_ipython_display_`` before ``_repr_mimebundle_``: the stored output of a
+    chart that is a cell's last value must carry the config too (no plotly logo)."""
+    import plotly.io as pio
+
+    from rapprochement import charts, data, maps
+
+    shown: list[dict] = []
+    monkeypatch.setattr(pio.renderers, "default", "plotly_mimetype")
+    monkeypatch.setattr(
+        "IPython.display.display", lambda bundle, raw=False, **kw: shown.append(bundle)
+    )
+    for fig in (charts.timeline.timeline_figure(data.load_events()), maps.region_map()):
+        shown.clear()
+        fig._ipython_display_()
+        (bundle,) = shown
+        config = bundle["application/vnd.plotly.v1+json"]["config"]
+        assert config["displaylogo"] is False, config

@@ -109,3 +109,11 @@ def test_labels_sit_above_the_lanes_and_hide_no_marker(events):
     close = timeline.timeline_figure(events, 1996, 2022, highlight=["2021-03-23", "2021-06-28"])
     rows = [a.ay for a in close.layout.annotations if a.showarrow]
     assert len(set(rows)) == 2, "labels of events three months apart share a row"
+
+
+def test_markers_at_the_edge_of_the_range_are_drawn_whole(events) -> None:
+    # events of the first and last months sit on the plot's edge: plotly would clip their
+    # markers at the axis (half a marker on a narrow screen)
+    fig = timeline.timeline_figure(events)
+    assert fig.layout.template.data.scatter[0].cliponaxis is False
+    assert all(t.cliponaxis is not True for t in fig.data)

@@ -178,6 +178,16 @@ class ChartFigure(go.Figure):
         kwargs.setdefault("config", PLOTLY_CONFIG)
         return super().show(*args, **kwargs)
 
+    def _ipython_display_(self):
+        # a figure left as a cell's last value: IPython calls this before _repr_mimebundle_,
+        # and plotly's own shows it without the config (the plotly logo and online buttons)
+        import plotly.io as pio
+
+        if pio.renderers.render_on_display and pio.renderers.default:
+            self.show()
+        else:
+            print(repr(self))
+
 
 def trace(kind: str, **props: object) -> dict:
     """A trace as a plain dict (validated once, when the figure is assembled)."""

@@ -130,6 +130,9 @@ def timeline_chart(frame: pd.DataFrame) -> go.Figure:
         mode="markers",
         showlegend=False,
         marker={"opacity": 0.9},
+        # an event in the first or last months of the range sits at the plot's edge, where a
+        # narrow chart cut its marker in half (the margins have room for the rest)
+        cliponaxis=False,
     )
     # annotation defaults: the highlight labels' font and arrow, and where a lane's name sits
     # (on the left edge of the plot, just above its lane); the other annotations set their own
