@@ -180,6 +180,27 @@ def _step(page: Any, i: int, action: Any, what: str, log: list[str]) -> None:
     log.append(f"{what}: {after['series'][:60]!r} {after['message'][:60]!r}")
 
 
+def use_each_explorer(page: Any) -> None:
+    """One change per explorer: its first toggle button that is not pressed, else its first
+    list's second option; wait for the redraw (``_REDRAWN``), and say which did not."""
+    for i in range(explorer_count(page)):
+        root = page.locator(ROOTS).nth(i)
+        root.scroll_into_view_if_needed()
+        before = state(page, i)["update"]
+        toggles = root.locator(".widget-toggle-buttons button[aria-pressed='false']")
+        if toggles.count():
+            toggles.first.click()
+        else:
+            root.locator("select[multiple] option").nth(1).click()
+        try:
+            page.wait_for_function(_REDRAWN, arg=[i, before], timeout=STEP_TIMEOUT)
+        except Exception as exc:
+            errors = getattr(page, "console_errors", [])
+            raise AssertionError(
+                f"explorer {i} did not redraw: {state(page, i)}; console: {errors}"
+            ) from exc
+
+
 def _value_now(handle: Any) -> str | None:
     return handle.get_attribute("aria-valuenow")
 

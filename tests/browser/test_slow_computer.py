@@ -41,24 +41,7 @@ def test_every_explorer_answers_when_the_computer_is_slow(lab_page: Any, lab_ser
             arg=screen.explorer_count(page),
             timeout=120_000,
         )
-        for i in range(screen.explorer_count(page)):
-            root = page.locator(screen.ROOTS).nth(i)
-            root.scroll_into_view_if_needed()
-            before = screen.state(page, i)["update"]
-            toggles = root.locator(".widget-toggle-buttons button[aria-pressed='false']")
-            if toggles.count():
-                toggles.first.click()
-            else:
-                root.locator("select[multiple] option").nth(1).click()
-            try:
-                page.wait_for_function(
-                    screen._REDRAWN, arg=[i, before], timeout=screen.STEP_TIMEOUT
-                )
-            except Exception as exc:
-                raise AssertionError(
-                    f"explorer {i} did not redraw: {screen.state(page, i)}; "
-                    f"console: {page.console_errors}"
-                ) from exc
+        screen.use_each_explorer(page)
     finally:
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
     # the controls' helper (explorers.widget.AccessibleControls, which gets no message from the

@@ -114,21 +114,6 @@ def _open_fresh(pages: dict[int, Any], context: Any, base_url: str, width: int, 
     return page
 
 
-def _use_each_explorer(page: Any) -> None:
-    """One change per explorer: its first list's second option, or its first toggle button
-    that is not pressed; wait for the redraw."""
-    for i in range(screen.explorer_count(page)):
-        root = page.locator(screen.ROOTS).nth(i)
-        root.scroll_into_view_if_needed()
-        before = screen.state(page, i)["update"]
-        toggles = root.locator(".widget-toggle-buttons button[aria-pressed='false']")
-        if toggles.count():
-            toggles.first.click()
-        else:
-            root.locator("select[multiple] option").nth(1).click()
-        page.wait_for_function(screen._REDRAWN, arg=[i, before], timeout=screen.STEP_TIMEOUT)
-
-
 def _shots(page: Any, stem: str) -> None:
     outputs = page.locator(
         ".jp-OutputArea-output:has(.js-plotly-plot), .jp-OutputArea-output.js-plotly-plot"
@@ -149,7 +134,7 @@ def test_charts_fit_when_opened_used_and_resized(
     widths.wait_until_fitting(page, SCOPE)
     _shots(page, f"{stem}-opened")
     if screen.explorer_count(page):
-        _use_each_explorer(page)
+        screen.use_each_explorer(page)
         widths.wait_until_fitting(page, SCOPE)
         _shots(page, f"{stem}-used")
     others = [w for w in (1366, 800) if w != width] or [1024]

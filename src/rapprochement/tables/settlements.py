@@ -11,19 +11,6 @@ from .common import QUALIFIER_PREFIX, SettingError
 
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
-#: Columns of ``settlement_currency.csv`` that :func:`currency_frame` keeps.
-_COLUMNS = (
-    "period",
-    "year",
-    "measure",
-    "scope",
-    "currency",
-    "share_pct",
-    "qualifier",
-    "as_stated",
-    "source_url",
-    "verified",
-)
 
 
 def period_position(period: str, year: int) -> float:
@@ -90,7 +77,9 @@ def currency_frame(
         range(len(rows)),
         key=lambda i: (col["measure"][i], col["currency"][i], granularity[i], x[i]),
     )
-    out = settlements.iloc[[rows[i] for i in order]][list(_COLUMNS)].reset_index(drop=True)
+    # every column of the file but its free-text note (the chart does not read it)
+    kept = [c for c in settlements.columns if c != "note"]
+    out = settlements.iloc[[rows[i] for i in order]][kept].reset_index(drop=True)
     out["x"] = [x[i] for i in order]
     out["label"] = [label[i] for i in order]
     out["granularity"] = [granularity[i] for i in order]
